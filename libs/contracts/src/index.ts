@@ -1,0 +1,5 @@
+export * from './common/primitives';
+export * from './common/chat';
+export * from './topics';
+export * from './registry';
+export * from './json-schema';

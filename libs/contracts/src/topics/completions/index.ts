@@ -1,0 +1,1 @@
+export * from './completions.v1';

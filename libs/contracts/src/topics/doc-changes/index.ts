@@ -1,0 +1,1 @@
+export * from './doc-changes.v1';

@@ -1,0 +1,1 @@
+export * from './invalidations.v1';

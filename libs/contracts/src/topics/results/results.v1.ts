@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Answer } from '../../common/chat';
+import { Cost, IsoTimestamp, RequestId, TenantId, Usage, WireError } from '../../common/primitives';
+
+export const RESULTS_V1 = 'deja.results.v1';
+export const ResultKeyV1 = RequestId;
+
+/** Why a hit happened (or did not): every response carries it. */
+export const CacheDecision = z.object({
+  outcome: z.enum(['hit', 'miss', 'bypass']),
+  tier: z.enum(['exact', 'semantic']).nullable(),
+  similarity: z.number().min(-1).max(1).nullable(),
+  threshold: z.number().min(0).max(1).nullable(),
+  entry_id: z.string().nullable(),
+  /** A semantic candidate passed the threshold but a guard refused it; says which. */
+  rejected_by: z.string().nullable().default(null),
+});
+export type CacheDecision = z.infer<typeof CacheDecision>;
+
+export const ResultV1 = z.object({
+  request_id: RequestId,
+  tenant: TenantId,
+  status: z.enum(['completed', 'failed']),
+  answer: Answer.nullable(),
+  cache: CacheDecision,
+  /** Usage the provider billed for this request; zero on a hit. */
+  usage: Usage,
+  /** Tokens a hit did not spend (the stored answer's original usage). */
+  saved_usage: Usage.nullable().default(null),
+  cost: Cost,
+  error: WireError.nullable(),
+  /** Volatile content found inside the cacheable prefix, e.g. a timestamp in the system prompt. */
+  warnings: z.array(z.string().max(500)).max(20).default([]),
+  completed_at: IsoTimestamp,
+});
+export type ResultV1 = z.infer<typeof ResultV1>;

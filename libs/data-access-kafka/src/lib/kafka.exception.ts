@@ -1,0 +1,52 @@
+/** Why a message could not be handled. Each transport maps these in one exhaustive switch. */
+export enum MessageErrorCode {
+  /** The bytes were not JSON (or not UTF-8). */
+  MalformedJson = 'MALFORMED_JSON',
+  /** JSON that does not match the topic's schema. */
+  SchemaViolation = 'SCHEMA_VIOLATION',
+  /** No handler and no contract for the topic. */
+  UnknownTopic = 'UNKNOWN_TOPIC',
+  /** The handler refused the message for good (bad reference, business rule). */
+  Rejected = 'REJECTED',
+  /** A dependency failed in a way that may pass (database or broker down, timeout). */
+  Transient = 'TRANSIENT',
+}
+
+/** An error raised while handling a message; `retriable` decides between retry and dead letter. */
+export class MessageHandlingException extends Error {
+  constructor(
+    readonly code: MessageErrorCode,
+    message: string,
+    readonly retriable: boolean,
+    readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MessageHandlingException';
+  }
+
+  static transient(message: string, cause?: unknown): MessageHandlingException {
+    return new MessageHandlingException(MessageErrorCode.Transient, message, true, [], { cause });
+  }
+
+  static rejected(message: string): MessageHandlingException {
+    return new MessageHandlingException(MessageErrorCode.Rejected, message, false);
+  }
+
+  /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, issues: this.issues };
+  }
+}
+
+/** Whether an unknown error should be retried: our own flag first, then kafkajs' and pg's hints. */
+export function isRetriable(error: unknown): boolean {
+  if (error instanceof MessageHandlingException) return error.retriable;
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { retriable?: unknown; code?: unknown; name?: unknown };
+    if (typeof e.retriable === 'boolean') return e.retriable;
+    // Connection-level failures from pg/net: the dependency may come back.
+    if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08\w{3}|53300)$/.test(e.code)) return true;
+  }
+  return false;
+}

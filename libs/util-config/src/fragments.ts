@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Reusable, validated pieces of service configuration. */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const envBoolean = (fallback: boolean) => bool.default(fallback ? 'true' : 'false');
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const kafkaConfig = {
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port[,host:port…]')).min(1)),
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  /** Prefix for consumer group ids, so several deployments can share one cluster. */
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default('deja'),
+};
+
+export const postgresConfig = {
+  DATABASE_URL: z
+    .string()
+    .default('postgres://deja:deja@127.0.0.1:5432/deja')
+    .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+export const telemetryConfig = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://127.0.0.1:4318'),
+  OTEL_SDK_DISABLED: envBoolean(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  LOG_PROMPTS: envBoolean(false),
+};
+
+export const httpConfig = (fallbackPort: number) => ({
+  PORT: port(fallbackPort),
+  HOST: z.string().min(1).default('127.0.0.1'),
+});
