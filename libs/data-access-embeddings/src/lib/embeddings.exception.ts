@@ -1,0 +1,41 @@
+/** Why an embedding could not be produced. */
+export enum EmbeddingErrorCode {
+  /** The local model's files are not in the models folder (run scripts/setup-model.sh). */
+  ModelMissing = 'MODEL_MISSING',
+  /** The files are there but unusable: bad manifest, corrupt ONNX graph, wrong output shape. */
+  ModelInvalid = 'MODEL_INVALID',
+  /** The configuration names an unknown provider or model, or a bad value. */
+  BadConfig = 'BAD_CONFIG',
+  /** The provider refused the request for good (bad key, unknown model, input too long). */
+  ProviderRejected = 'PROVIDER_REJECTED',
+  /** The provider failed in a way that may pass (timeout, 5xx, rate limit, network). */
+  ProviderUnavailable = 'PROVIDER_UNAVAILABLE',
+}
+
+const RETRIABLE: Readonly<Record<EmbeddingErrorCode, boolean>> = {
+  [EmbeddingErrorCode.ModelMissing]: false,
+  [EmbeddingErrorCode.ModelInvalid]: false,
+  [EmbeddingErrorCode.BadConfig]: false,
+  [EmbeddingErrorCode.ProviderRejected]: false,
+  [EmbeddingErrorCode.ProviderUnavailable]: true,
+};
+
+/** An error from an embedder; `retriable` says whether trying again later may succeed. */
+export class EmbeddingException extends Error {
+  readonly retriable: boolean;
+
+  constructor(
+    readonly code: EmbeddingErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EmbeddingException';
+    this.retriable = RETRIABLE[code];
+  }
+
+  /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable };
+  }
+}

@@ -1,0 +1,1 @@
+export { HashingTestEmbedder } from './hashing-embedder';
