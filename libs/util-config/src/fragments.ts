@@ -6,7 +6,7 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-export const envBoolean = (fallback: boolean) => bool.default(fallback ? 'true' : 'false');
+export const envBoolean = (fallback: boolean) => bool.default(fallback);
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 

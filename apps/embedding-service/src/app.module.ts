@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
+import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
+import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { EmbeddingServiceConfig } from './config';
+
+/** Wiring only: the embedding-service's behaviour lives in libs/. */
+@Module({})
+export class AppModule {
+  static forRoot(config: EmbeddingServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-embedding-service' }),
+        PostgresModule.forRoot({ databaseUrl: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'deja-embedding-service', runMigrations: true }),
+        OpsModule.forRoot({
+          service: 'embedding-service',
+          checks: [
+            { name: 'postgres', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },
+            { name: 'kafka', inject: [KAFKA], useFactory: (kafka: Kafka) => kafkaCheck(kafka) },
+          ],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,157 @@
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { DEAD_LETTER_V1, type DeadLetterV1, type TopicContract } from '@deja/contracts';
+import { decodeValue, headersToStrings, preserveValue } from './codec';
+import { isRetriable, MessageErrorCode, MessageHandlingException } from './kafka.exception';
+import type { KafkaLogSink } from './kafka-client';
+
+/** What a handler receives: the validated value plus the raw envelope. */
+export interface InboundMessage<V = unknown> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: V;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+export type MessageHandler = (message: InboundMessage) => Promise<void>;
+
+export interface ConsumerRunnerOptions {
+  groupId: string;
+  /** Topic contract and its handler. Only contracted topics can be consumed. */
+  routes: ReadonlyArray<{ topic: TopicContract; handler: MessageHandler }>;
+  /** How many partitions are processed at once. */
+  partitionsConsumedConcurrently?: number;
+  /** Backoff for retriable failures: the message is retried until it succeeds or is terminal. */
+  retry?: { initialMs: number; maxMs: number };
+  log: KafkaLogSink;
+  /** Hook for metrics: called once per message with its outcome. */
+  onOutcome?: (topic: string, outcome: 'ok' | 'dead_letter' | 'retry') => void;
+}
+
+/**
+ * At-least-once consumption with validation at the edge:
+ * - a message that fails its schema (or is not JSON) goes to the dead-letter topic with the
+ *   reason, and the consumer goes on;
+ * - a retriable failure (database or broker down) is retried with capped exponential backoff and
+ *   jitter, never dropped; the partition waits, the offset is not committed;
+ * - a terminal failure is dead-lettered with its reason;
+ * - the offset is committed only after the handler's effect has resolved.
+ */
+export class ConsumerRunner {
+  private consumer: Consumer | undefined;
+  private stopping = false;
+  private inFlight = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: ConsumerRunnerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const { groupId, routes } = this.options;
+    const consumer = this.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await Promise.all([consumer.connect(), producer.connect()]);
+    for (const r of routes) await consumer.subscribe({ topic: r.topic.name, fromBeginning: false });
+    const byTopic = new Map(routes.map((r) => [r.topic.name, r]));
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachMessage: async (payload) => {
+        this.inFlight++;
+        try {
+          await this.handle(payload, byTopic.get(payload.topic), producer);
+        } finally {
+          this.inFlight--;
+        }
+      },
+    });
+    consumer.on(consumer.events.CRASH, (e) => this.options.log('error', `consumer ${groupId} crashed: ${JSON.stringify(e.payload.error?.message)}`));
+    this.disconnectProducer = () => producer.disconnect();
+  }
+
+  private disconnectProducer: () => Promise<void> = async () => undefined;
+
+  /** Stops fetching, lets in-flight handlers finish (graceful drain), commits, disconnects. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const deadline = Date.now() + 10000;
+    while (this.inFlight > 0 && Date.now() < deadline) await sleep(50);
+    await this.consumer?.disconnect();
+    await this.disconnectProducer();
+  }
+
+  private async handle(payload: EachMessagePayload, route: { topic: TopicContract; handler: MessageHandler } | undefined, producer: Producer): Promise<void> {
+    const { topic, partition, message } = payload;
+    const headers = headersToStrings(message.headers);
+    const base = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, headers, timestamp: message.timestamp };
+    const deadLetter = async (error: MessageHandlingException) => {
+      const record: DeadLetterV1 = {
+        source_topic: topic,
+        partition,
+        offset: message.offset,
+        key: base.key,
+        ...preserveValue(message.value),
+        headers,
+        reason: { code: error.code, message: error.message, issues: [...error.issues] },
+        consumer_group: this.options.groupId,
+        failed_at: new Date().toISOString(),
+      };
+      await producer.send({ topic: DEAD_LETTER_V1, messages: [{ key: base.key, value: JSON.stringify(record) }] });
+      this.options.log('warn', `dead-lettered ${topic}[${partition}]@${message.offset}: ${error.code} ${error.message}`);
+      this.options.onOutcome?.(topic, 'dead_letter');
+    };
+
+    if (!route) {
+      await deadLetter(new MessageHandlingException(MessageErrorCode.UnknownTopic, `no handler for topic ${topic}`, false));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = decodeValue(route.topic.value, message.value);
+    } catch (error) {
+      await deadLetter(error as MessageHandlingException);
+      return;
+    }
+
+    const retry = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await route.handler({ ...base, value });
+        this.options.onOutcome?.(topic, 'ok');
+        return;
+      } catch (error) {
+        if (!isRetriable(error)) {
+          const terminal = error instanceof MessageHandlingException
+            ? error
+            : new MessageHandlingException(MessageErrorCode.Rejected, serialiseError(error), false);
+          await deadLetter(terminal);
+          return;
+        }
+        if (this.stopping) throw error; // not committed: redelivered after restart
+        const delay = Math.min(retry.maxMs, retry.initialMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+        this.options.log('warn', `retrying ${topic}[${partition}]@${message.offset} in ${Math.round(delay)} ms (attempt ${attempt + 1}): ${serialiseError(error)}`);
+        this.options.onOutcome?.(topic, 'retry');
+        await sleep(delay);
+        payload.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Errors are serialised explicitly: JSON.stringify(error) gives `{}`. */
+export function serialiseError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

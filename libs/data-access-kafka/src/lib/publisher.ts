@@ -1,0 +1,31 @@
+import type { Producer } from 'kafkajs';
+import type { z } from 'zod';
+import type { TopicContract } from '@deja/contracts';
+
+export interface OutboundMessage<V> {
+  key: string;
+  value: V;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Publishes messages that are validated against their topic's contract first, so a bug here can
+ * never put a malformed message on the wire for other services to dead-letter.
+ */
+export class TopicPublisher {
+  constructor(private readonly producer: Producer) {}
+
+  async publish<T extends TopicContract>(topic: T, messages: ReadonlyArray<OutboundMessage<z.input<T['value']>>>): Promise<void> {
+    if (messages.length === 0) return;
+    const encoded = messages.map((m) => {
+      const value = topic.value.parse(m.value);
+      return { key: topic.key.parse(m.key), value: JSON.stringify(value), headers: m.headers };
+    });
+    await this.producer.send({ topic: topic.name, messages: encoded });
+  }
+
+  /** Publishes raw bytes: only for the dead-letter path and tests that send malformed input. */
+  async publishRaw(topic: string, messages: Array<{ key: string | null; value: string | Buffer | null; headers?: Record<string, string> }>): Promise<void> {
+    await this.producer.send({ topic, messages });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/pool';
+export * from './lib/migrate';
+export * from './nest/postgres.module';

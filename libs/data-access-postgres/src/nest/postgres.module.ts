@@ -1,0 +1,40 @@
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { migrate } from '../lib/migrate';
+import { createPool, type PoolOptions } from '../lib/pool';
+
+export const PG_POOL = Symbol('PG_POOL');
+
+@Injectable()
+class PoolLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Provides the pg pool; optionally applies migrations before the app starts serving. */
+@Global()
+@Module({})
+export class PostgresModule {
+  static forRoot(options: PoolOptions & { runMigrations: boolean }): DynamicModule {
+    const logger = new Logger('Postgres');
+    return {
+      module: PostgresModule,
+      providers: [
+        {
+          provide: PG_POOL,
+          useFactory: async () => {
+            if (options.runMigrations) {
+              const applied = await migrate({ databaseUrl: options.databaseUrl }, (m) => logger.debug(m));
+              if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
+            }
+            return createPool(options);
+          },
+        },
+        PoolLifecycle,
+      ],
+      exports: [PG_POOL],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './health';
+export * from './health.controller';
+export * from './metrics.controller';
+export * from './ops.module';
+export * from './bootstrap';

@@ -1,0 +1,99 @@
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { DeadLetterV1} from '@deja/contracts';
+import { DEAD_LETTER_V1, DOC_CHANGES_V1, TOPICS, type DocChangeV1 } from '@deja/contracts';
+import { createKafka, ensureTopics, KafkaConsumerServer, TopicPublisher, type InboundMessage } from '@deja/data-access-kafka';
+import { testEnv } from '../env';
+
+const received: InboundMessage<DocChangeV1>[] = [];
+
+@Controller()
+class DocChangeProbe {
+  @EventPattern(DOC_CHANGES_V1)
+  async onDocChange(@Payload() message: InboundMessage<DocChangeV1>): Promise<void> {
+    received.push(message);
+  }
+}
+
+@Module({ controllers: [DocChangeProbe] })
+class ProbeModule {}
+
+async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Kafka consumer (real broker)', () => {
+  let kafka: Kafka;
+  let app: INestMicroservice;
+  let dlqConsumer: Consumer;
+  const deadLetters: DeadLetterV1[] = [];
+  const producer = () => kafka.producer({ allowAutoTopicCreation: false });
+
+  beforeAll(async () => {
+    kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'foundation-test' });
+    await ensureTopics(kafka);
+    dlqConsumer = kafka.consumer({ groupId: `test-dlq-${randomUUID()}` });
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: DEAD_LETTER_V1, fromBeginning: false });
+    await dlqConsumer.run({ eachMessage: async ({ message }) => void deadLetters.push(JSON.parse(message.value!.toString())) });
+
+    const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
+    app = moduleRef.createNestMicroservice({ strategy: new KafkaConsumerServer({ kafka, groupId: `test-consumer-${randomUUID()}` }) });
+    await app.listen();
+    // Let the new groups join and be assigned partitions before producing.
+    await new Promise((r) => setTimeout(r, 4000));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dlqConsumer?.disconnect();
+  });
+
+  it('creates every contracted topic with its partition count', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const meta = await admin.fetchTopicMetadata({ topics: Object.values(TOPICS).map((t) => t.name) });
+    await admin.disconnect();
+    for (const t of Object.values(TOPICS)) {
+      expect(meta.topics.find((m) => m.name === t.name)?.partitions).toHaveLength(t.partitions);
+    }
+  });
+
+  it('delivers a message produced with kafkajs to a Nest @EventPattern handler, validated', async () => {
+    const p = producer();
+    await p.connect();
+    const event: DocChangeV1 = { event_id: randomUUID(), tenant: 'acme', doc_id: 'handbook', change: 'updated', version: 3, at: new Date().toISOString() };
+    await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/handbook', value: event }]);
+    await p.disconnect();
+    const got = await waitFor('the handler to receive the event', () => received.find((m) => m.value.event_id === event.event_id));
+    expect(got.value).toEqual(event);
+    expect(got.key).toBe('acme/handbook');
+  });
+
+  it('sends a message that breaks its schema to the dead-letter topic with the field, and keeps consuming', async () => {
+    const p = producer();
+    await p.connect();
+    const badId = randomUUID();
+    await p.send({ topic: DOC_CHANGES_V1, messages: [{ key: 'acme/x', value: JSON.stringify({ event_id: badId, tenant: 'acme', change: 'exploded' }) }] });
+    await p.send({ topic: DOC_CHANGES_V1, messages: [{ key: 'acme/y', value: '{not json' }] });
+    const good: DocChangeV1 = { event_id: randomUUID(), tenant: 'acme', doc_id: 'y', change: 'deleted', at: new Date().toISOString() };
+    await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/y', value: good }]);
+    await p.disconnect();
+
+    const dl = await waitFor('a dead letter for the schema violation', () => deadLetters.find((d) => d.value?.includes(badId)));
+    expect(dl.reason.code).toBe('SCHEMA_VIOLATION');
+    expect(dl.reason.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['doc_id', 'change', 'at']));
+    const dl2 = await waitFor('a dead letter for the malformed JSON', () => deadLetters.find((d) => d.value === '{not json'));
+    expect(dl2.reason.code).toBe('MALFORMED_JSON');
+    await waitFor('the consumer to go on past the bad messages', () => received.find((m) => m.value.event_id === good.event_id));
+  });
+});

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { testEnv } from '../env';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const SERVICES = ['gateway', 'embedding-service', 'llm-worker', 'invalidation-service'] as const;
+
+function mainOf(service: string): string {
+  const main = join(ROOT, 'dist', 'apps', service, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
+  return main;
+}
+
+function start(service: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let out = '';
+  const child = spawn(process.execPath, [mainOf(service)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+const baseEnv = (port: number) => ({
+  PORT: String(port),
+  DATABASE_URL: testEnv.databaseUrl,
+  KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+  OTEL_EXPORTER_OTLP_ENDPOINT: testEnv.otlpEndpoint,
+  KAFKA_GROUP_PREFIX: 'deja-start-test',
+});
+
+describe('each service against the real stack', () => {
+  it.each(SERVICES.map((s, i) => [s, 18180 + i] as const))('%s starts and answers /health with 200', async (service, port) => {
+    const proc = start(service, baseEnv(port));
+    try {
+      const deadline = Date.now() + 60000;
+      let status = 0;
+      let body: { status?: string } = {};
+      while (Date.now() < deadline && status !== 200) {
+        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+        if (res) {
+          status = res.status;
+          body = (await res.json()) as { status?: string };
+        }
+        if (proc.child.exitCode !== null) throw new Error(`${service} exited early:\n${proc.output()}`);
+        if (status !== 200) await new Promise((r) => setTimeout(r, 300));
+      }
+      expect({ status, body: body.status }).toEqual({ status: 200, body: 'ok' });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('process_cpu_user_seconds_total');
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
+  });
+
+  it.each(SERVICES)('%s started with a bad config value exits non-zero naming the key', async (service) => {
+    const proc = start(service, { ...baseEnv(18199), KAFKA_BROKERS: 'not-a-broker', DATABASE_POOL_MAX: 'many' });
+    const code = await proc.exited;
+    expect(code).not.toBe(0);
+    expect(proc.output()).toContain('KAFKA_BROKERS');
+    expect(proc.output()).toContain('DATABASE_POOL_MAX');
+  });
+});
