@@ -1,0 +1,13 @@
+export * from './lib/simulator.exception';
+export * from './lib/simulator.config';
+export * from './lib/core/clock';
+export * from './lib/core/anthropic-cache';
+export * from './lib/core/anthropic-prompt';
+export * from './lib/core/openai-cache';
+export * from './lib/core/openai-prompt';
+export * from './lib/core/faults';
+export * from './lib/core/latency';
+export * from './lib/core/request-log';
+export * from './lib/core/simulator-engine';
+export { simulatedAnswer } from './lib/core/answer';
+export { simulatedEmbedding } from './lib/core/embeddings';

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+
+/** Hex SHA-256 of the parts, each length-prefixed so `["ab","c"]` and `["a","bc"]` differ. */
+export function sha256(...parts: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const part of parts) h.update(`${part.length}:`).update(part);
+  return h.digest('hex');
+}
+
+/** Short, stable id for logs and answers. */
+export function shortHash(...parts: readonly string[]): string {
+  return sha256(...parts).slice(0, 10);
+}
+
+/** JSON with object keys sorted, so equal values serialise to equal bytes. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v as Record<string, unknown>).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+/** Deterministic PRNG (mulberry32) seeded from a string: same seed, same sequence. */
+export function seededRandom(seed: string): () => number {
+  let a = Number.parseInt(sha256(seed).slice(0, 8), 16) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
