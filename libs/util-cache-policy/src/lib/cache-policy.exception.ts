@@ -1,0 +1,31 @@
+/** Why a cache-policy input was refused. Transports map each code to their own error. */
+export enum CachePolicyErrorCode {
+  /** A request's threshold override lies outside its namespace's [minThreshold, maxThreshold]. */
+  THRESHOLD_OUT_OF_BOUNDS = 'THRESHOLD_OUT_OF_BOUNDS',
+  /** A request's TTL override is longer than its namespace allows. */
+  TTL_OUT_OF_BOUNDS = 'TTL_OUT_OF_BOUNDS',
+  /** A namespace policy is inconsistent (e.g. threshold outside its own bounds). */
+  INVALID_NAMESPACE_POLICY = 'INVALID_NAMESPACE_POLICY',
+}
+
+/**
+ * A refused cache-policy input. Never retriable: the same request fails the same way, so it
+ * must be reported to the caller (HTTP 400 / dead letter), not retried.
+ */
+export class CachePolicyException extends Error {
+  readonly retriable = false;
+
+  constructor(
+    readonly code: CachePolicyErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, number | string>> = {},
+  ) {
+    super(message);
+    this.name = 'CachePolicyException';
+  }
+
+  /** Explicit serialisation: `JSON.stringify(error)` would give `{}`. */
+  toJSON(): { name: string; code: CachePolicyErrorCode; message: string; retriable: boolean; details: Record<string, number | string> } {
+    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, details: { ...this.details } };
+  }
+}
