@@ -60,6 +60,8 @@ export interface ModelFacts {
   readonly embeddingDimensions?: number;
   /** Embedding models: whether a shorter `dimensions` may be requested. */
   readonly supportsDimensions?: boolean;
+  /** Announced end-of-life date (ISO), when the provider has deprecated the model. */
+  readonly retiresOn?: string;
   /** false only for the conservative stand-in returned for an unknown model. */
   readonly known: boolean;
 }

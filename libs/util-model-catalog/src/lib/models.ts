@@ -73,7 +73,7 @@ const ROWS: readonly Row[] = [
   // ── Anthropic ────────────────────────────────────────────────────────────────────────
   { id: 'claude-opus-4-6', provider: 'anthropic', kind: 'chat', displayName: 'Claude Opus 4.6',
     pricing: anthropicPricing(5, 25), promptCache: anthropicCache(4096), contextWindowTokens: 200_000, maxOutputTokens: 128_000 },
-  { id: 'claude-opus-4-5', provider: 'anthropic', kind: 'chat', displayName: 'Claude Opus 4.5', aliases: ['claude-opus-4-5-20251101'],
+  { id: 'claude-opus-4-5', provider: 'anthropic', kind: 'chat', displayName: 'Claude Opus 4.5', aliases: ['claude-opus-4-5-20251101'], retiresOn: '2027-01-22',
     pricing: anthropicPricing(5, 25), promptCache: anthropicCache(4096), contextWindowTokens: 200_000, maxOutputTokens: 64_000 },
   { id: 'claude-opus-4-1', provider: 'anthropic', kind: 'chat', displayName: 'Claude Opus 4.1', aliases: ['claude-opus-4-1-20250805'],
     pricing: anthropicPricing(15, 75), promptCache: anthropicCache(1024), contextWindowTokens: 200_000, maxOutputTokens: 32_000 },
@@ -81,7 +81,7 @@ const ROWS: readonly Row[] = [
     pricing: anthropicPricing(15, 75), promptCache: anthropicCache(1024), contextWindowTokens: 200_000, maxOutputTokens: 32_000 },
   { id: 'claude-sonnet-4-6', provider: 'anthropic', kind: 'chat', displayName: 'Claude Sonnet 4.6',
     pricing: anthropicPricing(3, 15), promptCache: anthropicCache(2048), contextWindowTokens: 200_000, maxOutputTokens: 64_000 },
-  { id: 'claude-sonnet-4-5', provider: 'anthropic', kind: 'chat', displayName: 'Claude Sonnet 4.5', aliases: ['claude-sonnet-4-5-20250929'],
+  { id: 'claude-sonnet-4-5', provider: 'anthropic', kind: 'chat', displayName: 'Claude Sonnet 4.5', aliases: ['claude-sonnet-4-5-20250929'], retiresOn: '2026-11-30',
     pricing: anthropicPricing(3, 15), promptCache: anthropicCache(1024), contextWindowTokens: 200_000, maxOutputTokens: 64_000 },
   { id: 'claude-sonnet-4-0', provider: 'anthropic', kind: 'chat', displayName: 'Claude Sonnet 4', aliases: ['claude-sonnet-4-20250514'],
     pricing: anthropicPricing(3, 15), promptCache: anthropicCache(1024), contextWindowTokens: 200_000, maxOutputTokens: 64_000 },
