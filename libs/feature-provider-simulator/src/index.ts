@@ -1,5 +1,6 @@
 export * from './lib/simulator.exception';
 export * from './lib/simulator.config';
+export * from './lib/simulator.options';
 export * from './lib/core/clock';
 export * from './lib/core/anthropic-cache';
 export * from './lib/core/anthropic-prompt';
@@ -11,3 +12,6 @@ export * from './lib/core/request-log';
 export * from './lib/core/simulator-engine';
 export { simulatedAnswer } from './lib/core/answer';
 export { simulatedEmbedding } from './lib/core/embeddings';
+export { ProviderSimulatorModule } from './lib/provider-simulator.module';
+export { SimulatorService } from './lib/simulator.service';
+export * from './lib/start-simulator';

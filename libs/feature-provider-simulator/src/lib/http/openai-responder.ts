@@ -1,0 +1,65 @@
+import { usageFromOpenAI } from '@deja/util-model-catalog';
+import type { Response } from 'express';
+import type { SimulatorEngine } from '../core/simulator-engine';
+import { sleep } from '../core/latency';
+import type { Exchange } from '../simulator.service';
+import { newId } from '../simulator.service';
+import { embeddingToBase64 } from '../core/embeddings';
+import { openaiChunks, openaiCompletion, openaiUsage } from './openai-wire';
+import { Pacer, startSse } from './pacing';
+
+/** `POST /v1/chat/completions`, streaming or not. */
+export async function respondOpenAIChat(engine: SimulatorEngine, body: unknown, res: Response, x: Exchange): Promise<void> {
+  const turn = engine.openaiChat(body, x.ctx);
+  const usage = openaiUsage(turn);
+  x.record({
+    model: turn.model, prompt_hash: turn.promptHash, last_user_text: turn.lastUserText,
+    usage, tokens: usageFromOpenAI(usage), ttft_ms: turn.latency.ttftMs,
+  }, turn.stream || x.fault !== 'cut' ? 200 : null);
+  const id = newId('chatcmpl-');
+  const created = Math.floor(engine.clock.now() / 1000);
+  const headers = { 'x-request-id': x.requestId, 'openai-processing-ms': String(Math.round(turn.latency.ttftMs)) };
+  const pacer = new Pacer(x.signal);
+
+  if (!turn.stream) {
+    await sleep(turn.latency.ttftMs + turn.latency.perTokenMs * turn.answer.tokens.length, x.signal);
+    if (x.fault === 'cut') {
+      res.destroy();
+      return;
+    }
+    if (!x.signal.aborted) res.status(200).set(headers).json(openaiCompletion(turn, id, created));
+    return;
+  }
+
+  startSse(res, headers);
+  await sleep(turn.latency.ttftMs, x.signal);
+  const cutAt = x.fault === 'cut' ? Math.floor(turn.answer.tokens.length / 2) : Number.POSITIVE_INFINITY;
+  let sent = 0;
+  for (const { chunk, tokens } of openaiChunks(turn, id, created)) {
+    if (x.signal.aborted) return;
+    if (sent >= cutAt) {
+      res.destroy();
+      return;
+    }
+    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    sent += tokens;
+    if (tokens > 0) await pacer.wait(turn.latency.perTokenMs);
+  }
+  await pacer.flush();
+  if (!x.signal.aborted) res.end('data: [DONE]\n\n');
+}
+
+/** `POST /v1/embeddings`; answers base64 when asked, as the SDK does by default. */
+export function respondOpenAIEmbeddings(engine: SimulatorEngine, body: unknown, res: Response, x: Exchange): void {
+  const result = engine.openaiEmbeddings(body);
+  const usage = { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens };
+  x.record({ model: result.model, prompt_hash: result.promptHash, last_user_text: result.firstInput, usage, tokens: usageFromOpenAI(usage), ttft_ms: 0 });
+  res.status(200).set({ 'x-request-id': x.requestId }).json({
+    object: 'list',
+    data: result.vectors.map((v, index) => ({
+      object: 'embedding', index, embedding: result.encoding === 'base64' ? embeddingToBase64(v) : v,
+    })),
+    model: result.model,
+    usage,
+  });
+}
