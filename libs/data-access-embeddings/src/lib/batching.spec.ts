@@ -9,10 +9,19 @@ describe('planBatches', () => {
   });
 
   it('groups similar lengths together, shortest first', () => {
-    expect(planBatches([50, 2, 40, 3], 2)).toEqual([
+    expect(planBatches([50, 2, 40, 3], 2, 2)).toEqual([
       [1, 3],
       [2, 0],
     ]);
+  });
+
+  it('closes a batch rather than pad short texts to a long one', () => {
+    // 10, 10, 11 fit together (33 positions for 31 tokens); 40 would pad them to 160 for 71.
+    expect(planBatches([10, 40, 10, 11], 32)).toEqual([[0, 2, 3], [1]]);
+  });
+
+  it('keeps equal lengths in full batches', () => {
+    expect(planBatches(Array.from({ length: 5 }, () => 16), 2).map((b) => b.length)).toEqual([2, 2, 1]);
   });
 
   it('rejects a non-positive batch size', () => {

@@ -1,13 +1,27 @@
 /**
- * Groups item indices into batches of at most `maxBatch`, shortest first, so each batch pads
- * to a similar length: a batch's cost follows its longest member, and mixing one long prompt
- * with 31 short queries would make all 32 pay for it.
+ * Groups item indices into batches, shortest first, so each batch pads to a similar length.
+ * On CPU a run costs about the same per token position whether batched or not, so padding is
+ * pure waste: a batch closes at `maxBatch` items or when padding to its longest member would
+ * cost more than `maxPaddingRatio` times its real tokens (one long prompt never makes 31 short
+ * queries pay for its length).
  */
-export function planBatches(lengths: readonly number[], maxBatch: number): number[][] {
+export function planBatches(lengths: readonly number[], maxBatch: number, maxPaddingRatio = 1.25): number[][] {
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
   const batches: number[][] = [];
-  for (let i = 0; i < order.length; i += maxBatch) batches.push(order.slice(i, i + maxBatch));
+  let current: number[] = [];
+  let realTokens = 0;
+  for (const i of order) {
+    const padded = (current.length + 1) * lengths[i];
+    if (current.length > 0 && (current.length === maxBatch || padded > maxPaddingRatio * (realTokens + lengths[i]))) {
+      batches.push(current);
+      current = [];
+      realTokens = 0;
+    }
+    current.push(i);
+    realTokens += lengths[i];
+  }
+  if (current.length > 0) batches.push(current);
   return batches;
 }
 

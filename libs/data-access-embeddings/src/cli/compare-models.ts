@@ -1,0 +1,222 @@
+/**
+ * Compares local embedding models on labelled paraphrase pairs, for choosing the default model.
+ *
+ *   npm run build
+ *   scripts/setup-model.sh --all
+ *   node dist/libs/data-access-embeddings/src/cli/compare-models.js \
+ *     [--models a,b] [--data DIR] [--sample 5000] [--seed 42] [--timing-threads 1,2] [--out FILE.json]
+ *
+ * Prints a Markdown report (the numbers in docs/embeddings.md) and writes the raw numbers as JSON.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultModelsDir } from '../lib/create-embedder';
+import { dot } from '../lib/embedder';
+import { LocalOnnxEmbedder } from '../lib/local-onnx.embedder';
+import { KNOWN_LOCAL_MODELS } from '../lib/model-manifest';
+import { bestAtFalseHitRate, rocAuc, sample, spearman, thresholdGrid, thresholdRow, type ThresholdRow } from './pair-metrics';
+
+interface Pair {
+  text_a: string;
+  text_b: string;
+  label: 0 | 1 | null;
+  score?: number;
+}
+
+interface DatasetResult {
+  name: string;
+  pairs: number;
+  labelled: number;
+  positives: number;
+  rocAuc: number;
+  spearman?: number;
+  thresholds: ThresholdRow[];
+  bestAtFalseHitRate: Record<string, ThresholdRow | null>;
+  meanCosine: { positives: number; negatives: number };
+}
+
+interface TimingResult {
+  threads: number;
+  singleMs: { median: number; p95: number };
+  batch32Ms: { median: number; p95: number; perTextMs: number };
+}
+
+interface ModelResult {
+  model: string;
+  loadMs: number;
+  embedTextsPerSecond: number;
+  datasets: DatasetResult[];
+  timings: TimingResult[];
+}
+
+const { values: args } = parseArgs({
+  options: {
+    models: { type: 'string', default: KNOWN_LOCAL_MODELS.join(',') },
+    'models-dir': { type: 'string', default: process.env['DEJA_MODELS_DIR'] ?? defaultModelsDir() },
+    data: { type: 'string', default: '/work/shared/bench-data' },
+    sample: { type: 'string', default: '5000' },
+    seed: { type: 'string', default: '42' },
+    threads: { type: 'string', default: '2' },
+    'timing-threads': { type: 'string', default: '1,2' },
+    'timing-rounds': { type: 'string', default: '100' },
+    out: { type: 'string' },
+  },
+});
+
+function readPairs(file: string): Pair[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Pair);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Embeds every distinct text once and returns the cosine of each pair. */
+async function pairCosines(embedder: LocalOnnxEmbedder, pairs: Pair[]): Promise<{ cosines: number[]; texts: number; ms: number }> {
+  const texts = [...new Set(pairs.flatMap((p) => [p.text_a, p.text_b]))];
+  const started = performance.now();
+  const vectors = await embedder.embed(texts);
+  const ms = performance.now() - started;
+  const byText = new Map(texts.map((t, i) => [t, vectors[i]]));
+  const vectorOf = (text: string): Float32Array => {
+    const v = byText.get(text);
+    if (!v) throw new Error(`no vector for ${JSON.stringify(text)}`);
+    return v;
+  };
+  return { cosines: pairs.map((p) => dot(vectorOf(p.text_a), vectorOf(p.text_b))), texts: texts.length, ms };
+}
+
+function evaluate(name: string, pairs: Pair[], cosines: number[]): DatasetResult {
+  const labelledIdx = pairs.map((p, i) => (p.label === 0 || p.label === 1 ? i : -1)).filter((i) => i >= 0);
+  const scores = labelledIdx.map((i) => cosines[i]);
+  const labels = labelledIdx.map((i) => pairs[i].label as number);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  const withScore = pairs.map((p, i) => [p.score, cosines[i]] as const).filter(([s]) => typeof s === 'number');
+  const best: Record<string, ThresholdRow | null> = {};
+  for (const bound of [0.01, 0.02, 0.05, 0.1]) best[String(bound)] = bestAtFalseHitRate(scores, labels, bound) ?? null;
+  return {
+    name,
+    pairs: pairs.length,
+    labelled: labels.length,
+    positives: labels.filter((l) => l === 1).length,
+    rocAuc: rocAuc(scores, labels),
+    ...(withScore.length > 0 ? { spearman: spearman(withScore.map(([s]) => s as number), withScore.map(([, c]) => c)) } : {}),
+    thresholds: thresholdGrid().map((t) => thresholdRow(scores, labels, t)),
+    bestAtFalseHitRate: best,
+    meanCosine: {
+      positives: mean(scores.filter((_, i) => labels[i] === 1)),
+      negatives: mean(scores.filter((_, i) => labels[i] === 0)),
+    },
+  };
+}
+
+async function time(modelsDir: string, model: string, threads: number, queries: string[], rounds: number): Promise<TimingResult> {
+  const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads });
+  try {
+    const single: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const t = performance.now();
+      await embedder.embed([queries[i % queries.length]]);
+      single.push(performance.now() - t);
+    }
+    const batch: number[] = [];
+    for (let i = 0; i < Math.max(10, Math.floor(rounds / 5)); i++) {
+      const chunk = Array.from({ length: 32 }, (_, k) => queries[(i * 32 + k) % queries.length]);
+      const t = performance.now();
+      await embedder.embed(chunk);
+      batch.push(performance.now() - t);
+    }
+    const batchMedian = percentile(batch, 0.5);
+    return {
+      threads,
+      singleMs: { median: percentile(single, 0.5), p95: percentile(single, 0.95) },
+      batch32Ms: { median: batchMedian, p95: percentile(batch, 0.95), perTextMs: batchMedian / 32 },
+    };
+  } finally {
+    await embedder.close();
+  }
+}
+
+const pct = (x: number) => (Number.isNaN(x) ? '–' : `${(100 * x).toFixed(1)}%`);
+const num = (x: number, digits = 3) => (Number.isNaN(x) ? '–' : x.toFixed(digits));
+
+function markdown(results: ModelResult[], meta: Record<string, unknown>): string {
+  const lines: string[] = [];
+  lines.push(`Run: ${JSON.stringify(meta)}`, '');
+  lines.push('| model | QQP ROC-AUC | STS-B ROC-AUC | STS-B Spearman | load ms | texts/s (batched) |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const r of results) {
+    const [qqp, sts] = r.datasets;
+    lines.push(`| ${r.model} | ${num(qqp.rocAuc)} | ${num(sts.rocAuc)} | ${num(sts.spearman ?? Number.NaN)} | ${r.loadMs.toFixed(0)} | ${r.embedTextsPerSecond.toFixed(0)} |`);
+  }
+  lines.push('', '| model | threads | single query median / p95 ms | batch of 32 median / p95 ms | per text in batch ms |', '|---|---|---|---|---|');
+  for (const r of results) {
+    for (const t of r.timings) {
+      lines.push(`| ${r.model} | ${t.threads} | ${num(t.singleMs.median, 1)} / ${num(t.singleMs.p95, 1)} | ${num(t.batch32Ms.median, 1)} / ${num(t.batch32Ms.p95, 1)} | ${num(t.batch32Ms.perTextMs, 2)} |`);
+    }
+  }
+  for (const r of results) {
+    for (const d of r.datasets) {
+      lines.push('', `### ${r.model} on ${d.name} (${d.labelled} labelled pairs, ${d.positives} positive; mean cosine + ${num(d.meanCosine.positives)} / − ${num(d.meanCosine.negatives)})`, '');
+      lines.push('| threshold | precision | recall | false-hit rate | hit rate | tp | fp |', '|---|---|---|---|---|---|---|');
+      for (const row of d.thresholds) {
+        lines.push(`| ${row.threshold.toFixed(2)} | ${pct(row.precision)} | ${pct(row.recall)} | ${pct(row.falseHitRate)} | ${pct(row.hitRate)} | ${row.tp} | ${row.fp} |`);
+      }
+      lines.push('', '| false-hit rate at most | lowest threshold | recall | precision |', '|---|---|---|---|');
+      for (const [bound, row] of Object.entries(d.bestAtFalseHitRate)) {
+        lines.push(row ? `| ${pct(Number(bound))} | ${num(row.threshold, 4)} | ${pct(row.recall)} | ${pct(row.precision)} |` : `| ${pct(Number(bound))} | unreachable | – | – |`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const models = args.models.split(',').map((m) => m.trim()).filter(Boolean);
+  const modelsDir = args['models-dir'];
+  const sampleSize = Number(args.sample);
+  const seed = Number(args.seed);
+  const threads = Number(args.threads);
+  const timingThreads = args['timing-threads'].split(',').filter(Boolean).map(Number);
+  const rounds = Number(args['timing-rounds']);
+
+  const qqp = sample(readPairs(join(args.data, 'qqp_pairs.jsonl')), sampleSize, seed);
+  const sts = readPairs(join(args.data, 'stsb_dev.jsonl'));
+  const queries = sample([...new Set(qqp.map((p) => p.text_a))], 640, seed + 1);
+  const meta = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, qqpSample: qqp.length, seed, sts: sts.length, threads };
+  console.error(`comparing ${models.join(', ')} on ${qqp.length} QQP pairs (seed ${seed}) and ${sts.length} STS-B dev pairs`);
+
+  const results: ModelResult[] = [];
+  for (const model of models) {
+    const started = performance.now();
+    const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads });
+    const loadMs = performance.now() - started;
+    const q = await pairCosines(embedder, qqp);
+    const s = await pairCosines(embedder, sts);
+    await embedder.close();
+    const timings: TimingResult[] = [];
+    for (const t of timingThreads) timings.push(await time(modelsDir, model, t, queries, rounds));
+    const result: ModelResult = {
+      model,
+      loadMs,
+      embedTextsPerSecond: (q.texts + s.texts) / ((q.ms + s.ms) / 1000),
+      datasets: [evaluate(`QQP sample`, qqp, q.cosines), evaluate('STS-B dev', sts, s.cosines)],
+      timings,
+    };
+    results.push(result);
+    console.error(`${model}: QQP AUC ${num(result.datasets[0].rocAuc)}, STS-B AUC ${num(result.datasets[1].rocAuc)}, ${result.embedTextsPerSecond.toFixed(0)} texts/s`);
+  }
+  if (args.out) writeFileSync(args.out, JSON.stringify({ meta, results }, null, 2));
+  console.log(markdown(results, meta));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
