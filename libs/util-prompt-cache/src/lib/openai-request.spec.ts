@@ -1,0 +1,64 @@
+import type { ChatRequest } from '@deja/contracts';
+import { getModel } from '@deja/util-model-catalog';
+import { promptCacheKey, shapeOpenAIRequest } from './openai-request';
+
+const gpt = getModel('gpt-4.1');
+const base: ChatRequest = {
+  provider: 'openai',
+  model: gpt.id,
+  system: 'You are a support agent.',
+  tools: [{ name: 'lookup', description: 'find an order', parameters: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } }],
+  messages: [{ role: 'user', content: 'Where is my order?' }],
+  params: { temperature: 0, max_tokens: 100 },
+};
+
+describe('shapeOpenAIRequest', () => {
+  it('puts the system message first and the tools before the conversation', () => {
+    const { body } = shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme' });
+    expect(body.messages[0]).toEqual({ role: 'system', content: 'You are a support agent.' });
+    expect(Object.keys(body).indexOf('tools')).toBeLessThan(Object.keys(body).indexOf('messages'));
+    expect(body.max_completion_tokens).toBe(100);
+  });
+
+  it('serialises equal requests to identical bytes whatever the key order of the tool schema', () => {
+    const reordered: ChatRequest = {
+      ...base,
+      params: { max_tokens: 100, temperature: 0 },
+      tools: [{ parameters: { properties: { id: { type: 'string' } }, required: ['id'], type: 'object' }, description: 'find an order', name: 'lookup' }],
+    };
+    const a = JSON.stringify(shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme' }).body);
+    const b = JSON.stringify(shapeOpenAIRequest(reordered, { facts: gpt, tenant: 'acme' }).body);
+    expect(b).toBe(a);
+  });
+
+  it('derives one prompt_cache_key per tenant, model, system prompt and tools — not per question', () => {
+    const key = shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme' }).promptCacheKey;
+    const otherQuestion = shapeOpenAIRequest({ ...base, messages: [{ role: 'user', content: 'Refund?' }] }, { facts: gpt, tenant: 'acme' });
+    expect(otherQuestion.body.prompt_cache_key).toBe(key);
+    expect(promptCacheKey('globex', base)).not.toBe(key);
+    expect(promptCacheKey('acme', { ...base, system: 'Other prompt' })).not.toBe(key);
+    expect(promptCacheKey('acme', { ...base, model: 'gpt-4.1-mini' })).not.toBe(key);
+    expect(key).toMatch(/^deja-[0-9a-f]{40}$/);
+  });
+
+  it('sends prompt_cache_retention only where the model supports it', () => {
+    expect(shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme', retention: '24h' }).body.prompt_cache_retention).toBe('24h');
+    const old = shapeOpenAIRequest({ ...base, model: 'gpt-4o' }, { facts: getModel('gpt-4o'), tenant: 'acme', retention: '24h' });
+    expect(old.body).not.toHaveProperty('prompt_cache_retention');
+    expect(old.warnings[0]).toMatch(/not supported by gpt-4o/);
+  });
+
+  it('translates assistant tool calls and tool results', () => {
+    const { body } = shapeOpenAIRequest(
+      { ...base, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'lookup', arguments: '{"id":"1"}' }] }, { role: 'tool', tool_call_id: 'c1', content: 'shipped' }] },
+      { facts: gpt, tenant: 'acme' },
+    );
+    expect(body.messages[2]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"id":"1"}' } }] });
+    expect(body.messages[3]).toEqual({ role: 'tool', tool_call_id: 'c1', content: 'shipped' });
+  });
+
+  it('warns about a request id in a tool description', () => {
+    const { warnings } = shapeOpenAIRequest({ ...base, tools: [{ name: 'lookup', description: 'request_id=9f2c1d7e4b' }] }, { facts: gpt, tenant: 'acme' });
+    expect(warnings).toEqual([expect.stringMatching(/^volatile content in tool "lookup" at char \d+: request id/)]);
+  });
+});
