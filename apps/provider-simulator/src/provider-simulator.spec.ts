@@ -287,3 +287,48 @@ describe('provider simulator clock and configured faults', () => {
     expect(first.some((s) => s === 200)).toBe(true);
   });
 });
+
+describe('provider simulator latency and validation', () => {
+  it('gives a cached prompt a shorter time to first token and a slow fault an extra delay', async () => {
+    const sim = await start({ SIM_LATENCY_SCALE: 0.05, SIM_SLOW_EXTRA_MS: 150 });
+    try {
+      const ask = (q: string, headers: Record<string, string> = {}) =>
+        sim.openai.chat.completions.create(
+          { model: 'gpt-5-mini', messages: [{ role: 'system', content: LONG_SYSTEM }, { role: 'user', content: q }] },
+          { headers },
+        );
+      await ask('first');
+      await ask('second');
+      const started = Date.now();
+      await ask('third', { 'x-sim-fault': 'slow' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      const { body } = await request(sim.url).get('/_sim/requests');
+      const [cold, warm] = body.requests as Array<{ ttft_ms: number }>;
+      expect(warm!.ttft_ms).toBeLessThan(cold!.ttft_ms / 2);
+    } finally {
+      await sim.app.close();
+    }
+  });
+
+  it('requires an API key and, for Anthropic, the anthropic-version header', async () => {
+    const sim = await start();
+    try {
+      const body = { model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] };
+      const noKey = await request(sim.url).post('/v1/messages').set('anthropic-version', '2023-06-01').send(body);
+      expect(noKey.status).toBe(401);
+      expect(noKey.body.error.type).toBe('authentication_error');
+      const noVersion = await request(sim.url).post('/v1/messages').set('x-api-key', 'k').send(body);
+      expect(noVersion.status).toBe(400);
+      expect(noVersion.body.error.message).toMatch(/anthropic-version/);
+      const openai = await request(sim.url).post('/v1/chat/completions').send({ model: 'gpt-4o', messages: [] });
+      expect(openai.status).toBe(401);
+      expect(openai.body.error.code).toBe('invalid_api_key');
+      const missing = await request(sim.url).post('/v1/messages').set('x-api-key', 'k').set('anthropic-version', '2023-06-01')
+        .send({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toMatch(/^max_tokens:/);
+    } finally {
+      await sim.app.close();
+    }
+  });
+});

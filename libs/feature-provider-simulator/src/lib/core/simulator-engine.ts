@@ -39,6 +39,11 @@ interface TurnBase {
   readonly latency: LatencyPlan;
   readonly promptHash: string;
   readonly lastUserText: string;
+  /**
+   * Writes this request's cache entries. Call it when the response starts (after the time to
+   * first token): only then can another request read them, as at the providers.
+   */
+  readonly commitCache: () => void;
 }
 
 export interface AnthropicTurn extends TurnBase {
@@ -98,7 +103,6 @@ export class SimulatorEngine {
       { uncachedTokens: usage.input_tokens + usage.cache_creation_input_tokens, cachedTokens: usage.cache_read_input_tokens },
       ctx.extraLatencyMs,
     );
-    this.anthropicCache.commit(plan, this.clock.now() + latency.ttftMs);
     const lastUserText = lastAnthropicUserText(req);
     const answer = simulatedAnswer({
       model: facts.id, promptHash: prompt.promptHash, lastUserText, maxTokens: req.max_tokens,
@@ -106,6 +110,7 @@ export class SimulatorEngine {
     });
     return {
       model: req.model, facts, stream: req.stream === true, answer, latency, promptHash: prompt.promptHash, lastUserText,
+      commitCache: () => this.anthropicCache.commit(plan, this.clock.now()),
       usage: { ...usage, output_tokens: answer.tokens.length },
       stopReason: answer.truncated ? 'max_tokens' : 'end_turn',
     };
@@ -131,7 +136,6 @@ export class SimulatorEngine {
       { uncachedTokens: plan.promptTokens - plan.cachedTokens, cachedTokens: plan.cachedTokens },
       ctx.extraLatencyMs,
     );
-    this.openaiCache.commit(plan, this.clock.now() + latency.ttftMs);
     const promptHash = openAIPromptHash(tokens);
     const lastUserText = lastOpenAIUserText(req);
     const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? undefined;
@@ -142,6 +146,7 @@ export class SimulatorEngine {
     });
     return {
       model: req.model, facts, stream: req.stream === true, answer, latency, promptHash, lastUserText,
+      commitCache: () => this.openaiCache.commit(plan, this.clock.now()),
       promptTokens: plan.promptTokens, cachedTokens: plan.cachedTokens,
       includeUsage: req.stream_options?.include_usage === true,
       promptCacheKey: req.prompt_cache_key ?? null,

@@ -22,7 +22,9 @@ export async function respondOpenAIChat(engine: SimulatorEngine, body: unknown, 
   const pacer = new Pacer(x.signal);
 
   if (!turn.stream) {
-    await sleep(turn.latency.ttftMs + turn.latency.perTokenMs * turn.answer.tokens.length, x.signal);
+    await sleep(turn.latency.ttftMs, x.signal);
+    turn.commitCache();
+    await sleep(turn.latency.perTokenMs * turn.answer.tokens.length, x.signal);
     if (x.fault === 'cut') {
       res.destroy();
       return;
@@ -33,6 +35,7 @@ export async function respondOpenAIChat(engine: SimulatorEngine, body: unknown, 
 
   startSse(res, headers);
   await sleep(turn.latency.ttftMs, x.signal);
+  turn.commitCache();
   const cutAt = x.fault === 'cut' ? Math.floor(turn.answer.tokens.length / 2) : Number.POSITIVE_INFINITY;
   let sent = 0;
   for (const { chunk, tokens } of openaiChunks(turn, id, created)) {
