@@ -16,6 +16,11 @@ describe('countTokens', () => {
     expect(countTokens('!!!!')).toBe(2);
   });
 
+  it('splits non-ASCII letter runs every two characters', () => {
+    expect(tokenize('日本語です')).toEqual(['日本', '語で', 'す']);
+    expect(tokenize(' café')).toEqual([' c', 'af', 'é']);
+  });
+
   it('lands near 4–5 characters per token on English prose', () => {
     const prose =
       'Prompt caching lets a provider reuse the work it did on a long, unchanged prefix of a prompt. ' +

@@ -13,15 +13,15 @@
  * English prose comes out at about 4.5 characters (0.8 words) per token, close to the real
  * tokenizers; code and non-English text are rougher.
  */
-const PIECE = /'(?:s|t|re|ve|m|ll|d)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
-const ASCII_LETTERS = /^ ?[A-Za-z]+$/;
-const DIGITS = /^ ?\p{N}+$/u;
-const SPACES = /^\s+$/;
+// Capture groups name the class: 1 letters, 2 digits, 3 whitespace; otherwise symbols or a contraction.
+const PIECE = /'(?:s|t|re|ve|m|ll|d)| ?(\p{L}+)| ?(\p{N}+)| ?[^\s\p{L}\p{N}]+|(\s+(?!\S)|\s+)/gu;
+const NON_ASCII = /[^ -~\t\n\r]/; // anything but printable ASCII (letters here)
 
-function chunkSize(piece: string): number {
-  if (ASCII_LETTERS.test(piece)) return 8;
-  if (DIGITS.test(piece)) return piece.startsWith(' ') ? 4 : 3;
-  if (SPACES.test(piece)) return 8;
+function chunkSize(match: RegExpMatchArray): number {
+  const piece = match[0];
+  if (match[1] !== undefined) return NON_ASCII.test(piece) ? 2 : 8;
+  if (match[2] !== undefined) return piece.startsWith(' ') ? 4 : 3;
+  if (match[3] !== undefined) return 8;
   return 2;
 }
 
@@ -30,7 +30,16 @@ export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   for (const match of text.matchAll(PIECE)) {
     const piece = match[0];
-    const size = chunkSize(piece);
+    // Every chunk size is at least 2, and a UTF-16 length ≤ 2 is at most 2 code points.
+    if (piece.length <= 2) {
+      tokens.push(piece);
+      continue;
+    }
+    const size = chunkSize(match);
+    if (piece.length <= size) {
+      tokens.push(piece);
+      continue;
+    }
     const chars = Array.from(piece);
     if (chars.length <= size) {
       tokens.push(piece);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 
-/** Hex SHA-256 of the parts, each length-prefixed so `["ab","c"]` and `["a","bc"]` differ. */
+/**
+ * Hex SHA-256 of the parts, encoded as a JSON array so `["ab","c"]` and `["a","bc"]` differ
+ * (one native stringify and one update: prompts have thousands of parts).
+ */
 export function sha256(...parts: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const part of parts) h.update(`${part.length}:`).update(part);
-  return h.digest('hex');
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /** Short, stable id for logs and answers. */
