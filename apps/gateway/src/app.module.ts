@@ -1,20 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
-import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
+import { KAFKA } from '@deja/data-access-kafka';
+import { PG_POOL } from '@deja/data-access-postgres';
+import { GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import type { GatewayConfig } from './config';
 
-/** Wiring only: the gateway's behaviour lives in libs/. */
+/** Wiring only: the gateway's behaviour lives in libs/feature-gateway. */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-gateway' }),
-        PostgresModule.forRoot({ databaseUrl: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'deja-gateway', runMigrations: true }),
+        GatewayModule.forRoot(options),
         OpsModule.forRoot({
           service: 'gateway',
           checks: [

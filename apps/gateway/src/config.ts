@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configLoader, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
+import type { GatewayOptions } from '@deja/feature-gateway';
 
 /** The gateway's whole configuration: `process.env` is read here and nowhere else. */
 export const GatewayConfig = z.object({
@@ -11,7 +12,37 @@ export const GatewayConfig = z.object({
   DEJA_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Admin key for the admin routes. Not for production: use a secret store. */
   DEJA_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Secret of the API-key HMAC. Set it in production; changing it invalidates every stored key. */
+  DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').default('deja-local-development-key-secret'),
+  /** Largest accepted JSON body, bytes (413 above). */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Default per-tenant token bucket (per replica); tenants may carry their own. */
+  RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
+  /** How long a publish to Kafka may take before the job fails with 503. */
+  PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
+  COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  /** Waiters re-check Postgres this often in case a notification was lost. */
+  JOB_RECHECK_MS: z.coerce.number().int().min(100).max(60000).default(2000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
 export const loadConfig = configLoader('gateway', GatewayConfig);
+
+/** The feature's options from the validated config. */
+export function gatewayOptions(config: GatewayConfig): GatewayOptions {
+  return {
+    kafka: { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-gateway' },
+    database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
+    apiKey: config.DEJA_API_KEY,
+    adminKey: config.DEJA_ADMIN_KEY,
+    keySecret: config.DEJA_KEY_SECRET,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+    publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+    compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
+    maxJobWaitSeconds: 30,
+    recheckMs: config.JOB_RECHECK_MS,
+  };
+}

@@ -1,14 +1,18 @@
 import './tracing';
+import { configureGatewayHttp } from '@deja/feature-gateway';
 import { bootstrapService } from '@deja/feature-ops';
 import { AppModule } from './app.module';
-import { loadConfig } from './config';
+import { gatewayOptions, loadConfig } from './config';
 
 const config = loadConfig();
+const options = gatewayOptions(config);
 void bootstrapService({
   service: 'gateway',
-  module: AppModule.forRoot(config),
+  module: AppModule.forRoot(options),
   port: config.PORT,
   host: config.HOST,
   logLevel: config.LOG_LEVEL,
+  // One group for all replicas: each result is persisted once, then NOTIFY wakes every replica.
   consumerGroup: `${config.KAFKA_GROUP_PREFIX}.gateway`,
+  configureHttp: (app) => configureGatewayHttp(app, options),
 });

@@ -1,0 +1,4 @@
+export * from './lib/jobs.repository';
+export * from './lib/tenants.repository';
+export * from './lib/job-listener';
+export * from './nest/jobs-data.module';

@@ -1,0 +1,135 @@
+import type { Pool } from 'pg';
+import type { CacheOptions, ChatRequest, ResultV1, WireError } from '@deja/contracts';
+
+/** The Postgres channel every gateway replica LISTENs on; the payload is a job id. */
+export const JOBS_CHANNEL = 'deja_jobs';
+
+export type JobStatus = 'queued' | 'completed' | 'failed';
+
+/** What a job asked for: the neutral request and Deja's cache options. */
+export interface StoredJobRequest {
+  request: ChatRequest;
+  cache: CacheOptions;
+}
+
+export interface JobRecord {
+  id: string;
+  tenant: string;
+  client_id: string | null;
+  status: JobStatus;
+  request: StoredJobRequest;
+  result: ResultV1 | null;
+  error: WireError | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export interface NewJob {
+  id: string;
+  tenant: string;
+  clientId: string | null;
+  request: StoredJobRequest;
+}
+
+export interface JobStats {
+  by_status: Record<JobStatus, number>;
+  by_outcome: Record<string, number>;
+  saved_usd: number;
+  spent_usd: number;
+}
+
+const COLUMNS = 'id, tenant, client_id, status, request, result, error, created_at, completed_at';
+
+/**
+ * Jobs in Postgres. Every state change that a waiter may care about also sends
+ * `NOTIFY deja_jobs, '<id>'` in the same statement, so replicas that LISTEN wake up exactly when
+ * the change is committed.
+ */
+export class JobsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Inserts a queued job. With a client id that the tenant already used, nothing is inserted and
+   * the existing job is returned (`created: false`).
+   */
+  async create(job: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+    const inserted = await this.pool.query<JobRecord>(
+      `INSERT INTO jobs (id, tenant, client_id, status, request)
+       VALUES ($1, $2, $3, 'queued', $4)
+       ON CONFLICT (tenant, client_id) WHERE client_id IS NOT NULL DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [job.id, job.tenant, job.clientId, JSON.stringify(job.request)],
+    );
+    if (inserted.rows[0]) return { job: inserted.rows[0], created: true };
+    const existing = await this.pool.query<JobRecord>(`SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND client_id = $2`, [job.tenant, job.clientId]);
+    if (!existing.rows[0]) throw new Error(`job with client id ${job.clientId} vanished between insert and select`);
+    return { job: existing.rows[0], created: false };
+  }
+
+  /** A tenant's job by its id or by the client id it was submitted with; other tenants' jobs are invisible. */
+  async findForTenant(tenant: string, idOrClientId: string): Promise<JobRecord | undefined> {
+    const r = await this.pool.query<JobRecord>(
+      `SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND (id = $2 OR client_id = $2) ORDER BY (id = $2) DESC LIMIT 1`,
+      [tenant, idOrClientId],
+    );
+    return r.rows[0];
+  }
+
+  /**
+   * Stores a result. Idempotent: only a queued job (or one that failed on the gateway side before
+   * any result arrived) changes; a duplicate result for a finished job changes nothing and
+   * returns false. The result's tenant must match the job's.
+   */
+  async complete(result: ResultV1): Promise<boolean> {
+    const r = await this.pool.query(
+      `WITH done AS (
+         UPDATE jobs SET status = $3, result = $4, error = NULL, completed_at = now(), updated_at = now()
+          WHERE id = $1 AND tenant = $2 AND (status = 'queued' OR (status = 'failed' AND result IS NULL))
+         RETURNING id)
+       SELECT id, pg_notify('${JOBS_CHANNEL}', id) FROM done`,
+      [result.request_id, result.tenant, result.status, JSON.stringify(result)],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** Marks a queued job failed on the gateway side (e.g. the request could not be published). */
+  async markFailed(id: string, error: WireError): Promise<void> {
+    await this.pool.query(
+      `WITH f AS (
+         UPDATE jobs SET status = 'failed', error = $2, completed_at = now(), updated_at = now()
+          WHERE id = $1 AND status = 'queued'
+         RETURNING id)
+       SELECT pg_notify('${JOBS_CHANNEL}', id) FROM f`,
+      [id, JSON.stringify(error)],
+    );
+  }
+
+  /** Puts a gateway-side failure back in the queue for a retried submission; false if it was not one. */
+  async requeue(id: string): Promise<boolean> {
+    const r = await this.pool.query(
+      `UPDATE jobs SET status = 'queued', error = NULL, completed_at = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'failed' AND result IS NULL`,
+      [id],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** Job counts by status and cache outcome, and money saved, for one tenant or all. */
+  async stats(tenant?: string): Promise<JobStats> {
+    const r = await this.pool.query<{ status: JobStatus; outcome: string | null; n: number; saved: number | null; spent: number | null }>(
+      `SELECT status, result->'cache'->>'outcome' AS outcome, count(*)::int AS n,
+              sum((result->'cost'->>'saved_usd')::float8) AS saved, sum((result->'cost'->>'usd')::float8) AS spent
+         FROM jobs WHERE ($1::text IS NULL OR tenant = $1)
+        GROUP BY 1, 2`,
+      [tenant ?? null],
+    );
+    const stats: JobStats = { by_status: { queued: 0, completed: 0, failed: 0 }, by_outcome: {}, saved_usd: 0, spent_usd: 0 };
+    for (const row of r.rows) {
+      stats.by_status[row.status] += row.n;
+      if (row.outcome) stats.by_outcome[row.outcome] = (stats.by_outcome[row.outcome] ?? 0) + row.n;
+      stats.saved_usd += row.saved ?? 0;
+      stats.spent_usd += row.spent ?? 0;
+    }
+    return stats;
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { PG_POOL } from '@deja/data-access-postgres';
+import { Pool } from 'pg';
+import { JobsRepository } from '../lib/jobs.repository';
+import { TenantsRepository } from '../lib/tenants.repository';
+
+/** Jobs and tenants repositories over the global pg pool (`PostgresModule.forRoot` must be imported by the app). */
+@Module({
+  providers: [
+    { provide: JobsRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new JobsRepository(pool) },
+    { provide: TenantsRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new TenantsRepository(pool) },
+  ],
+  exports: [JobsRepository, TenantsRepository],
+})
+export class JobsDataModule {}

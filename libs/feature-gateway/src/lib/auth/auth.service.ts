@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { TenantsRepository } from '@deja/data-access-jobs';
+import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
+import { digestsEqual, generateApiKey, hashApiKey } from './api-key';
+import type { RateLimit } from './rate-limiter';
+
+/** Who is calling: a tenant (with its rate limit) or the admin. */
+export type Principal = { kind: 'tenant'; tenant: string; rateLimit: RateLimit } | { kind: 'admin' };
+
+/** Resolves API keys to principals and seeds the configured keys at start. */
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuthService.name);
+  private readonly adminDigest: string | undefined;
+
+  constructor(
+    private readonly tenants: TenantsRepository,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {
+    this.adminDigest = options.adminKey ? hashApiKey(options.keySecret, options.adminKey) : undefined;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.apiKey) {
+      await this.tenants.ensure('default', hashApiKey(this.options.keySecret, this.options.apiKey), 'DEJA_API_KEY');
+      this.logger.log('tenant "default" has the key from DEJA_API_KEY (local use; create tenants through the admin API in production)');
+    }
+  }
+
+  /** The principal a key belongs to, or undefined for an unknown key. */
+  async resolve(key: string): Promise<Principal | undefined> {
+    const digest = hashApiKey(this.options.keySecret, key);
+    if (this.adminDigest && digestsEqual(digest, this.adminDigest)) return { kind: 'admin' };
+    let row;
+    try {
+      row = await this.tenants.findByKeyHash(digest);
+    } catch (cause) {
+      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the key store (Postgres) is not reachable', { cause, retryAfterSeconds: 2 });
+    }
+    // The lookup was by digest; compare again in constant time so the decision does not depend on string compares.
+    if (!row || !digestsEqual(row.key_hash, digest)) return undefined;
+    return {
+      kind: 'tenant',
+      tenant: row.id,
+      rateLimit: { rps: row.rate_limit_rps ?? this.options.rateLimit.rps, burst: row.rate_limit_burst ?? this.options.rateLimit.burst },
+    };
+  }
+
+  /** Creates a tenant and returns its first key, which is shown exactly once. */
+  async createTenant(id: string, rateLimit?: Partial<RateLimit>): Promise<{ tenant: string; api_key: string }> {
+    const key = generateApiKey();
+    const created = await this.tenants.create({ id, rate_limit_rps: rateLimit?.rps ?? null, rate_limit_burst: rateLimit?.burst ?? null }, hashApiKey(this.options.keySecret, key));
+    if (!created) throw new GatewayException(GatewayErrorCode.Conflict, `tenant '${id}' already exists`);
+    return { tenant: id, api_key: key };
+  }
+}

@@ -1,0 +1,25 @@
+import type { RateLimit } from './auth/rate-limiter';
+
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+
+/** Everything the gateway feature needs, mapped from the app's validated config. */
+export interface GatewayOptions {
+  kafka: { brokers: string[]; clientId: string };
+  database: { url: string; poolMax: number; runMigrations: boolean };
+  /** Ensures tenant `default` with this key at start (local use and first start only). */
+  apiKey?: string;
+  /** The admin key for `/v1/admin/*` (local use and first start only). */
+  adminKey?: string;
+  /** Server secret for the API-key HMAC. Changing it invalidates every stored key. */
+  keySecret: string;
+  bodyLimitBytes: number;
+  rateLimit: RateLimit;
+  /** How long a publish to Kafka may take before the job is failed with 503. */
+  publishTimeoutMs: number;
+  /** How long the compatible endpoints wait for an answer before 504. */
+  compatWaitSeconds: number;
+  /** Upper bound of `?wait=` on GET /v1/jobs/{id}. */
+  maxJobWaitSeconds: number;
+  /** Waiters re-check Postgres this often even without a notification. */
+  recheckMs: number;
+}

@@ -1,0 +1,28 @@
+import { Logger, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import type { GatewayOptions } from '../gateway.options';
+import { sendError } from './gateway-exception.filter';
+
+/**
+ * HTTP setup the gateway needs before it listens: a JSON body limit whose violations answer 413
+ * in the gateway's error format, and the OpenAPI document with its UI at `/docs`.
+ */
+export function configureGatewayHttp(app: INestApplication, options: Pick<GatewayOptions, 'bodyLimitBytes'>): void {
+  const logger = new Logger('GatewayHttp');
+  const express = app as NestExpressApplication;
+  // Registered before Nest's default parser, which then sees a parser in place and adds none.
+  express.useBodyParser('json', { limit: options.bodyLimitBytes });
+  // Body-parser errors happen before Nest's routing, so its filters never see them.
+  express.use((error: unknown, req: Request, res: Response, next: NextFunction) => (error ? sendError(req, res, error, logger) : next()));
+
+  const config = new DocumentBuilder()
+    .setTitle('Deja gateway')
+    .setDescription('Jobs API, OpenAI- and Anthropic-compatible endpoints and admin routes of the Deja LLM cache. See docs/api.md.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Tenant API key (admin key on /v1/admin)' })
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Anthropic-style API key header' }, 'x-api-key')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs/openapi.json' });
+}

@@ -1,0 +1,42 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { errorBody, GatewayErrorCode, GatewayException, httpStatusFor } from '../gateway.exception';
+
+/** Any error → a GatewayException: Nest HttpExceptions by status, body-parser errors by type, the rest internal. */
+export function toGatewayException(error: unknown): GatewayException {
+  if (error instanceof GatewayException) return error;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = status === 404 ? GatewayErrorCode.NotFound : status === 413 ? GatewayErrorCode.PayloadTooLarge : status < 500 ? GatewayErrorCode.InvalidRequest : GatewayErrorCode.Internal;
+    return new GatewayException(code, error.message, { cause: error });
+  }
+  const e = error as { type?: unknown; status?: unknown; limit?: unknown; message?: unknown };
+  if (e?.type === 'entity.too.large') return new GatewayException(GatewayErrorCode.PayloadTooLarge, `request body exceeds the limit of ${String(e.limit)} bytes`, { cause: error });
+  if (e?.type === 'entity.parse.failed') return new GatewayException(GatewayErrorCode.InvalidRequest, `request body is not valid JSON: ${String(e.message)}`, { cause: error });
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new GatewayException(GatewayErrorCode.InvalidRequest, String(e.message ?? 'bad request'), { cause: error });
+  return new GatewayException(GatewayErrorCode.Internal, 'internal error', { cause: error });
+}
+
+/** Writes a gateway error as JSON in the caller's dialect, with `retry-after` when one helps. */
+export function sendError(req: Request, res: Response, error: unknown, logger: Logger): void {
+  const e = toGatewayException(error);
+  const status = httpStatusFor(e.code);
+  if (status >= 500) logger.error(`${req.method} ${req.path} → ${status} ${e.code}: ${e.message}${e.cause instanceof Error ? ` (${e.cause.name}: ${e.cause.message})` : ''}`);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (e.details.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(e.details.retryAfterSeconds));
+  res.status(status).json(errorBody(e, req.path.startsWith('/v1/messages') ? 'anthropic' : 'deja'));
+}
+
+/** Maps every error of the gateway's HTTP routes through the one code → status switch. */
+@Catch()
+export class GatewayExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('GatewayHttp');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendError(http.getRequest<Request>(), http.getResponse<Response>(), exception, this.logger);
+  }
+}

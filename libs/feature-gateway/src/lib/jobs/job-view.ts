@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { CacheOptions, ChatRequest, Identifier } from '@deja/contracts';
+import type { JobRecord } from '@deja/data-access-jobs';
+
+/** `POST /v1/jobs` body: the neutral request, Deja's options, and an optional client id for idempotency. */
+export const JobSubmissionBody = ChatRequest.extend({
+  id: Identifier.optional().describe('Your own id: submitting it again (same tenant) returns the existing job'),
+  deja: CacheOptions.optional(),
+});
+
+export const JobWaitQuery = z.object({
+  wait: z.coerce.number().min(0, 'must be 0 or more seconds').optional(),
+});
+
+/** The public view of a job. */
+export function jobView(job: JobRecord): Record<string, unknown> {
+  const r = job.result;
+  return {
+    id: job.id,
+    client_id: job.client_id,
+    status: job.status,
+    answer: r?.answer ?? null,
+    cache: r
+      ? { outcome: r.cache.outcome, tier: r.cache.tier, similarity: r.cache.similarity, threshold: r.cache.threshold, entry_id: r.cache.entry_id, rejected_by: r.cache.rejected_by ?? null }
+      : null,
+    usage: r?.usage ?? null,
+    saved_usage: r?.saved_usage ?? null,
+    cost: r ? { usd: r.cost.usd, uncached_usd: r.cost.uncached_usd, saved_usd: r.cost.saved_usd } : null,
+    error: r?.error ?? job.error ?? null,
+    warnings: r?.warnings ?? [],
+    created_at: new Date(job.created_at).toISOString(),
+    completed_at: job.completed_at ? new Date(job.completed_at).toISOString() : null,
+  };
+}

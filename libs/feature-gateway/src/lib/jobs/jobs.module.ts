@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { JobsDataModule } from '@deja/data-access-jobs';
+import { JobWaiters } from './job-waiters.service';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+import { ResultsHandler } from './results.handler';
+
+/** The jobs API and the `deja.results.v1` consumer that completes jobs. */
+@Module({
+  imports: [JobsDataModule],
+  controllers: [JobsController, ResultsHandler],
+  providers: [JobsService, JobWaiters],
+  exports: [JobsService],
+})
+export class JobsModule {}

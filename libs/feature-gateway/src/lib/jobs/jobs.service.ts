@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TOPICS, type CacheOptions, type ChatRequest, type RequestV1, type WireError } from '@deja/contracts';
+import { TopicPublisher } from '@deja/data-access-kafka';
+import { JobsRepository, type JobRecord } from '@deja/data-access-jobs';
+import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
+import { JobWaiters } from './job-waiters.service';
+
+export interface JobSubmission {
+  tenant: string;
+  clientId?: string;
+  request: ChatRequest;
+  cache: CacheOptions;
+}
+
+const PUBLISH_FAILED = 'publish_failed';
+
+/**
+ * Jobs: written to Postgres first, then published to `deja.requests.v1` (key = job id). A publish
+ * that fails or times out marks the job failed and answers 503, so no job is dropped silently;
+ * resubmitting with the same client id requeues it.
+ */
+@Injectable()
+export class JobsService {
+  private readonly logger = new Logger(JobsService.name);
+
+  constructor(
+    private readonly repo: JobsRepository,
+    private readonly publisher: TopicPublisher,
+    private readonly waiters: JobWaiters,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
+
+  async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
+    const { job, created } = await this.store(() => this.repo.create({ id: randomUUID(), tenant: s.tenant, clientId: s.clientId ?? null, request: { request: s.request, cache: s.cache } }));
+    if (created) {
+      await this.publish(job);
+      return { job, created };
+    }
+    // A duplicate client id returns the existing job; one that never reached Kafka is sent again.
+    if (job.status === 'failed' && job.result === null && job.error?.code === PUBLISH_FAILED && (await this.store(() => this.repo.requeue(job.id)))) {
+      await this.publish(job);
+      return { job: { ...job, status: 'queued', error: null, completed_at: null }, created: false };
+    }
+    return { job, created };
+  }
+
+  /** The tenant's job, or 404 (also for other tenants' jobs: their existence is not revealed). */
+  async get(tenant: string, id: string, waitSeconds = 0): Promise<JobRecord> {
+    const load = () => this.store(() => this.repo.findForTenant(tenant, id));
+    const job = waitSeconds > 0 ? await this.waitForJob(waitSeconds * 1000, load) : await load();
+    if (!job) throw new GatewayException(GatewayErrorCode.NotFound, `job '${id}' not found`);
+    return job;
+  }
+
+  /** Waits (bounded) for a job to leave `queued`. */
+  async waitFor(tenant: string, id: string, timeoutMs: number): Promise<JobRecord> {
+    return this.get(tenant, id, timeoutMs / 1000);
+  }
+
+  async stats(tenant?: string) {
+    return this.store(() => this.repo.stats(tenant));
+  }
+
+  private async waitForJob(timeoutMs: number, load: () => Promise<JobRecord | undefined>): Promise<JobRecord | undefined> {
+    const first = await load();
+    if (!first || first.status !== 'queued') return first;
+    // Wait on the job's real id: a client id is only an alias for lookup.
+    return this.waiters.waitFor(first.id, timeoutMs, load);
+  }
+
+  private async publish(job: JobRecord): Promise<void> {
+    const value: RequestV1 = { request_id: job.id, tenant: job.tenant, submitted_at: new Date().toISOString(), request: job.request.request, cache: job.request.cache };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.publisher.publish(TOPICS.requests, [{ key: job.id, value }]),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`publish timed out after ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs))),
+      ]);
+    } catch (cause) {
+      const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      this.logger.warn(`job ${job.id}: publish to ${TOPICS.requests.name} failed: ${message}`);
+      const error: WireError = { code: PUBLISH_FAILED, message: `the request could not be handed to Kafka: ${message}`, retriable: true };
+      await this.repo.markFailed(job.id, error).catch((e: Error) => this.logger.error(`job ${job.id}: could not mark failed: ${e.message}`));
+      throw new GatewayException(GatewayErrorCode.BrokerUnavailable, 'the message broker is unavailable; the job was not queued — retry later (with the same id to reuse it)', {
+        retryAfterSeconds: 5,
+        jobId: job.id,
+        cause,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Postgres failures become 503 store_unavailable (retriable) instead of 500. */
+  private async store<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (cause) {
+      if (cause instanceof GatewayException) throw cause;
+      this.logger.error(`job store failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the job store (Postgres) is not reachable', { cause, retryAfterSeconds: 2 });
+    }
+  }
+}

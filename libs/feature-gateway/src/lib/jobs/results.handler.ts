@@ -1,0 +1,30 @@
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { RESULTS_V1, type ResultV1 } from '@deja/contracts';
+import { JobsRepository } from '@deja/data-access-jobs';
+import type { InboundMessage } from '@deja/data-access-kafka';
+import { JobWaiters } from './job-waiters.service';
+
+/**
+ * Completes jobs from `deja.results.v1`. Replicas share one consumer group, so each result is
+ * persisted once; the UPDATE notifies `deja_jobs`, waking waiters on every replica. Results for
+ * ids that are not gateway jobs (batch producers) are ignored; duplicates change nothing.
+ * Database failures propagate and are retried by the consumer runner.
+ */
+@Controller()
+export class ResultsHandler {
+  private readonly logger = new Logger(ResultsHandler.name);
+
+  constructor(
+    private readonly repo: JobsRepository,
+    private readonly waiters: JobWaiters,
+  ) {}
+
+  @EventPattern(RESULTS_V1)
+  async onResult(@Payload() message: InboundMessage<ResultV1>): Promise<void> {
+    const result = message.value;
+    const changed = await this.repo.complete(result);
+    if (changed) this.waiters.wake(result.request_id);
+    else this.logger.debug(`result ${result.request_id}: no queued gateway job (duplicate, other tenant, or not a gateway job)`);
+  }
+}
