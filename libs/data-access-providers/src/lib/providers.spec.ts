@@ -25,9 +25,9 @@ function fakeFetch(replies: Reply[]): { fetch: typeof fetch; calls: () => number
 }
 
 const openaiReq: ChatRequest = { provider: 'openai', model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], params: {} };
-const anthropicReq: ChatRequest = { ...openaiReq, provider: 'anthropic', model: 'claude-sonnet-4-5' };
+const anthropicReq: ChatRequest = { ...openaiReq, provider: 'anthropic', model: 'claude-sonnet-4-6' };
 const shapedOpenAI = shapeOpenAIRequest(openaiReq, { facts: getModel('gpt-4.1'), tenant: 'acme' });
-const shapedAnthropic = shapeAnthropicRequest(anthropicReq, { facts: getModel('claude-sonnet-4-5'), defaultMaxTokens: 256 });
+const shapedAnthropic = shapeAnthropicRequest(anthropicReq, { facts: getModel('claude-sonnet-4-6'), defaultMaxTokens: 256 });
 
 const completion = (fingerprint = 'fp_real') => ({
   id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4.1', system_fingerprint: fingerprint,
@@ -35,7 +35,7 @@ const completion = (fingerprint = 'fp_real') => ({
   usage: { prompt_tokens: 2000, completion_tokens: 12, total_tokens: 2012, prompt_tokens_details: { cached_tokens: 1536 } },
 });
 const message = {
-  id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', stop_reason: 'end_turn', stop_sequence: null,
+  id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', stop_reason: 'end_turn', stop_sequence: null,
   content: [{ type: 'text', text: 'hel' }, { type: 'text', text: 'lo' }, { type: 'tool_use', id: 'tu_1', name: 'search', input: { q: 'x' } }],
   usage: { input_tokens: 20, cache_creation_input_tokens: 1500, cache_read_input_tokens: 3000, output_tokens: 7 },
 };
@@ -101,7 +101,7 @@ describe('AnthropicProviderClient', () => {
       content: 'hello', finish_reason: 'end_turn', simulated: false,
       tool_calls: [{ id: 'tu_1', name: 'search', arguments: '{"q":"x"}' }],
     });
-    expect(f.bodies[0]).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 256 });
+    expect(f.bodies[0]).toMatchObject({ model: 'claude-sonnet-4-6', max_tokens: 256 });
   });
 
   it('classifies 529 overloaded as retriable', async () => {
