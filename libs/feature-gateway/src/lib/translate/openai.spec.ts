@@ -1,5 +1,5 @@
 import { ChatRequest } from '@deja/contracts';
-import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import { GatewayErrorCode, type GatewayException } from '../gateway.exception';
 import { completed, parseSse } from './fixtures';
 import { openAiCompletion, openAiStreamFrames, openAiToNeutral } from './openai';
 
