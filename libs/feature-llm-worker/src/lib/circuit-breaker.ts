@@ -1,0 +1,110 @@
+import type { Provider } from '@deja/contracts';
+import { ProviderError, ProviderErrorCode } from '@deja/data-access-providers';
+import type { Clock } from './clock';
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface BreakerSettings {
+  /** Consecutive outage-like failures that open the breaker. */
+  readonly failureThreshold: number;
+  /** How long it stays open before one probe call is let through. */
+  readonly cooldownMs: number;
+}
+
+/**
+ * Failures that say the provider is down. Rate limiting (429) is the provider protecting
+ * itself and is handled by `retry-after`; 4xx are the request's fault — neither trips it.
+ */
+function isOutage(error: unknown): boolean {
+  if (!(error instanceof ProviderError)) return false;
+  switch (error.code) {
+    case ProviderErrorCode.ServerError:
+    case ProviderErrorCode.Overloaded:
+    case ProviderErrorCode.Timeout:
+    case ProviderErrorCode.Connection:
+      return true;
+    case ProviderErrorCode.RateLimited:
+    case ProviderErrorCode.Unavailable:
+    case ProviderErrorCode.InvalidRequest:
+    case ProviderErrorCode.Authentication:
+    case ProviderErrorCode.NotFound:
+    case ProviderErrorCode.NotConfigured:
+    case ProviderErrorCode.BadResponse:
+      return false;
+  }
+}
+
+/**
+ * A circuit breaker for one provider: after `failureThreshold` consecutive outage failures it
+ * opens and calls fail fast with the retriable `provider_unavailable` (its `retryAfterMs` is the
+ * cool-down left); after the cool-down one probe goes through (half-open) — success closes it,
+ * an outage failure opens it again.
+ */
+export class CircuitBreaker {
+  private current: BreakerState = 'closed';
+  private failures = 0;
+  private openedAt = 0;
+  private probing = false;
+  private lastOutage = '';
+
+  constructor(
+    readonly provider: Provider,
+    private readonly settings: BreakerSettings,
+    private readonly clock: Clock,
+    private readonly onChange: (state: BreakerState) => void = () => undefined,
+  ) {}
+
+  get state(): BreakerState {
+    return this.current;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    this.admit();
+    const probe = this.current === 'half_open';
+    try {
+      const value = await fn();
+      this.succeeded();
+      return value;
+    } catch (error) {
+      if (isOutage(error)) this.failed(error);
+      else if (!(error instanceof ProviderError && error.code === ProviderErrorCode.RateLimited)) this.succeeded();
+      else if (probe) this.probing = false; // a throttled probe proves nothing: let the next call probe
+      throw error;
+    }
+  }
+
+  private admit(): void {
+    if (this.current === 'closed') return;
+    const left = this.openedAt + this.settings.cooldownMs - this.clock.now();
+    if (this.current === 'open' && left <= 0) this.transition('half_open');
+    if (this.current === 'half_open' && !this.probing) {
+      this.probing = true;
+      return;
+    }
+    throw new ProviderError(this.provider, ProviderErrorCode.Unavailable, `${this.provider}: circuit open after ${this.settings.failureThreshold} consecutive failures, failing fast (last: ${this.lastOutage.slice(0, 300)})`, {
+      // Half-open with a probe in flight: come back soon, the probe decides.
+      retryAfterMs: left > 0 ? left : Math.min(1000, this.settings.cooldownMs),
+    });
+  }
+
+  private succeeded(): void {
+    this.failures = 0;
+    this.probing = false;
+    if (this.current !== 'closed') this.transition('closed');
+  }
+
+  private failed(error: unknown): void {
+    this.lastOutage = error instanceof Error ? error.message : String(error);
+    this.failures++;
+    this.probing = false;
+    if (this.current === 'half_open' || this.failures >= this.settings.failureThreshold) {
+      this.openedAt = this.clock.now();
+      if (this.current !== 'open') this.transition('open');
+    }
+  }
+
+  private transition(state: BreakerState): void {
+    this.current = state;
+    this.onChange(state);
+  }
+}

@@ -1,0 +1,223 @@
+import type { CompletionV1, MissV1, Provider, WireError } from '@deja/contracts';
+import type { LlmProviderClient, ProviderResponse } from '@deja/data-access-providers';
+import { ProviderError, ProviderErrorCode } from '@deja/data-access-providers';
+import type { ModelFacts } from '@deja/util-model-catalog';
+import { resolveModel, UNKNOWN_MODEL_DEFAULTS, UnknownModelError } from '@deja/util-model-catalog';
+import type { PromptCachePolicy, ShapedRequest } from '@deja/util-prompt-cache';
+import { shapeRequest, stableJson } from '@deja/util-prompt-cache';
+import type { BreakerSettings, BreakerState } from './circuit-breaker';
+import { CircuitBreaker } from './circuit-breaker';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { CoalesceRole } from './coalescer';
+import { Coalescer } from './coalescer';
+import { costOf, followerCost, wireUsage, ZERO_COST, ZERO_USAGE } from './cost';
+import type { RetryPolicy } from './retry-policy';
+import { withRetries } from './retry-policy';
+
+export interface LlmWorkerOptions {
+  readonly promptCache: PromptCachePolicy;
+  readonly retry: RetryPolicy;
+  readonly breaker: BreakerSettings;
+  /** How long a finished answer is handed to identical misses (0: only concurrent ones share). */
+  readonly coalesceWindowMs: number;
+}
+
+/** Hooks for metrics and logs; every method optional. */
+export interface LlmWorkerObserver {
+  providerCall?(provider: Provider, model: string, outcome: 'ok' | 'error', latencyMs: number): void;
+  providerError?(provider: Provider, code: string): void;
+  retry?(provider: Provider, code: string, delayMs: number): void;
+  breakerState?(provider: Provider, state: BreakerState): void;
+  completion?(completion: CompletionV1, role: CoalesceRole): void;
+}
+
+export interface LlmWorkerDeps {
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly observer?: LlmWorkerObserver;
+}
+
+/** What one provider call (with its retries) came to; shared by everyone coalesced onto it. */
+type CallOutcome =
+  | { ok: true; response: ProviderResponse; facts: ModelFacts; warnings: string[]; latencyMs: number }
+  | { ok: false; error: WireError; warnings: string[]; latencyMs: number };
+
+const MAX_WARNINGS = 20;
+const MAX_WARNING_CHARS = 500;
+
+/** Failure codes the worker adds to the providers' own (`ProviderErrorCode`). */
+export enum WorkerErrorCode {
+  /** The shaped request could not be built (an unknown model of an unknown provider, bad input). */
+  InvalidRequest = 'invalid_request',
+  /** A bug: an error the worker did not expect. Never retried automatically. */
+  Internal = 'internal_error',
+}
+
+/**
+ * The llm-worker's use case: one miss in, one `CompletionV1` out — never an exception for a
+ * provider failure. Applies prompt caching (util-prompt-cache), calls the provider through its
+ * breaker with bounded retries, prices the call, and coalesces identical misses onto one call.
+ */
+export class LlmWorker {
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly observer: LlmWorkerObserver;
+  private readonly breakers = new Map<Provider, CircuitBreaker>();
+  private readonly coalescer: Coalescer<CallOutcome>;
+
+  constructor(
+    private readonly clients: ReadonlyMap<Provider, LlmProviderClient>,
+    private readonly options: LlmWorkerOptions,
+    deps: LlmWorkerDeps = {},
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? Math.random;
+    this.observer = deps.observer ?? {};
+    this.coalescer = new Coalescer<CallOutcome>(options.coalesceWindowMs, this.clock);
+  }
+
+  /** Answers one miss. `key` is its Kafka key (scope hash + query hash). */
+  async complete(miss: MissV1, key: string | null): Promise<CompletionV1> {
+    const started = this.clock.now();
+    const { value: outcome, role } = await this.coalescer.run(coalescingKey(miss, key), () => this.call(miss), {
+      // A no-cache request may share a call already running, never an answer already given.
+      reuseRecent: miss.cache.lookup !== false && miss.lookup.outcome !== 'bypass',
+      remember: (o) => o.ok && o.response.complete,
+    });
+    const completion = this.toCompletion(miss, outcome, role, this.clock.now() - started);
+    this.observer.completion?.(completion, role);
+    return completion;
+  }
+
+  /** Breaker state per provider (for health and tests). */
+  breakerState(provider: Provider): BreakerState {
+    return this.breakers.get(provider)?.state ?? 'closed';
+  }
+
+  private async call(miss: MissV1): Promise<CallOutcome> {
+    const started = this.clock.now();
+    const req = miss.request;
+    const warnings: string[] = [];
+    const failed = (error: WireError): CallOutcome => ({ ok: false, error, warnings, latencyMs: this.clock.now() - started });
+
+    const facts = this.modelFacts(req.provider, req.model, warnings);
+    if (!facts) return failed({ code: WorkerErrorCode.InvalidRequest, message: `unknown model "${req.model}" for provider ${req.provider}`, retriable: false });
+    const client = this.clients.get(req.provider);
+    if (!client) {
+      return failed({
+        code: ProviderErrorCode.NotConfigured,
+        message: `provider ${req.provider} is not configured: set ${req.provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} (or its base URL for the simulator)`,
+        retriable: false,
+      });
+    }
+    let shaped: ShapedRequest;
+    try {
+      shaped = shapeRequest(req, miss.tenant, facts, this.options.promptCache);
+    } catch (error) {
+      return failed({ code: WorkerErrorCode.InvalidRequest, message: `request cannot be sent to ${req.provider}: ${describe(error)}`, retriable: false });
+    }
+    warnings.push(...shaped.warnings);
+
+    const breaker = this.breaker(req.provider);
+    try {
+      const response = await withRetries(
+        async () => {
+          const t0 = this.clock.now();
+          try {
+            const res = await breaker.run(() => client.send(shaped));
+            this.observer.providerCall?.(req.provider, req.model, 'ok', this.clock.now() - t0);
+            return res;
+          } catch (error) {
+            const code = error instanceof ProviderError ? error.code : WorkerErrorCode.Internal;
+            if (code !== ProviderErrorCode.Unavailable) this.observer.providerCall?.(req.provider, req.model, 'error', this.clock.now() - t0);
+            this.observer.providerError?.(req.provider, code);
+            throw error;
+          }
+        },
+        this.options.retry,
+        {
+          clock: this.clock,
+          random: this.random,
+          onRetry: (_attempt, error, delayMs) =>
+            this.observer.retry?.(req.provider, error instanceof ProviderError ? error.code : WorkerErrorCode.Internal, delayMs),
+        },
+      );
+      return { ok: true, response, facts, warnings, latencyMs: this.clock.now() - started };
+    } catch (error) {
+      if (error instanceof ProviderError) return failed({ code: error.code, message: error.message.slice(0, 4000), retriable: error.retriable });
+      return failed({ code: WorkerErrorCode.Internal, message: describe(error).slice(0, 4000), retriable: false });
+    }
+  }
+
+  /**
+   * The catalog row of the model. A model the catalog does not know is priced with its
+   * provider's conservative defaults (self-hosted OpenAI-compatible servers have their own
+   * names), with a warning.
+   */
+  private modelFacts(provider: Provider, model: string, warnings: string[]): ModelFacts | undefined {
+    try {
+      const facts = resolveModel(model);
+      if (facts.provider === provider) {
+        if (!facts.known) warnings.push(`model "${model}" is not in the catalog: cost and caching use ${provider}'s conservative defaults`);
+        return facts;
+      }
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof UnknownModelError)) throw error;
+      warnings.push(`model "${model}" is not in the catalog: cost and caching use ${provider}'s conservative defaults`);
+      return { id: model, ...UNKNOWN_MODEL_DEFAULTS[provider] };
+    }
+  }
+
+  private breaker(provider: Provider): CircuitBreaker {
+    let breaker = this.breakers.get(provider);
+    if (!breaker) {
+      breaker = new CircuitBreaker(provider, this.options.breaker, this.clock, (state) => this.observer.breakerState?.(provider, state));
+      this.breakers.set(provider, breaker);
+    }
+    return breaker;
+  }
+
+  private toCompletion(miss: MissV1, outcome: CallOutcome, role: CoalesceRole, waitedMs: number): CompletionV1 {
+    const warnings = clampWarnings(outcome.warnings);
+    if (!outcome.ok) {
+      return {
+        ...miss, status: 'failed', answer: null, usage: ZERO_USAGE, cost: ZERO_COST, error: outcome.error, complete: false, warnings,
+        provider_latency_ms: role === 'leader' ? outcome.latencyMs : waitedMs,
+      };
+    }
+    const { response, facts } = outcome;
+    const leaderCost = costOf(facts, response.usage);
+    const leader = role === 'leader';
+    return {
+      ...miss,
+      status: 'completed',
+      answer: response.answer,
+      usage: leader ? wireUsage(response.usage) : ZERO_USAGE,
+      cost: leader ? leaderCost : followerCost(leaderCost),
+      error: null,
+      complete: response.complete,
+      warnings,
+      provider_latency_ms: leader ? outcome.latencyMs : role === 'joined' ? waitedMs : 0,
+    };
+  }
+}
+
+/**
+ * Identical misses: same Kafka key (scope hash + query hash) and the same versions, so an
+ * answer is never shared across a namespace or document version bump.
+ */
+export function coalescingKey(miss: MissV1, key: string | null): string {
+  const base = key ?? `${miss.lookup.scope_hash}:${miss.lookup.query_hash}`;
+  return `${base}|${miss.lookup.namespace_version}|${stableJson(miss.lookup.doc_versions)}`;
+}
+
+function clampWarnings(warnings: readonly string[]): string[] {
+  const unique = [...new Set(warnings)].map((w) => (w.length > MAX_WARNING_CHARS ? `${w.slice(0, MAX_WARNING_CHARS - 1)}…` : w));
+  return unique.length > MAX_WARNINGS ? [...unique.slice(0, MAX_WARNINGS - 1), `${unique.length - MAX_WARNINGS + 1} more warning(s) not listed`] : unique;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
