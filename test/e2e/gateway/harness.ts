@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { REQUESTS_V1, RequestV1, TOPICS, type ResultV1 } from '@deja/contracts';
+import { createKafka, ensureTopics, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
+import { configureGatewayHttp, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { testEnv } from '../../integration/env';
+
+export const ADMIN_KEY = `admin-${randomUUID()}`;
+export const KEY_SECRET = 'e2e-gateway-key-secret-0123456789';
+
+/** A gateway replica running in this process on its own port, as `main.ts` would start it. */
+export interface GatewayReplica {
+  app: INestApplication;
+  url: string;
+  port: number;
+}
+
+export function gatewayOptions(over: Partial<GatewayOptions> = {}): GatewayOptions {
+  return {
+    kafka: { brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e' },
+    database: { url: testEnv.databaseUrl, poolMax: 5, runMigrations: true },
+    adminKey: ADMIN_KEY,
+    keySecret: KEY_SECRET,
+    bodyLimitBytes: 256 * 1024,
+    rateLimit: { rps: 1000, burst: 1000 },
+    publishTimeoutMs: 3000,
+    compatWaitSeconds: 15,
+    maxJobWaitSeconds: 30,
+    // Far longer than any wait in these tests: a waiter that wakes fast was woken by NOTIFY.
+    recheckMs: 60000,
+    ...over,
+  };
+}
+
+export async function startReplica(groupId: string, over: Partial<GatewayOptions> = {}): Promise<GatewayReplica> {
+  const options = gatewayOptions(over);
+  const app = await NestFactory.create(GatewayModule.forRoot(options), { logger: ['fatal', 'error', 'warn'], abortOnError: false });
+  configureGatewayHttp(app, options);
+  app.connectMicroservice({ strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), groupId }) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { app, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** Waits until a consumer group is stable with `members` members that all have partitions. */
+export async function waitForGroup(kafka: Kafka, groupId: string, members: number, timeoutMs = 60000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const g = groups[0];
+      if (g?.state === 'Stable' && g.members.length === members && g.members.every((m) => m.memberAssignment.length > 0)) break;
+      if (Date.now() > deadline) throw new Error(`consumer group ${groupId} not stable with ${members} members (state ${g?.state}, ${g?.members.length} members)`);
+      await sleep(300);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  // A fresh group's offsets resolve to "latest" when fetching starts, just after the join.
+  await sleep(1500);
+}
+
+export type Responder = (request: RequestV1) => Omit<ResultV1, 'request_id' | 'tenant' | 'completed_at' | 'saved_usage' | 'warnings'> & Partial<ResultV1> | undefined;
+
+/**
+ * Plays the pipeline behind the gateway: consumes deja.requests.v1 and answers the requests of
+ * the given tenants on deja.results.v1 with whatever `respond` returns (undefined: no answer).
+ */
+export class SimulatedPipeline {
+  readonly kafka: Kafka;
+  readonly received: RequestV1[] = [];
+  private consumer: Consumer | undefined;
+  private producer: Producer;
+  private publisher: TopicPublisher;
+  respond: Responder = () => undefined;
+
+  constructor(private readonly tenants: Set<string>) {
+    this.kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e-pipeline' });
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.publisher = new TopicPublisher(this.producer);
+  }
+
+  async start(): Promise<void> {
+    await ensureTopics(this.kafka);
+    await this.producer.connect();
+    const groupId = `gw-e2e-pipeline-${randomUUID()}`;
+    this.consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: REQUESTS_V1, fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        const parsed = RequestV1.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
+        if (!parsed.success || !this.tenants.has(parsed.data.tenant)) return;
+        if (message.key?.toString() !== parsed.data.request_id) throw new Error(`request key ${String(message.key)} is not the request id`);
+        this.received.push(parsed.data);
+        const answer = this.respond(parsed.data);
+        if (answer) await this.send({ request_id: parsed.data.request_id, tenant: parsed.data.tenant, completed_at: new Date().toISOString(), ...answer });
+      },
+    });
+    await waitForGroup(this.kafka, groupId, 1);
+  }
+
+  /** Publishes a result directly (e.g. a duplicate). */
+  async send(result: Omit<ResultV1, 'saved_usage' | 'warnings'> & Partial<ResultV1>): Promise<void> {
+    await this.publisher.publish(TOPICS.results, [{ key: result.request_id, value: result }]);
+  }
+
+  async waitForRequest(pred: (r: RequestV1) => boolean, timeoutMs = 30000): Promise<RequestV1> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = this.received.find(pred);
+      if (r) return r;
+      if (Date.now() > deadline) throw new Error('timed out waiting for a request on deja.requests.v1');
+      await sleep(50);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer.disconnect();
+  }
+}
+
+export const miss = (content: string, extra: Partial<ResultV1> = {}) => ({
+  status: 'completed' as const,
+  answer: { content, finish_reason: 'stop', simulated: true },
+  cache: { outcome: 'miss' as const, tier: null, similarity: null, threshold: 0.93, entry_id: null, rejected_by: null },
+  usage: { input_tokens: 40, cache_write_tokens: 0, cache_read_tokens: 60, output_tokens: 12 },
+  cost: { usd: 0.0003, uncached_usd: 0.0004, saved_usd: 0.0001 },
+  error: null,
+  ...extra,
+});
+
+export const hit = (content: string, similarity = 0.9712) => ({
+  ...miss(content),
+  cache: { outcome: 'hit' as const, tier: 'semantic' as const, similarity, threshold: 0.93, entry_id: 'entry-42', rejected_by: null },
+  usage: { input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 0 },
+  saved_usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 12 },
+  cost: { usd: 0, uncached_usd: 0.0004, saved_usd: 0.0004 },
+});
+
+/** The text of the last user message of a neutral request. */
+export function lastUserText(r: RequestV1): string {
+  const m = [...r.request.messages].reverse().find((x) => x.role === 'user');
+  if (!m) return '';
+  return typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('');
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function http(method: string, url: string, opts: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.key) headers['authorization'] = `Bearer ${opts.key}`;
+  if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
+  const text = await res.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+export interface GatewayStack {
+  a: GatewayReplica;
+  b: GatewayReplica;
+  pipeline: SimulatedPipeline;
+  /** Tenant id → API key, created through the admin API. */
+  keys: Record<'main' | 'other' | 'limited', { tenant: string; key: string }>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Two gateway replicas sharing one results consumer group, plus a simulated pipeline that
+ * answers requests of this run's tenants: last user message `HIT …` → a semantic hit,
+ * `FAIL …` → a failed result, `IGNORE …` → no answer, anything else → a miss.
+ */
+export async function startStack(over: Partial<GatewayOptions> = {}): Promise<GatewayStack> {
+  const run = randomUUID().slice(0, 8);
+  const ids = { main: `e2e-${run}-main`, other: `e2e-${run}-other`, limited: `e2e-${run}-limited` };
+  const pipeline = new SimulatedPipeline(new Set(Object.values(ids)));
+  pipeline.respond = (r) => {
+    const text = lastUserText(r);
+    if (text.startsWith('IGNORE')) return undefined;
+    if (text.startsWith('HIT')) return hit(`cached answer to: ${text}`);
+    if (text.startsWith('FAIL')) {
+      return { ...miss(''), status: 'failed', answer: null, error: { code: 'provider_error', message: 'simulated provider failure', retriable: false } };
+    }
+    return miss(`answer to: ${text}`);
+  };
+  const groupId = `gw-e2e-${run}`;
+  const a = await startReplica(groupId, over);
+  const b = await startReplica(groupId, over);
+  await Promise.all([waitForGroup(a.app.get(KAFKA), groupId, 2), pipeline.start()]);
+  const keys = {} as GatewayStack['keys'];
+  for (const [name, tenant] of Object.entries(ids) as Array<[keyof typeof ids, string]>) {
+    const res = await http('POST', `${a.url}/v1/admin/tenants`, { key: ADMIN_KEY, body: { id: tenant, ...(name === 'limited' ? { rate_limit: { rps: 0.2, burst: 2 } } : {}) } });
+    if (res.status !== 201) throw new Error(`creating tenant ${tenant}: ${res.status} ${JSON.stringify(res.body)}`);
+    keys[name] = { tenant, key: res.body['api_key'] as string };
+  }
+  return {
+    a,
+    b,
+    pipeline,
+    keys,
+    stop: async () => {
+      await pipeline.stop();
+      await Promise.all([a.app.close(), b.app.close()]);
+    },
+  };
+}
