@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { configLoader, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
+import { configLoader, envBoolean, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
+
+const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
 
 /** The llm-worker's whole configuration: `process.env` is read here and nowhere else. */
 export const LlmWorkerConfig = z.object({
@@ -12,6 +14,34 @@ export const LlmWorkerConfig = z.object({
   /** Point the official SDKs elsewhere, e.g. at the provider simulator. */
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
+  /** The base URLs are the Deja provider simulator: answers are marked simulated; a missing key gets a dummy one. */
+  PROVIDER_SIMULATOR: envBoolean(false),
+  /** Per-attempt timeout of a provider call. */
+  PROVIDER_TIMEOUT_MS: ms(60_000).pipe(z.number().min(100)),
+  /** Partitions of deja.misses.v1 handled at once (identical misses share a partition). */
+  MISSES_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
+
+  /** Attempts per provider call, the first included. */
+  RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  RETRY_BASE_DELAY_MS: ms(250),
+  RETRY_MAX_DELAY_MS: ms(8_000),
+  /** A retry whose wait would end later than this after the first attempt is not made. */
+  RETRY_MAX_TOTAL_MS: ms(60_000),
+
+  /** Consecutive outage failures (5xx, 529, timeouts, connection) that open a provider's breaker. */
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open breaker fails fast before a probe call. */
+  BREAKER_COOLDOWN_MS: ms(15_000),
+
+  /** How long a finished answer is handed to identical misses behind it (0: concurrent ones only). */
+  COALESCE_WINDOW_MS: ms(5_000),
+
+  /** Anthropic: 1-hour breakpoints on tools and system prompt (writes cost 2x instead of 1.25x). */
+  PROMPT_CACHE_LONG_TTL: envBoolean(false),
+  /** OpenAI `prompt_cache_retention`: unset leaves the provider default. */
+  OPENAI_PROMPT_CACHE_RETENTION: z.enum(['in_memory', '24h']).optional(),
+  /** `max_tokens` sent to Anthropic (which requires it) when a request sets none. */
+  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(4096),
 });
 export type LlmWorkerConfig = z.infer<typeof LlmWorkerConfig>;
 

@@ -11,4 +11,5 @@ void bootstrapService({
   host: config.HOST,
   logLevel: config.LOG_LEVEL,
   consumerGroup: `${config.KAFKA_GROUP_PREFIX}.llm-worker`,
+  partitionsConsumedConcurrently: config.MISSES_PARTITIONS_CONCURRENTLY,
 });

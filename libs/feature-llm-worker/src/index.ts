@@ -4,3 +4,5 @@ export * from './lib/retry-policy';
 export * from './lib/circuit-breaker';
 export * from './lib/coalescer';
 export * from './lib/llm-worker';
+export * from './lib/llm-worker.metrics';
+export * from './lib/llm-worker.module';

@@ -1,0 +1,74 @@
+import type { CompletionV1, Provider } from '@deja/contracts';
+import type { Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { BreakerState } from './circuit-breaker';
+import type { CoalesceRole } from './coalescer';
+import type { LlmWorkerObserver } from './llm-worker';
+
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/**
+ * The llm-worker's Prometheus metrics: provider calls, errors by code, retries, breaker state,
+ * completions by status and coalescing role, tokens by kind, spend and savings in USD.
+ */
+export class LlmWorkerMetrics implements LlmWorkerObserver {
+  private readonly calls: Counter<'provider' | 'model' | 'outcome'>;
+  private readonly callSeconds: Histogram<'provider'>;
+  private readonly errors: Counter<'provider' | 'code'>;
+  private readonly retries: Counter<'provider' | 'code'>;
+  private readonly breaker: Gauge<'provider'>;
+  private readonly completions: Counter<'status' | 'role'>;
+  private readonly tokens: Counter<'provider' | 'model' | 'kind'>;
+  private readonly spent: Counter<'provider' | 'model'>;
+  private readonly saved: Counter<'provider' | 'model'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.calls = new Counter({ name: 'deja_llm_provider_calls_total', help: 'Provider calls (each attempt) by outcome', labelNames: ['provider', 'model', 'outcome'], registers });
+    this.callSeconds = new Histogram({
+      name: 'deja_llm_provider_call_seconds', help: 'Duration of one provider call attempt', labelNames: ['provider'], registers,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+    });
+    this.errors = new Counter({ name: 'deja_llm_provider_errors_total', help: 'Failed provider attempts by error code', labelNames: ['provider', 'code'], registers });
+    this.retries = new Counter({ name: 'deja_llm_retries_total', help: 'Retries of provider calls by the error that caused them', labelNames: ['provider', 'code'], registers });
+    this.breaker = new Gauge({ name: 'deja_llm_breaker_state', help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers });
+    this.completions = new Counter({
+      name: 'deja_llm_completions_total', help: 'Completions published, by status and coalescing role (leader made the call)', labelNames: ['status', 'role'], registers,
+    });
+    this.tokens = new Counter({ name: 'deja_llm_tokens_total', help: 'Tokens billed by kind (input = uncached input)', labelNames: ['provider', 'model', 'kind'], registers });
+    this.spent = new Counter({ name: 'deja_llm_cost_usd_total', help: 'USD spent on provider calls', labelNames: ['provider', 'model'], registers });
+    this.saved = new Counter({
+      name: 'deja_llm_saved_usd_total', help: 'USD saved by prompt caching and coalescing versus uncached calls', labelNames: ['provider', 'model'], registers,
+    });
+  }
+
+  providerCall(provider: Provider, model: string, outcome: 'ok' | 'error', latencyMs: number): void {
+    this.calls.inc({ provider, model, outcome });
+    this.callSeconds.observe({ provider }, latencyMs / 1000);
+  }
+
+  providerError(provider: Provider, code: string): void {
+    this.errors.inc({ provider, code });
+  }
+
+  retry(provider: Provider, code: string): void {
+    this.retries.inc({ provider, code });
+  }
+
+  breakerState(provider: Provider, state: BreakerState): void {
+    this.breaker.set({ provider }, BREAKER_VALUE[state]);
+  }
+
+  completion(c: CompletionV1, role: CoalesceRole): void {
+    this.completions.inc({ status: c.status, role });
+    const labels = { provider: c.request.provider, model: c.request.model };
+    const u = c.usage;
+    if (u.input_tokens) this.tokens.inc({ ...labels, kind: 'input' }, u.input_tokens);
+    if (u.cache_write_tokens) this.tokens.inc({ ...labels, kind: 'cache_write' }, u.cache_write_tokens);
+    if (u.cache_read_tokens) this.tokens.inc({ ...labels, kind: 'cache_read' }, u.cache_read_tokens);
+    if (u.output_tokens) this.tokens.inc({ ...labels, kind: 'output' }, u.output_tokens);
+    if (c.cost.usd > 0) this.spent.inc(labels, c.cost.usd);
+    // A negative saving (a cache write) lowers the total: counters only go up, so it is not recorded.
+    if (c.cost.saved_usd > 0) this.saved.inc(labels, c.cost.saved_usd);
+  }
+}

@@ -1,0 +1,59 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { createProviderClients, type ProviderClientsOptions } from '@deja/data-access-providers';
+import { LlmWorker, type LlmWorkerOptions } from './llm-worker';
+import { LlmWorkerMetrics } from './llm-worker.metrics';
+
+export interface LlmWorkerModuleOptions {
+  readonly worker: LlmWorkerOptions;
+  readonly providers: Omit<ProviderClientsOptions, 'logger'>;
+}
+
+/**
+ * The Nest edge of the use case: builds the SDK clients and the `LlmWorker`, with metrics on the
+ * registry `OpsModule` provides.
+ */
+@Module({})
+export class LlmWorkerModule {
+  static forRoot(options: LlmWorkerModuleOptions): DynamicModule {
+    return {
+      module: LlmWorkerModule,
+      providers: [
+        {
+          provide: LlmWorker,
+          inject: [Registry],
+          useFactory: (registry: Registry) => {
+            const log = new Logger('LlmWorker');
+            const sdk = new Logger('ProviderSDK');
+            const clients = createProviderClients({
+              ...options.providers,
+              logger: { error: (m) => sdk.error(m), warn: (m) => sdk.warn(m), info: (m) => sdk.debug(m), debug: (m) => sdk.verbose(m) },
+            });
+            const configured = [...clients.keys()];
+            log.log(`providers configured: ${configured.length > 0 ? configured.join(', ') : 'none (every miss will fail with provider_not_configured)'}`);
+            const metrics = new LlmWorkerMetrics(registry);
+            return new LlmWorker(clients, options.worker, {
+              observer: {
+                ...bind(metrics),
+                breakerState: (provider, state) => {
+                  metrics.breakerState(provider, state);
+                  log.warn(`circuit breaker for ${provider} is now ${state}`);
+                },
+              },
+            });
+          },
+        },
+      ],
+      exports: [LlmWorker],
+    };
+  }
+}
+
+function bind(m: LlmWorkerMetrics) {
+  return {
+    providerCall: m.providerCall.bind(m),
+    providerError: m.providerError.bind(m),
+    retry: m.retry.bind(m),
+    completion: m.completion.bind(m),
+  };
+}
