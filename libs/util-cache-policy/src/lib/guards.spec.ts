@@ -28,6 +28,8 @@ describe('false-hit guards', () => {
     ['direction', 'Translate from English to French', 'Translate to English from French'],
     ['direction', 'Migrate MySQL → Postgres', 'Migrate Postgres to MySQL'],
     ['direction', 'Is Rust faster than Go?', 'Is Go faster than Rust?'],
+    ['direction', 'What percentage of terrorists are Muslim?', 'What percentage of Muslims are terrorists?'],
+    ['direction', 'Why do cats chase dogs?', 'Why do dogs chase cats?'],
     ['entities', 'How do I install Node on Ubuntu?', 'How do I install Node on Fedora?'],
     ['entities', 'What does `useState` do?', 'What does `useEffect` do?'],
     ['entities', 'Is GPT-4o better for this?', 'Is Claude better for this?'],
@@ -53,6 +55,8 @@ describe('false-hit guards', () => {
     ['Life in the USA', 'Life in the United States of America'],
     ['How to convert PDF to Word', 'How can I convert a PDF to Word'],
     ['Difference between Python and Java', 'Difference between Java and Python'],
+    ['How do I overcome my inferiority complex?', 'I have an inferiority complex, how do I overcome it?'],
+    ['Should I mix milk with coffee?', 'Should I mix coffee with milk?'],
     ['How To Learn Machine Learning Fast', 'How to learn machine learning fast'],
     ['Where can I download MP4 files?', 'Where to download mp4 files'],
   ])('lets a paraphrase through: %j ~ %j', (a, b) => {

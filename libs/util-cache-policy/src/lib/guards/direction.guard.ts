@@ -62,6 +62,43 @@ function comparison(text: string): { subject: Set<string>; object: string } | nu
   return { subject: new Set(w.slice(0, i).filter(isContent).map(headWord)), object: headWord(object) };
 }
 
+// Relations that read the same both ways: "A and B", "A or B", "A vs B", "A with B".
+const SYMMETRIC_GAP = new Set(['and', 'or', 'vs', 'versus', 'with', '&', 'between', 'nor']);
+
+/**
+ * Swapped roles: "A <relation> B" in one text and "B <relation> A" in the other, with the same
+ * relation words in between ("terrorists are Muslims" vs "Muslims are terrorists", "Poles
+ * dislike Russians" vs "Russians dislike Poles"). Adjacent words and symmetric relations
+ * ("A and B") are not roles.
+ */
+export function swappedRoles(query: string, candidate: string): [string, string] | null {
+  const a = words(query).map(headWord);
+  const b = words(candidate).map(headWord);
+  const positions = (list: string[]) => {
+    const map = new Map<string, number[]>();
+    list.forEach((w, i) => map.set(w, [...(map.get(w) ?? []), i]));
+    return map;
+  };
+  const pb = positions(b);
+  for (let i = 0; i < a.length; i += 1) {
+    if (!isContent(a[i])) continue;
+    for (let j = i + 2; j <= Math.min(a.length - 1, i + 4); j += 1) {
+      if (!isContent(a[j]) || a[j] === a[i]) continue;
+      const gap = a.slice(i + 1, j);
+      if (gap.every((w) => SYMMETRIC_GAP.has(w) || SKIPPABLE.has(w))) continue;
+      for (const bj of pb.get(a[j]) ?? []) {
+        const bi = bj + gap.length + 1;
+        if (b[bi] === a[i] && b.slice(bj + 1, bi).join(' ') === gap.join(' ')) {
+          // The same ordered pair must not also occur in the other text (then nothing was swapped).
+          const alsoForward = (pb.get(a[i]) ?? []).some((k) => b.slice(k + 1, k + 1 + gap.length).join(' ') === gap.join(' ') && b[k + gap.length + 1] === a[j]);
+          if (!alsoForward) return [a[i], a[j]];
+        }
+      }
+    }
+  }
+  return null;
+}
+
 /**
  * Opposite directions: the same two things related the other way round ("Celsius to
  * Fahrenheit" vs "Fahrenheit to Celsius", "from USD to EUR" vs "to USD from EUR", "is A faster
@@ -70,7 +107,7 @@ function comparison(text: string): { subject: Set<string>; object: string } | nu
  */
 export const directionGuard: Guard = {
   name: 'direction',
-  description: 'the same two things in the opposite direction (X to Y vs Y to X, A than B vs B than A)',
+  description: 'the same two things in the opposite direction or roles (X to Y vs Y to X, A than B vs B than A, A likes B vs B likes A)',
   check(query: string, candidate: string): GuardVerdict {
     const qa = directionalArcs(query);
     const ca = directionalArcs(candidate);
@@ -80,6 +117,10 @@ export const directionGuard: Guard = {
       if (reversed && !ca.some((c) => c.from === q.from && c.to === q.to)) {
         return { ok: false, guard: 'direction', detail: `query goes ${q.from} → ${q.to}, cached goes ${reversed.from} → ${reversed.to}` };
       }
+    }
+    const swapped = swappedRoles(query, candidate);
+    if (swapped) {
+      return { ok: false, guard: 'direction', detail: `roles swapped: query relates ${swapped[0]} → ${swapped[1]}, cached the other way round` };
     }
     const qc = comparison(query);
     const cc = comparison(candidate);
