@@ -7,19 +7,23 @@
  *   node dist/tools/tune-threshold/main.js --data /work/shared/bench-data/qqp_pairs.jsonl \
  *     --limit 10000 --seed 42 --target-fhr 0.02 --out tmp/qqp.json
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Embedder } from '@deja/data-access-embeddings';
 import { createEmbedder, createEmbedderFromEnv, dot } from '@deja/data-access-embeddings';
 import type { ScoredPair } from '@deja/util-cache-policy';
-import { GUARDS, thresholdRange } from '@deja/util-cache-policy';
+import { DEFAULT_THRESHOLD, GUARDS, thresholdRange } from '@deja/util-cache-policy';
+import type { LabelledPair } from './pairs';
 import { readPairs, samplePairs } from './pairs';
 import { buildReport, renderReport } from './report';
 
 const USAGE = `usage: tune-threshold --data FILE [--limit N] [--seed S] [--target-fhr 0.02] [--min-recall 0.1]
                       [--from 0.80] [--to 0.99] [--step 0.01] [--model NAME] [--out FILE.json]
-                      [--pairs-out FILE.jsonl] [--examples N]
+                      [--pairs-out FILE.jsonl] [--scores-from FILE.jsonl] [--examples N] [--at T]
+  --at         also show what each guard buys at this threshold (default: DEFAULT_THRESHOLD)
   --pairs-out  every scored pair (texts, label, similarity, vetoing guards), to study without re-embedding
+  --scores-from  reuse the similarities of an earlier --pairs-out (same --data/--limit/--seed): re-scores
+               the guards in seconds instead of re-embedding
   --examples   print the N most similar wrong hits that no guard caught, and N right hits a guard refused`;
 
 interface Options {
@@ -34,7 +38,9 @@ interface Options {
   model: string | undefined;
   out: string | undefined;
   pairsOut: string | undefined;
+  scoresFrom: string | undefined;
   examples: number;
+  at: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -52,7 +58,9 @@ function parseOptions(argv: string[]): Options {
       model: { type: 'string' },
       out: { type: 'string' },
       'pairs-out': { type: 'string' },
+      'scores-from': { type: 'string' },
       examples: { type: 'string', default: '0' },
+      at: { type: 'string', default: String(DEFAULT_THRESHOLD) },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -80,7 +88,9 @@ function parseOptions(argv: string[]): Options {
     model: values.model,
     out: values.out,
     pairsOut: values['pairs-out'],
+    scoresFrom: values['scores-from'],
     examples: num('examples', values.examples, (n) => Number.isInteger(n) && n >= 0),
+    at: num('at', values.at, (n) => n >= -1 && n <= 1),
   };
   if (problems.length > 0) {
     console.error(`${problems.join('\n')}\n${USAGE}`);
@@ -111,13 +121,12 @@ async function main(): Promise<void> {
   const pairs = samplePairs(parsed.pairs, options.limit, options.seed);
   if (pairs.length === 0) throw new Error(`${options.data}: no labelled pairs to evaluate`);
 
-  const embedder = options.model ? await createEmbedder({ provider: 'local', model: options.model }) : await createEmbedderFromEnv();
-  const index = new Map<string, number>();
-  for (const p of pairs) for (const t of [p.textA, p.textB]) if (!index.has(t)) index.set(t, index.size);
-  const vectors = await embedAll(embedder, [...index.keys()]);
+  const { model, dimension, similarities } = options.scoresFrom
+    ? readScores(options.scoresFrom, pairs)
+    : await embedAndScore(options.model, pairs);
 
-  const scored: Array<ScoredPair & { vetoedBy: string[] }> = pairs.map((p) => ({
-    similarity: dot(vectors[index.get(p.textA) as number], vectors[index.get(p.textB) as number]),
+  const scored: Array<ScoredPair & { vetoedBy: string[] }> = pairs.map((p, i) => ({
+    similarity: similarities[i],
     label: p.label,
     // Every guard on its own, so any subset can be scored without re-running them.
     vetoedBy: GUARDS.filter((g) => !g.check(p.textB, p.textA).ok).map((g) => g.name),
@@ -126,8 +135,8 @@ async function main(): Promise<void> {
   const report = buildReport(
     {
       data: options.data,
-      model: embedder.model,
-      dimension: embedder.dimension,
+      model,
+      dimension,
       seed: options.seed,
       limit: options.limit ?? null,
       unlabelled: parsed.unlabelled,
@@ -137,9 +146,9 @@ async function main(): Promise<void> {
     },
     scored,
   );
-  console.log(renderReport(report));
+  console.log(renderReport(report, options.at));
   if (options.examples > 0) {
-    const threshold = (report.recommended.withGuards ?? report.recommended.withoutGuards)?.threshold ?? options.from;
+    const threshold = report.recommended.withGuards?.threshold ?? options.at;
     const rows = pairs.map((p, i) => ({ ...p, ...scored[i] })).sort((a, b) => b.similarity - a.similarity);
     const show = (title: string, keep: (r: (typeof rows)[number]) => boolean) => {
       console.log(`\n${title} (threshold ${threshold.toFixed(2)})`);
@@ -151,7 +160,9 @@ async function main(): Promise<void> {
     show('most similar right hits a guard refused', (r) => r.label === 1 && r.similarity >= threshold && r.vetoedBy.length > 0);
   }
   if (options.pairsOut) {
-    const lines = pairs.map((p, i) => JSON.stringify({ line: p.line, text_a: p.textA, text_b: p.textB, label: p.label, similarity: scored[i].similarity, vetoed_by: scored[i].vetoedBy }));
+    const lines = pairs.map((p, i) =>
+      JSON.stringify({ line: p.line, text_a: p.textA, text_b: p.textB, label: p.label, similarity: scored[i].similarity, vetoed_by: scored[i].vetoedBy, model, dimension }),
+    );
     writeFileSync(options.pairsOut, `${lines.join('\n')}\n`);
     console.error(`wrote ${options.pairsOut}`);
   }
@@ -159,8 +170,36 @@ async function main(): Promise<void> {
     writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     console.error(`wrote ${options.out}`);
   }
-  const closable = embedder as Embedder & { close?: () => Promise<void> };
-  await closable.close?.();
+}
+
+interface Scores {
+  model: string;
+  dimension: number;
+  similarities: number[];
+}
+
+async function embedAndScore(modelName: string | undefined, pairs: readonly LabelledPair[]): Promise<Scores> {
+  const embedder = modelName ? await createEmbedder({ provider: 'local', model: modelName }) : await createEmbedderFromEnv();
+  const index = new Map<string, number>();
+  for (const p of pairs) for (const t of [p.textA, p.textB]) if (!index.has(t)) index.set(t, index.size);
+  const vectors = await embedAll(embedder, [...index.keys()]);
+  const similarities = pairs.map((p) => dot(vectors[index.get(p.textA) as number], vectors[index.get(p.textB) as number]));
+  await (embedder as Embedder & { close?: () => Promise<void> }).close?.();
+  return { model: embedder.model, dimension: embedder.dimension, similarities };
+}
+
+/** Similarities from an earlier --pairs-out, matched by source line; every pair must be there. */
+function readScores(file: string, pairs: readonly LabelledPair[]): Scores {
+  const byLine = new Map<number, { similarity: number; model: string; dimension: number }>();
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    if (raw.trim().length === 0) continue;
+    const row = JSON.parse(raw) as { line: number; similarity: number; model: string; dimension: number };
+    byLine.set(row.line, row);
+  }
+  const missing = pairs.filter((p) => !byLine.has(p.line));
+  if (missing.length > 0) throw new Error(`${file} has no score for ${missing.length} pair(s) (first: line ${missing[0].line}); use the same --data, --limit and --seed`);
+  const first = byLine.get(pairs[0].line) as { model: string; dimension: number };
+  return { model: first.model, dimension: first.dimension, similarities: pairs.map((p) => (byLine.get(p.line) as { similarity: number }).similarity) };
 }
 
 main().catch((error: unknown) => {

@@ -68,7 +68,7 @@ const pct = (v: number | null) => (v === null ? '   n/a' : `${(100 * v).toFixed(
 const signed = (v: number | null) => (v === null ? '    n/a' : `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}pp`.padStart(8));
 
 /** The tables a person reads: the curve with and without guards, what each guard buys, the pick. */
-export function renderReport(r: TuneReport): string {
+export function renderReport(r: TuneReport, reference: number): string {
   const out: string[] = [];
   out.push(`data ${r.data}: ${r.pairs} labelled pairs (${r.positives} same-meaning, ${r.negatives} different)` +
     `${r.limit !== null ? `, seeded sample (seed ${r.seed}, limit ${r.limit})` : ''}; ${r.unlabelled} unlabelled skipped; ${r.badLines} bad lines`);
@@ -80,25 +80,9 @@ export function renderReport(r: TuneReport): string {
     const b = r.curves.all[i];
     out.push(`${t.toFixed(2).padStart(9)} | ${' '.repeat(18)}${pct(a.precision)} ${pct(a.recall)}     ${pct(a.falseHitRate)} ${pct(a.hitRate)} | ${' '.repeat(15)}${pct(b.precision)} ${pct(b.recall)}     ${pct(b.falseHitRate)} ${pct(b.hitRate)}`);
   });
-  const pick = r.recommended.withGuards ?? r.recommended.withoutGuards;
-  const index = pick ? r.thresholds.indexOf(pick.threshold) : -1;
+  const picks = [r.recommended.withGuards?.threshold, reference].filter((t): t is number => t !== undefined);
+  for (const threshold of [...new Set(picks)]) out.push('', ...guardTable(r, threshold));
   out.push('');
-  if (index >= 0) {
-    const none = r.curves.none[index];
-    const all = r.curves.all[index];
-    out.push(`what each guard buys at threshold ${pick?.threshold.toFixed(2)} (alone: vs similarity only; dropped: vs all guards)`);
-    out.push('guard       | vetoes pos/neg (all pairs) | alone: precision  recall  Δprecision  Δrecall | dropped: precision  recall');
-    for (const name of GUARD_NAMES) {
-      const alone = r.curves.only[name][index];
-      const dropped = r.curves.allBut[name][index];
-      const v = r.vetoes[name];
-      const dp = alone.precision !== null && none.precision !== null ? alone.precision - none.precision : null;
-      const dr = alone.recall !== null && none.recall !== null ? alone.recall - none.recall : null;
-      out.push(`${name.padEnd(11)} | ${`${v.positives}/${v.negatives}`.padStart(26)} | ${' '.repeat(6)}${pct(alone.precision)} ${pct(alone.recall)}    ${signed(dp)} ${signed(dr)} | ${' '.repeat(9)}${pct(dropped.precision)} ${pct(dropped.recall)}`);
-    }
-    out.push(`all guards  | ${' '.repeat(26)} | ${' '.repeat(6)}${pct(all.precision)} ${pct(all.recall)}    ${signed(all.precision !== null && none.precision !== null ? all.precision - none.precision : null)} ${signed(all.recall !== null && none.recall !== null ? all.recall - none.recall : null)} |`);
-    out.push('');
-  }
   const describe = (label: string, p: CurvePoint | null) =>
     p
       ? `${label}: threshold ${p.threshold.toFixed(2)} — precision ${pct(p.precision).trim()}, false-hit rate ${pct(p.falseHitRate).trim()}, recall ${pct(p.recall).trim()} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn}, tn ${p.tn})`
@@ -106,4 +90,32 @@ export function renderReport(r: TuneReport): string {
   out.push(describe('lowest threshold meeting the target with all guards   ', r.recommended.withGuards));
   out.push(describe('lowest threshold meeting the target, similarity only  ', r.recommended.withoutGuards));
   return out.join('\n');
+}
+
+/** What each guard buys at one threshold: alone (vs similarity only) and dropped (vs all guards). */
+function guardTable(r: TuneReport, threshold: number): string[] {
+  const index = r.thresholds.findIndex((t) => Math.abs(t - threshold) < 1e-9);
+  if (index < 0) return [`(threshold ${threshold} is not on the measured grid)`];
+  const none = r.curves.none[index];
+  const all = r.curves.all[index];
+  const delta = (a: number | null, b: number | null) => (a !== null && b !== null ? a - b : null);
+  const out = [
+    `what each guard buys at threshold ${threshold.toFixed(2)} (alone: vs similarity only; dropped: vs all guards)`,
+    'guard       | vetoes pos/neg (all pairs) | alone: precision  recall  Δprecision  Δrecall | dropped: precision  recall',
+    `similarity  | ${' '.repeat(26)} | ${' '.repeat(6)}${pct(none.precision)} ${pct(none.recall)}    ${' '.repeat(17)} |`,
+  ];
+  for (const name of GUARD_NAMES) {
+    const alone = r.curves.only[name][index];
+    const dropped = r.curves.allBut[name][index];
+    const v = r.vetoes[name];
+    out.push(
+      `${name.padEnd(11)} | ${`${v.positives}/${v.negatives}`.padStart(26)} | ${' '.repeat(6)}${pct(alone.precision)} ${pct(alone.recall)}    ` +
+        `${signed(delta(alone.precision, none.precision))} ${signed(delta(alone.recall, none.recall))} | ${' '.repeat(9)}${pct(dropped.precision)} ${pct(dropped.recall)}`,
+    );
+  }
+  out.push(
+    `all guards  | ${' '.repeat(26)} | ${' '.repeat(6)}${pct(all.precision)} ${pct(all.recall)}    ${signed(delta(all.precision, none.precision))} ${signed(delta(all.recall, none.recall))} |` +
+      ` served ${all.tp + all.fp} (tp ${all.tp}, fp ${all.fp}) vs ${none.tp + none.fp} (tp ${none.tp}, fp ${none.fp})`,
+  );
+  return out;
 }
