@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
 import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
+import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
+import { SemanticCacheModule } from '@deja/feature-semantic-cache';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
+import { CacheHandler } from './cache.handler';
 import type { EmbeddingServiceConfig } from './config';
 
 /** Wiring only: the embedding-service's behaviour lives in libs/. */
@@ -12,7 +15,10 @@ export class AppModule {
   static forRoot(config: EmbeddingServiceConfig): DynamicModule {
     return {
       module: AppModule,
+      controllers: [CacheHandler],
       imports: [
+        EmbeddingsModule.forRoot(embedderConfigFromEnv(config)),
+        SemanticCacheModule.forRoot({ topK: config.DEJA_CACHE_TOP_K }),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-embedding-service' }),
         PostgresModule.forRoot({ databaseUrl: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'deja-embedding-service', runMigrations: true }),
         OpsModule.forRoot({

@@ -1,13 +1,21 @@
 import { z } from 'zod';
+import { embeddingEnvSchema, refineEmbeddingEnv } from '@deja/data-access-embeddings';
 import { configLoader, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
 
 /** The embedding-service's whole configuration: `process.env` is read here and nowhere else. */
-export const EmbeddingServiceConfig = z.object({
-  ...httpConfig(8081),
-  ...kafkaConfig,
-  ...postgresConfig,
-  ...telemetryConfig,
-});
+export const EmbeddingServiceConfig = z
+  .object({
+    ...httpConfig(8081),
+    ...kafkaConfig,
+    ...postgresConfig,
+    ...telemetryConfig,
+    ...embeddingEnvSchema,
+    /** Nearest neighbours compared per semantic lookup. */
+    DEJA_CACHE_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
+    /** Partitions processed at once (embedding is CPU-bound: about one per core). */
+    DEJA_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+  })
+  .superRefine(refineEmbeddingEnv);
 export type EmbeddingServiceConfig = z.infer<typeof EmbeddingServiceConfig>;
 
 export const loadConfig = configLoader('embedding-service', EmbeddingServiceConfig);

@@ -11,4 +11,5 @@ void bootstrapService({
   host: config.HOST,
   logLevel: config.LOG_LEVEL,
   consumerGroup: `${config.KAFKA_GROUP_PREFIX}.embedding-service`,
+  partitionsConsumedConcurrently: config.DEJA_CONSUMER_CONCURRENCY,
 });

@@ -5,3 +5,4 @@ export * from './lib/publisher';
 export * from './lib/consumer-runner';
 export * from './nest/kafka.module';
 export * from './nest/kafka-consumer.server';
+export * from './nest/rpc-passthrough.filter';

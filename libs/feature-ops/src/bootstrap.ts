@@ -1,6 +1,6 @@
 import { ConsoleLogger, Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { KAFKA, KafkaConsumerServer } from '@deja/data-access-kafka';
+import { KAFKA, KafkaConsumerServer, RpcPassthroughFilter } from '@deja/data-access-kafka';
 
 export interface ServiceBootstrapOptions {
   /** Service name for logs, metrics and the consumer group. */
@@ -31,10 +31,11 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     app.enableShutdownHooks();
     await options.configureHttp?.(app);
     if (options.consumerGroup) {
-      app.connectMicroservice(
+      const consumer = app.connectMicroservice(
         { strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), groupId: options.consumerGroup, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }) },
-        { inheritAppConfig: true },
+        { inheritAppConfig: false },
       );
+      consumer.useGlobalFilters(new RpcPassthroughFilter());
       await app.startAllMicroservices();
     }
     await app.listen(options.port, options.host);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { DeadLetterV1} from '@deja/contracts';
 import { DEAD_LETTER_V1, DOC_CHANGES_V1, TOPICS, type DocChangeV1 } from '@deja/contracts';
-import { createKafka, ensureTopics, KafkaConsumerServer, TopicPublisher, type InboundMessage } from '@deja/data-access-kafka';
+import { createKafka, ensureTopics, KafkaConsumerServer, RpcPassthroughFilter, TopicPublisher, type InboundMessage } from '@deja/data-access-kafka';
 import { testEnv } from '../env';
 
 const received: InboundMessage<DocChangeV1>[] = [];
@@ -48,6 +48,7 @@ describe('Kafka consumer (real broker)', () => {
 
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
     app = moduleRef.createNestMicroservice({ strategy: new KafkaConsumerServer({ kafka, groupId: `test-consumer-${randomUUID()}` }) });
+    app.useGlobalFilters(new RpcPassthroughFilter());
     await app.listen();
     // Let the new groups join and be assigned partitions before producing.
     await new Promise((r) => setTimeout(r, 4000));

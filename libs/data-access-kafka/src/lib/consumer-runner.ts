@@ -55,7 +55,9 @@ export class ConsumerRunner {
     this.consumer = consumer;
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await Promise.all([consumer.connect(), producer.connect()]);
-    for (const r of routes) await consumer.subscribe({ topic: r.topic.name, fromBeginning: false });
+    // A new group starts from the earliest offset: requests produced before the first deployment
+    // came up were accepted by Kafka and must not be lost.
+    for (const r of routes) await consumer.subscribe({ topic: r.topic.name, fromBeginning: true });
     const byTopic = new Map(routes.map((r) => [r.topic.name, r]));
     await consumer.run({
       autoCommit: true,

@@ -21,6 +21,8 @@ export const LookupContext = z.object({
   doc_versions: z.record(z.string(), z.number().int().nonnegative()),
   nearest_similarity: z.number().nullable(),
   outcome: z.enum(['miss', 'bypass']),
+  /** False when the answer must never be stored (personal without a user, stale document version). */
+  cacheable: z.boolean().default(true),
   rejected_by: z.string().nullable(),
   threshold: z.number().nullable(),
 });

@@ -1,0 +1,211 @@
+import type { Pool } from 'pg';
+import pgvector from 'pgvector/pg';
+import type { Answer, Cost, Usage } from '@deja/contracts';
+
+/** A stored answer as the lookup returns it. */
+export interface CacheEntry {
+  id: string;
+  tenant: string;
+  namespace: string;
+  queryText: string;
+  answer: Answer;
+  usage: Usage;
+  cost: Cost;
+  ttlSeconds: number;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+export interface SemanticRow {
+  id: string;
+  queryText: string;
+  similarity: number;
+}
+
+export interface NewEntry {
+  tenant: string;
+  namespace: string;
+  scopeHash: string;
+  queryHash: string;
+  normalizedQuery: string;
+  queryText: string;
+  embedding: number[] | null;
+  embeddingModel: string | null;
+  requestId: string;
+  provider: string;
+  model: string;
+  answer: Answer;
+  usage: Usage;
+  cost: Cost;
+  namespaceVersion: number;
+  docVersions: Record<string, number>;
+  userId: string | null;
+  ttlSeconds: number;
+}
+
+export interface NamespaceRow {
+  version: number;
+  threshold: number | null;
+  minThreshold: number | null;
+  maxThreshold: number | null;
+  ttlSeconds: number | null;
+  slidingTtl: boolean | null;
+}
+
+/**
+ * Validity every served entry must satisfy, evaluated by the lookup query itself: not retired,
+ * not expired, built from the namespace's current version and from the current version of every
+ * document it used. Correctness never waits for a purge to run.
+ */
+const VALID = `
+  e.retired_at IS NULL
+  AND e.expires_at > now()
+  AND e.namespace_version >= COALESCE((SELECT n.version FROM namespaces n WHERE n.tenant = e.tenant AND n.namespace = e.namespace), 1)
+  AND NOT EXISTS (
+    SELECT 1 FROM documents d
+    WHERE d.tenant = e.tenant AND d.doc_id = ANY (e.doc_ids)
+      AND (d.deleted OR d.version > COALESCE((e.doc_versions ->> d.doc_id)::bigint, 0))
+  )`;
+
+const ENTRY_COLUMNS = `e.id, e.tenant, e.namespace, e.query_text, e.answer, e.usage, e.cost, e.ttl_seconds, e.expires_at, e.created_at`;
+
+/** Postgres + pgvector access for cache entries and the version tables. */
+export class CacheRepository {
+  private readonly indexedDims = new Set<number>([384]);
+
+  constructor(private readonly pool: Pool) {}
+
+  /** Current namespace version and policy overrides (version 1 and defaults when never set). */
+  async namespace(tenant: string, namespace: string): Promise<NamespaceRow> {
+    const { rows } = await this.pool.query(
+      `SELECT version, threshold, min_threshold, max_threshold, ttl_seconds, sliding_ttl FROM namespaces WHERE tenant = $1 AND namespace = $2`,
+      [tenant, namespace],
+    );
+    const r = rows[0];
+    if (!r) return { version: 1, threshold: null, minThreshold: null, maxThreshold: null, ttlSeconds: null, slidingTtl: null };
+    return { version: r.version, threshold: r.threshold, minThreshold: r.min_threshold, maxThreshold: r.max_threshold, ttlSeconds: r.ttl_seconds, slidingTtl: r.sliding_ttl };
+  }
+
+  /** Current version of each named document (absent: never changed, version 0). Deleted documents keep their last version; the lookup query refuses entries that used them. */
+  async documentVersions(tenant: string, docIds: readonly string[]): Promise<Record<string, number>> {
+    if (docIds.length === 0) return {};
+    const { rows } = await this.pool.query<{ doc_id: string; version: number; deleted: boolean }>(
+      `SELECT doc_id, version, deleted FROM documents WHERE tenant = $1 AND doc_id = ANY ($2::text[])`,
+      [tenant, docIds],
+    );
+    return Object.fromEntries(rows.map((r) => [r.doc_id, r.version]));
+  }
+
+  /** Exact tier: same scope, same normalised query. No embedding involved. */
+  async findExact(tenant: string, scopeHash: string, queryHash: string): Promise<CacheEntry | null> {
+    const { rows } = await this.pool.query(
+      `SELECT ${ENTRY_COLUMNS} FROM cache_entries e
+       WHERE e.tenant = $1 AND e.scope_hash = $2 AND e.query_hash = $3 AND ${VALID}
+       ORDER BY e.created_at DESC LIMIT 1`,
+      [tenant, scopeHash, queryHash],
+    );
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  /**
+   * Semantic tier: nearest stored queries by cosine similarity, within the scope (a hard filter),
+   * among entries of the same embedding model and dimension only.
+   */
+  async findNearest(tenant: string, scopeHash: string, embeddingModel: string, embedding: Float32Array, k: number): Promise<SemanticRow[]> {
+    const dim = dimensionOf(embedding);
+    const { rows } = await this.pool.query<{ id: string; query_text: string; similarity: number }>(
+      `SELECT e.id, e.query_text, 1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
+       FROM cache_entries e
+       WHERE e.tenant = $1 AND e.scope_hash = $2 AND e.embedding_dim = ${dim} AND e.embedding_model = $4 AND ${VALID}
+       ORDER BY (e.embedding::vector(${dim})) <=> $3::vector(${dim})
+       LIMIT $5`,
+      [tenant, scopeHash, pgvector.toSql(Array.from(embedding)), embeddingModel, k],
+    );
+    return rows.map((r) => ({ id: r.id, queryText: r.query_text, similarity: Number(r.similarity) }));
+  }
+
+  async getEntry(id: string): Promise<CacheEntry | null> {
+    const { rows } = await this.pool.query(`SELECT ${ENTRY_COLUMNS} FROM cache_entries e WHERE e.id = $1`, [id]);
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  /**
+   * Stores an answer once per (tenant, request id): a redelivered completion changes nothing.
+   * Returns the entry id, or null when the request had been stored before.
+   */
+  async insert(entry: NewEntry): Promise<{ id: string; inserted: boolean }> {
+    const docIds = Object.keys(entry.docVersions);
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
+         request_id, provider, model, answer, usage, cost, namespace_version, doc_versions, doc_ids, user_id, ttl_seconds, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::int, now() + make_interval(secs => $20::int))
+       ON CONFLICT (tenant, request_id) DO NOTHING
+       RETURNING id`,
+      [
+        entry.tenant, entry.namespace, entry.scopeHash, entry.queryHash, entry.normalizedQuery, entry.queryText,
+        entry.embedding ? pgvector.toSql(entry.embedding) : null, entry.embeddingModel, entry.embedding ? entry.embedding.length : null,
+        entry.requestId, entry.provider, entry.model, JSON.stringify(entry.answer), JSON.stringify(entry.usage), JSON.stringify(entry.cost),
+        entry.namespaceVersion, JSON.stringify(entry.docVersions), docIds, entry.userId, entry.ttlSeconds,
+      ],
+    );
+    if (rows[0]) return { id: rows[0].id, inserted: true };
+    const existing = await this.pool.query<{ id: string }>(`SELECT id FROM cache_entries WHERE tenant = $1 AND request_id = $2`, [entry.tenant, entry.requestId]);
+    return { id: existing.rows[0]?.id ?? '', inserted: false };
+  }
+
+  /** Counts a hit; moves the expiry only when the caller passes one (sliding TTL). */
+  async recordHit(id: string, newExpiry: Date | null): Promise<void> {
+    await this.pool.query(
+      `UPDATE cache_entries SET hit_count = hit_count + 1, last_hit_at = now(), expires_at = COALESCE($2, expires_at) WHERE id = $1`,
+      [id, newExpiry],
+    );
+  }
+
+  /**
+   * Remembers a request id. `first` is false when another message already carried this id (a
+   * duplicate to drop); a redelivery of the same message (same ref) counts as first again.
+   */
+  async claimRequest(tenant: string, requestId: string, messageRef: string): Promise<{ first: boolean }> {
+    const { rows } = await this.pool.query<{ message_ref: string }>(
+      `WITH ins AS (
+         INSERT INTO request_log (tenant, request_id, message_ref) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant, request_id) DO NOTHING RETURNING message_ref)
+       SELECT message_ref FROM ins UNION ALL
+       SELECT message_ref FROM request_log WHERE tenant = $1 AND request_id = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      [tenant, requestId, messageRef],
+    );
+    return { first: rows[0]?.message_ref === messageRef };
+  }
+
+  /** Makes sure a vector index exists for an embedding dimension other than the default. */
+  async ensureVectorIndex(dim: number): Promise<void> {
+    if (this.indexedDims.has(dim)) return;
+    const d = dimensionOf(new Float32Array(dim));
+    await this.pool.query(
+      `CREATE INDEX IF NOT EXISTS cache_entries_hnsw_${d} ON cache_entries USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WHERE embedding_dim = ${d}`,
+    );
+    this.indexedDims.add(dim);
+  }
+}
+
+/** The dimension as a validated integer: it is inlined into SQL (a type modifier cannot be a parameter). */
+function dimensionOf(v: Float32Array): number {
+  const dim = v.length;
+  if (!Number.isInteger(dim) || dim < 1 || dim > 16000) throw new RangeError(`invalid embedding dimension ${dim}`);
+  return dim;
+}
+
+function toEntry(r: Record<string, unknown>): CacheEntry {
+  return {
+    id: r.id as string,
+    tenant: r.tenant as string,
+    namespace: r.namespace as string,
+    queryText: r.query_text as string,
+    answer: r.answer as Answer,
+    usage: r.usage as Usage,
+    cost: r.cost as Cost,
+    ttlSeconds: r.ttl_seconds as number,
+    expiresAt: r.expires_at as Date,
+    createdAt: r.created_at as Date,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './lib/semantic-cache';
+export * from './lib/cache-metrics';
+export * from './lib/results';
+export * from './lib/semantic-cache.module';

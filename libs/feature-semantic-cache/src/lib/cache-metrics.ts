@@ -1,0 +1,42 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** Cache decision metrics; names are what the Grafana dashboard queries. */
+export class CacheMetrics {
+  readonly lookups: Counter<'outcome' | 'tier'>;
+  readonly similarity: Histogram<'outcome'>;
+  readonly guardRejections: Counter<'guard'>;
+  readonly stageSeconds: Histogram<'stage'>;
+  readonly stored: Counter<'result'>;
+  readonly duplicates: Counter;
+
+  constructor(registry: Registry) {
+    this.lookups = new Counter({ name: 'deja_cache_lookups_total', help: 'Cache lookups by outcome and tier', labelNames: ['outcome', 'tier'], registers: [registry] });
+    this.similarity = new Histogram({
+      name: 'deja_cache_similarity',
+      help: 'Similarity of the nearest semantic candidate, for hits and near-misses',
+      labelNames: ['outcome'],
+      buckets: [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98, 1],
+      registers: [registry],
+    });
+    this.guardRejections = new Counter({ name: 'deja_cache_guard_rejections_total', help: 'Semantic candidates above the threshold refused by a guard', labelNames: ['guard'], registers: [registry] });
+    this.stageSeconds = new Histogram({
+      name: 'deja_stage_duration_seconds',
+      help: 'Latency of each stage of the cache path',
+      labelNames: ['stage'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    this.stored = new Counter({ name: 'deja_cache_store_total', help: 'Completions by store result', labelNames: ['result'], registers: [registry] });
+    this.duplicates = new Counter({ name: 'deja_requests_duplicate_total', help: 'Requests dropped because their id had been answered', registers: [registry] });
+  }
+
+  /** Times `fn` as `stage`. */
+  async time<T>(stage: string, fn: () => Promise<T>): Promise<T> {
+    const end = this.stageSeconds.startTimer({ stage });
+    try {
+      return await fn();
+    } finally {
+      end();
+    }
+  }
+}

@@ -1,0 +1,243 @@
+import type { CompletionV1, LookupContext, MissV1, RequestV1, ResultV1 } from '@deja/contracts';
+import type { CacheEntry, CacheRepository, NamespaceRow } from '@deja/data-access-cache';
+import { dot, type Embedder } from '@deja/data-access-embeddings';
+import {
+  CachePolicyException,
+  decide,
+  DEFAULT_NAMESPACE_POLICY,
+  deriveCacheKeys,
+  effectiveThreshold,
+  effectiveTtlSeconds,
+  expiryAfterHit,
+  toCacheDecision,
+  validateNamespacePolicy,
+  type NamespacePolicy,
+} from '@deja/util-cache-policy';
+import { expandAcronyms } from './acronyms';
+import type { CacheMetrics } from './cache-metrics';
+import { completionResult, failedResult, hitResult } from './results';
+
+export type LookupOutcome =
+  | { kind: 'hit'; result: ResultV1 }
+  | { kind: 'miss'; miss: MissV1; key: string }
+  | { kind: 'failed'; result: ResultV1 }
+  | { kind: 'duplicate' };
+
+export interface SemanticCacheOptions {
+  /** How many nearest neighbours the semantic tier compares (guards may refuse the first). */
+  topK: number;
+  /** Namespace defaults before per-namespace overrides. */
+  defaults: NamespacePolicy;
+  now?: () => Date;
+  /** Called when the embedder fails: the lookup degrades to the exact tier. */
+  onEmbedFailure?: (error: unknown) => void;
+}
+
+const NOT_CACHEABLE = '-';
+/** Candidates below this similarity are unrelated even with an acronym spelled out. */
+const ACRONYM_RESCORE_FLOOR = 0.3;
+
+
+/**
+ * The cache decision for one request, and the storing of new answers. Scope is a hard filter
+ * (a hash every entry must match exactly); similarity is compared only within it; guards refuse
+ * look-alike questions with different answers. Framework-free: the embedding-service wires it to
+ * Kafka, the embedded mode to its in-process bus.
+ */
+export class SemanticCache {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly repo: CacheRepository,
+    private readonly embedder: Embedder,
+    private readonly metrics: CacheMetrics,
+    private readonly options: SemanticCacheOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async lookup(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
+    const { tenant, cache } = request;
+    const claim = await this.repo.claimRequest(tenant, request.request_id, messageRef);
+    if (!claim.first) {
+      this.metrics.duplicates.inc();
+      return { kind: 'duplicate' };
+    }
+
+    const [ns, docVersions] = await this.metrics.time('versions', () =>
+      Promise.all([this.repo.namespace(tenant, cache.namespace), this.repo.documentVersions(tenant, cache.context_docs.map((d) => d.id))]),
+    );
+    let threshold: number;
+    let policy: NamespacePolicy;
+    try {
+      policy = policyFor(ns, this.options.defaults);
+      threshold = effectiveThreshold(policy, cache.threshold);
+      effectiveTtlSeconds(policy, cache.ttl_seconds);
+    } catch (error) {
+      if (error instanceof CachePolicyException) {
+        this.metrics.lookups.inc({ outcome: 'failed', tier: 'none' });
+        return { kind: 'failed', result: failedResult(request, { code: error.code, message: error.message, retriable: false }, this.now()) };
+      }
+      throw error;
+    }
+
+    const keys = deriveCacheKeys(request, { namespaceVersion: ns.version, docVersions });
+    if (!keys.cacheable) {
+      this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
+      return this.miss(request, {
+        scope_hash: NOT_CACHEABLE, query_hash: NOT_CACHEABLE, normalized_query: '', embedding_model: null, embedding: null,
+        namespace_version: ns.version, doc_versions: docVersions, nearest_similarity: null, outcome: 'bypass', cacheable: false,
+        rejected_by: `not_cacheable:${keys.reason}`, threshold,
+      }, `${tenant}:${request.request_id}`);
+    }
+
+    const base = {
+      scope_hash: keys.scopeHash, query_hash: keys.queryHash, normalized_query: keys.normalizedQuery,
+      namespace_version: keys.namespaceVersion, doc_versions: keys.docVersions, cacheable: true, threshold,
+    };
+    if (!cache.lookup) {
+      this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
+      const embedding = keys.semanticEligible && cache.store ? await this.embedOrNull(keys.queryText) : null;
+      return this.miss(request, { ...base, embedding_model: embedding ? this.embedder.model : null, embedding, nearest_similarity: null, outcome: 'bypass', rejected_by: null }, keys.missKey);
+    }
+
+    const exact = await this.metrics.time('exact_lookup', () => this.repo.findExact(tenant, keys.scopeHash, keys.queryHash));
+    if (exact) {
+      const decision = decide({ queryText: keys.queryText, threshold, exact: { entryId: exact.id }, candidates: [] });
+      return this.hit(request, exact, decision, policy);
+    }
+
+    let embedding: number[] | null = null;
+    let candidates: Awaited<ReturnType<CacheRepository['findNearest']>> = [];
+    if (keys.semanticEligible) {
+      embedding = await this.embedOrNull(keys.queryText);
+      if (embedding) {
+        const vector = Float32Array.from(embedding);
+        candidates = await this.metrics.time('semantic_lookup', () => this.repo.findNearest(tenant, keys.scopeHash, this.embedder.model, vector, this.options.topK));
+      }
+    }
+    let decision = decide({
+      queryText: keys.queryText,
+      threshold,
+      candidates: candidates.map((c) => ({ entryId: c.id, similarity: c.similarity, queryText: c.queryText })),
+    });
+    if (decision.outcome === 'miss' && candidates.length > 0) decision = (await this.acronymRescore(keys.queryText, candidates, threshold)) ?? decision;
+    if (decision.outcome === 'hit' && decision.entryId) {
+      const entry = await this.repo.getEntry(decision.entryId);
+      if (entry) return this.hit(request, entry, decision, policy);
+    }
+    if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'miss' }, decision.similarity);
+    if (decision.rejectedBy) this.metrics.guardRejections.inc({ guard: decision.rejectedBy });
+    this.metrics.lookups.inc({ outcome: 'miss', tier: 'none' });
+    return this.miss(request, {
+      ...base, embedding_model: embedding ? this.embedder.model : null, embedding,
+      nearest_similarity: decision.similarity, outcome: 'miss', rejected_by: decision.rejectedBy,
+    }, keys.missKey);
+  }
+
+  /**
+   * Stores a provider's answer when it may be reused — completed, whole, storable, cacheable —
+   * and returns the result for the caller. Idempotent per request id.
+   */
+  async complete(c: CompletionV1): Promise<ResultV1> {
+    let entryId: string | null = null;
+    const answer = c.answer;
+    const storable = c.status === 'completed' && c.complete && answer !== null && c.cache.store && c.lookup.cacheable && c.error === null;
+    if (!storable || answer === null) {
+      this.metrics.stored.inc({ result: c.status === 'failed' ? 'skipped_error' : 'skipped' });
+      return completionResult(c, null, this.now());
+    }
+    const ns = await this.repo.namespace(c.tenant, c.cache.namespace);
+    let ttl: number;
+    try {
+      ttl = effectiveTtlSeconds(policyFor(ns, this.options.defaults), c.cache.ttl_seconds);
+    } catch {
+      this.metrics.stored.inc({ result: 'skipped_policy' });
+      return completionResult(c, null, this.now());
+    }
+    let embedding = c.lookup.embedding;
+    if (!embedding && c.lookup.normalized_query.length > 0) embedding = await this.embedOrNull(lastUserText(c));
+    if (embedding) await this.repo.ensureVectorIndex(embedding.length);
+    const stored = await this.metrics.time('store', () =>
+      this.repo.insert({
+        tenant: c.tenant, namespace: c.cache.namespace, scopeHash: c.lookup.scope_hash, queryHash: c.lookup.query_hash,
+        normalizedQuery: c.lookup.normalized_query, queryText: lastUserText(c), embedding,
+        embeddingModel: embedding ? (c.lookup.embedding_model ?? this.embedder.model) : null,
+        requestId: c.request_id, provider: c.request.provider, model: c.request.model, answer, usage: c.usage, cost: c.cost,
+        namespaceVersion: c.lookup.namespace_version, docVersions: c.lookup.doc_versions,
+        userId: c.cache.personal ? (c.cache.user ?? null) : null, ttlSeconds: ttl,
+      }),
+    );
+    entryId = stored.id || null;
+    this.metrics.stored.inc({ result: stored.inserted ? 'stored' : 'duplicate' });
+    return completionResult(c, entryId, this.now());
+  }
+
+  private async hit(request: RequestV1, entry: CacheEntry, decision: ReturnType<typeof decide>, policy: NamespacePolicy): Promise<LookupOutcome> {
+    this.metrics.lookups.inc({ outcome: 'hit', tier: decision.tier ?? 'none' });
+    if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'hit' }, decision.similarity);
+    const next = expiryAfterHit(policy, { expiresAt: entry.expiresAt, ttlSeconds: entry.ttlSeconds }, this.now());
+    // Counting the hit is bookkeeping: it must not delay or fail the answer.
+    void this.repo.recordHit(entry.id, next.getTime() === entry.expiresAt.getTime() ? null : next).catch(() => undefined);
+    return { kind: 'hit', result: hitResult(request, entry, toCacheDecision(decision), this.now()) };
+  }
+
+  /**
+   * Second look at near candidates when an acronym in one text is spelled out in the other
+   * (see acronyms.ts): both are re-embedded with the acronym expanded, and the guards judge the
+   * expanded texts. Only misses that involve such an acronym pay for it.
+   */
+  private async acronymRescore(query: string, candidates: ReadonlyArray<{ id: string; queryText: string; similarity: number }>, threshold: number): Promise<ReturnType<typeof decide> | null> {
+    const pairs = candidates
+      .filter((c) => c.similarity >= ACRONYM_RESCORE_FLOOR)
+      .map((c) => {
+        const q = expandAcronyms(query, c.queryText);
+        const e = expandAcronyms(c.queryText, query);
+        return q || e ? { id: c.id, query: q ?? query, candidate: e ?? c.queryText } : null;
+      })
+      .filter((p): p is { id: string; query: string; candidate: string } => p !== null);
+    if (pairs.length === 0) return null;
+    const vectors = await this.metrics.time('embed', () => this.embedder.embed(pairs.flatMap((p) => [p.query, p.candidate])));
+    let best: ReturnType<typeof decide> | null = null;
+    pairs.forEach((p, i) => {
+      const similarity = dot(vectors[2 * i], vectors[2 * i + 1]);
+      const d = decide({ queryText: p.query, threshold, candidates: [{ entryId: p.id, similarity, queryText: p.candidate }] });
+      if (d.outcome === 'hit' && (!best || (d.similarity ?? 0) > (best.similarity ?? 0))) best = d;
+    });
+    return best;
+  }
+
+  private miss(request: RequestV1, lookup: LookupContext, key: string): LookupOutcome {
+    return { kind: 'miss', miss: { ...request, lookup }, key };
+  }
+
+  private async embedOrNull(text: string): Promise<number[] | null> {
+    try {
+      const [v] = await this.metrics.time('embed', () => this.embedder.embed([text]));
+      return Array.from(v);
+    } catch (error) {
+      this.options.onEmbedFailure?.(error);
+      return null;
+    }
+  }
+}
+
+/** Namespace overrides over the service defaults, validated. */
+export function policyFor(ns: NamespaceRow, defaults: NamespacePolicy): NamespacePolicy {
+  return validateNamespacePolicy({
+    threshold: ns.threshold ?? defaults.threshold,
+    minThreshold: ns.minThreshold ?? defaults.minThreshold,
+    maxThreshold: ns.maxThreshold ?? defaults.maxThreshold,
+    ttlSeconds: ns.ttlSeconds ?? defaults.ttlSeconds,
+    maxTtlSeconds: defaults.maxTtlSeconds,
+    slidingTtl: ns.slidingTtl ?? defaults.slidingTtl,
+  });
+}
+
+function lastUserText(c: CompletionV1): string {
+  const last = c.request.messages[c.request.messages.length - 1];
+  if (!last) return '';
+  return typeof last.content === 'string' ? last.content : last.content.filter((p) => !p.cacheable).map((p) => p.text).join('\n');
+}
+
+export { DEFAULT_NAMESPACE_POLICY };

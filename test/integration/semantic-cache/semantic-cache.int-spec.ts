@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { COMPLETIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1, type CompletionV1, type MissV1, type RequestV1, type ResultV1 } from '@deja/contracts';
+import { KafkaProbe } from '../support/kafka-probe';
+import { metricValue, ServiceProcess } from '../support/service-process';
+
+/**
+ * The semantic cache through the embedding-service's Kafka interface, with the real model and
+ * Postgres+pgvector. The test plays the llm-worker: it answers each miss with a completion.
+ */
+describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvector, local model)', () => {
+  const probe = new KafkaProbe('semantic-cache-test');
+  const service = new ServiceProcess('embedding-service', 18281);
+  const run = randomUUID().slice(0, 8);
+
+  beforeAll(async () => {
+    await probe.start([RESULTS_V1, MISSES_V1]);
+    await service.start();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await probe.stop();
+  });
+
+  interface Ask {
+    tenant?: string;
+    system?: string;
+    model?: string;
+    ttl?: number;
+    lookup?: boolean;
+  }
+
+  /** Sends a question; answers it as the llm-worker would when it misses; returns the result. */
+  async function ask(question: string, opts: Ask = {}): Promise<{ result: ResultV1; missed: boolean }> {
+    const request: RequestV1 = {
+      request_id: `${run}-${randomUUID()}`,
+      tenant: opts.tenant ?? `acme-${run}`,
+      submitted_at: new Date().toISOString(),
+      request: {
+        provider: 'openai',
+        model: opts.model ?? 'gpt-4o-mini',
+        system: opts.system ?? 'You are the support assistant of Acme Cloud.',
+        messages: [{ role: 'user', content: question }],
+        params: { temperature: 0 },
+      },
+      cache: { namespace: 'support', lookup: opts.lookup ?? true, store: true, personal: false, context_docs: [], ...(opts.ttl ? { ttl_seconds: opts.ttl } : {}) },
+    };
+    await probe.send(REQUESTS_V1, request.request_id, request);
+    const id = request.request_id;
+    const first = await Promise.race([
+      probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id).then((r) => ({ kind: 'result' as const, r })),
+      probe.waitFor<MissV1>(MISSES_V1, (v) => v.request_id === id).then((m) => ({ kind: 'miss' as const, m })),
+    ]);
+    if (first.kind === 'result') return { result: first.r, missed: false };
+    const completion: CompletionV1 = {
+      ...first.m,
+      status: 'completed',
+      answer: { content: `Answer to: ${question}`, finish_reason: 'stop', simulated: true },
+      usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 50 },
+      cost: { usd: 0.001, uncached_usd: 0.001, saved_usd: 0 },
+      error: null,
+      complete: true,
+      warnings: [],
+      provider_latency_ms: 10,
+    };
+    await probe.send(COMPLETIONS_V1, `${first.m.lookup.scope_hash}:${first.m.lookup.query_hash}`, completion);
+    return { result: await probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id), missed: true };
+  }
+
+  it('answers "What is RAG?" from the entry for "Can you explain retrieval-augmented generation?"', async () => {
+    const seeded = await ask('Can you explain retrieval-augmented generation?');
+    expect(seeded.missed).toBe(true);
+    expect(seeded.result.cache.entry_id).toEqual(expect.any(String));
+    const { result, missed } = await ask('What is RAG?');
+    expect(missed).toBe(false);
+    expect(result.cache).toMatchObject({ outcome: 'hit', tier: 'semantic', entry_id: seeded.result.cache.entry_id });
+    expect(result.answer?.content).toBe('Answer to: Can you explain retrieval-augmented generation?');
+    expect(result.usage).toEqual({ input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 0 });
+    expect(result.cost.saved_usd).toBeCloseTo(0.001);
+  });
+
+  it('does not answer "How do I handle authentication errors?" from "What are the rate limits?"', async () => {
+    await ask('What are the rate limits?');
+    const { result, missed } = await ask('How do I handle authentication errors?');
+    expect(missed).toBe(true);
+    expect(result.cache.outcome).toBe('miss');
+  });
+
+  it('does not answer "Celsius to Fahrenheit" from "Fahrenheit to Celsius", and says which guard refused', async () => {
+    await ask('How do I convert Fahrenheit to Celsius?');
+    const { result, missed } = await ask('How do I convert Celsius to Fahrenheit?');
+    expect(missed).toBe(true);
+    expect(result.cache.outcome).toBe('miss');
+    expect(result.cache.similarity).toBeGreaterThan(result.cache.threshold!);
+    expect(result.cache.rejected_by).toEqual(expect.any(String));
+  });
+
+  it('misses the same question in another tenant, with another system prompt, or another model', async () => {
+    const q = 'How do I rotate my API keys?';
+    await ask(q);
+    expect((await ask(q)).missed).toBe(false);
+    expect((await ask(q, { tenant: `globex-${run}` })).missed).toBe(true);
+    expect((await ask(q, { system: 'You are a pirate. Answer in pirate speak.' })).missed).toBe(true);
+    expect((await ask(q, { model: 'gpt-4o' })).missed).toBe(true);
+  });
+
+  it('misses after the entry expired', async () => {
+    const q = 'Which regions does Acme Cloud run in?';
+    await ask(q, { ttl: 1 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const { result, missed } = await ask(q);
+    expect(missed).toBe(true);
+    expect(result.cache.outcome).toBe('miss');
+  });
+
+  it('serves an exact repeat from the exact tier without calling the embedder', async () => {
+    const q = 'How do I export my billing history?';
+    await ask(q);
+    const before = metricValue(await service.metrics(), 'deja_stage_duration_seconds_count', { stage: 'embed' });
+    const { result, missed } = await ask('  how do I export my billing   history?');
+    const after = metricValue(await service.metrics(), 'deja_stage_duration_seconds_count', { stage: 'embed' });
+    expect(missed).toBe(false);
+    expect(result.cache).toMatchObject({ outcome: 'hit', tier: 'exact', similarity: 1 });
+    expect(after).toBe(before);
+  });
+
+  it('dead-letters nothing and answers a duplicate request id once', async () => {
+    const q = 'Does Acme Cloud support IPv6?';
+    await ask(q);
+    const id = `${run}-dup-${randomUUID()}`;
+    const request: RequestV1 = {
+      request_id: id, tenant: `acme-${run}`, submitted_at: new Date().toISOString(),
+      request: { provider: 'openai', model: 'gpt-4o-mini', system: 'You are the support assistant of Acme Cloud.', messages: [{ role: 'user', content: q }], params: { temperature: 0 } },
+      cache: { namespace: 'support', lookup: true, store: true, personal: false, context_docs: [] },
+    };
+    await probe.send(REQUESTS_V1, id, request);
+    await probe.send(REQUESTS_V1, id, request);
+    await probe.waitFor(RESULTS_V1, (v) => v.request_id === id);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(probe.count(RESULTS_V1, (v) => v.request_id === id)).toBe(1);
+  });
+});

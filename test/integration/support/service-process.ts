@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { testEnv } from '../env';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+/** A compiled Deja service run as its own process, as in production. */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private out = '';
+
+  constructor(
+    readonly service: string,
+    readonly port: number,
+    private readonly env: Record<string, string> = {},
+  ) {}
+
+  static baseEnv(port: number): Record<string, string> {
+    return {
+      PORT: String(port),
+      DATABASE_URL: testEnv.databaseUrl,
+      KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+      OTEL_EXPORTER_OTLP_ENDPOINT: testEnv.otlpEndpoint,
+      KAFKA_GROUP_PREFIX: 'deja-it',
+    };
+  }
+
+  get output(): string {
+    return this.out;
+  }
+
+  async start(): Promise<void> {
+    const main = join(ROOT, 'dist', 'apps', this.service, 'src', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
+    this.child = spawn(process.execPath, [main], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...ServiceProcess.baseEnv(this.port), ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (d) => (this.out += d));
+    this.child.stderr!.on('data', (d) => (this.out += d));
+    const deadline = Date.now() + 90000;
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`${this.service} exited with ${this.child.exitCode}:\n${this.out}`);
+      const res = await fetch(`http://127.0.0.1:${this.port}/health`).catch(() => undefined);
+      if (res?.status === 200) return;
+      if (Date.now() > deadline) throw new Error(`${this.service} did not become healthy:\n${this.out}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  async metrics(): Promise<string> {
+    return (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
+}
+
+/** Reads one sample of a Prometheus metric (0 when absent). */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^(\w+)(\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    if (want.every((w) => (m[2] ?? '').includes(w))) total += Number(m[3]);
+  }
+  return total;
+}
