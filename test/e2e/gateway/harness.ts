@@ -75,6 +75,7 @@ export type Responder = (request: RequestV1) => Omit<ResultV1, 'request_id' | 't
 export class SimulatedPipeline {
   readonly kafka: Kafka;
   readonly received: RequestV1[] = [];
+  private readonly answered = new Set<string>();
   private consumer: Consumer | undefined;
   private producer: Producer;
   private publisher: TopicPublisher;
@@ -99,8 +100,15 @@ export class SimulatedPipeline {
         if (!parsed.success || !this.tenants.has(parsed.data.tenant)) return;
         if (message.key?.toString() !== parsed.data.request_id) throw new Error(`request key ${String(message.key)} is not the request id`);
         this.received.push(parsed.data);
+        // Like the real pipeline: an id is answered once, however often it is sent.
+        if (this.answered.has(parsed.data.request_id)) return;
         const answer = this.respond(parsed.data);
-        if (answer) await this.send({ request_id: parsed.data.request_id, tenant: parsed.data.tenant, completed_at: new Date().toISOString(), ...answer });
+        if (!answer) return;
+        this.answered.add(parsed.data.request_id);
+        const result = { request_id: parsed.data.request_id, tenant: parsed.data.tenant, completed_at: new Date().toISOString(), ...answer };
+        const replyTo = parsed.data.reply_to ?? message.headers?.['reply-to']?.toString();
+        if (replyTo) await this.publisher.publishRaw(replyTo, [{ key: result.request_id, value: JSON.stringify(TOPICS.results.value.parse(result)) }]);
+        else await this.send(result);
       },
     });
     await waitForGroup(this.kafka, groupId, 1);
