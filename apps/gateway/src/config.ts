@@ -25,6 +25,8 @@ export const GatewayConfig = z.object({
   COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   /** Waiters re-check Postgres this often in case a notification was lost. */
   JOB_RECHECK_MS: z.coerce.number().int().min(100).max(60000).default(2000),
+  /** A job with no result after this long is failed as `expired` (a late result still completes it). */
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
@@ -44,5 +46,6 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,
     recheckMs: config.JOB_RECHECK_MS,
+    jobExpireSeconds: config.JOB_EXPIRE_SECONDS,
   };
 }

@@ -31,6 +31,7 @@ export function gatewayOptions(over: Partial<GatewayOptions> = {}): GatewayOptio
     maxJobWaitSeconds: 30,
     // Far longer than any wait in these tests: a waiter that wakes fast was woken by NOTIFY.
     recheckMs: 60000,
+    jobExpireSeconds: 900,
     ...over,
   };
 }

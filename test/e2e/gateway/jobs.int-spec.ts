@@ -127,6 +127,20 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
     expect(Date.now() - started).toBeLessThan(6000);
   });
 
+  it('fails a job whose result never came as expired (waking waiters), and a late result still completes it', async () => {
+    const { key, tenant } = s.keys.main;
+    const posted = await http('POST', `${s.a.url}/v1/jobs`, { key, body: chat('IGNORE until expired') });
+    const id = posted.body['id'] as string;
+    const waiting = http('GET', `${s.b.url}/v1/jobs/${id}?wait=20`, { key });
+    await sleep(500);
+    const expired = await s.a.app.get(JobsRepository).expireQueued(0, { code: 'expired', message: 'no result in time', retriable: true });
+    expect(expired).toContain(id);
+    expect((await waiting).body).toMatchObject({ status: 'failed', error: { code: 'expired', retriable: true } });
+    await s.pipeline.send({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('late but welcome') });
+    const done = await http('GET', `${s.a.url}/v1/jobs/${id}?wait=20`, { key });
+    expect(done.body).toMatchObject({ status: 'completed', answer: { content: 'late but welcome' }, error: null });
+  });
+
   it('answers 503 with retry-after when Kafka does not take the request, marks the job failed, and requeues it on resubmission', async () => {
     const { key } = s.keys.main;
     const publisher = s.a.app.get(TopicPublisher);

@@ -104,6 +104,22 @@ export class JobsRepository {
     );
   }
 
+  /**
+   * Fails jobs queued for longer than `olderThanSeconds`, so no job stays queued forever when its
+   * result was lost. A result that still arrives later completes the job. Safe on every replica.
+   */
+  async expireQueued(olderThanSeconds: number, error: WireError): Promise<string[]> {
+    const r = await this.pool.query<{ id: string }>(
+      `WITH x AS (
+         UPDATE jobs SET status = 'failed', error = $2, completed_at = now(), updated_at = now()
+          WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)
+         RETURNING id)
+       SELECT id, pg_notify('${JOBS_CHANNEL}', id) FROM x`,
+      [olderThanSeconds, JSON.stringify(error)],
+    );
+    return r.rows.map((row) => row.id);
+  }
+
   /** Puts a gateway-side failure back in the queue for a retried submission; false if it was not one. */
   async requeue(id: string): Promise<boolean> {
     const r = await this.pool.query(

@@ -4,6 +4,7 @@ import { PostgresModule } from '@deja/data-access-postgres';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CompatModule } from './compat/compat.module';
+import { GatewayMetrics } from './gateway.metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { JobsModule } from './jobs/jobs.module';
 
@@ -26,8 +27,8 @@ export class GatewayModule {
         CompatModule,
         AdminModule,
       ],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }],
-      exports: [GATEWAY_OPTIONS],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, GatewayMetrics],
+      exports: [GATEWAY_OPTIONS, GatewayMetrics],
     };
   }
 }

@@ -22,4 +22,6 @@ export interface GatewayOptions {
   maxJobWaitSeconds: number;
   /** Waiters re-check Postgres this often even without a notification. */
   recheckMs: number;
+  /** A job still queued after this long is failed with `expired` (a late result still completes it). */
+  jobExpireSeconds: number;
 }

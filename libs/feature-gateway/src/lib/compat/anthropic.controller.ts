@@ -20,7 +20,7 @@ export class AnthropicController {
   @ApiBody({ schema: openApiSchema(AnthropicMessagesBody) })
   async messages(@TenantId() tenant: string, @Body() body: unknown, @Headers('cache-control') cacheControl: string | undefined, @Res() res: Response): Promise<void> {
     const t = anthropicToNeutral(body);
-    const answer = await this.compat.answer(tenant, t, cacheControl, res);
+    const answer = await this.compat.answer('anthropic', tenant, t, cacheControl, res);
     if (t.stream) sendSse(res, anthropicStreamFrames(answer));
     else res.status(200).json(anthropicMessage(answer));
   }

@@ -19,10 +19,10 @@ export class CompatService {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {}
 
-  async answer(tenant: string, t: TranslatedRequest, cacheControl: string | undefined, res: Response): Promise<CompletedAnswer> {
+  async answer(api: 'openai' | 'anthropic', tenant: string, t: TranslatedRequest, cacheControl: string | undefined, res: Response): Promise<CompletedAnswer> {
     const request = parseOrThrow(ChatRequest, t.request);
     const cache = resolveCacheOptions(t.deja, cacheControl);
-    const { job: submitted } = await this.jobs.submit({ tenant, request, cache });
+    const { job: submitted } = await this.jobs.submit({ api, tenant, request, cache });
     const job = await this.jobs.waitFor(tenant, submitted.id, this.options.compatWaitSeconds * 1000);
     for (const [k, v] of Object.entries(cacheHeaders(job.id, job.result))) res.setHeader(k, v);
     if (job.status === 'queued') {

@@ -20,7 +20,7 @@ export class OpenAiController {
   @ApiBody({ schema: openApiSchema(OpenAiChatBody) })
   async completions(@TenantId() tenant: string, @Body() body: unknown, @Headers('cache-control') cacheControl: string | undefined, @Res() res: Response): Promise<void> {
     const t = openAiToNeutral(body);
-    const answer = await this.compat.answer(tenant, t, cacheControl, res);
+    const answer = await this.compat.answer('openai', tenant, t, cacheControl, res);
     if (t.stream) sendSse(res, openAiStreamFrames(answer, t.includeUsage));
     else res.status(200).json(openAiCompletion(answer));
   }

@@ -2,6 +2,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import { GatewayMetrics } from '../gateway.metrics';
 import type { GatewayOptions } from '../gateway.options';
 import { sendError } from './gateway-exception.filter';
 
@@ -12,10 +13,11 @@ import { sendError } from './gateway-exception.filter';
 export function configureGatewayHttp(app: INestApplication, options: Pick<GatewayOptions, 'bodyLimitBytes'>): void {
   const logger = new Logger('GatewayHttp');
   const express = app as NestExpressApplication;
+  const metrics = app.get(GatewayMetrics, { strict: false });
   // Registered before Nest's default parser, which then sees a parser in place and adds none.
   express.useBodyParser('json', { limit: options.bodyLimitBytes });
   // Body-parser errors happen before Nest's routing, so its filters never see them.
-  express.use((error: unknown, req: Request, res: Response, next: NextFunction) => (error ? sendError(req, res, error, logger) : next()));
+  express.use((error: unknown, req: Request, res: Response, next: NextFunction) => (error ? sendError(req, res, error, logger, metrics) : next()));
 
   const config = new DocumentBuilder()
     .setTitle('Deja gateway')

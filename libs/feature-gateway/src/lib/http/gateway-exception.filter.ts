@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errorBody, GatewayErrorCode, GatewayException, httpStatusFor } from '../gateway.exception';
+import { GatewayMetrics } from '../gateway.metrics';
 
 /** Any error → a GatewayException: Nest HttpExceptions by status, body-parser errors by type, the rest internal. */
 export function toGatewayException(error: unknown): GatewayException {
@@ -18,8 +19,9 @@ export function toGatewayException(error: unknown): GatewayException {
 }
 
 /** Writes a gateway error as JSON in the caller's dialect, with `retry-after` when one helps. */
-export function sendError(req: Request, res: Response, error: unknown, logger: Logger): void {
+export function sendError(req: Request, res: Response, error: unknown, logger: Logger, metrics?: GatewayMetrics): void {
   const e = toGatewayException(error);
+  metrics?.httpErrors.inc({ type: e.code });
   const status = httpStatusFor(e.code);
   if (status >= 500) logger.error(`${req.method} ${req.path} → ${status} ${e.code}: ${e.message}${e.cause instanceof Error ? ` (${e.cause.name}: ${e.cause.message})` : ''}`);
   if (res.headersSent) {
@@ -35,8 +37,10 @@ export function sendError(req: Request, res: Response, error: unknown, logger: L
 export class GatewayExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('GatewayHttp');
 
+  constructor(@Optional() private readonly metrics?: GatewayMetrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendError(http.getRequest<Request>(), http.getResponse<Response>(), exception, this.logger);
+    sendError(http.getRequest<Request>(), http.getResponse<Response>(), exception, this.logger, this.metrics);
   }
 }

@@ -28,7 +28,7 @@ export class JobsController {
   @ApiResponse({ status: 202, description: 'Queued' })
   async submit(@TenantId() tenant: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
     const { id, deja, ...request } = parseOrThrow(JobSubmissionBody, body);
-    const { job, created } = await this.jobs.submit({ tenant, clientId: id, request, cache: parseOrThrow(JobSubmissionBody.shape.deja.unwrap(), deja ?? {}, 'deja') });
+    const { job, created } = await this.jobs.submit({ api: 'jobs', tenant, clientId: id, request, cache: parseOrThrow(JobSubmissionBody.shape.deja.unwrap(), deja ?? {}, 'deja') });
     if (!created) {
       res.status(200);
       return jobView(job);

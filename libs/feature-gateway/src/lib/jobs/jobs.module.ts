@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobsDataModule } from '@deja/data-access-jobs';
+import { JobExpiry } from './job-expiry.service';
 import { JobWaiters } from './job-waiters.service';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -9,7 +10,7 @@ import { ResultsHandler } from './results.handler';
 @Module({
   imports: [JobsDataModule],
   controllers: [JobsController, ResultsHandler],
-  providers: [JobsService, JobWaiters],
+  providers: [JobsService, JobWaiters, JobExpiry],
   exports: [JobsService],
 })
 export class JobsModule {}

@@ -4,10 +4,13 @@ import { TOPICS, type CacheOptions, type ChatRequest, type RequestV1, type WireE
 import { TopicPublisher } from '@deja/data-access-kafka';
 import { JobsRepository, type JobRecord } from '@deja/data-access-jobs';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import { GatewayMetrics } from '../gateway.metrics';
 import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { JobWaiters } from './job-waiters.service';
 
 export interface JobSubmission {
+  /** Which API the job came through (a metrics label). */
+  api: 'jobs' | 'openai' | 'anthropic';
   tenant: string;
   clientId?: string;
   request: ChatRequest;
@@ -30,11 +33,13 @@ export class JobsService {
     private readonly publisher: TopicPublisher,
     private readonly waiters: JobWaiters,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
     const { job, created } = await this.store(() => this.repo.create({ id: randomUUID(), tenant: s.tenant, clientId: s.clientId ?? null, request: { request: s.request, cache: s.cache } }));
     if (created) {
+      this.metrics.jobsSubmitted.inc({ api: s.api });
       await this.publish(job);
       return { job, created };
     }

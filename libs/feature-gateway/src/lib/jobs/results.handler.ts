@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { RESULTS_V1, type ResultV1 } from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
 import type { InboundMessage } from '@deja/data-access-kafka';
+import { GatewayMetrics } from '../gateway.metrics';
 import { JobWaiters } from './job-waiters.service';
 
 /**
@@ -18,13 +19,16 @@ export class ResultsHandler {
   constructor(
     private readonly repo: JobsRepository,
     private readonly waiters: JobWaiters,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   @EventPattern(RESULTS_V1)
   async onResult(@Payload() message: InboundMessage<ResultV1>): Promise<void> {
     const result = message.value;
     const changed = await this.repo.complete(result);
-    if (changed) this.waiters.wake(result.request_id);
-    else this.logger.debug(`result ${result.request_id}: no queued gateway job (duplicate, other tenant, or not a gateway job)`);
+    if (changed) {
+      this.waiters.wake(result.request_id);
+      this.metrics.recordResult(result);
+    } else this.logger.debug(`result ${result.request_id}: no queued gateway job (duplicate, other tenant, or not a gateway job)`);
   }
 }
