@@ -1,0 +1,254 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { COMPLETIONS_V1, MISSES_V1, TOPICS, type ChatRequest, type CompletionV1, type MissV1 } from '@deja/contracts';
+import { createKafka, ensureTopics, TopicPublisher } from '@deja/data-access-kafka';
+import { countTokens } from '@deja/util-model-catalog';
+import { testEnv } from '../../integration/env';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function mainOf(app: string): string {
+  const main = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
+  return main;
+}
+
+/** Starts a built app as a child process and waits until `GET /health` answers 200. */
+export async function startApp(app: string, env: Record<string, string>): Promise<RunningProcess> {
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, [mainOf(app)], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited early:\n${out}`);
+    const res = await fetch(`${url}/health`).catch(() => undefined);
+    if (res?.status === 200) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${app} did not become healthy within 60 s:\n${out}`);
+    }
+    await sleep(200);
+  }
+  return { url, child, output: () => out, stop };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One request the simulator received (`GET /_sim/requests`). */
+export interface SimRecord {
+  seq: number;
+  provider: string;
+  model: string | null;
+  status: number | null;
+  fault: string | null;
+  last_user_text: string | null;
+  prompt_cache_key: string | null;
+  tokens: { input_tokens: number; cache_write_tokens: number; cache_read_tokens: number; output_tokens: number } | null;
+}
+
+export async function simRequests(simUrl: string): Promise<SimRecord[]> {
+  const res = await fetch(`${simUrl}/_sim/requests`);
+  const body = (await res.json()) as { requests: SimRecord[] };
+  return body.requests;
+}
+
+/**
+ * Commits the topic's current end offsets for a consumer group that does not run yet: the
+ * consumers start from the beginning of topics they have no offsets for, and a test's fresh group
+ * must not replay every miss or completion earlier runs left on the topic.
+ */
+export async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<void> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The real provider simulator plus an llm-worker pointed at it, in its own consumer group (starting at the end of the misses). */
+export async function startSimulatorAndWorker(
+  kafka: Kafka,
+  options: { simEnv?: Record<string, string>; workerEnv?: Record<string, string> } = {},
+) {
+  const sim = await startApp('provider-simulator', { SIM_LATENCY_SCALE: '0', LOG_LEVEL: 'warn', ...options.simEnv });
+  const groupPrefix = `e2e-llm-${randomUUID().slice(0, 8)}`;
+  await startGroupAtEnd(kafka, `${groupPrefix}.llm-worker`, MISSES_V1);
+  let worker: RunningProcess;
+  try {
+    worker = await startApp('llm-worker', {
+      DATABASE_URL: testEnv.databaseUrl,
+      KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+      KAFKA_GROUP_PREFIX: groupPrefix,
+      OTEL_SDK_DISABLED: 'true',
+      LOG_LEVEL: 'warn',
+      OPENAI_BASE_URL: `${sim.url}/v1`,
+      ANTHROPIC_BASE_URL: sim.url,
+      PROVIDER_SIMULATOR: 'true',
+      ...options.workerEnv,
+    });
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
+  return { sim, worker, groupId: `${groupPrefix}.llm-worker` };
+}
+
+/** Waits until a consumer group is stable with members: messages produced after that reach it. */
+export async function waitForGroup(kafka: Kafka, groupId: string, timeoutMs = 60_000): Promise<void> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const g = groups[0];
+      if (g && g.state === 'Stable' && g.members.length > 0) return;
+      if (Date.now() > deadline) throw new Error(`consumer group ${groupId} did not become stable (state ${g?.state ?? 'none'})`);
+      await sleep(250);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Produces misses and collects the completions published for them. */
+export class MissesDriver {
+  readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private consumer: Consumer | undefined;
+  /** Every completion seen, in arrival order, with its Kafka key. */
+  readonly completions: Array<{ key: string | null; value: CompletionV1 }> = [];
+
+  constructor() {
+    this.kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'e2e-llm-worker' });
+  }
+
+  async start(): Promise<void> {
+    await ensureTopics(this.kafka);
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await this.producer.connect();
+    const groupId = `e2e-llm-tap-${randomUUID()}`;
+    await startGroupAtEnd(this.kafka, groupId, COMPLETIONS_V1);
+    this.consumer = this.kafka.consumer({ groupId });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: COMPLETIONS_V1, fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        this.completions.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value?.toString() ?? 'null') as CompletionV1 });
+      },
+    });
+    await waitForGroup(this.kafka, groupId);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  async send(misses: ReadonlyArray<{ key: string; value: MissV1 }>): Promise<void> {
+    if (!this.producer) throw new Error('MissesDriver.start() first');
+    await new TopicPublisher(this.producer).publish(TOPICS.misses, misses);
+  }
+
+  /** The completions of these request ids, once every one has arrived at least once. */
+  async await(requestIds: readonly string[], timeoutMs = 90_000): Promise<CompletionV1[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = requestIds.map((id) => this.completions.find((c) => c.value.request_id === id)?.value);
+      if (got.every((c) => c !== undefined)) return got as CompletionV1[];
+      if (Date.now() > deadline) {
+        const missing = requestIds.filter((_, i) => got[i] === undefined);
+        throw new Error(`no completion within ${timeoutMs} ms for ${missing.length} of ${requestIds.length} misses (e.g. ${missing[0]})`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** How many completions carry this request id (duplicates show up here). */
+  countFor(requestId: string): number {
+    return this.completions.filter((c) => c.value.request_id === requestId).length;
+  }
+}
+
+/** A miss as the embedding-service publishes it; `query` decides the key (identical queries, identical keys). */
+export function makeMiss(tenant: string, request: ChatRequest, query: string, requestId = `e2e-${randomUUID()}`): { key: string; value: MissV1 } {
+  const scopeHash = `scope-${tenant}-${request.model}`;
+  const queryHash = `q-${Buffer.from(query).toString('base64url').slice(0, 60)}`;
+  return {
+    key: `${scopeHash}:${queryHash}`,
+    value: {
+      request_id: requestId,
+      tenant,
+      submitted_at: new Date().toISOString(),
+      request,
+      cache: { namespace: 'default', lookup: true, store: true, personal: false, context_docs: [] },
+      lookup: {
+        scope_hash: scopeHash,
+        query_hash: queryHash,
+        normalized_query: query.toLowerCase(),
+        embedding_model: null,
+        embedding: null,
+        namespace_version: 1,
+        doc_versions: {},
+        nearest_similarity: null,
+        outcome: 'miss',
+        cacheable: true,
+        rejected_by: null,
+        threshold: null,
+      },
+    } as MissV1,
+  };
+}
+
+/** A system prompt of about `tokens` tokens (the catalog's counter) with no volatile content. */
+export function longSystemPrompt(tokens: number, topic: string): string {
+  const sentence = `You are the ${topic} support assistant. Answer politely, cite the handbook section, and never guess. `;
+  const rules: string[] = [];
+  let count = 0;
+  for (let i = 0; count < tokens; i++) {
+    const rule = `Rule ${String.fromCharCode(65 + (i % 26))}${Math.floor(i / 26)}: ${sentence}`;
+    rules.push(rule);
+    count += countTokens(rule);
+  }
+  return rules.join('');
+}
