@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
 import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
+import { InvalidationModule } from '@deja/feature-invalidation';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { InvalidationServiceConfig } from './config';
+import { InvalidationHandler } from './invalidation.handler';
 
 /** Wiring only: the invalidation-service's behaviour lives in libs/. */
 @Module({})
@@ -22,7 +24,18 @@ export class AppModule {
             { name: 'kafka', inject: [KAFKA], useFactory: (kafka: Kafka) => kafkaCheck(kafka) },
           ],
         }),
+        InvalidationModule.forRoot({
+          sweep: {
+            intervalMs: config.SWEEP_INTERVAL_MS,
+            batchSize: config.SWEEP_BATCH_SIZE,
+            maxBatchesPerSweep: config.SWEEP_MAX_BATCHES,
+            retiredGraceSeconds: config.SWEEP_RETIRED_GRACE_SECONDS,
+            expiredGraceSeconds: config.SWEEP_EXPIRED_GRACE_SECONDS,
+            eventRetentionDays: config.INVALIDATION_EVENT_RETENTION_DAYS,
+          },
+        }),
       ],
+      controllers: [InvalidationHandler],
     };
   }
 }

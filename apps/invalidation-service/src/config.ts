@@ -7,6 +7,18 @@ export const InvalidationServiceConfig = z.object({
   ...kafkaConfig,
   ...postgresConfig,
   ...telemetryConfig,
+  /** Time between background deletion sweeps; 0 turns the sweep off (another replica runs it). */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** Rows per DELETE statement. */
+  SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** Upper bound of DELETE statements per kind (retired, expired) and sweep. */
+  SWEEP_MAX_BATCHES: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Retired entries are kept this long before they are deleted. */
+  SWEEP_RETIRED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(60),
+  /** Expired entries are kept this long past their expiry before they are deleted. */
+  SWEEP_EXPIRED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(60),
+  /** How long applied event ids are remembered, i.e. the window in which a replay is recognised. */
+  INVALIDATION_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type InvalidationServiceConfig = z.infer<typeof InvalidationServiceConfig>;
 

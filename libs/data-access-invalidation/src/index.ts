@@ -1,0 +1,3 @@
+export * from './lib/versions';
+export * from './lib/selectors';
+export * from './lib/invalidation.repository';

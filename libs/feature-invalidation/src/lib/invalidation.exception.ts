@@ -1,0 +1,54 @@
+import { MessageErrorCode, MessageHandlingException } from '@deja/data-access-kafka';
+
+export enum InvalidationErrorCode {
+  /** An admin request that does not describe a valid command or event. */
+  InvalidRequest = 'INVALID_REQUEST',
+  /** No applied event or command with this id (not consumed yet, or never sent). */
+  UnknownEvent = 'UNKNOWN_EVENT',
+  /** Kafka did not take the command: the caller may retry. */
+  PublishFailed = 'PUBLISH_FAILED',
+}
+
+/** An invalidation error; each transport maps its code in one exhaustive switch below. */
+export class InvalidationException extends Error {
+  constructor(
+    readonly code: InvalidationErrorCode,
+    message: string,
+    readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'InvalidationException';
+  }
+
+  get retriable(): boolean {
+    return this.code === InvalidationErrorCode.PublishFailed;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, issues: this.issues };
+  }
+}
+
+/** HTTP status for each code; fails to compile when a code is added and not mapped. */
+export function httpStatusOf(code: InvalidationErrorCode): number {
+  switch (code) {
+    case InvalidationErrorCode.InvalidRequest:
+      return 400;
+    case InvalidationErrorCode.UnknownEvent:
+      return 404;
+    case InvalidationErrorCode.PublishFailed:
+      return 503;
+  }
+}
+
+/** The consumer-side error for each code (retried or dead-lettered with the reason). */
+export function toMessageError(error: InvalidationException): MessageHandlingException {
+  switch (error.code) {
+    case InvalidationErrorCode.InvalidRequest:
+    case InvalidationErrorCode.UnknownEvent:
+      return new MessageHandlingException(MessageErrorCode.Rejected, `${error.code}: ${error.message}`, false, error.issues);
+    case InvalidationErrorCode.PublishFailed:
+      return MessageHandlingException.transient(`${error.code}: ${error.message}`, error);
+  }
+}
