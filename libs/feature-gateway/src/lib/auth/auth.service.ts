@@ -5,6 +5,10 @@ import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { digestsEqual, generateApiKey, hashApiKey } from './api-key';
 import type { RateLimit } from './rate-limiter';
 
+const AUTH_CACHE_MS = 30_000;
+const UNKNOWN_KEY_CACHE_MS = 2_000;
+const AUTH_CACHE_MAX = 10_000;
+
 /** Who is calling: a tenant (with its rate limit) or the admin. */
 export type Principal = { kind: 'tenant'; tenant: string; rateLimit: RateLimit } | { kind: 'admin' };
 
@@ -13,6 +17,8 @@ export type Principal = { kind: 'tenant'; tenant: string; rateLimit: RateLimit }
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   private readonly adminDigest: string | undefined;
+  /** Recently resolved keys, so the hot path does not query Postgres on every call. */
+  private readonly recent = new Map<string, { principal: Principal | undefined; until: number }>();
 
   constructor(
     private readonly tenants: TenantsRepository,
@@ -32,6 +38,16 @@ export class AuthService implements OnApplicationBootstrap {
   async resolve(key: string): Promise<Principal | undefined> {
     const digest = hashApiKey(this.options.keySecret, key);
     if (this.adminDigest && digestsEqual(digest, this.adminDigest)) return { kind: 'admin' };
+    const cached = this.recent.get(digest);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const principal = await this.lookup(digest);
+    // Unknown keys are remembered briefly too, so a flood of bad keys does not reach Postgres.
+    if (this.recent.size >= AUTH_CACHE_MAX) this.recent.delete(this.recent.keys().next().value as string);
+    this.recent.set(digest, { principal, until: Date.now() + (principal ? AUTH_CACHE_MS : UNKNOWN_KEY_CACHE_MS) });
+    return principal;
+  }
+
+  private async lookup(digest: string): Promise<Principal | undefined> {
     let row;
     try {
       row = await this.tenants.findByKeyHash(digest);

@@ -59,9 +59,11 @@ export class JobsService {
     return job;
   }
 
-  /** Waits (bounded) for a job to leave `queued`. */
-  async waitFor(tenant: string, id: string, timeoutMs: number): Promise<JobRecord> {
-    return this.get(tenant, id, timeoutMs / 1000);
+  /** Waits (bounded) for a job, known by its real id, to leave `queued`. */
+  async waitFor(tenant: string, jobId: string, timeoutMs: number): Promise<JobRecord> {
+    const job = await this.waiters.waitFor(jobId, timeoutMs, () => this.store(() => this.repo.findForTenant(tenant, jobId)));
+    if (!job) throw new GatewayException(GatewayErrorCode.NotFound, `job '${jobId}' not found`);
+    return job;
   }
 
   async stats(tenant?: string) {
