@@ -1,6 +1,7 @@
-import { ConsoleLogger, Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KAFKA, KafkaConsumerServer, RpcPassthroughFilter } from '@deja/data-access-kafka';
+import { TraceJsonLogger } from '@deja/util-telemetry';
 
 export interface ServiceBootstrapOptions {
   /** Service name for logs, metrics and the consumer group. */
@@ -24,7 +25,7 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
  * with a message naming what failed; SIGTERM drains in-flight messages before exit.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
-  const logger = new ConsoleLogger({ json: true, prefix: options.service, logLevels: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1) });
+  const logger = new TraceJsonLogger({ service: options.service, logLevels: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1) });
   const log = new Logger('Bootstrap');
   try {
     const app = await NestFactory.create(options.module, { logger, bufferLogs: true, abortOnError: false });

@@ -13,6 +13,7 @@ import {
   validateNamespacePolicy,
   type NamespacePolicy,
 } from '@deja/util-cache-policy';
+import { withSpan } from '@deja/util-telemetry';
 import { expandAcronyms } from './acronyms';
 import type { CacheMetrics } from './cache-metrics';
 import { completionResult, failedResult, hitResult } from './results';
@@ -56,7 +57,30 @@ export class SemanticCache {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** The lookup in its own span, with the decision's attributes (never the prompt text). */
   async lookup(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
+    return withSpan(
+      'deja.cache.lookup',
+      { 'deja.tenant': request.tenant, 'deja.request_id': request.request_id, 'deja.namespace': request.cache.namespace, 'gen_ai.system': request.request.provider, 'gen_ai.request.model': request.request.model },
+      async (span) => {
+        const outcome = await this.lookupInner(request, messageRef);
+        const decision = outcome.kind === 'hit' || outcome.kind === 'failed' ? outcome.result.cache : null;
+        const miss = outcome.kind === 'miss' ? outcome.miss.lookup : null;
+        span.setAttributes({
+          'deja.cache.outcome': miss ? miss.outcome : outcome.kind,
+          'deja.cache.tier': decision?.tier ?? 'none',
+          'deja.cache.similarity': decision?.similarity ?? miss?.nearest_similarity ?? -1,
+          'deja.cache.threshold': decision?.threshold ?? miss?.threshold ?? -1,
+          'deja.cache.entry_id': decision?.entry_id ?? '',
+          'deja.cache.rejected_by': decision?.rejected_by ?? miss?.rejected_by ?? '',
+          'deja.scope_hash': miss?.scope_hash ?? '',
+        });
+        return outcome;
+      },
+    );
+  }
+
+  private async lookupInner(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
     const { tenant, cache } = request;
     const claim = await this.repo.claimRequest(tenant, request.request_id, messageRef);
     if (!claim.first) {
@@ -140,6 +164,14 @@ export class SemanticCache {
    * and returns the result for the caller. Idempotent per request id.
    */
   async complete(c: CompletionV1): Promise<ResultV1> {
+    return withSpan('deja.cache.store', { 'deja.tenant': c.tenant, 'deja.request_id': c.request_id, 'deja.scope_hash': c.lookup.scope_hash }, async (span) => {
+      const result = await this.completeInner(c);
+      span.setAttributes({ 'deja.cache.stored': result.cache.entry_id !== null, 'deja.cache.entry_id': result.cache.entry_id ?? '' });
+      return result;
+    });
+  }
+
+  private async completeInner(c: CompletionV1): Promise<ResultV1> {
     let entryId: string | null = null;
     const answer = c.answer;
     const storable = c.status === 'completed' && c.complete && answer !== null && c.cache.store && c.lookup.cacheable && c.error === null;
@@ -213,7 +245,9 @@ export class SemanticCache {
 
   private async embedOrNull(text: string): Promise<number[] | null> {
     try {
-      const [v] = await this.metrics.time('embed', () => this.embedder.embed([text]));
+      const [v] = await withSpan('deja.embed', { 'gen_ai.request.model': this.embedder.model, 'deja.embed.batch': 1 }, () =>
+        this.metrics.time('embed', () => this.embedder.embed([text])),
+      );
       return Array.from(v);
     } catch (error) {
       this.options.onEmbedFailure?.(error);

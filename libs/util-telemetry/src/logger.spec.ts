@@ -1,0 +1,11 @@
+import { redact } from './logger';
+
+describe('redact', () => {
+  it('hides API keys and bearer tokens inside messages', () => {
+    expect(redact('calling with Bearer abcdefghijklmnop and sk-ant-api03-XYZXYZXYZ')).toBe('calling with [redacted] and [redacted]');
+  });
+
+  it('hides the values of secret-looking keys in objects', () => {
+    expect(redact({ apiKey: 'x', nested: { Authorization: 'y', model: 'gpt-4o' } })).toEqual({ apiKey: '[redacted]', nested: { Authorization: '[redacted]', model: 'gpt-4o' } });
+  });
+});
