@@ -1,0 +1,52 @@
+import type { JobRecord } from '@deja/data-access-jobs';
+import type { GatewayOptions } from '../gateway.options';
+import { JobWaiters } from './job-waiters.service';
+
+const job = (status: JobRecord['status']): JobRecord => ({
+  id: 'j1',
+  tenant: 't',
+  client_id: null,
+  status,
+  request: {} as JobRecord['request'],
+  result: null,
+  error: null,
+  created_at: new Date(),
+  completed_at: null,
+});
+
+// The LISTEN connection is never started here: wake() stands in for a notification.
+const waiters = () => new JobWaiters({ database: { url: 'postgres://unused' }, recheckMs: 60_000 } as GatewayOptions);
+
+describe('JobWaiters', () => {
+  it('does not miss a notification that arrives while the job is being loaded', async () => {
+    const w = waiters();
+    let loads = 0;
+    const started = Date.now();
+    const done = await w.waitFor('j1', 10_000, async () => {
+      loads++;
+      if (loads === 1) {
+        w.wake('j1'); // the result lands between our read and our wait
+        return job('queued');
+      }
+      return job('completed');
+    });
+    expect(done?.status).toBe('completed');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('returns the still-queued job at the deadline', async () => {
+    const w = waiters();
+    const started = Date.now();
+    const res = await w.waitFor('j1', 300, async () => job('queued'));
+    expect(res?.status).toBe('queued');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('re-checks periodically even without notifications', async () => {
+    const w = new JobWaiters({ database: { url: 'postgres://unused' }, recheckMs: 50 } as GatewayOptions);
+    let loads = 0;
+    const res = await w.waitFor('j1', 5000, async () => (++loads < 4 ? job('queued') : job('failed')));
+    expect(res?.status).toBe('failed');
+    expect(loads).toBe(4);
+  });
+});
