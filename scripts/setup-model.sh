@@ -129,7 +129,8 @@ finish_folder() {
     });
     write("deja-model.json", {
       name: e.NAME, dimension: 384, pooling: e.POOLING, normalize: true, queryPrefix: e.PREFIX,
-      maxTokens: Number(e.LIMIT), onnx: "onnx/" + e.ONNX, sha256: e.SUM, source: e.SOURCE,
+      maxTokens: Number(e.LIMIT), onnx: "onnx/" + e.ONNX, quantized: e.ONNX.includes("quantized"),
+      sha256: e.SUM, source: e.SOURCE,
     });
   '
 }

@@ -9,7 +9,7 @@
  * Prints a Markdown report (the numbers in docs/embeddings.md) and writes the raw numbers as JSON.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultModelsDir } from '../lib/create-embedder';
@@ -39,6 +39,10 @@ interface DatasetResult {
 
 interface TimingResult {
   threads: number;
+  /** Texts per ONNX run (the embedder's default for the model unless --batch-size is given). */
+  batchSize: number;
+  /** 1-minute load average when the timing started: other processes share the 2 cores. */
+  loadAverage: number;
   singleMs: { median: number; p95: number };
   batch32Ms: { median: number; p95: number; perTextMs: number };
 }
@@ -61,6 +65,8 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     'timing-threads': { type: 'string', default: '1,2' },
     'timing-rounds': { type: 'string', default: '100' },
+    'batch-size': { type: 'string' },
+    'timing-only': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -116,8 +122,9 @@ function evaluate(name: string, pairs: Pair[], cosines: number[]): DatasetResult
   };
 }
 
-async function time(modelsDir: string, model: string, threads: number, queries: string[], rounds: number): Promise<TimingResult> {
-  const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads });
+async function time(modelsDir: string, model: string, threads: number, batchSize: number | undefined, queries: string[], rounds: number): Promise<TimingResult> {
+  const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads, ...(batchSize ? { batchSize } : {}) });
+  const loadAverage = loadavg()[0];
   try {
     const single: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -135,6 +142,8 @@ async function time(modelsDir: string, model: string, threads: number, queries: 
     const batchMedian = percentile(batch, 0.5);
     return {
       threads,
+      batchSize: embedder.batchSize,
+      loadAverage,
       singleMs: { median: percentile(single, 0.5), p95: percentile(single, 0.95) },
       batch32Ms: { median: batchMedian, p95: percentile(batch, 0.95), perTextMs: batchMedian / 32 },
     };
@@ -153,12 +162,13 @@ function markdown(results: ModelResult[], meta: Record<string, unknown>): string
   lines.push('|---|---|---|---|---|---|');
   for (const r of results) {
     const [qqp, sts] = r.datasets;
+    if (!qqp || !sts) continue;
     lines.push(`| ${r.model} | ${num(qqp.rocAuc)} | ${num(sts.rocAuc)} | ${num(sts.spearman ?? Number.NaN)} | ${r.loadMs.toFixed(0)} | ${r.embedTextsPerSecond.toFixed(0)} |`);
   }
-  lines.push('', '| model | threads | single query median / p95 ms | batch of 32 median / p95 ms | per text in batch ms |', '|---|---|---|---|---|');
+  lines.push('', '| model | threads | texts per run | load avg | single query median / p95 ms | 32 texts median / p95 ms | per text of 32 ms |', '|---|---|---|---|---|---|---|');
   for (const r of results) {
     for (const t of r.timings) {
-      lines.push(`| ${r.model} | ${t.threads} | ${num(t.singleMs.median, 1)} / ${num(t.singleMs.p95, 1)} | ${num(t.batch32Ms.median, 1)} / ${num(t.batch32Ms.p95, 1)} | ${num(t.batch32Ms.perTextMs, 2)} |`);
+      lines.push(`| ${r.model} | ${t.threads} | ${t.batchSize} | ${t.loadAverage.toFixed(1)} | ${num(t.singleMs.median, 1)} / ${num(t.singleMs.p95, 1)} | ${num(t.batch32Ms.median, 1)} / ${num(t.batch32Ms.p95, 1)} | ${num(t.batch32Ms.perTextMs, 2)} |`);
     }
   }
   for (const r of results) {
@@ -185,23 +195,29 @@ async function main(): Promise<void> {
   const threads = Number(args.threads);
   const timingThreads = args['timing-threads'].split(',').filter(Boolean).map(Number);
   const rounds = Number(args['timing-rounds']);
+  const batchSize = args['batch-size'] ? Number(args['batch-size']) : undefined;
 
   const qqp = sample(readPairs(join(args.data, 'qqp_pairs.jsonl')), sampleSize, seed);
   const sts = readPairs(join(args.data, 'stsb_dev.jsonl'));
   const queries = sample([...new Set(qqp.map((p) => p.text_a))], 640, seed + 1);
-  const meta = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, qqpSample: qqp.length, seed, sts: sts.length, threads };
+  const meta = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, qqpSample: qqp.length, seed, sts: sts.length, threads, batchSize: batchSize ?? 'model default' };
   console.error(`comparing ${models.join(', ')} on ${qqp.length} QQP pairs (seed ${seed}) and ${sts.length} STS-B dev pairs`);
 
   const results: ModelResult[] = [];
   for (const model of models) {
+    const timings: TimingResult[] = [];
+    for (const t of timingThreads) timings.push(await time(modelsDir, model, t, batchSize, queries, rounds));
+    if (args['timing-only']) {
+      results.push({ model, loadMs: Number.NaN, embedTextsPerSecond: Number.NaN, datasets: [], timings });
+      console.error(`${model}: timed`);
+      continue;
+    }
     const started = performance.now();
-    const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads });
+    const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads, ...(batchSize ? { batchSize } : {}) });
     const loadMs = performance.now() - started;
     const q = await pairCosines(embedder, qqp);
     const s = await pairCosines(embedder, sts);
     await embedder.close();
-    const timings: TimingResult[] = [];
-    for (const t of timingThreads) timings.push(await time(modelsDir, model, t, queries, rounds));
     const result: ModelResult = {
       model,
       loadMs,

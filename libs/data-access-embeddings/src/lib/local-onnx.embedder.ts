@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { padBatch, planBatches, truncateKeepingLast } from './batching';
 import type { DisposableEmbedder } from './embedder';
 import { EmbeddingErrorCode, EmbeddingException } from './embeddings.exception';
-import { modelFolder, readModelManifest, type ModelManifest } from './model-manifest';
+import { isQuantized, modelFolder, readModelManifest, type ModelManifest } from './model-manifest';
 import { poolHiddenStates } from './pooling';
 
 /** Options of {@link LocalOnnxEmbedder.load}. */
@@ -21,7 +21,12 @@ export interface LocalOnnxEmbedderOptions {
    * a model this small and starves the rest of the service.
    */
   threads?: number;
-  /** Texts per ONNX run; 32 keeps padding waste and peak memory low. */
+  /**
+   * Texts per ONNX run. Default 32 for float models; 1 for quantised ones, whose vectors would
+   * otherwise depend on the texts batched with them (batching gains little on CPU anyway: see
+   * docs/embeddings.md). Set it above 1 for a quantised model only where bulk speed matters
+   * more than batch-invariant vectors.
+   */
   batchSize?: number;
 }
 
@@ -49,7 +54,8 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly session: ort.InferenceSession,
     private readonly outputName: string,
-    private readonly batchSize: number,
+    /** Texts per ONNX run (see {@link LocalOnnxEmbedderOptions.batchSize}). */
+    readonly batchSize: number,
   ) {
     this.model = manifest.name;
     this.dimension = manifest.dimension;
@@ -63,7 +69,7 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
   static async load(options: LocalOnnxEmbedderOptions): Promise<LocalOnnxEmbedder> {
     const manifest = readModelManifest(options.modelsDir, options.model);
     const folder = modelFolder(options.modelsDir, options.model);
-    const batchSize = options.batchSize ?? 32;
+    const batchSize = options.batchSize ?? (isQuantized(manifest) ? 1 : 32);
     const threads = options.threads ?? Math.min(4, Math.max(1, availableParallelism()));
     if (!Number.isInteger(batchSize) || batchSize < 1) throw badConfig(`batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(threads) || threads < 1) throw badConfig(`threads must be a positive integer, got ${threads}`);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddingErrorCode, EmbeddingException } from './embeddings.exception';
-import { readModelManifest } from './model-manifest';
+import { isQuantized, readModelManifest } from './model-manifest';
 
 describe('readModelManifest', () => {
   let dir: string;
@@ -54,5 +54,13 @@ describe('readModelManifest', () => {
   it('rejects a folder that holds a different model than its name says', () => {
     lay('m', { ...good, name: 'other' });
     expect(errorOf(() => readModelManifest(dir, 'm')).message).toContain('"other"');
+  });
+});
+
+describe('isQuantized', () => {
+  it('follows the manifest flag, else the file name', () => {
+    expect(isQuantized({ onnx: 'onnx/model_quantized.onnx' })).toBe(true);
+    expect(isQuantized({ onnx: 'onnx/model.onnx' })).toBe(false);
+    expect(isQuantized({ onnx: 'onnx/model.onnx', quantized: true })).toBe(true);
   });
 });

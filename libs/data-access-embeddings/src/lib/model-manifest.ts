@@ -30,10 +30,21 @@ export const modelManifestSchema = z.object({
   maxTokens: z.number().int().min(2).max(8192),
   /** Path of the ONNX graph, relative to the model folder. */
   onnx: z.string().min(1),
+  /**
+   * Dynamically int8-quantised graph: its activation scales are computed over the whole batch,
+   * so a text's vector shifts (up to 0.006 cosine for bge-small, 0.02 for MiniLM) with the texts
+   * batched beside it. Unset: inferred from the file name (`model_quantized.onnx`).
+   */
+  quantized: z.boolean().optional(),
   sha256: z.string().optional(),
   source: z.string().optional(),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** Whether the manifest's graph is dynamically quantised (see {@link modelManifestSchema}). */
+export function isQuantized(manifest: Pick<ModelManifest, 'quantized' | 'onnx'>): boolean {
+  return manifest.quantized ?? /quantized/i.test(manifest.onnx);
+}
 
 const REQUIRED_FILES = ['deja-model.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 
