@@ -39,6 +39,7 @@ export class AppModule {
             },
             breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, cooldownMs: config.BREAKER_COOLDOWN_MS },
             coalesceWindowMs: config.COALESCE_WINDOW_MS,
+            maxMissAgeMs: config.MISS_MAX_AGE_MS,
           },
           providers: {
             timeoutMs: config.PROVIDER_TIMEOUT_MS,

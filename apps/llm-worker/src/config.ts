@@ -36,6 +36,9 @@ export const LlmWorkerConfig = z.object({
   /** How long a finished answer is handed to identical misses behind it (0: concurrent ones only). */
   COALESCE_WINDOW_MS: ms(5_000),
 
+  /** Misses submitted longer ago are failed with miss_expired instead of sent to the provider (0: no limit). */
+  MISS_MAX_AGE_MS: z.coerce.number().int().min(0).default(24 * 3_600_000),
+
   /** Anthropic: 1-hour breakpoints on tools and system prompt (writes cost 2x instead of 1.25x). */
   PROMPT_CACHE_LONG_TTL: envBoolean(false),
   /** OpenAI `prompt_cache_retention`: unset leaves the provider default. */

@@ -132,4 +132,14 @@ describe('LlmWorker', () => {
     await worker.complete(miss({ requestId: 'r-2' }), 'k');
     expect(provider.sent).toHaveLength(2);
   });
+
+  it('does not call the provider for a miss older than the age limit', async () => {
+    const { worker, provider, clock } = setup([response()], { maxMissAgeMs: 60_000 });
+    clock.t = Date.parse('2026-11-27T01:00:00.000Z') + 61_000;
+    const c = await worker.complete(miss(), 'k');
+    expect(c.error).toMatchObject({ code: 'miss_expired', retriable: false });
+    expect(provider.sent).toHaveLength(0);
+    clock.t = Date.parse('2026-11-27T01:00:00.000Z') + 59_000;
+    expect((await worker.complete(miss(), 'k')).status).toBe('completed');
+  });
 });

@@ -21,6 +21,12 @@ export interface LlmWorkerOptions {
   readonly breaker: BreakerSettings;
   /** How long a finished answer is handed to identical misses (0: only concurrent ones share). */
   readonly coalesceWindowMs: number;
+  /**
+   * Misses submitted longer ago than this are not sent to the provider (0: no limit): a consumer
+   * group that starts from the beginning of the topic would otherwise pay again for every
+   * request still retained — requests whose callers stopped waiting long ago.
+   */
+  readonly maxMissAgeMs?: number;
 }
 
 /** Hooks for metrics and logs; every method optional. */
@@ -50,6 +56,8 @@ const MAX_WARNING_CHARS = 500;
 export enum WorkerErrorCode {
   /** The shaped request could not be built (an unknown model of an unknown provider, bad input). */
   InvalidRequest = 'invalid_request',
+  /** The miss is older than `maxMissAgeMs`: not sent to the provider. */
+  Expired = 'miss_expired',
   /** A bug: an error the worker did not expect. Never retried automatically. */
   Internal = 'internal_error',
 }
@@ -80,6 +88,14 @@ export class LlmWorker {
   /** Answers one miss. `key` is its Kafka key (scope hash + query hash). */
   async complete(miss: MissV1, key: string | null): Promise<CompletionV1> {
     const started = this.clock.now();
+    const ageMs = started - Date.parse(miss.submitted_at);
+    const maxAge = this.options.maxMissAgeMs ?? 0;
+    if (maxAge > 0 && ageMs > maxAge) {
+      const error = { code: WorkerErrorCode.Expired, message: `submitted ${Math.round(ageMs / 1000)} s ago, more than the ${Math.round(maxAge / 1000)} s limit: not sent to ${miss.request.provider}`, retriable: false };
+      const completion = this.toCompletion(miss, { ok: false, error, warnings: [], latencyMs: 0 }, 'leader', 0);
+      this.observer.completion?.(completion, 'leader');
+      return completion;
+    }
     const { value: outcome, role } = await this.coalescer.run(coalescingKey(miss, key), () => this.call(miss), {
       // A no-cache request may share a call already running, never an answer already given.
       reuseRecent: miss.cache.lookup !== false && miss.lookup.outcome !== 'bypass',
