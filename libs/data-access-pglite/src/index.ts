@@ -1,0 +1,4 @@
+export * from './lib/pglite.exception';
+export * from './lib/data-dir-lock';
+export * from './lib/embedded-database';
+export * from './nest/pglite.module';

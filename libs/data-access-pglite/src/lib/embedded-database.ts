@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Client, Pool, type ClientConfig } from 'pg';
+import { migrate } from '@deja/data-access-postgres';
+import { DataDirLock } from './data-dir-lock';
+import { PgliteErrorCode, PgliteException } from './pglite.exception';
+
+export interface EmbeddedDatabaseOptions {
+  /** Folder holding the database (`<dataDir>/pgdata`) and the lock; created when missing. */
+  dataDir: string;
+  /** Applies Deja's SQL migrations (the same files and bookkeeping as Postgres deployments). */
+  runMigrations: boolean;
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedDatabase {
+  readonly pglite: PGlite;
+  /** A real `pg` Pool whose one connection speaks to PGlite: repositories work unchanged. */
+  readonly pool: Pool;
+  /** Migrations applied by this start. */
+  readonly applied: readonly string[];
+  /** `LISTEN` on a channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) the embedded Postgres: PGlite with pgvector, stored under `dataDir` and kept
+ * across restarts. The pool is node-postgres itself over PGlite's wire-protocol connection, so
+ * type parsing, parameters, transactions and errors are exactly those of a Postgres
+ * deployment. PGlite is single-session: the pool has one connection, and a transaction holds it
+ * until it ends — queries from elsewhere wait for it rather than interleave with it.
+ */
+export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => undefined);
+  const lock = DataDirLock.acquire(options.dataDir);
+  let pglite: PGlite | undefined;
+  try {
+    const started = Date.now();
+    pglite = await PGlite.create({ dataDir: join(options.dataDir, 'pgdata'), extensions: { vector } });
+    log(`PGlite ready in ${Date.now() - started} ms at ${options.dataDir}`);
+    const db = pglite;
+    // A fresh wire connection per pg client, so a client the pool discards never leaves its
+    // listeners on the next one.
+    class PgliteClient extends Client {
+      constructor(config?: ClientConfig) {
+        super({ ...config, connection: new PglitePgConnection({ pglite: db }) } as ClientConfig);
+      }
+    }
+    const pool = new Pool({ Client: PgliteClient, max: 1, idleTimeoutMillis: 0 });
+    let applied: string[] = [];
+    if (options.runMigrations) {
+      const client = await pool.connect();
+      try {
+        applied = await migrate({ dbClient: client }, log);
+      } finally {
+        client.release();
+      }
+    }
+    let closed = false;
+    return {
+      pglite: db,
+      pool,
+      applied,
+      listen: async (channel, onPayload) => db.listen(channel, onPayload),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await pool.end().catch(() => undefined);
+        await db.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    await pglite?.close().catch(() => undefined);
+    lock.release();
+    if (error instanceof PgliteException) throw error;
+    throw new PgliteException(PgliteErrorCode.OpenFailed, `could not open the embedded database in ${options.dataDir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
