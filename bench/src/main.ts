@@ -1,0 +1,155 @@
+/**
+ * Deja's benchmark suite. `npm run bench -- <scenario> [options]`; each scenario shows progress on
+ * stderr, prints a table on stdout and, with --out FILE, writes its numbers as JSON.
+ * See docs/benchmarks.md for the scenarios, the commands behind the published numbers and them.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createEmbedder, type DisposableEmbedder, type Embedder } from '@deja/data-access-embeddings';
+import { DEFAULT_BENCH_DATABASE_URL } from './lib/bench-db';
+import { renderEmbed, runEmbed } from './scenarios/embed';
+import { renderQuality, runQuality } from './scenarios/quality';
+import { renderRetrieval, runRetrieval } from './scenarios/retrieval';
+import { renderScale, runScale } from './scenarios/scale';
+
+const USAGE = `usage: npm run bench -- <scenario> [options]
+
+scenarios:
+  quality   --data FILE.jsonl [--limit N] [--seed S] [--mode memory|sql] [--concurrency N] [--embeddings-cache FILE]
+            each labelled pair in its own scope: store text_a, ask text_b through SemanticCache
+  retrieval --data FILE.jsonl [--limit 999] [--mode sql|memory]
+            GPTCache's protocol: all text_a of the first N same-meaning pairs in one scope, ask every text_b
+  scale     --entries N[,N...] [--queries Q] [--m 16] [--ef-construction 64] [--ef-search 40] [--data FILE.jsonl]
+            lookup latency and recall@1 against an exact scan on cache_entries-shaped tables
+  embed     [--entries 10000] [--queries Q] [--data FILE.jsonl]
+            embedding time per query and per batch of 32, beside the bare pgvector query
+
+common: --out FILE.json  --model NAME (local model folder under models/)  --database-url URL
+        (default $DEJA_BENCH_DATABASE_URL or ${DEFAULT_BENCH_DATABASE_URL})`;
+
+async function main(): Promise<void> {
+  const [scenario, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      data: { type: 'string' },
+      limit: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      mode: { type: 'string' },
+      concurrency: { type: 'string' },
+      'embeddings-cache': { type: 'string' },
+      entries: { type: 'string' },
+      queries: { type: 'string' },
+      m: { type: 'string', default: '16' },
+      'ef-construction': { type: 'string', default: '64' },
+      'ef-search': { type: 'string', default: '40' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      'database-url': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!scenario || values.help || scenario === 'help' || scenario === '--help') {
+    console.log(USAGE);
+    return;
+  }
+  const problems: string[] = [];
+  const int = (name: string, raw: string | undefined, min = 1): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) problems.push(`--${name} must be an integer ≥ ${min}, got ${raw}`);
+    return n;
+  };
+  const mode = (fallback: 'memory' | 'sql'): 'memory' | 'sql' => {
+    const m = values.mode ?? fallback;
+    if (m !== 'memory' && m !== 'sql') problems.push(`--mode must be memory or sql, got ${m}`);
+    return m as 'memory' | 'sql';
+  };
+  const databaseUrl = values['database-url'] ?? process.env.DEJA_BENCH_DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL;
+  const needData = () => {
+    if (!values.data) problems.push(`${scenario} needs --data FILE.jsonl`);
+    return values.data ?? '';
+  };
+  const entries = (values.entries ?? '').split(',').filter((s) => s.length > 0).map((s) => int('entries', s, 100) as number);
+  const common = {
+    seed: int('seed', values.seed, 0) as number,
+    limit: int('limit', values.limit),
+    queries: int('queries', values.queries),
+    concurrency: int('concurrency', values.concurrency),
+    m: int('m', values.m, 2) as number,
+    efConstruction: int('ef-construction', values['ef-construction'], 4) as number,
+    efSearch: int('ef-search', values['ef-search'], 1) as number,
+  };
+
+  let run: (embedder: Embedder) => Promise<{ result: object; text: string }>;
+  switch (scenario) {
+    case 'quality': {
+      const data = needData();
+      const m = mode('memory');
+      run = async (embedder) => {
+        const { decisions: _decisions, ...result } = await runQuality({
+          data, limit: common.limit, seed: common.seed, mode: m, databaseUrl, embedder,
+          embeddingsCache: values['embeddings-cache'], concurrency: common.concurrency ?? (m === 'sql' ? 4 : 1),
+        });
+        return { result, text: renderQuality({ ...result, decisions: [] }) };
+      };
+      break;
+    }
+    case 'retrieval': {
+      const data = needData();
+      const m = mode('sql');
+      run = async (embedder) => {
+        const result = await runRetrieval({ data, limit: common.limit ?? 999, mode: m, databaseUrl, embedder });
+        return { result, text: renderRetrieval(result) };
+      };
+      break;
+    }
+    case 'scale': {
+      if (entries.length === 0) problems.push('scale needs --entries N[,N...]');
+      run = async (embedder) => {
+        const result = await runScale({
+          entries, queries: common.queries ?? 300, m: common.m, efConstruction: common.efConstruction, efSearch: common.efSearch,
+          seed: common.seed, databaseUrl, embedder, data: values.data,
+        });
+        return { result: result.rows, text: renderScale(result) };
+      };
+      break;
+    }
+    case 'embed': {
+      run = async (embedder) => {
+        const result = await runEmbed({
+          entries: entries[0] ?? 10000, queries: common.queries ?? 200, m: common.m, efConstruction: common.efConstruction, efSearch: common.efSearch,
+          seed: common.seed, databaseUrl, embedder, data: values.data,
+        });
+        return { result, text: renderEmbed(result) };
+      };
+      break;
+    }
+    default:
+      problems.push(`unknown scenario ${JSON.stringify(scenario)}`);
+      run = async () => ({ result: {}, text: '' });
+  }
+  if (problems.length > 0) {
+    console.error(`${problems.join('\n')}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+
+  const embedder = (await createEmbedder({ provider: 'local', ...(values.model ? { model: values.model } : {}) })) as DisposableEmbedder;
+  try {
+    const { result, text } = await run(embedder);
+    console.log(text);
+    if (values.out) {
+      writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+      console.error(`wrote ${values.out}`);
+    }
+  } finally {
+    await embedder.close?.();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});
