@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Request } from 'express';
+import { INVALIDATED_V1 } from '@deja/contracts';
+import { KafkaModule } from '@deja/data-access-kafka';
+import { PostgresModule } from '@deja/data-access-postgres';
+import { InvalidationAdminModule } from '@deja/feature-invalidation';
+import { testEnv } from '../env';
+import { KafkaProbe } from '../support/kafka-probe';
+import { ServiceProcess } from '../support/service-process';
+
+/** Stands in for the gateway's admin-key guard: the module must carry whatever guard the app gives it. */
+@Injectable()
+class TestAdminGuard implements CanActivate {
+  canActivate(ctx: ExecutionContext): boolean {
+    return ctx.switchToHttp().getRequest<Request>().headers.authorization === 'Bearer test-admin';
+  }
+}
+
+/**
+ * The admin routes mounted as the gateway mounts them (its own Kafka and Postgres modules and a
+ * guard), publishing to the real Kafka; the real invalidation-service applies what they publish.
+ */
+describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres, invalidation-service)', () => {
+  const probe = new KafkaProbe('invalidation-admin-test');
+  const service = new ServiceProcess('invalidation-service', 18293);
+  const run = randomUUID().slice(0, 8);
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    await probe.start([INVALIDATED_V1]);
+    await service.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'admin-routes-test' }),
+        PostgresModule.forRoot({ databaseUrl: testEnv.databaseUrl, max: 2, applicationName: 'admin-routes-test', runMigrations: false }),
+        InvalidationAdminModule.forRoot({ protect: UseGuards(TestAdminGuard) }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: ['error'] });
+    app.enableShutdownHooks();
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await service.stop();
+    await probe.stop();
+  });
+
+  const post = (path: string, body: unknown, key = 'test-admin') =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+  const get = (path: string, key = 'test-admin') => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+  async function effectOf(eventId: string): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const res = await get(`/v1/admin/invalidations/${eventId}`);
+      if (res.status === 200) return (await res.json()) as Record<string, unknown>;
+      expect(res.status).toBe(404);
+      if (Date.now() > deadline) throw new Error(`event ${eventId} was not applied within 30 s:\n${service.output.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('refuses callers without the key the mounting app requires', async () => {
+    expect((await post('/v1/admin/invalidations', { tenant: 'x', action: 'purge_tenant' }, 'tenant-key')).status).toBe(403);
+    expect((await get('/v1/admin/invalidations/anything', 'tenant-key')).status).toBe(403);
+  });
+
+  it('answers 202 with an event id for a document change, and reports its effect once applied', async () => {
+    const tenant = `admin-${run}`;
+    const res = await post('/v1/admin/doc-changes', { tenant, doc_id: 'handbook', change: 'updated', version: 5 });
+    expect(res.status).toBe(202);
+    const { event_id } = (await res.json()) as { event_id: string };
+    expect(event_id).toMatch(/^[0-9a-f-]{36}$/);
+    const effect = await effectOf(event_id);
+    expect(effect).toMatchObject({ event_id, effects: [{ tenant, cause: 'doc_change', entries_retired: 0, new_version: 5 }] });
+    await probe.waitFor(INVALIDATED_V1, (v) => v.event_id === event_id && v.applied === true);
+  });
+
+  it('publishes a namespace bump and reports the new version', async () => {
+    const tenant = `admin-${run}`;
+    const res = await post('/v1/admin/invalidations', { tenant, action: 'bump_namespace', namespace: 'faq', requested_by: 'ops@example.com' });
+    expect(res.status).toBe(202);
+    const { event_id } = (await res.json()) as { event_id: string };
+    expect(await effectOf(event_id)).toMatchObject({ effects: [{ cause: 'bump_namespace', new_version: 2 }] });
+  });
+
+  it('refuses an invalid command with 400 and the field at fault, publishing nothing', async () => {
+    const res = await post('/v1/admin/invalidations', { tenant: `admin-${run}`, action: 'purge_document' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { type: string; issues: Array<{ path: string }> } };
+    expect(body.error.type).toBe('INVALID_REQUEST');
+    expect(body.error.issues.map((i) => i.path)).toContain('doc_id');
+  });
+
+  it('answers 404 for an event id that was never applied', async () => {
+    const res = await get(`/v1/admin/invalidations/never-${run}`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe('UNKNOWN_EVENT');
+  });
+});
