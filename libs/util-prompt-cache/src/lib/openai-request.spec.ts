@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { ChatRequest } from '@deja/contracts';
 import { getModel } from '@deja/util-model-catalog';
 import { promptCacheKey, shapeOpenAIRequest } from './openai-request';
@@ -60,5 +61,24 @@ describe('shapeOpenAIRequest', () => {
   it('warns about a request id in a tool description', () => {
     const { warnings } = shapeOpenAIRequest({ ...base, tools: [{ name: 'lookup', description: 'request_id=9f2c1d7e4b' }] }, { facts: gpt, tenant: 'acme' });
     expect(warnings).toEqual([expect.stringMatching(/^volatile content in tool "lookup" at char \d+: request id/)]);
+  });
+
+  it('is byte-identical for any tool schema whatever order its keys come in', () => {
+    const shuffle = (v: unknown, seed: number): unknown => {
+      if (Array.isArray(v)) return v.map((x) => shuffle(x, seed));
+      if (v === null || typeof v !== 'object') return v;
+      const entries = Object.entries(v as Record<string, unknown>);
+      const rotated = entries.slice(seed % Math.max(1, entries.length)).concat(entries.slice(0, seed % Math.max(1, entries.length))).reverse();
+      return Object.fromEntries(rotated.map(([k, x]) => [k, shuffle(x, seed + 1)]));
+    };
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 3 })), fc.nat(10), (parameters, seed) => {
+        const a: ChatRequest = { ...base, tools: [{ name: 't', parameters }] };
+        const b: ChatRequest = { ...base, tools: [{ name: 't', parameters: shuffle(parameters, seed) as Record<string, unknown> }] };
+        const sa = shapeOpenAIRequest(a, { facts: gpt, tenant: 'acme' });
+        const sb = shapeOpenAIRequest(b, { facts: gpt, tenant: 'acme' });
+        expect(JSON.stringify(sb.body)).toBe(JSON.stringify(sa.body));
+      }),
+    );
   });
 });

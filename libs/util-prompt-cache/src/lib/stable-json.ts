@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => sortKeys(v)) as T;
   if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value as Record<string, unknown>).sort()) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) sorted[key] = sortKeys(v);
-  }
-  return sorted as T;
+  // fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
+  const entries = Object.keys(value as Record<string, unknown>)
+    .sort()
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])] as const);
+  return Object.fromEntries(entries) as T;
 }
 
 /** JSON with object keys sorted at every level: equal values always serialise to equal bytes. */
