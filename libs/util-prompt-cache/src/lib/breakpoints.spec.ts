@@ -37,6 +37,12 @@ describe('planBreakpoints', () => {
     expect(plan.breakpoints.find((b) => b.reason !== 'caller')?.reason).toBe('system');
   });
 
+  it('keeps caller-marked cacheable blocks first when they compete with automatic breakpoints', () => {
+    const blocks = [tool(2000), sys(100), ...Array.from({ length: 4 }, () => msg(500, { cacheable: true })), msg(10), msg(10)];
+    const plan = planBreakpoints(blocks, { ...opts, conversationPrefixEnd: 6 });
+    expect(plan.breakpoints.map((b) => b.reason)).toEqual(['cacheable', 'cacheable', 'cacheable', 'cacheable']);
+  });
+
   it('never exceeds 4 breakpoints even when the caller sent more, and says so', () => {
     const blocks = Array.from({ length: 6 }, () => msg(2000, { callerTtl: '5m' }));
     const plan = planBreakpoints(blocks, opts);

@@ -42,8 +42,13 @@ export interface BreakpointPlan {
   readonly warnings: readonly string[];
 }
 
-/** Which automatic breakpoint to keep first when slots run out: the later, the more it caches. */
-const PRIORITY: Record<Exclude<BreakpointReason, 'caller'>, number> = { conversation: 0, system: 1, cacheable: 2, tools: 3 };
+/**
+ * Which breakpoint to keep first when slots run out: blocks the caller marked cacheable (the
+ * Anthropic-compatible endpoint turns a client's `cache_control` into that mark, and breakpoints
+ * must not be dropped on the way to the provider), then by how much they cache — the
+ * conversation prefix, the system prompt, the tools.
+ */
+const PRIORITY: Record<Exclude<BreakpointReason, 'caller'>, number> = { cacheable: 0, conversation: 1, system: 2, tools: 3 };
 
 /**
  * Plans breakpoints: the caller's are kept (the first `maxBreakpoints` of them); the remaining
