@@ -44,6 +44,19 @@ export class InvalidationTx {
     return rowCount === 1;
   }
 
+  /**
+   * The event's record, row-locked until commit: whoever holds it decides alone whether the
+   * audit record still has to go out (see `markPublished`).
+   */
+  async lockEvent(tenant: string, eventId: string): Promise<AppliedEvent | null> {
+    const { rows } = await this.client.query(`SELECT * FROM invalidation_events WHERE tenant = $1 AND event_id = $2 FOR UPDATE`, [tenant, eventId]);
+    return rows[0] ? toApplied(rows[0]) : null;
+  }
+
+  async markPublished(tenant: string, eventId: string): Promise<void> {
+    await this.client.query(`UPDATE invalidation_events SET published_at = now() WHERE tenant = $1 AND event_id = $2`, [tenant, eventId]);
+  }
+
   /** Writes the effect into the claimed record. */
   async recordEffect(tenant: string, eventId: string, entriesRetired: number, newVersion: number | null): Promise<void> {
     await this.client.query(`UPDATE invalidation_events SET entries_retired = $3, new_version = $4 WHERE tenant = $1 AND event_id = $2`, [
@@ -122,10 +135,6 @@ export class InvalidationRepository {
       [eventId, tenant ?? null],
     );
     return rows.map(toApplied);
-  }
-
-  async markPublished(tenant: string, eventId: string): Promise<void> {
-    await this.pool.query(`UPDATE invalidation_events SET published_at = now() WHERE tenant = $1 AND event_id = $2 AND published_at IS NULL`, [tenant, eventId]);
   }
 
   /**

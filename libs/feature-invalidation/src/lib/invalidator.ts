@@ -74,19 +74,27 @@ export class Invalidator {
     if (applied) {
       this.metrics.events.inc({ cause, applied: 'true' });
       this.metrics.retired.inc({ cause }, applied.retired);
-      return this.publish({ event_id: eventId, tenant, cause, applied: true, entries_retired: applied.retired, new_version: applied.newVersion, at: this.now().toISOString() }, true);
+    } else {
+      this.metrics.events.inc({ cause, applied: 'false' });
     }
-    const prior = await this.repo.findEvent(tenant, eventId);
-    if (prior && prior.publishedAt === null) {
-      // The first delivery committed but its audit record never went out (crash or Kafka down
-      // between commit and publish): publish the original effect now rather than lose it.
-      return this.publish({ event_id: eventId, tenant, cause, applied: true, entries_retired: prior.entriesRetired, new_version: prior.newVersion, at: this.now().toISOString() }, true);
-    }
-    this.metrics.events.inc({ cause, applied: 'false' });
-    return this.publish({ event_id: eventId, tenant, cause, applied: false, entries_retired: 0, new_version: prior?.newVersion ?? null, at: this.now().toISOString() }, false);
+    // The audit goes out with the event's record locked, so exactly one delivery publishes the
+    // applied effect: this one after its commit, or — when that publish never happened (crash,
+    // Kafka down) — a redelivery. Every other delivery is audited as a replay.
+    return this.repo.transaction(async (tx) => {
+      const record = await tx.lockEvent(tenant, eventId);
+      const at = this.now().toISOString();
+      if (record && record.publishedAt === null) {
+        await this.publish({ event_id: eventId, tenant, cause, applied: true, entries_retired: record.entriesRetired, new_version: record.newVersion, at });
+        await tx.markPublished(tenant, eventId);
+        return { event_id: eventId, tenant, cause, applied: true, entries_retired: record.entriesRetired, new_version: record.newVersion, at };
+      }
+      const replay: InvalidatedV1 = { event_id: eventId, tenant, cause, applied: false, entries_retired: 0, new_version: record?.newVersion ?? null, at };
+      await this.publish(replay);
+      return replay;
+    });
   }
 
-  private async publish(record: InvalidatedV1, markPublished: boolean): Promise<InvalidatedV1> {
+  private async publish(record: InvalidatedV1): Promise<void> {
     try {
       await this.audit(record);
     } catch (error) {
@@ -97,7 +105,5 @@ export class Invalidator {
         { cause: error },
       );
     }
-    if (markPublished) await this.repo.markPublished(record.tenant, record.event_id);
-    return record;
   }
 }
