@@ -1,0 +1,95 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { BusModule } from '@deja/data-access-bus';
+import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
+import { KafkaModule } from '@deja/data-access-kafka';
+import { PgliteModule } from '@deja/data-access-pglite';
+import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
+import { GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { LlmWorkerModule } from '@deja/feature-llm-worker';
+import { OpsModule, postgresCheck } from '@deja/feature-ops';
+import type { RunningSimulator } from '@deja/feature-provider-simulator';
+import { SemanticCacheModule } from '@deja/feature-semantic-cache';
+import type { EmbeddedConfig } from './config';
+import { CacheHandler } from './handlers/cache.handler';
+import { MissesHandler } from './handlers/misses.handler';
+import type { EmbeddedKeys } from './keys';
+import { providerSettings } from './providers';
+
+const SIMULATOR = Symbol('SIMULATOR');
+
+/** Stops the in-process provider simulator with the app. */
+@Injectable()
+class SimulatorLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(SIMULATOR) private readonly simulator: RunningSimulator | undefined) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.simulator?.close();
+  }
+}
+
+/**
+ * The gateway feature without the Kafka and Postgres modules it imports itself: in one process
+ * the bus and PGlite provide the same tokens globally. STOPGAP until `GatewayModule` leaves
+ * infrastructure to the app, as the other features do.
+ */
+function withoutInfrastructure(module: DynamicModule): DynamicModule {
+  const infra = new Set<unknown>([KafkaModule, PostgresModule]);
+  return { ...module, imports: (module.imports ?? []).filter((m) => !(typeof m === 'object' && m !== null && 'module' in m && infra.has(m.module))) };
+}
+
+/** The gateway's options in one process (no broker or database URL: the bus and PGlite serve them). */
+export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKeys): GatewayOptions {
+  return {
+    kafka: { brokers: ['in-process:0'], clientId: 'deja-embedded' },
+    // The gateway's own LISTEN connection is replaced by PGlite's (see main.ts).
+    database: { url: 'postgres://embedded.invalid/deja', poolMax: 1, runMigrations: false },
+    apiKey: keys.apiKey,
+    adminKey: keys.adminKey,
+    keySecret: config.DEJA_KEY_SECRET,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+    publishTimeoutMs: 5000,
+    compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
+    maxJobWaitSeconds: 30,
+    recheckMs: 2000,
+    jobExpireSeconds: config.JOB_EXPIRE_SECONDS,
+  };
+}
+
+/**
+ * All of Deja in one process: the four services' modules, with the in-process bus in place of
+ * Kafka and PGlite in place of Postgres. Wiring only.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: EmbeddedConfig, gateway: GatewayOptions, simulator: RunningSimulator | undefined): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PgliteModule.forRoot({ dataDir: config.DEJA_DATA_DIR, runMigrations: true }),
+        BusModule.forRoot({ retentionMs: config.DEJA_BUS_RETENTION_HOURS * 3600_000 }),
+        OpsModule.forRoot({
+          service: 'deja',
+          checks: [{ name: 'database', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) }],
+        }),
+        // embedding-service
+        EmbeddingsModule.forRoot(embedderConfigFromEnv(config)),
+        SemanticCacheModule.forRoot({ topK: config.DEJA_CACHE_TOP_K }),
+        // llm-worker
+        LlmWorkerModule.forRoot({
+          worker: {
+            promptCache: { anthropicLongTtlForStatic: false, defaultMaxTokens: config.DEFAULT_MAX_TOKENS },
+            retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: 250, maxDelayMs: 8000, maxTotalMs: 60_000 },
+            breaker: { failureThreshold: 5, cooldownMs: 15_000 },
+            coalesceWindowMs: config.COALESCE_WINDOW_MS,
+          },
+          providers: providerSettings(config, simulator),
+        }),
+        // gateway
+        withoutInfrastructure(GatewayModule.forRoot(gateway)),
+      ],
+      controllers: [CacheHandler, MissesHandler],
+      providers: [{ provide: SIMULATOR, useValue: simulator }, SimulatorLifecycle],
+    };
+  }
+}

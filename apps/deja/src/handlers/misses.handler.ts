@@ -1,0 +1,33 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { MISSES_V1, TOPICS, type MissV1 } from '@deja/contracts';
+import { TopicPublisher, type InboundMessage } from '@deja/data-access-kafka';
+import { LlmWorker } from '@deja/feature-llm-worker';
+
+/**
+ * STOPGAP copy of apps/llm-worker/src/misses.handler.ts (apps may not import apps): delete it
+ * once the handler moves into @deja/feature-llm-worker and import it from there.
+ *
+ * deja.misses.v1 → provider → deja.completions.v1, under the same key.
+ */
+@Controller()
+export class MissesHandler {
+  constructor(
+    private readonly worker: LlmWorker,
+    private readonly publisher: TopicPublisher,
+  ) {}
+
+  @EventPattern(MISSES_V1)
+  async onMiss(@Payload() message: InboundMessage<MissV1>): Promise<void> {
+    const miss = message.value;
+    const completion = await this.worker.complete(miss, message.key);
+    const replyTo = message.headers['reply-to'];
+    await this.publisher.publish(TOPICS.completions, [
+      {
+        key: message.key ?? `${miss.lookup.scope_hash}:${miss.lookup.query_hash}`,
+        value: completion,
+        ...(replyTo ? { headers: { 'reply-to': replyTo } } : {}),
+      },
+    ]);
+  }
+}
