@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { http, lastUserText, startStack, type GatewayStack } from './harness';
+import { http, keepOffKafka, lastUserText, startStack, type GatewayStack } from './harness';
 
 /**
  * The official SDKs, pointed at the gateway, must work unchanged: non-streaming and streaming,
@@ -97,7 +97,8 @@ describe('OpenAI- and Anthropic-compatible endpoints with the official SDKs', ()
   });
 
   it('answers 504 with the job id when no result comes in time, and the job stays readable', async () => {
-    const res = await http('POST', `${s.a.url}/v1/chat/completions`, { key: s.keys.main.key, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `IGNORE ${Date.now()}` }] } });
+    const restore = keepOffKafka(s.a);
+    const res = await http('POST', `${s.a.url}/v1/chat/completions`, { key: s.keys.main.key, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `IGNORE ${Date.now()}` }] } }).finally(restore);
     expect(res.status).toBe(504);
     const jobId = (res.body['error'] as Record<string, unknown>)['job_id'] as string;
     expect(res.body).toMatchObject({ error: { type: 'timeout', message: expect.stringContaining(`/v1/jobs/${jobId}`) } });

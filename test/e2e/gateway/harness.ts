@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import { REQUESTS_V1, RequestV1, TOPICS, type ResultV1 } from '@deja/contracts';
+import { CacheOptions, REQUESTS_V1, RESULTS_V1, RequestV1, TOPICS, type ResultV1 } from '@deja/contracts';
+import { JobsRepository } from '@deja/data-access-jobs';
 import { createKafka, ensureTopics, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
 import { configureGatewayHttp, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
 import { testEnv } from '../../integration/env';
@@ -82,7 +83,7 @@ export class SimulatedPipeline {
   private publisher: TopicPublisher;
   respond: Responder = () => undefined;
 
-  constructor(private readonly tenants: Set<string>) {
+  constructor(readonly tenants: Set<string>) {
     this.kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e-pipeline' });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.publisher = new TopicPublisher(this.producer);
@@ -113,6 +114,35 @@ export class SimulatedPipeline {
       },
     });
     await waitForGroup(this.kafka, groupId, 1);
+    await this.warmUp();
+  }
+
+  /**
+   * A fresh group starts at "latest" once it first fetches each partition; until then messages
+   * are skipped. Probe every partition until each probe is seen, so no test message is lost.
+   */
+  private async warmUp(): Promise<void> {
+    const tenant = [...this.tenants][0];
+    const partitions = TOPICS.requests.partitions;
+    const pending = new Set(Array.from({ length: partitions }, (_, p) => `probe-${randomUUID()}-p${p}`));
+    const probes = [...pending];
+    const deadline = Date.now() + 60000;
+    while (pending.size > 0) {
+      if (Date.now() > deadline) throw new Error(`pipeline consumer did not see probes on ${pending.size} partition(s)`);
+      await this.producer.send({
+        topic: REQUESTS_V1,
+        messages: probes
+          .map((id, partition) => ({ id, partition }))
+          .filter(({ id }) => pending.has(id))
+          .map(({ id, partition }) => ({
+            partition,
+            key: id,
+            value: JSON.stringify({ request_id: id, tenant, submitted_at: new Date().toISOString(), request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'IGNORE probe' }] } }),
+          })),
+      });
+      await sleep(500);
+      for (const r of this.received) pending.delete(r.request_id);
+    }
   }
 
   /** Publishes a result directly (e.g. a duplicate). */
@@ -161,6 +191,15 @@ export function lastUserText(r: RequestV1): string {
   return typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('');
 }
 
+/**
+ * Jobs that must stay unanswered are kept off Kafka: the replicas store them but do not publish,
+ * so no pipeline running on the same broker (another engineer's services) can answer them.
+ */
+export function keepOffKafka(...replicas: GatewayReplica[]): () => void {
+  const spies = replicas.map((r) => jest.spyOn(r.app.get(TopicPublisher), 'publish').mockResolvedValue(undefined));
+  return () => spies.forEach((s) => s.mockRestore());
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -178,6 +217,39 @@ export async function http(method: string, url: string, opts: { key?: string; bo
     body = { text };
   }
   return { status: res.status, body, headers: res.headers };
+}
+
+/**
+ * The replicas' shared group starts at "latest" on each partition's first fetch: complete one
+ * probe job per results partition (re-sending until done) so no later result is skipped.
+ */
+async function warmUpResults(replica: GatewayReplica, kafka: Kafka): Promise<void> {
+  const repo = replica.app.get(JobsRepository);
+  const tenant = `e2e-probe-${randomUUID().slice(0, 8)}`;
+  const jobs = await Promise.all(
+    Array.from({ length: TOPICS.results.partitions }, async (_, partition) => {
+      const { job } = await repo.create({ id: randomUUID(), tenant, clientId: null, request: { request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'probe' }], params: {} }, cache: CacheOptions.parse({}) } });
+      return { id: job.id, partition };
+    }),
+  );
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    let pending = jobs;
+    const deadline = Date.now() + 60000;
+    while (pending.length > 0) {
+      if (Date.now() > deadline) throw new Error(`gateway results consumer did not complete probes on ${pending.length} partition(s)`);
+      await producer.send({
+        topic: RESULTS_V1,
+        messages: pending.map(({ id, partition }) => ({ partition, key: id, value: JSON.stringify({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('probe') }) })),
+      });
+      await sleep(500);
+      const states = await Promise.all(pending.map(async (p) => ({ p, job: await repo.findForTenant(tenant, p.id) })));
+      pending = states.filter((x) => x.job?.status !== 'completed').map((x) => x.p);
+    }
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 export interface GatewayStack {
@@ -210,7 +282,7 @@ export async function startStack(over: Partial<GatewayOptions> = {}): Promise<Ga
   const groupId = `gw-e2e-${run}`;
   const a = await startReplica(groupId, over);
   const b = await startReplica(groupId, over);
-  await Promise.all([waitForGroup(a.app.get(KAFKA), groupId, 2), pipeline.start()]);
+  await Promise.all([waitForGroup(a.app.get(KAFKA), groupId, 2).then(() => warmUpResults(a, pipeline.kafka)), pipeline.start()]);
   const keys = {} as GatewayStack['keys'];
   for (const [name, tenant] of Object.entries(ids) as Array<[keyof typeof ids, string]>) {
     const res = await http('POST', `${a.url}/v1/admin/tenants`, { key: ADMIN_KEY, body: { id: tenant, ...(name === 'limited' ? { rate_limit: { rps: 0.2, burst: 2 } } : {}) } });

@@ -1,7 +1,7 @@
 import { KafkaJSConnectionError } from 'kafkajs';
 import { TopicPublisher } from '@deja/data-access-kafka';
 import { JobsRepository } from '@deja/data-access-jobs';
-import { ADMIN_KEY, http, miss, sleep, startStack, type GatewayStack } from './harness';
+import { ADMIN_KEY, http, keepOffKafka, miss, sleep, startStack, type GatewayStack } from './harness';
 
 const chat = (text: string, extra: Record<string, unknown> = {}) => ({
   provider: 'openai',
@@ -93,14 +93,14 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
         return changed;
       });
     }
-    // Hold the answers back until both replicas are waiting.
-    s.pipeline.respond = ((previous) => (r) => (r.request.messages[0].content === 'HOLD' ? undefined : previous(r)))(s.pipeline.respond);
+    // The answers are held back (the jobs never reach Kafka) until both replicas are waiting.
+    const restore = keepOffKafka(s.a, s.b);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
       const posted = await http('POST', `${(i % 2 ? s.b : s.a).url}/v1/jobs`, { key, body: chat('HOLD') });
       ids.push(posted.body['id'] as string);
     }
-    await Promise.all(ids.map((id) => s.pipeline.waitForRequest((r) => r.request_id === id)));
+    restore();
     const started = Date.now();
     const waits = ids.flatMap((id) => [s.a, s.b].map((r) => http('GET', `${r.url}/v1/jobs/${id}?wait=25`, { key }).then((res) => ({ res, ms: Date.now() - started }))));
     await sleep(1000);
@@ -119,7 +119,9 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
 
   it('answers a bounded ?wait with the still-queued job when no result comes', async () => {
     const { key } = s.keys.main;
+    const restore = keepOffKafka(s.a);
     const posted = await http('POST', `${s.a.url}/v1/jobs`, { key, body: chat('IGNORE this one') });
+    restore();
     const started = Date.now();
     const res = await http('GET', `${s.b.url}/v1/jobs/${posted.body['id'] as string}?wait=2`, { key });
     expect(res.body['status']).toBe('queued');
@@ -129,7 +131,9 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
 
   it('fails a job whose result never came as expired (waking waiters), and a late result still completes it', async () => {
     const { key, tenant } = s.keys.main;
+    const restore = keepOffKafka(s.a);
     const posted = await http('POST', `${s.a.url}/v1/jobs`, { key, body: chat('IGNORE until expired') });
+    restore();
     const id = posted.body['id'] as string;
     const waiting = http('GET', `${s.b.url}/v1/jobs/${id}?wait=20`, { key });
     await sleep(500);
@@ -137,7 +141,13 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
     expect(expired).toContain(id);
     expect((await waiting).body).toMatchObject({ status: 'failed', error: { code: 'expired', retriable: true } });
     await s.pipeline.send({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('late but welcome') });
-    const done = await http('GET', `${s.a.url}/v1/jobs/${id}?wait=20`, { key });
+    // A failed job is terminal for ?wait, so poll until the late result has been stored.
+    const deadline = Date.now() + 20000;
+    let done = await http('GET', `${s.a.url}/v1/jobs/${id}`, { key });
+    while (done.body['status'] !== 'completed' && Date.now() < deadline) {
+      await sleep(200);
+      done = await http('GET', `${s.a.url}/v1/jobs/${id}`, { key });
+    }
     expect(done.body).toMatchObject({ status: 'completed', answer: { content: 'late but welcome' }, error: null });
   });
 

@@ -86,9 +86,14 @@ function isRetriableCode(code: GatewayErrorCode): boolean {
   return [GatewayErrorCode.RateLimited, GatewayErrorCode.BrokerUnavailable, GatewayErrorCode.StoreUnavailable, GatewayErrorCode.Timeout].includes(code);
 }
 
-/** The JSON body of an error: `{error: {type, message, retriable, issues?, job_id?}}`. */
+/**
+ * The JSON body of an error: `{error: {type, code, message, retriable, issues?, job_id?}}`.
+ * `type` is the broad class clients branch on (every 400 is `invalid_request`, as providers do);
+ * `code` is the precise reason.
+ */
 export function errorBody(e: GatewayException, flavour: 'deja' | 'anthropic' = 'deja'): Record<string, unknown> {
-  const error: Record<string, unknown> = { type: e.code, message: e.message, retriable: e.retriable };
+  const type = e.code === GatewayErrorCode.Unsupported ? GatewayErrorCode.InvalidRequest : e.code;
+  const error: Record<string, unknown> = { type, code: e.code, message: e.message, retriable: e.retriable };
   if (e.details.issues) error['issues'] = e.details.issues;
   if (e.details.jobId) error['job_id'] = e.details.jobId;
   // Anthropic clients expect `{type: 'error', error: {...}}`; the inner object is the same.
