@@ -137,7 +137,7 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
     const id = posted.body['id'] as string;
     const waiting = http('GET', `${s.b.url}/v1/jobs/${id}?wait=20`, { key });
     await sleep(500);
-    const expired = await s.a.app.get(JobsRepository).expireQueued(0, { code: 'expired', message: 'no result in time', retriable: true });
+    const expired = await s.a.app.get(JobsRepository).expireQueued(0, { code: 'expired', message: 'no result in time', retriable: true }, tenant);
     expect(expired).toContain(id);
     expect((await waiting).body).toMatchObject({ status: 'failed', error: { code: 'expired', retriable: true } });
     await s.pipeline.send({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('late but welcome') });

@@ -107,15 +107,16 @@ export class JobsRepository {
   /**
    * Fails jobs queued for longer than `olderThanSeconds`, so no job stays queued forever when its
    * result was lost. A result that still arrives later completes the job. Safe on every replica.
+   * `tenant` narrows it to one tenant's jobs.
    */
-  async expireQueued(olderThanSeconds: number, error: WireError): Promise<string[]> {
+  async expireQueued(olderThanSeconds: number, error: WireError, tenant?: string): Promise<string[]> {
     const r = await this.pool.query<{ id: string }>(
       `WITH x AS (
          UPDATE jobs SET status = 'failed', error = $2, completed_at = now(), updated_at = now()
-          WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)
+          WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1) AND ($3::text IS NULL OR tenant = $3)
          RETURNING id)
        SELECT id, pg_notify('${JOBS_CHANNEL}', id) FROM x`,
-      [olderThanSeconds, JSON.stringify(error)],
+      [olderThanSeconds, JSON.stringify(error), tenant ?? null],
     );
     return r.rows.map((row) => row.id);
   }
