@@ -14,7 +14,11 @@ export const LlmWorkerConfig = z.object({
   /** Point the official SDKs elsewhere, e.g. at the provider simulator. */
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
-  /** The base URLs are the Deja provider simulator: answers are marked simulated; a missing key gets a dummy one. */
+  /**
+   * Declares the base URLs to be the Deja provider simulator (answers marked simulated). Without
+   * it a base URL is probed once (`GET /_sim/stats`). A base URL without an API key gets a
+   * placeholder key either way.
+   */
   PROVIDER_SIMULATOR: envBoolean(false),
   /** Per-attempt timeout of a provider call. */
   PROVIDER_TIMEOUT_MS: ms(60_000).pipe(z.number().min(100)),

@@ -4,3 +4,4 @@ export * from './lib/sdk-errors';
 export * from './lib/anthropic.provider';
 export * from './lib/openai.provider';
 export * from './lib/create-clients';
+export * from './lib/simulator-detector';

@@ -118,7 +118,8 @@ describe('llm-worker with the simulator injecting 30% 429/500 errors', () => {
     await driver.start();
     const started = await startSimulatorAndWorker(driver.kafka, {
       simEnv: { SIM_FAULT_RATE: '0.3', SIM_FAULT_KINDS: '429,500', SIM_RETRY_AFTER_SECONDS: '1' },
-      workerEnv: { RETRY_MAX_ATTEMPTS: '4', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '1000', RETRY_MAX_TOTAL_MS: '20000' },
+      // No PROVIDER_SIMULATOR: the worker must recognise the simulator by itself.
+      workerEnv: { PROVIDER_SIMULATOR: 'false', RETRY_MAX_ATTEMPTS: '4', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '1000', RETRY_MAX_TOTAL_MS: '20000' },
     });
     sim = started.sim;
     worker = started.worker;
@@ -144,6 +145,7 @@ describe('llm-worker with the simulator injecting 30% 429/500 errors', () => {
     for (const c of completions) {
       if (c.status === 'completed') {
         expect(c.answer?.content.length).toBeGreaterThan(0);
+        expect(c.answer?.simulated).toBe(true);
         expect(c.error).toBeNull();
       } else {
         expect(c.error?.code).toMatch(/^(rate_limited|provider_server_error|provider_unavailable)$/);

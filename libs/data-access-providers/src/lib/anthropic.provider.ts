@@ -7,16 +7,19 @@ import type { LlmProviderClient, ProviderConnection, ProviderResponse, SendOptio
 import { sdkOptions, SIMULATED_HEADER } from './provider-client';
 import { ProviderError, ProviderErrorCode } from './providers.exception';
 import { classifySdkError } from './sdk-errors';
+import { SimulatorDetector } from './simulator-detector';
 
 const SDK_ERRORS = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
 
 /** Anthropic Messages through the official SDK, with retries off (they are Deja's). */
 export class AnthropicProviderClient implements LlmProviderClient {
   readonly provider = 'anthropic' as const;
+  private readonly simulator: SimulatorDetector;
   private readonly client: Anthropic;
 
-  constructor(private readonly connection: ProviderConnection) {
+  constructor(connection: ProviderConnection) {
     this.client = new Anthropic(sdkOptions(connection));
+    this.simulator = new SimulatorDetector(connection.baseURL, connection.simulated === true, connection.fetch);
   }
 
   async send(request: ShapedRequest, options: SendOptions = {}): Promise<ProviderResponse> {
@@ -34,7 +37,7 @@ export class AnthropicProviderClient implements LlmProviderClient {
     } catch (error) {
       throw classifySdkError('anthropic', error, SDK_ERRORS);
     }
-    return toResponse(message, headers, this.connection.simulated === true);
+    return toResponse(message, headers, await this.simulator.isSimulator());
   }
 }
 

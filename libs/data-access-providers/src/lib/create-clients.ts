@@ -3,13 +3,13 @@ import { AnthropicProviderClient } from './anthropic.provider';
 import { OpenAIProviderClient } from './openai.provider';
 import type { LlmProviderClient, ProviderConnection, SdkLogger } from './provider-client';
 
-/** Key used against an endpoint that needs none (the simulator accepts any non-empty key). */
+/** Key sent to a configured base URL when no API key is set (the simulator accepts any non-empty key). */
 export const SIMULATOR_DUMMY_KEY = 'deja-simulator-key';
 
 export interface ProviderSettings {
   readonly apiKey?: string;
   readonly baseURL?: string;
-  /** The base URL is the Deja provider simulator. */
+  /** The base URL is declared to be the Deja provider simulator (otherwise it is probed). */
   readonly simulator?: boolean;
 }
 
@@ -22,13 +22,14 @@ export interface ProviderClientsOptions {
 }
 
 /**
- * One SDK client per configured provider. A provider is configured by an API key, or by a
- * simulator base URL (which gets a dummy key). Unconfigured providers are absent from the map.
+ * One SDK client per configured provider. A provider is configured by an API key, or by a base
+ * URL alone (the simulator, a self-hosted server), which gets a placeholder key: a real provider
+ * then answers 401, a clear terminal error. Unconfigured providers are absent from the map.
  */
 export function createProviderClients(options: ProviderClientsOptions): Map<Provider, LlmProviderClient> {
   const clients = new Map<Provider, LlmProviderClient>();
   const connection = (s: ProviderSettings): ProviderConnection | undefined => {
-    const apiKey = s.apiKey ?? (s.simulator && s.baseURL ? SIMULATOR_DUMMY_KEY : undefined);
+    const apiKey = s.apiKey ?? (s.baseURL ? SIMULATOR_DUMMY_KEY : undefined);
     if (!apiKey) return undefined;
     return {
       apiKey,

@@ -7,16 +7,19 @@ import type { LlmProviderClient, ProviderConnection, ProviderResponse, SendOptio
 import { sdkOptions, SIMULATED_HEADER, SIMULATOR_FINGERPRINT } from './provider-client';
 import { ProviderError, ProviderErrorCode } from './providers.exception';
 import { classifySdkError } from './sdk-errors';
+import { SimulatorDetector } from './simulator-detector';
 
 const SDK_ERRORS = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
 
 /** OpenAI Chat Completions through the official SDK, with retries off (they are Deja's). */
 export class OpenAIProviderClient implements LlmProviderClient {
   readonly provider = 'openai' as const;
+  private readonly simulator: SimulatorDetector;
   private readonly client: OpenAI;
 
-  constructor(private readonly connection: ProviderConnection) {
+  constructor(connection: ProviderConnection) {
     this.client = new OpenAI(sdkOptions(connection));
+    this.simulator = new SimulatorDetector(connection.baseURL, connection.simulated === true, connection.fetch);
   }
 
   async send(request: ShapedRequest, options: SendOptions = {}): Promise<ProviderResponse> {
@@ -34,7 +37,7 @@ export class OpenAIProviderClient implements LlmProviderClient {
     } catch (error) {
       throw classifySdkError('openai', error, SDK_ERRORS);
     }
-    return toResponse(completion, headers, this.connection.simulated === true);
+    return toResponse(completion, headers, await this.simulator.isSimulator());
   }
 }
 

@@ -29,6 +29,10 @@ export class LlmWorkerModule {
               ...options.providers,
               logger: { error: (m) => sdk.error(m), warn: (m) => sdk.warn(m), info: (m) => sdk.debug(m), debug: (m) => sdk.verbose(m) },
             });
+            for (const provider of ['openai', 'anthropic'] as const) {
+              const settings = options.providers[provider];
+              if (!settings.apiKey && settings.baseURL) log.warn(`${provider}: no API key set, a placeholder key is sent to ${settings.baseURL}`);
+            }
             const configured = [...clients.keys()];
             log.log(`providers configured: ${configured.length > 0 ? configured.join(', ') : 'none (every miss will fail with provider_not_configured)'}`);
             const metrics = new LlmWorkerMetrics(registry);
