@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import type { Request } from 'express';
 import { INVALIDATED_V1 } from '@deja/contracts';
@@ -96,6 +97,13 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
     const body = (await res.json()) as { error: { type: string; issues: Array<{ path: string }> } };
     expect(body.error.type).toBe('INVALID_REQUEST');
     expect(body.error.issues.map((i) => i.path)).toContain('doc_id');
+  });
+
+  it('documents the three routes in OpenAPI, with bodies that do not ask for `at`', () => {
+    const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('test').build());
+    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/admin/doc-changes', '/v1/admin/invalidations', '/v1/admin/invalidations/{event_id}']);
+    const body = doc.paths['/v1/admin/doc-changes']!.post!.requestBody as { content: Record<string, { schema: { required: string[] } }> };
+    expect(body.content['application/json']!.schema.required).not.toContain('at');
   });
 
   it('answers 404 for an event id that was never applied', async () => {

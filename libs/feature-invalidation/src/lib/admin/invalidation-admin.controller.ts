@@ -21,7 +21,30 @@ export interface EventStatus {
   effects: Array<{ tenant: string; cause: string; entries_retired: number; new_version: number | null; applied_at: string; audited: boolean }>;
 }
 
-const omitFilled = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/**
+ * The body's OpenAPI schema: the topic contract's JSON Schema with `at` removed and `event_id`
+ * optional, since the server fills them.
+ */
+export function bodySchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (typeof node !== 'object' || node === null) return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'properties' && typeof v === 'object' && v !== null) {
+        const { at: _at, ...props } = v as Record<string, unknown>;
+        out[k] = Object.fromEntries(Object.entries(props).map(([pk, pv]) => [pk, strip(pv)]));
+      } else if (k === 'required' && Array.isArray(v)) {
+        out[k] = v.filter((r) => r !== 'at' && r !== 'event_id');
+      } else {
+        out[k] = strip(v);
+      }
+    }
+    return out;
+  };
+  return strip(json) as Record<string, unknown>;
+}
 const TenantQuery = TenantId.optional();
 
 /**
@@ -44,7 +67,7 @@ export class InvalidationAdminController {
     summary: 'Purge cache entries or bump a namespace version',
     description: 'Body: a deja.invalidations.v1 command without `at` (and `event_id`, unless you pass your own as an idempotency key). Answers 202 with the event id.',
   })
-  @ApiBody({ schema: omitFilled(InvalidationV1) })
+  @ApiBody({ schema: bodySchema(InvalidationV1) })
   async invalidate(@Body() body: unknown): Promise<{ event_id: string }> {
     const command = http(() => buildInvalidation(body));
     await http(() => this.publish(() => this.publisher.publish(TOPICS.invalidations, [{ key: invalidationKey(command), value: command }])));
@@ -54,7 +77,7 @@ export class InvalidationAdminController {
   @Post('doc-changes')
   @HttpCode(202)
   @ApiOperation({ summary: 'Report a document change', description: 'Body: a deja.doc-changes.v1 event without `at` (and `event_id`). Answers 202 with the event id.' })
-  @ApiBody({ schema: omitFilled(DocChangeV1) })
+  @ApiBody({ schema: bodySchema(DocChangeV1) })
   async docChanged(@Body() body: unknown): Promise<{ event_id: string }> {
     const event = http(() => buildDocChange(body));
     await http(() => this.publish(() => this.publisher.publish(TOPICS.docChanges, [{ key: docChangeKey(event), value: event }])));
