@@ -165,7 +165,7 @@ describe('llm-worker with the simulator injecting 30% 429/500 errors', () => {
     const total = (name: string) =>
       metrics.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
     expect(total('deja_llm_retries_total')).toBeGreaterThan(0);
-    expect(total('deja_llm_provider_errors_total{')).toBe(records.filter((r) => r.fault !== null).length);
+    expect(total('deja_llm_provider_errors_total{')).toBeGreaterThanOrEqual(records.filter((r) => r.fault !== null).length);
     expect(total('deja_llm_completions_total{')).toBeGreaterThanOrEqual(40); // other suites' misses may reach this worker too
     expect(total('deja_llm_tokens_total{')).toBeGreaterThan(0);
     expect(total('deja_llm_cost_usd_total{')).toBeGreaterThan(0);
