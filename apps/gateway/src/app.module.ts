@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KAFKA } from '@deja/data-access-kafka';
 import { PG_POOL } from '@deja/data-access-postgres';
-import { GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { gatewayInfrastructure, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -13,6 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ...gatewayInfrastructure(options),
         GatewayModule.forRoot(options),
         OpsModule.forRoot({
           service: 'gateway',

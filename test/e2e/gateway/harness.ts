@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { CacheOptions, REQUESTS_V1, RESULTS_V1, RequestV1, TOPICS, type ResultV1 } from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
 import { createKafka, ensureTopics, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
-import { configureGatewayHttp, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { configureGatewayHttp, gatewayInfrastructure, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
 import { testEnv } from '../../integration/env';
 
 export const ADMIN_KEY = `admin-${randomUUID()}`;
@@ -39,7 +39,8 @@ export function gatewayOptions(over: Partial<GatewayOptions> = {}): GatewayOptio
 
 export async function startReplica(groupId: string, over: Partial<GatewayOptions> = {}): Promise<GatewayReplica> {
   const options = gatewayOptions(over);
-  const app = await NestFactory.create(GatewayModule.forRoot(options), { logger: ['fatal', 'error', 'warn'], abortOnError: false });
+  const root: DynamicModule = { module: class GatewayE2eRoot {}, imports: [...gatewayInfrastructure(options), GatewayModule.forRoot(options)] };
+  const app = await NestFactory.create(root, { logger: ['fatal', 'error', 'warn'], abortOnError: false });
   configureGatewayHttp(app, options);
   app.connectMicroservice({ strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), groupId }) }, { inheritAppConfig: true });
   await app.startAllMicroservices();

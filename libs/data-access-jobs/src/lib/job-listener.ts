@@ -4,6 +4,42 @@ import { JOBS_CHANNEL } from './jobs.repository';
 export type JobListenerLog = (level: 'warn' | 'debug', message: string) => void;
 
 /**
+ * Where a replica hears that a job changed (on any replica). The Postgres implementation is
+ * {@link JobListener}; a single-process deployment needs none ({@link InProcessJobNotifications}),
+ * because the replica that stores a result also wakes its own waiters.
+ */
+export interface JobNotifications {
+  start(onJob: (id: string) => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** No cross-replica notifications: for one process, where the local wake-up is enough. */
+export class InProcessJobNotifications implements JobNotifications {
+  async start(): Promise<void> {
+    return undefined;
+  }
+  async stop(): Promise<void> {
+    return undefined;
+  }
+}
+
+/** `LISTEN deja_jobs` as the notification port. */
+export class PgJobNotifications implements JobNotifications {
+  private listener: JobListener | undefined;
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly log: JobListenerLog = () => undefined,
+  ) {}
+  async start(onJob: (id: string) => void): Promise<void> {
+    this.listener = new JobListener(this.databaseUrl, onJob, this.log);
+    await this.listener.start();
+  }
+  async stop(): Promise<void> {
+    await this.listener?.stop();
+  }
+}
+
+/**
  * `LISTEN deja_jobs` on a dedicated connection (a pooled one would lose the subscription when
  * released). Calls `onJob(id)` for every notification; reconnects with backoff when the
  * connection drops. While disconnected, notifications are lost: callers re-check the database

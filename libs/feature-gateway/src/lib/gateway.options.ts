@@ -1,11 +1,20 @@
 import type { RateLimit } from './auth/rate-limiter';
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+/** The `JobNotifications` port (see @deja/data-access-jobs). */
+export const JOB_NOTIFICATIONS = Symbol('JOB_NOTIFICATIONS');
 
 /** Everything the gateway feature needs, mapped from the app's validated config. */
 export interface GatewayOptions {
+  /** For {@link gatewayInfrastructure}; the feature itself uses the app's KafkaModule. */
   kafka: { brokers: string[]; clientId: string };
+  /** `url` also opens the LISTEN connection of the `postgres` job notifications. */
   database: { url: string; poolMax: number; runMigrations: boolean };
+  /**
+   * How replicas hear about jobs another replica completed: `postgres` (LISTEN/NOTIFY, the
+   * default) or `in-process` (one process; the local wake-up is enough).
+   */
+  jobNotifications?: 'postgres' | 'in-process';
   /** Ensures tenant `default` with this key at start (local use and first start only). */
   apiKey?: string;
   /** The admin key for `/v1/admin/*` (local use and first start only). */

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { JobListener, type JobRecord } from '@deja/data-access-jobs';
-import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { JobNotifications, JobRecord } from '@deja/data-access-jobs';
+import { GATEWAY_OPTIONS, GatewayOptions, JOB_NOTIFICATIONS } from '../gateway.options';
 
 /**
  * Wakes requests waiting on a job. Any replica may persist a job's result; it then sends
@@ -9,20 +9,21 @@ import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
  */
 @Injectable()
 export class JobWaiters implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(JobWaiters.name);
   private readonly waiting = new Map<string, Set<() => void>>();
-  private readonly listener: JobListener;
+  private stopped = false;
 
-  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {
-    this.listener = new JobListener(options.database.url, (id) => this.wake(id), (level, msg) => this.logger[level](msg));
-  }
+  constructor(
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    @Inject(JOB_NOTIFICATIONS) private readonly notifications: JobNotifications,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.listener.start();
+    if (!this.stopped) await this.notifications.start((id) => this.wake(id));
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.listener.stop();
+    this.stopped = true;
+    await this.notifications.stop();
   }
 
   /** Wakes local waiters on a job (called for notifications and for results persisted here). */
