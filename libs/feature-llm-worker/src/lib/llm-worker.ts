@@ -5,6 +5,7 @@ import type { ModelFacts } from '@deja/util-model-catalog';
 import { resolveModel, UNKNOWN_MODEL_DEFAULTS, UnknownModelError } from '@deja/util-model-catalog';
 import type { PromptCachePolicy, ShapedRequest } from '@deja/util-prompt-cache';
 import { shapeRequest, stableJson } from '@deja/util-prompt-cache';
+import { withSpan } from '@deja/util-telemetry';
 import type { BreakerSettings, BreakerState } from './circuit-breaker';
 import { CircuitBreaker } from './circuit-breaker';
 import type { Clock } from './clock';
@@ -87,6 +88,24 @@ export class LlmWorker {
 
   /** Answers one miss. `key` is its Kafka key (scope hash + query hash). */
   async complete(miss: MissV1, key: string | null): Promise<CompletionV1> {
+    const attributes = {
+      'deja.tenant': miss.tenant, 'deja.request_id': miss.request_id, 'deja.scope_hash': miss.lookup.scope_hash,
+      'gen_ai.system': miss.request.provider, 'gen_ai.request.model': miss.request.model,
+    };
+    return withSpan('deja.llm.complete', attributes, async (span) => {
+      const { completion, role } = await this.completeInner(miss, key);
+      span.setAttributes({
+        'deja.coalesce.role': role, 'deja.completion.status': completion.status, 'deja.completion.error': completion.error?.code ?? '',
+        'gen_ai.usage.input_tokens': completion.usage.input_tokens + completion.usage.cache_write_tokens + completion.usage.cache_read_tokens,
+        'gen_ai.usage.output_tokens': completion.usage.output_tokens,
+        'deja.usage.cache_read_tokens': completion.usage.cache_read_tokens, 'deja.usage.cache_write_tokens': completion.usage.cache_write_tokens,
+        'deja.cost.usd': completion.cost.usd, 'deja.cost.saved_usd': completion.cost.saved_usd, 'deja.warnings': completion.warnings.length,
+      });
+      return completion;
+    });
+  }
+
+  private async completeInner(miss: MissV1, key: string | null): Promise<{ completion: CompletionV1; role: CoalesceRole }> {
     const started = this.clock.now();
     const ageMs = started - Date.parse(miss.submitted_at);
     const maxAge = this.options.maxMissAgeMs ?? 0;
@@ -94,7 +113,7 @@ export class LlmWorker {
       const error = { code: WorkerErrorCode.Expired, message: `submitted ${Math.round(ageMs / 1000)} s ago, more than the ${Math.round(maxAge / 1000)} s limit: not sent to ${miss.request.provider}`, retriable: false };
       const completion = this.toCompletion(miss, { ok: false, error, warnings: [], latencyMs: 0 }, 'leader', 0);
       this.observer.completion?.(completion, 'leader');
-      return completion;
+      return { completion, role: 'leader' };
     }
     const { value: outcome, role } = await this.coalescer.run(coalescingKey(miss, key), () => this.call(miss), {
       // A no-cache request may share a call already running, never an answer already given.
@@ -103,7 +122,7 @@ export class LlmWorker {
     });
     const completion = this.toCompletion(miss, outcome, role, this.clock.now() - started);
     this.observer.completion?.(completion, role);
-    return completion;
+    return { completion, role };
   }
 
   /** Breaker state per provider (for health and tests). */
@@ -141,7 +160,16 @@ export class LlmWorker {
         async () => {
           const t0 = this.clock.now();
           try {
-            const res = await breaker.run(() => client.send(shaped));
+            // One span per attempt (GenAI conventions): the SDKs' fetch calls are not instrumented.
+            const res = await withSpan(`chat ${req.model}`, { 'gen_ai.operation.name': 'chat', 'gen_ai.system': req.provider, 'gen_ai.request.model': req.model }, async (span) => {
+              const r = await breaker.run(() => client.send(shaped));
+              span.setAttributes({
+                'gen_ai.response.model': r.model, 'gen_ai.usage.output_tokens': r.usage.output_tokens,
+                'gen_ai.usage.input_tokens': r.usage.input_tokens + r.usage.cache_write_tokens + r.usage.cache_read_tokens,
+                'deja.usage.cache_read_tokens': r.usage.cache_read_tokens, 'deja.usage.cache_write_tokens': r.usage.cache_write_tokens,
+              });
+              return r;
+            });
             this.observer.providerCall?.(req.provider, req.model, 'ok', this.clock.now() - t0);
             return res;
           } catch (error) {
