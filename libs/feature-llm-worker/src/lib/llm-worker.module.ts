@@ -39,6 +39,10 @@ export class LlmWorkerModule {
             return new LlmWorker(clients, options.worker, {
               observer: {
                 ...bind(metrics),
+                completion: (completion, role) => {
+                  metrics.completion(completion, role);
+                  if (completion.error) log.warn(`request ${completion.request_id} failed: ${completion.error.code}: ${completion.error.message}`);
+                },
                 breakerState: (provider, state) => {
                   metrics.breakerState(provider, state);
                   log.warn(`circuit breaker for ${provider} is now ${state}`);
@@ -58,6 +62,5 @@ function bind(m: LlmWorkerMetrics) {
     providerCall: m.providerCall.bind(m),
     providerError: m.providerError.bind(m),
     retry: m.retry.bind(m),
-    completion: m.completion.bind(m),
   };
 }
