@@ -32,6 +32,7 @@ export class AppModule {
             retiredGraceSeconds: config.SWEEP_RETIRED_GRACE_SECONDS,
             expiredGraceSeconds: config.SWEEP_EXPIRED_GRACE_SECONDS,
             eventRetentionDays: config.INVALIDATION_EVENT_RETENTION_DAYS,
+            staleWindowSeconds: config.SWEEP_STALE_WINDOW_SECONDS,
           },
         }),
       ],

@@ -17,6 +17,8 @@ export const InvalidationServiceConfig = z.object({
   SWEEP_RETIRED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(60),
   /** Expired entries are kept this long past their expiry before they are deleted. */
   SWEEP_EXPIRED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(60),
+  /** Entries stored this recently are checked for staleness by the sweep; 0 turns that off. */
+  SWEEP_STALE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   /** How long applied event ids are remembered, i.e. the window in which a replay is recognised. */
   INVALIDATION_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });

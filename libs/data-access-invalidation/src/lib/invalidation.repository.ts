@@ -150,6 +150,30 @@ export class InvalidationRepository {
     return this.deleteBatch(`expires_at < now() - make_interval(secs => $2::double precision)`, limit, graceSeconds);
   }
 
+  /**
+   * Retires at most `limit` live entries stored in the last `windowSeconds` that are already
+   * stale: built at a namespace version below the current one, or from a document that has
+   * changed or been deleted since. They appear when a completion is stored after the change that
+   * made it stale (the lookup refuses them; this hands them to deletion). The same condition
+   * as the lookup's, inverted.
+   */
+  async retireStale(limit: number, windowSeconds: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE cache_entries SET retired_at = now() WHERE id IN (
+         SELECT e.id FROM cache_entries e
+         WHERE e.retired_at IS NULL AND e.created_at > now() - make_interval(secs => $2::double precision)
+           AND (
+             e.namespace_version < COALESCE((SELECT n.version FROM namespaces n WHERE n.tenant = e.tenant AND n.namespace = e.namespace), 1)
+             OR EXISTS (
+               SELECT 1 FROM documents d
+               WHERE d.tenant = e.tenant AND d.doc_id = ANY (e.doc_ids)
+                 AND (d.deleted OR d.version > COALESCE((e.doc_versions ->> d.doc_id)::bigint, 0))))
+         LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [limit, windowSeconds],
+    );
+    return rowCount ?? 0;
+  }
+
   /** Forgets applied events older than `days` (and already published): the idempotency window. */
   async pruneEvents(days: number, limit: number): Promise<number> {
     const { rowCount } = await this.pool.query(

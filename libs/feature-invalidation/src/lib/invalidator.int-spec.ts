@@ -135,7 +135,7 @@ describe('Invalidator and Sweeper against Postgres', () => {
     const old = await Promise.all(Array.from({ length: 5 }, () => insertEntry(tenant, { retiredAgoSeconds: 120 })));
     const recent = await insertEntry(tenant, { retiredAgoSeconds: 1 });
     const sweeper = new Sweeper(repo, new InvalidationMetrics(new Registry()), {
-      intervalMs: 0, batchSize: 2, maxBatchesPerSweep: 2, retiredGraceSeconds: 60, expiredGraceSeconds: 60, eventRetentionDays: 30,
+      intervalMs: 0, batchSize: 2, maxBatchesPerSweep: 2, retiredGraceSeconds: 60, expiredGraceSeconds: 60, eventRetentionDays: 30, staleWindowSeconds: 0,
     });
     const first = await sweeper.sweepOnce();
     expect(first.retired).toBeLessThanOrEqual(4);
@@ -146,5 +146,24 @@ describe('Invalidator and Sweeper against Postgres', () => {
     }
     expect((await pool.query(`SELECT 1 FROM cache_entries WHERE id = ANY ($1::uuid[])`, [old])).rowCount).toBe(0);
     expect((await pool.query(`SELECT 1 FROM cache_entries WHERE id = $1`, [recent])).rowCount).toBe(1);
+  });
+
+  it('retires recent entries stored after the change that made them stale, and only those', async () => {
+    const tenant = `stale-${run}`;
+    await invalidator.applyDocChange(change(tenant, 'D', { version: 2 }));
+    await invalidator.applyCommand({ event_id: randomUUID(), tenant, action: 'bump_namespace', namespace: 'support', at: new Date().toISOString() });
+    // Stored after both changes by completions that looked the versions up before them.
+    const oldDoc = await insertEntry(tenant, { docVersions: { D: 1 } });
+    const current = await insertEntry(tenant, { docVersions: { D: 2 } });
+    await pool.query(`UPDATE cache_entries SET namespace_version = 2 WHERE id = $1`, [current]);
+    const oldNamespace = await insertEntry(tenant, { docVersions: { D: 2 } });
+    const outsideWindow = await insertEntry(tenant, { docVersions: { D: 1 } });
+    await pool.query(`UPDATE cache_entries SET namespace_version = 2 WHERE id = ANY ($1::uuid[])`, [[oldDoc, outsideWindow]]);
+    await pool.query(`UPDATE cache_entries SET created_at = now() - interval '2 hours' WHERE id = $1`, [outsideWindow]);
+    const sweeper = new Sweeper(repo, new InvalidationMetrics(new Registry()), {
+      intervalMs: 0, batchSize: 1000, maxBatchesPerSweep: 10, retiredGraceSeconds: 3600, expiredGraceSeconds: 3600, eventRetentionDays: 30, staleWindowSeconds: 600,
+    });
+    expect((await sweeper.sweepOnce()).stale).toBeGreaterThanOrEqual(2);
+    expect([await isRetired(oldDoc), await isRetired(oldNamespace), await isRetired(current), await isRetired(outsideWindow)]).toEqual([true, true, false, false]);
   });
 });

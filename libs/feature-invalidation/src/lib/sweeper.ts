@@ -14,9 +14,16 @@ export interface SweepOptions {
   expiredGraceSeconds: number;
   /** Applied-event records older than this are forgotten: the window in which a replay is recognised. */
   eventRetentionDays: number;
+  /**
+   * Entries stored this recently are checked for staleness and retired when a change raced
+   * their completion; 0 turns the check off. Longer than the slowest provider call with retries.
+   */
+  staleWindowSeconds: number;
 }
 
 export interface SweepResult {
+  /** Stale entries retired (stored after the change that made them stale). */
+  stale: number;
   retired: number;
   expired: number;
   events: number;
@@ -25,7 +32,8 @@ export interface SweepResult {
 export type SweepLog = (level: 'log' | 'warn' | 'error' | 'debug', message: string) => void;
 
 /**
- * Background deletion of retired and expired cache entries in bounded batches. Correctness never
+ * Background deletion of retired and expired cache entries in bounded batches (and retirement of
+ * recently stored entries that a version change had already made stale). Correctness never
  * depends on it (the lookup refuses retired, expired and stale entries); it only gives the space
  * back. Replicas sweep side by side: each batch skips rows another one has locked.
  */
@@ -43,16 +51,18 @@ export class Sweeper {
     private readonly log: SweepLog = () => undefined,
   ) {}
 
-  /** One sweep: retired entries, expired entries, then old applied-event records. */
+  /** One sweep: recent stale entries retired, retired and expired entries deleted, old event records forgotten. */
   async sweepOnce(): Promise<SweepResult> {
     const end = this.metrics.sweepSeconds.startTimer();
     try {
+      const stale = this.options.staleWindowSeconds > 0 ? await this.drain((n) => this.repo.retireStale(n, this.options.staleWindowSeconds)) : 0;
+      this.metrics.retired.inc({ cause: 'stale_sweep' }, stale);
       const retired = await this.drain((n) => this.repo.deleteRetired(n, this.options.retiredGraceSeconds));
       this.metrics.deleted.inc({ reason: 'retired' }, retired);
       const expired = await this.drain((n) => this.repo.deleteExpired(n, this.options.expiredGraceSeconds));
       this.metrics.deleted.inc({ reason: 'expired' }, expired);
       const events = await this.drain((n) => this.repo.pruneEvents(this.options.eventRetentionDays, n));
-      return { retired, expired, events };
+      return { stale, retired, expired, events };
     } finally {
       end();
     }
@@ -78,7 +88,9 @@ export class Sweeper {
     this.timer = setTimeout(() => {
       this.running = this.sweepOnce()
         .then((r) => {
-          if (r.retired + r.expired + r.events > 0) this.log('log', `swept ${r.retired} retired and ${r.expired} expired entries, ${r.events} old event records`);
+          if (r.stale + r.retired + r.expired + r.events > 0) {
+            this.log('log', `sweep: retired ${r.stale} stale entries; deleted ${r.retired} retired and ${r.expired} expired entries, ${r.events} old event records`);
+          }
         })
         .catch((error) => {
           this.metrics.sweepErrors.inc();
