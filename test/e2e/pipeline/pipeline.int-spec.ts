@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { metricValue, ServiceProcess } from '../../integration/support/service-process';
+import { testEnv } from '../../integration/env';
+
+/**
+ * The whole distributed pipeline, as processes: gateway → Kafka → embedding-service →
+ * llm-worker → provider simulator → back, with real Kafka, Postgres+pgvector and Jaeger.
+ */
+describe('pipeline end to end (all services as processes)', () => {
+  const run = randomUUID().slice(0, 8);
+  const namespace = `e2e-${run}`;
+  const apiKey = `e2e-tenant-key-${run}-0123456789`;
+  const ports = { sim: 18390, embedding: 18391, worker: 18392, gateway: 18393 };
+  const sim = new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0' });
+  const embedding = new ServiceProcess('embedding-service', ports.embedding);
+  const worker = new ServiceProcess('llm-worker', ports.worker, {
+    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
+  });
+  const gateway = new ServiceProcess('gateway', ports.gateway, {
+    DEJA_API_KEY: apiKey,
+    DEJA_ADMIN_KEY: `e2e-admin-key-${run}-0123456789`,
+    DEJA_KEY_SECRET: 'e2e-key-secret-0123456789abcdef',
+  });
+  const services = [sim, embedding, worker, gateway];
+
+  beforeAll(async () => {
+    for (const s of services) await s.start();
+  });
+
+  afterAll(async () => {
+    for (const s of [...services].reverse()) await s.stop();
+  });
+
+  const gw = (path: string) => `http://127.0.0.1:${ports.gateway}${path}`;
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+
+  async function submit(question: string): Promise<string> {
+    const res = await fetch(gw('/v1/jobs'), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }], deja: { namespace } }),
+    });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  interface JobView {
+    status: string;
+    answer: { content: string } | null;
+    cache: { outcome: string; tier: string | null; similarity: number | null; threshold: number | null };
+    cost: { usd: number; uncached_usd: number; saved_usd: number };
+  }
+
+  async function awaitJob(id: string): Promise<JobView> {
+    const deadline = Date.now() + 90000;
+    for (;;) {
+      const res = await fetch(gw(`/v1/jobs/${id}?wait=20`), { headers });
+      const body = (await res.json()) as JobView;
+      if (body.status !== 'queued') return body;
+      if (Date.now() > deadline) throw new Error(`job ${id} still queued:\n${JSON.stringify(body)}`);
+    }
+  }
+
+  async function providerCalls(text: string): Promise<number> {
+    const res = await fetch(`http://127.0.0.1:${ports.sim}/_sim/requests`);
+    const body = (await res.json()) as { requests: Array<{ last_user_text?: string }> };
+    return body.requests.filter((r) => r.last_user_text === text).length;
+  }
+
+  let missJobId = '';
+  let hitJobId = '';
+
+  it('answers a question from the provider the first time, and a paraphrase from the cache with no second provider call', async () => {
+    const question = `How do I reset my password? (${run})`;
+    missJobId = await submit(question);
+    const first = await awaitJob(missJobId);
+    expect(first).toMatchObject({ status: 'completed', cache: { outcome: 'miss' } });
+    expect(first.answer?.content).toEqual(expect.any(String));
+    expect(first.cost.usd).toBeGreaterThan(0);
+    expect(await providerCalls(question)).toBe(1);
+
+    const paraphrase = `How can I reset my password? (${run})`;
+    hitJobId = await submit(paraphrase);
+    const second = await awaitJob(hitJobId);
+    expect(second).toMatchObject({ status: 'completed', cache: { outcome: 'hit', tier: 'semantic' } });
+    expect(second.cache.similarity).toBeGreaterThanOrEqual(second.cache.threshold ?? 1);
+    expect(second.answer?.content).toBe(first.answer?.content);
+    expect(second.cost.usd).toBe(0);
+    expect(second.cost.saved_usd).toBeGreaterThan(0);
+    expect(await providerCalls(paraphrase)).toBe(0);
+  });
+
+  it('puts each job in one trace in Jaeger, across every service it crossed, with the cache attributes on the lookup span', async () => {
+    type JSpan = { spanID: string; processID: string; operationName: string; references: Array<{ refType: string; spanID: string }>; tags: Array<{ key: string; value: unknown }> };
+    type JTrace = { traceID: string; spans: JSpan[]; processes: Record<string, { serviceName: string }> };
+    const servicesOf = (t: JTrace) => new Set(t.spans.map((s) => t.processes[s.processID].serviceName));
+    // Spans arrive from each service's batch exporter at its own pace: wait for the last hop.
+    const findTrace = async (jobId: string, complete: (t: JTrace) => boolean): Promise<JTrace> => {
+      const deadline = Date.now() + 30000;
+      for (;;) {
+        const tags = encodeURIComponent(JSON.stringify({ 'deja.request_id': jobId }));
+        const res = await fetch(`${testEnv.jaegerQueryUrl}/api/traces?service=deja-embedding-service&tags=${tags}&limit=5&lookback=1h`);
+        const body = (await res.json()) as { data: JTrace[] };
+        const t = body.data?.[0];
+        if (t && complete(t)) return t;
+        if (Date.now() > deadline) throw new Error(`no complete trace for job ${jobId}: ${JSON.stringify(t?.spans.map((s) => s.operationName))}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+
+    const gatewayConsumedResult = (t: JTrace) => t.spans.some((s) => s.operationName === 'process deja.results.v1' && t.processes[s.processID].serviceName === 'deja-gateway');
+    const missTrace = await findTrace(missJobId, (t) => gatewayConsumedResult(t) && servicesOf(t).has('deja-llm-worker') && t.spans.some((s) => s.operationName === 'deja.cache.store'));
+    const services = servicesOf(missTrace);
+    expect([...services].sort()).toEqual(expect.arrayContaining(['deja-embedding-service', 'deja-gateway', 'deja-llm-worker']));
+    const ids = new Set(missTrace.spans.map((s) => s.spanID));
+    const roots = missTrace.spans.filter((s) => !s.references.some((r) => r.refType === 'CHILD_OF' && ids.has(r.spanID)));
+    expect(roots).toHaveLength(1);
+    const lookup = missTrace.spans.find((s) => s.operationName === 'deja.cache.lookup')!;
+    const tag = (s: JSpan, k: string) => s.tags.find((t) => t.key === k)?.value;
+    expect(tag(lookup, 'deja.cache.outcome')).toBe('miss');
+
+    const hitTrace = await findTrace(hitJobId, gatewayConsumedResult);
+    const hitLookup = hitTrace.spans.find((s) => s.operationName === 'deja.cache.lookup')!;
+    expect(tag(hitLookup, 'deja.cache.outcome')).toBe('hit');
+    expect(tag(hitLookup, 'deja.cache.tier')).toBe('semantic');
+    expect(Number(tag(hitLookup, 'deja.cache.similarity'))).toBeGreaterThan(0.9);
+    expect(hitTrace.spans.some((s) => hitTrace.processes[s.processID].serviceName === 'deja-llm-worker')).toBe(false);
+  });
+
+  it('counts hits and misses on /metrics', async () => {
+    const text = await embedding.metrics();
+    expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'hit', tier: 'semantic' })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'miss' })).toBeGreaterThanOrEqual(1);
+  });
+});
