@@ -6,3 +6,4 @@ export * from './lib/consumer-runner';
 export * from './nest/kafka.module';
 export * from './nest/kafka-consumer.server';
 export * from './nest/rpc-passthrough.filter';
+export * from './lib/kafka-metrics';

@@ -1,6 +1,7 @@
 import { Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { KAFKA, KafkaConsumerServer, RpcPassthroughFilter } from '@deja/data-access-kafka';
+import { KAFKA, KafkaConsumerServer, KafkaMetrics, RpcPassthroughFilter } from '@deja/data-access-kafka';
+import { Registry } from 'prom-client';
 import { TraceJsonLogger } from '@deja/util-telemetry';
 
 export interface ServiceBootstrapOptions {
@@ -32,8 +33,16 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     app.enableShutdownHooks();
     await options.configureHttp?.(app);
     if (options.consumerGroup) {
+      const kafka = app.get(KAFKA);
+      const server: KafkaConsumerServer = new KafkaConsumerServer({
+        kafka,
+        groupId: options.consumerGroup,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+        onOutcome: (topic, outcome) => metrics.messages.inc({ topic, outcome }),
+      });
+      const metrics = new KafkaMetrics(app.get(Registry), kafka, options.consumerGroup, () => [...server.getHandlers().keys()]);
       const consumer = app.connectMicroservice(
-        { strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), groupId: options.consumerGroup, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }) },
+        { strategy: server },
         { inheritAppConfig: false },
       );
       consumer.useGlobalFilters(new RpcPassthroughFilter());
