@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DOC_CHANGES_V1, INVALIDATIONS_V1, type DocChangeV1, type InvalidationV1 } from '@deja/contracts';
-import type { InboundMessage } from '@deja/data-access-kafka';
-import { InvalidationException, Invalidator, toMessageError } from '@deja/feature-invalidation';
+import { MessageHandlingException, type InboundMessage } from '@deja/data-access-kafka';
+import { InvalidationException, Invalidator, isTransientDatabaseError, toMessageError } from '@deja/feature-invalidation';
 
 /**
  * Kafka handlers: values arrive validated against their contracts (the runner dead-letters what
- * fails). Business errors become terminal dead letters; database and broker errors propagate and
- * are retried.
+ * fails). Business errors become terminal dead letters; connection errors propagate and are
+ * retried, and so are deadlocks and serialisation failures (the transaction rolled back whole).
  */
 @Controller()
 export class InvalidationHandler {
@@ -28,6 +28,8 @@ async function mapped(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (error) {
-    throw error instanceof InvalidationException ? toMessageError(error) : error;
+    if (error instanceof InvalidationException) throw toMessageError(error);
+    if (isTransientDatabaseError(error)) throw MessageHandlingException.transient(`transaction rolled back, retrying: ${(error as Error).message}`, error);
+    throw error;
   }
 }

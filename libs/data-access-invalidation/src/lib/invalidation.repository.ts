@@ -28,7 +28,10 @@ export interface CacheStats {
  * version change and the retirement commit together or not at all.
  */
 export class InvalidationTx {
-  constructor(private readonly client: PoolClient) {}
+  constructor(
+    private readonly client: PoolClient,
+    private readonly retireBatch: number,
+  ) {}
 
   /**
    * Records the event as applied. False when this tenant's event id was recorded before (a
@@ -96,23 +99,44 @@ export class InvalidationTx {
     return Number(rows[0]?.version);
   }
 
-  /** Retires the live entries the selector names; returns how many. */
+  /**
+   * Retires the live entries the selector names; returns how many. Statements of at most
+   * `retireBatch` rows, so a tenant-wide purge never meets the statement timeout; all of them in
+   * this one transaction.
+   */
   async retire(selector: EntrySelector): Promise<number> {
-    const { rowCount } = await this.client.query(`UPDATE cache_entries SET retired_at = now() WHERE retired_at IS NULL AND (${selector.where})`, selector.params);
-    return rowCount ?? 0;
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.client.query(
+        `UPDATE cache_entries SET retired_at = now() WHERE id IN (
+           SELECT id FROM cache_entries WHERE retired_at IS NULL AND (${selector.where}) LIMIT ${this.retireBatch} FOR UPDATE)`,
+        selector.params,
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < this.retireBatch) return total;
+    }
   }
 }
 
 /** Postgres access for versions, purges, the applied-event log and background deletion. */
 export class InvalidationRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly retireBatch: number;
+
+  constructor(
+    private readonly pool: Pool,
+    options: { retireBatch?: number } = {},
+  ) {
+    const batch = options.retireBatch ?? 10_000;
+    if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`retireBatch must be a positive integer (got ${batch})`);
+    this.retireBatch = batch;
+  }
 
   /** Runs `fn` in one transaction; rolls back when it throws. */
   async transaction<T>(fn: (tx: InvalidationTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await fn(new InvalidationTx(client));
+      const result = await fn(new InvalidationTx(client, this.retireBatch));
       await client.query('COMMIT');
       return result;
     } catch (error) {

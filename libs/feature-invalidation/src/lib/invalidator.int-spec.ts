@@ -166,4 +166,12 @@ describe('Invalidator and Sweeper against Postgres', () => {
     expect((await sweeper.sweepOnce()).stale).toBeGreaterThanOrEqual(2);
     expect([await isRetired(oldDoc), await isRetired(oldNamespace), await isRetired(current), await isRetired(outsideWindow)]).toEqual([true, true, false, false]);
   });
+
+  it('retires a large selection in several statements, counting all of them', async () => {
+    const tenant = `batch-${run}`;
+    const ids = await Promise.all(Array.from({ length: 7 }, () => insertEntry(tenant)));
+    const small = new Invalidator(new InvalidationRepository(pool, { retireBatch: 2 }), async () => undefined, new InvalidationMetrics(new Registry()));
+    expect(await small.applyCommand({ event_id: randomUUID(), tenant, action: 'purge_tenant', at: new Date().toISOString() })).toMatchObject({ entries_retired: 7 });
+    for (const id of ids) expect(await isRetired(id)).toBe(true);
+  });
 });
