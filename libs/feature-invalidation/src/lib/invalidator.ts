@@ -84,9 +84,10 @@ export class Invalidator {
       const record = await tx.lockEvent(tenant, eventId);
       const at = this.now().toISOString();
       if (record && record.publishedAt === null) {
-        await this.publish({ event_id: eventId, tenant, cause, applied: true, entries_retired: record.entriesRetired, new_version: record.newVersion, at });
+        const first: InvalidatedV1 = { event_id: eventId, tenant, cause, applied: true, entries_retired: record.entriesRetired, new_version: record.newVersion, at };
+        await this.publish(first);
         await tx.markPublished(tenant, eventId);
-        return { event_id: eventId, tenant, cause, applied: true, entries_retired: record.entriesRetired, new_version: record.newVersion, at };
+        return first;
       }
       const replay: InvalidatedV1 = { event_id: eventId, tenant, cause, applied: false, entries_retired: 0, new_version: record?.newVersion ?? null, at };
       await this.publish(replay);
