@@ -62,7 +62,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: '/work/shared/bench-data' },
     sample: { type: 'string', default: '5000' },
     seed: { type: 'string', default: '42' },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '1' },
     'timing-threads': { type: 'string', default: '1,2' },
     'timing-rounds': { type: 'string', default: '100' },
     'batch-size': { type: 'string' },

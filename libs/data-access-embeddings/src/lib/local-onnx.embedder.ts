@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BertTokenizer, PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
@@ -16,9 +15,10 @@ export interface LocalOnnxEmbedderOptions {
   /** Folder that holds one sub-folder per model (`DEJA_MODELS_DIR`, default `<cwd>/models`). */
   modelsDir: string;
   /**
-   * ONNX Runtime intra-op threads. Default: all cores, at most 4 — on the 2-core reference
-   * machine two threads halve batch latency (docs/embeddings.md); more than 4 buys little for
-   * a model this small and starves the rest of the service.
+   * ONNX Runtime intra-op threads. Default 1: on the 2-core reference machine, shared with
+   * Kafka, Postgres and the other services, a second thread never helped and often doubled
+   * latency (a parallel section waits for both threads to be scheduled; docs/embeddings.md).
+   * Raise it (DEJA_EMBEDDING_THREADS) on a host with cores to spare.
    */
   threads?: number;
   /**
@@ -70,7 +70,7 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
     const manifest = readModelManifest(options.modelsDir, options.model);
     const folder = modelFolder(options.modelsDir, options.model);
     const batchSize = options.batchSize ?? (isQuantized(manifest) ? 1 : 32);
-    const threads = options.threads ?? Math.min(4, Math.max(1, availableParallelism()));
+    const threads = options.threads ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw badConfig(`batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(threads) || threads < 1) throw badConfig(`threads must be a positive integer, got ${threads}`);
 
