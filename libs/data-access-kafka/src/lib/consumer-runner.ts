@@ -120,9 +120,28 @@ export class ConsumerRunner {
     }
 
     const retry = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
+    // A handler may take longer than the session timeout (a slow provider call with retries):
+    // keep the membership alive meanwhile, or the group rebalances and the message is redelivered.
+    const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    try {
+      await this.attempt(route, { ...base, value }, retry, deadLetter, topic, partition, message.offset);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async attempt(
+    route: { topic: TopicContract; handler: MessageHandler },
+    inbound: InboundMessage,
+    retry: { initialMs: number; maxMs: number },
+    deadLetter: (error: MessageHandlingException) => Promise<void>,
+    topic: string,
+    partition: number,
+    offset: string,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await route.handler({ ...base, value });
+        await route.handler(inbound);
         this.options.onOutcome?.(topic, 'ok');
         return;
       } catch (error) {
@@ -135,14 +154,15 @@ export class ConsumerRunner {
         }
         if (this.stopping) throw error; // not committed: redelivered after restart
         const delay = Math.min(retry.maxMs, retry.initialMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-        this.options.log('warn', `retrying ${topic}[${partition}]@${message.offset} in ${Math.round(delay)} ms (attempt ${attempt + 1}): ${serialiseError(error)}`);
+        this.options.log('warn', `retrying ${topic}[${partition}]@${offset} in ${Math.round(delay)} ms (attempt ${attempt + 1}): ${serialiseError(error)}`);
         this.options.onOutcome?.(topic, 'retry');
         await sleep(delay);
-        payload.heartbeat().catch(() => undefined);
       }
     }
   }
 }
+
+const HEARTBEAT_MS = 3000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
