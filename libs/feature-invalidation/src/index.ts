@@ -5,4 +5,5 @@ export * from './lib/sweeper';
 export * from './lib/messages';
 export * from './lib/invalidation.module';
 export * from './lib/admin/invalidation-admin.controller';
+export * from './lib/admin/invalidation-exception.filter';
 export * from './lib/admin/invalidation-admin.module';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { applyDecorators, Catch, HttpException, Injectable, UseFilters, UseGuards, type ArgumentsHost, type CanActivate, type ExceptionFilter, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { INVALIDATED_V1 } from '@deja/contracts';
 import { KafkaModule } from '@deja/data-access-kafka';
 import { PostgresModule } from '@deja/data-access-postgres';
@@ -16,6 +16,15 @@ import { ServiceProcess } from '../support/service-process';
 class TestAdminGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     return ctx.switchToHttp().getRequest<Request>().headers.authorization === 'Bearer test-admin';
+  }
+}
+
+/** Stands in for the gateway's class-level catch-all filter (GatewayExceptionFilter). */
+@Catch()
+class CatchAllFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const status = error instanceof HttpException ? error.getStatus() : 500;
+    host.switchToHttp().getResponse<Response>().status(status).json({ error: { type: 'FROM_APP_FILTER' } });
   }
 }
 
@@ -37,7 +46,7 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
       imports: [
         KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'admin-routes-test' }),
         PostgresModule.forRoot({ databaseUrl: testEnv.databaseUrl, max: 2, applicationName: 'admin-routes-test', runMigrations: false }),
-        InvalidationAdminModule.forRoot({ protect: UseGuards(TestAdminGuard) }),
+        InvalidationAdminModule.forRoot({ protect: applyDecorators(UseGuards(TestAdminGuard), UseFilters(CatchAllFilter)) }),
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
@@ -67,8 +76,10 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
     }
   }
 
-  it('refuses callers without the key the mounting app requires', async () => {
-    expect((await post('/v1/admin/invalidations', { tenant: 'x', action: 'purge_tenant' }, 'tenant-key')).status).toBe(403);
+  it('refuses callers without the key the mounting app requires, through the app\'s own error filter', async () => {
+    const res = await post('/v1/admin/invalidations', { tenant: 'x', action: 'purge_tenant' }, 'tenant-key');
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: { type: 'FROM_APP_FILTER' } });
     expect((await get('/v1/admin/invalidations/anything', 'tenant-key')).status).toBe(403);
   });
 

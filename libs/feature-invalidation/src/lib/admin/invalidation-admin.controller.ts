@@ -1,19 +1,12 @@
-import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DocChangeV1, InvalidationV1, TenantId, TOPICS } from '@deja/contracts';
 import { InvalidationRepository, type AppliedEvent } from '@deja/data-access-invalidation';
 import { TopicPublisher } from '@deja/data-access-kafka';
-import { httpStatusOf, InvalidationErrorCode, InvalidationException } from '../invalidation.exception';
+import { InvalidationErrorCode, InvalidationException } from '../invalidation.exception';
 import { buildDocChange, buildInvalidation, docChangeKey, invalidationKey } from '../messages';
-
-/** An {@link InvalidationException} as an HTTP error with the body `{error: {type, message, retriable, issues}}`. */
-export class InvalidationHttpException extends HttpException {
-  constructor(error: InvalidationException) {
-    super({ error: { type: error.code, message: error.message, retriable: error.retriable, issues: error.issues } }, httpStatusOf(error.code), { cause: error });
-    this.message = error.message;
-  }
-}
+import { InvalidationExceptionFilter } from './invalidation-exception.filter';
 
 export interface EventStatus {
   event_id: string;
@@ -63,37 +56,40 @@ export class InvalidationAdminController {
 
   @Post('invalidations')
   @HttpCode(202)
+  @UseFilters(InvalidationExceptionFilter)
   @ApiOperation({
     summary: 'Purge cache entries or bump a namespace version',
     description: 'Body: a deja.invalidations.v1 command without `at` (and `event_id`, unless you pass your own as an idempotency key). Answers 202 with the event id.',
   })
   @ApiBody({ schema: bodySchema(InvalidationV1) })
   async invalidate(@Body() body: unknown): Promise<{ event_id: string }> {
-    const command = http(() => buildInvalidation(body));
-    await http(() => this.publish(() => this.publisher.publish(TOPICS.invalidations, [{ key: invalidationKey(command), value: command }])));
+    const command = buildInvalidation(body);
+    await this.publish(() => this.publisher.publish(TOPICS.invalidations, [{ key: invalidationKey(command), value: command }]));
     return { event_id: command.event_id };
   }
 
   @Post('doc-changes')
   @HttpCode(202)
+  @UseFilters(InvalidationExceptionFilter)
   @ApiOperation({ summary: 'Report a document change', description: 'Body: a deja.doc-changes.v1 event without `at` (and `event_id`). Answers 202 with the event id.' })
   @ApiBody({ schema: bodySchema(DocChangeV1) })
   async docChanged(@Body() body: unknown): Promise<{ event_id: string }> {
-    const event = http(() => buildDocChange(body));
-    await http(() => this.publish(() => this.publisher.publish(TOPICS.docChanges, [{ key: docChangeKey(event), value: event }])));
+    const event = buildDocChange(body);
+    await this.publish(() => this.publisher.publish(TOPICS.docChanges, [{ key: docChangeKey(event), value: event }]));
     return { event_id: event.event_id };
   }
 
   @Get('invalidations/:event_id')
+  @UseFilters(InvalidationExceptionFilter)
   @ApiOperation({ summary: 'The effect of an invalidation command or document change', description: '404 until the invalidation-service has applied it. `?tenant=` narrows to one tenant.' })
   @ApiParam({ name: 'event_id' })
   @ApiQuery({ name: 'tenant', required: false })
   async status(@Param('event_id') eventId: string, @Query('tenant') tenant?: string): Promise<EventStatus> {
     const t = TenantQuery.safeParse(tenant);
-    if (!t.success) throw new InvalidationHttpException(new InvalidationException(InvalidationErrorCode.InvalidRequest, `invalid tenant: ${t.error.issues[0]?.message ?? ''}`));
+    if (!t.success) throw new InvalidationException(InvalidationErrorCode.InvalidRequest, `invalid tenant: ${t.error.issues[0]?.message ?? ''}`);
     const records = await this.repo.findEventsById(eventId, t.data);
     if (records.length === 0) {
-      throw new InvalidationHttpException(new InvalidationException(InvalidationErrorCode.UnknownEvent, `no applied event ${JSON.stringify(eventId)}: not consumed yet, or never sent`));
+      throw new InvalidationException(InvalidationErrorCode.UnknownEvent, `no applied event ${JSON.stringify(eventId)}: not consumed yet, or never sent`);
     }
     return { event_id: eventId, effects: records.map(toEffect) };
   }
@@ -109,20 +105,4 @@ export class InvalidationAdminController {
 
 function toEffect(r: AppliedEvent): EventStatus['effects'][number] {
   return { tenant: r.tenant, cause: r.cause, entries_retired: r.entriesRetired, new_version: r.newVersion, applied_at: r.appliedAt.toISOString(), audited: r.publishedAt !== null };
-}
-
-/** Runs `fn`, turning an {@link InvalidationException} into its HTTP error. */
-function http<T>(fn: () => T): T {
-  try {
-    const out = fn();
-    if (out instanceof Promise) return out.catch(rethrowHttp) as T;
-    return out;
-  } catch (error) {
-    return rethrowHttp(error);
-  }
-}
-
-function rethrowHttp(error: unknown): never {
-  if (error instanceof InvalidationException) throw new InvalidationHttpException(error);
-  throw error;
 }

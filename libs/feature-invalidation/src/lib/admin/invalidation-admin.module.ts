@@ -6,8 +6,11 @@ import { InvalidationAdminController } from './invalidation-admin.controller';
 
 export interface InvalidationAdminModuleOptions {
   /**
-   * The class decorator that protects the routes — in the gateway, `AdminRoute()` (admin key
-   * only). Required, so the module cannot be mounted unprotected by accident.
+   * The class decorator that protects the routes — in the gateway,
+   * `applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter))`: the admin key only, and
+   * the gateway's filter to turn the guard's errors into 401/403. Required, so the module cannot
+   * be mounted unprotected by accident. The routes' own errors keep their status and body
+   * (a method-level filter is consulted first).
    */
   protect: ClassDecorator;
 }
