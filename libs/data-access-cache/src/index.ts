@@ -1,1 +1,2 @@
 export * from './lib/cache.repository';
+export * from './lib/entry-signer';

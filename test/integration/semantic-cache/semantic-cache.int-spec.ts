@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { COMPLETIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1, type CompletionV1, type MissV1, type RequestV1, type ResultV1 } from '@deja/contracts';
+import { Client } from 'pg';
+import { testEnv } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
 import { metricValue, ServiceProcess } from '../support/service-process';
 
@@ -138,5 +140,43 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
     await probe.waitFor(RESULTS_V1, (v) => v.request_id === id);
     await new Promise((r) => setTimeout(r, 2000));
     expect(probe.count(RESULTS_V1, (v) => v.request_id === id)).toBe(1);
+  });
+
+  it('never serves an entry written into the table by other means, nor one whose answer was altered', async () => {
+    const db = new Client({ connectionString: testEnv.databaseUrl });
+    await db.connect();
+    try {
+      // A forged row with the exact scope and query of a real question, and a plausible signature.
+      const q = 'What is the SLA for the Enterprise plan?';
+      const tenant = `acme-${run}`;
+      const request: RequestV1 = {
+        request_id: `${run}-forge-${randomUUID()}`, tenant, submitted_at: new Date().toISOString(),
+        request: { provider: 'openai', model: 'gpt-4o-mini', system: 'You are the support assistant of Acme Cloud.', messages: [{ role: 'user', content: q }], params: { temperature: 0 } },
+        cache: { namespace: 'support', lookup: true, store: false, personal: false, context_docs: [] },
+      };
+      await probe.send(REQUESTS_V1, request.request_id, request);
+      const miss = await probe.waitFor<MissV1>(MISSES_V1, (v) => v.request_id === request.request_id);
+      await db.query(
+        `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
+           request_id, provider, model, answer, usage, cost, namespace_version, ttl_seconds, expires_at, signature)
+         VALUES ($1, 'support', $2, $3, $4, $5, $6, $7, 384, $8, 'openai', 'gpt-4o-mini', $9, '{}', '{"usd":0,"uncached_usd":0,"saved_usd":0}', $10, 3600, now() + interval '1 hour', 'Zm9yZ2VkLXNpZ25hdHVyZQ')`,
+        [tenant, miss.lookup.scope_hash, miss.lookup.query_hash, miss.lookup.normalized_query, q, `[${miss.lookup.embedding!.join(',')}]`, miss.lookup.embedding_model, `forged-${randomUUID()}`,
+          JSON.stringify({ content: 'FORGED: the SLA is 0%', finish_reason: 'stop', simulated: false }), miss.lookup.namespace_version],
+      );
+      const { result, missed } = await ask(q);
+      expect(missed).toBe(true);
+      expect(result.answer?.content).not.toContain('FORGED');
+
+      // An entry stored by Deja, then altered in place.
+      const altered = 'How do I change the billing email?';
+      const stored = await ask(altered);
+      await db.query(`UPDATE cache_entries SET answer = jsonb_set(answer, '{content}', '"ALTERED"') WHERE id = $1`, [stored.result.cache.entry_id]);
+      const again = await ask(altered);
+      expect(again.missed).toBe(true);
+      expect(again.result.answer?.content).not.toBe('ALTERED');
+      expect(metricValue(await service.metrics(), 'deja_cache_forged_entries_total')).toBeGreaterThanOrEqual(2);
+    } finally {
+      await db.end();
+    }
   });
 });

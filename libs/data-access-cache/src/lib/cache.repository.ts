@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import pgvector from 'pgvector/pg';
 import type { Answer, Cost, Usage } from '@deja/contracts';
+import { EntrySigner, type SignedFields } from './entry-signer';
 
 /** A stored answer as the lookup returns it. */
 export interface CacheEntry {
@@ -67,13 +68,31 @@ const VALID = `
       AND (d.deleted OR d.version > COALESCE((e.doc_versions ->> d.doc_id)::bigint, 0))
   )`;
 
-const ENTRY_COLUMNS = `e.id, e.tenant, e.namespace, e.query_text, e.answer, e.usage, e.cost, e.ttl_seconds, e.expires_at, e.created_at`;
+const ENTRY_COLUMNS = `e.id, e.tenant, e.namespace, e.query_text, e.answer, e.usage, e.cost, e.ttl_seconds, e.expires_at, e.created_at,
+  e.scope_hash, e.query_hash, e.namespace_version, e.doc_versions, e.user_id, e.signature`;
 
 /** Postgres + pgvector access for cache entries and the version tables. */
 export class CacheRepository {
   private readonly indexedDims = new Set<number>([384]);
 
-  constructor(private readonly pool: Pool) {}
+  /**
+   * @param onForged called for each row whose signature does not verify (it is never served)
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly signer: EntrySigner = EntrySigner.development(),
+    private readonly onForged: (entryId: string) => void = () => undefined,
+  ) {}
+
+  /** The row as an entry, or null when its signature does not verify. */
+  private verified(row: Record<string, unknown>): CacheEntry | null {
+    const ok = this.signer.verify(signedFieldsOf(row), (row.signature as string | null) ?? null);
+    if (!ok) {
+      this.onForged(row.id as string);
+      return null;
+    }
+    return toEntry(row);
+  }
 
   /** Current namespace version and policy overrides (version 1 and defaults when never set). */
   async namespace(tenant: string, namespace: string): Promise<NamespaceRow> {
@@ -101,10 +120,14 @@ export class CacheRepository {
     const { rows } = await this.pool.query(
       `SELECT ${ENTRY_COLUMNS} FROM cache_entries e
        WHERE e.tenant = $1 AND e.scope_hash = $2 AND e.query_hash = $3 AND ${VALID}
-       ORDER BY e.created_at DESC LIMIT 1`,
+       ORDER BY e.created_at DESC LIMIT 3`,
       [tenant, scopeHash, queryHash],
     );
-    return rows[0] ? toEntry(rows[0]) : null;
+    for (const row of rows) {
+      const entry = this.verified(row);
+      if (entry) return entry;
+    }
+    return null;
   }
 
   /**
@@ -113,20 +136,20 @@ export class CacheRepository {
    */
   async findNearest(tenant: string, scopeHash: string, embeddingModel: string, embedding: Float32Array, k: number): Promise<SemanticRow[]> {
     const dim = dimensionOf(embedding);
-    const { rows } = await this.pool.query<{ id: string; query_text: string; similarity: number }>(
-      `SELECT e.id, e.query_text, 1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
+    const { rows } = await this.pool.query(
+      `SELECT ${ENTRY_COLUMNS}, 1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
        FROM cache_entries e
        WHERE e.tenant = $1 AND e.scope_hash = $2 AND e.embedding_dim = ${dim} AND e.embedding_model = $4 AND ${VALID}
        ORDER BY (e.embedding::vector(${dim})) <=> $3::vector(${dim})
        LIMIT $5`,
       [tenant, scopeHash, pgvector.toSql(Array.from(embedding)), embeddingModel, k],
     );
-    return rows.map((r) => ({ id: r.id, queryText: r.query_text, similarity: Number(r.similarity) }));
+    return rows.filter((r) => this.verified(r) !== null).map((r) => ({ id: r.id as string, queryText: r.query_text as string, similarity: Number(r.similarity) }));
   }
 
   async getEntry(id: string): Promise<CacheEntry | null> {
     const { rows } = await this.pool.query(`SELECT ${ENTRY_COLUMNS} FROM cache_entries e WHERE e.id = $1`, [id]);
-    return rows[0] ? toEntry(rows[0]) : null;
+    return rows[0] ? this.verified(rows[0]) : null;
   }
 
   /**
@@ -137,8 +160,8 @@ export class CacheRepository {
     const docIds = Object.keys(entry.docVersions);
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
-         request_id, provider, model, answer, usage, cost, namespace_version, doc_versions, doc_ids, user_id, ttl_seconds, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::int, now() + make_interval(secs => $20::int))
+         request_id, provider, model, answer, usage, cost, namespace_version, doc_versions, doc_ids, user_id, ttl_seconds, expires_at, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::int, now() + make_interval(secs => $20::int), $21)
        ON CONFLICT (tenant, request_id) DO NOTHING
        RETURNING id`,
       [
@@ -146,6 +169,10 @@ export class CacheRepository {
         entry.embedding ? pgvector.toSql(entry.embedding) : null, entry.embeddingModel, entry.embedding ? entry.embedding.length : null,
         entry.requestId, entry.provider, entry.model, JSON.stringify(entry.answer), JSON.stringify(entry.usage), JSON.stringify(entry.cost),
         entry.namespaceVersion, JSON.stringify(entry.docVersions), docIds, entry.userId, entry.ttlSeconds,
+        this.signer.sign({
+          tenant: entry.tenant, namespace: entry.namespace, scopeHash: entry.scopeHash, queryHash: entry.queryHash, queryText: entry.queryText,
+          answer: entry.answer, namespaceVersion: entry.namespaceVersion, docVersions: entry.docVersions, userId: entry.userId,
+        }),
       ],
     );
     if (rows[0]) return { id: rows[0].id, inserted: true };
@@ -193,6 +220,20 @@ function dimensionOf(v: Float32Array): number {
   const dim = v.length;
   if (!Number.isInteger(dim) || dim < 1 || dim > 16000) throw new RangeError(`invalid embedding dimension ${dim}`);
   return dim;
+}
+
+function signedFieldsOf(r: Record<string, unknown>): SignedFields {
+  return {
+    tenant: r.tenant as string,
+    namespace: r.namespace as string,
+    scopeHash: r.scope_hash as string,
+    queryHash: r.query_hash as string,
+    queryText: r.query_text as string,
+    answer: r.answer,
+    namespaceVersion: Number(r.namespace_version),
+    docVersions: (r.doc_versions as Record<string, number>) ?? {},
+    userId: (r.user_id as string | null) ?? null,
+  };
 }
 
 function toEntry(r: Record<string, unknown>): CacheEntry {

@@ -1,7 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import { CacheRepository } from '@deja/data-access-cache';
+import { CacheRepository, EntrySigner } from '@deja/data-access-cache';
 import { EMBEDDER, type Embedder } from '@deja/data-access-embeddings';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { DEFAULT_NAMESPACE_POLICY, type NamespacePolicy } from '@deja/util-cache-policy';
@@ -10,6 +10,8 @@ import { SemanticCache } from './semantic-cache';
 
 export interface SemanticCacheModuleOptions {
   topK?: number;
+  /** HMAC key entries are signed with (≥ 32 bytes); the public development key when unset. */
+  signingKey?: string;
   defaults?: Partial<NamespacePolicy>;
 }
 
@@ -21,8 +23,19 @@ export class SemanticCacheModule {
     return {
       module: SemanticCacheModule,
       providers: [
-        { provide: CacheRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new CacheRepository(pool) },
         { provide: CacheMetrics, inject: [Registry], useFactory: (registry: Registry) => new CacheMetrics(registry) },
+        {
+          provide: CacheRepository,
+          inject: [PG_POOL, CacheMetrics],
+          useFactory: (pool: Pool, metrics: CacheMetrics) => {
+            if (!options.signingKey) logger.warn('DEJA_ENTRY_SIGNING_KEY is not set: cache entries are signed with the public development key (not for production)');
+            const signer = options.signingKey ? new EntrySigner(Buffer.from(options.signingKey, 'utf8')) : EntrySigner.development();
+            return new CacheRepository(pool, signer, (entryId) => {
+              metrics.forged.inc();
+              logger.warn(`cache entry ${entryId} failed signature verification: not served`);
+            });
+          },
+        },
         {
           provide: SemanticCache,
           inject: [CacheRepository, EMBEDDER, CacheMetrics],
