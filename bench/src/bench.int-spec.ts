@@ -44,8 +44,12 @@ describe('benchmark scenarios (smoke, real model and Postgres)', () => {
   });
 
   it('retrieval accounts for every question as correct, wrong or miss, with its latency', async () => {
-    const r = await runRetrieval({ data, limit: 999, mode: 'sql', databaseUrl: testEnv.databaseUrl, embedder });
+    const r = await runRetrieval({ data, limit: 999, mode: 'sql', databaseUrl: testEnv.databaseUrl, embedder, sweep: [0.85] });
     expect(r.correct + r.wrong + r.miss).toBe(30);
+    const [loose] = r.meta.sweep;
+    expect(loose.correct + loose.wrong + loose.miss).toBe(30);
+    // A looser threshold never serves fewer questions.
+    expect(loose.miss).toBeLessThanOrEqual(r.miss);
     expect(r.correct).toBeGreaterThan(0);
     expect(r.avg_ms).toBeGreaterThan(0);
     expect(r.meta.avg_embed_ms).toBeGreaterThan(0);

@@ -17,14 +17,15 @@ const USAGE = `usage: npm run bench -- <scenario> [options]
 scenarios:
   quality   --data FILE.jsonl [--limit N] [--seed S] [--mode memory|sql] [--concurrency N] [--embeddings-cache FILE]
             each labelled pair in its own scope: store text_a, ask text_b through SemanticCache
-  retrieval --data FILE.jsonl [--limit 999] [--mode sql|memory]
+  retrieval --data FILE.jsonl [--limit 999] [--mode sql|memory] [--sweep 0.85,0.90,...]
             GPTCache's protocol: all text_a of the first N same-meaning pairs in one scope, ask every text_b
   scale     --entries N[,N...] [--queries Q] [--m 16] [--ef-construction 64] [--ef-search 40] [--data FILE.jsonl]
             lookup latency and recall@1 against an exact scan on cache_entries-shaped tables
   embed     [--entries 10000] [--queries Q] [--data FILE.jsonl]
             embedding time per query and per batch of 32, beside the bare pgvector query
 
-common: --out FILE.json  --model NAME (local model folder under models/)  --database-url URL
+common: --out FILE.json  --model NAME (local model folder under models/)  --threads N (ONNX threads; default the embedder's)
+        --database-url URL
         (default $DEJA_BENCH_DATABASE_URL or ${DEFAULT_BENCH_DATABASE_URL})`;
 
 async function main(): Promise<void> {
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       mode: { type: 'string' },
       concurrency: { type: 'string' },
       'embeddings-cache': { type: 'string' },
+      sweep: { type: 'string' },
       entries: { type: 'string' },
       queries: { type: 'string' },
       m: { type: 'string', default: '16' },
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
       'ef-search': { type: 'string', default: '40' },
       out: { type: 'string' },
       model: { type: 'string' },
+      threads: { type: 'string' },
       'database-url': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     m: int('m', values.m, 2) as number,
     efConstruction: int('ef-construction', values['ef-construction'], 4) as number,
     efSearch: int('ef-search', values['ef-search'], 1) as number,
+    threads: int('threads', values.threads),
   };
 
   let run: (embedder: Embedder) => Promise<{ result: object; text: string }>;
@@ -98,9 +102,11 @@ async function main(): Promise<void> {
     }
     case 'retrieval': {
       const data = needData();
+      const sweep = (values.sweep ?? '').split(',').filter((t) => t.length > 0).map(Number);
+      if (sweep.some((t) => !(t >= 0 && t <= 1))) problems.push(`--sweep takes thresholds in [0, 1], got ${values.sweep}`);
       const m = mode('sql');
       run = async (embedder) => {
-        const result = await runRetrieval({ data, limit: common.limit ?? 999, mode: m, databaseUrl, embedder });
+        const result = await runRetrieval({ data, limit: common.limit ?? 999, mode: m, databaseUrl, embedder, sweep });
         return { result, text: renderRetrieval(result) };
       };
       break;
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const embedder = (await createEmbedder({ provider: 'local', ...(values.model ? { model: values.model } : {}) })) as DisposableEmbedder;
+  const embedder = (await createEmbedder({ provider: 'local', ...(values.model ? { model: values.model } : {}), ...(common.threads ? { threads: common.threads } : {}) })) as DisposableEmbedder;
   try {
     const { result, text } = await run(embedder);
     console.log(text);

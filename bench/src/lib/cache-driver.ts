@@ -59,9 +59,11 @@ export class CacheDriver {
     if (!result.cache.entry_id && !result.answer) throw new Error(`answer for ${JSON.stringify(question)} was not stored`);
   }
 
-  /** Asks `question` in `tenant`: the cache's verdict. */
-  async ask(tenant: string, question: string): Promise<Asked> {
-    const outcome = await this.cache.lookup(this.request(tenant, question, true), this.ref());
+  /** Asks `question` in `tenant`: the cache's verdict (at the namespace's threshold, or `threshold` as a per-request override). */
+  async ask(tenant: string, question: string, threshold?: number): Promise<Asked> {
+    const request = this.request(tenant, question, true);
+    if (threshold !== undefined) request.cache.threshold = threshold;
+    const outcome = await this.cache.lookup(request, this.ref());
     switch (outcome.kind) {
       case 'hit':
         return {
@@ -70,6 +72,8 @@ export class CacheDriver {
         };
       case 'miss':
         return { outcome: 'miss', tier: null, similarity: outcome.miss.lookup.nearest_similarity, answer: null, rejectedBy: outcome.miss.lookup.rejected_by };
+      case 'failed':
+        throw new Error(`lookup failed for ${JSON.stringify(question)}: ${outcome.result.error?.message ?? 'unknown error'}`);
       default:
         throw new Error(`unexpected lookup outcome ${outcome.kind} for ${JSON.stringify(question)}`);
     }

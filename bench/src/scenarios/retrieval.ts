@@ -14,6 +14,15 @@ export interface RetrievalOptions {
   mode: 'memory' | 'sql';
   databaseUrl: string;
   embedder: Embedder;
+  /** Also ask every question again at each of these thresholds (per-request override, guards on). */
+  sweep?: number[];
+}
+
+export interface SweepPoint {
+  threshold: number;
+  correct: number;
+  wrong: number;
+  miss: number;
 }
 
 export interface RetrievalResult {
@@ -34,6 +43,8 @@ export interface RetrievalResult {
     avg_semantic_sql_ms: number | null;
     hits_by_tier: { exact: number; semantic: number };
     rejected_by: Record<string, number>;
+    /** The same protocol at other thresholds, guards on (embeddings reused: no latency). */
+    sweep: SweepPoint[];
   };
 }
 
@@ -87,6 +98,19 @@ export async function runRetrieval(o: RetrievalOptions): Promise<RetrievalResult
       asking.tick(i + 1);
     }
     const after = await driver.stageTotals();
+    const sweep: SweepPoint[] = [];
+    for (const threshold of o.sweep ?? []) {
+      const point: SweepPoint = { threshold, correct: 0, wrong: 0, miss: 0 };
+      const progress = new Progress(`retrieval: threshold ${threshold}`, pairs.length, 'questions');
+      for (let i = 0; i < pairs.length; i++) {
+        const asked = await driver.ask(tenant, pairs[i].textB, threshold);
+        if (asked.outcome === 'miss') point.miss += 1;
+        else if (asked.answer === `pair-${i}`) point.correct += 1;
+        else point.wrong += 1;
+        progress.tick(i + 1);
+      }
+      sweep.push(point);
+    }
     const perLookup = (stage: string) => {
       const a = after[stage];
       if (!a) return null;
@@ -99,7 +123,7 @@ export async function runRetrieval(o: RetrievalOptions): Promise<RetrievalResult
         data: o.data, pairs: pairs.length, mode: o.mode, model: embedder.model, threshold: driver.threshold,
         p50_ms: round(quantile(latencies, 0.5), 3), p99_ms: round(quantile(latencies, 0.99), 3),
         avg_embed_ms: perLookup('embed'), avg_semantic_sql_ms: perLookup('semantic_lookup'),
-        hits_by_tier: tiers, rejected_by: rejectedBy,
+        hits_by_tier: tiers, rejected_by: rejectedBy, sweep,
       },
     };
   } finally {
@@ -119,6 +143,9 @@ export function renderRetrieval(r: RetrievalResult): string {
       ],
     ),
     `lookup latency p50 ${ms(m.p50_ms)} ms, p99 ${ms(m.p99_ms)} ms; per lookup: embedding ${ms(m.avg_embed_ms)} ms, semantic SQL ${ms(m.avg_semantic_sql_ms)} ms`,
+    ...(m.sweep.length > 0
+      ? ['', 'Deja at other thresholds (per-request override, guards on):', table(['threshold', 'correct', 'wrong', 'miss'], m.sweep.map((p) => [p.threshold.toFixed(2), p.correct, p.wrong, p.miss])), '']
+      : []),
     `hits by tier: exact ${m.hits_by_tier.exact}, semantic ${m.hits_by_tier.semantic}; refused above threshold by guard: ` +
       `${Object.entries(m.rejected_by).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
   ].join('\n');
