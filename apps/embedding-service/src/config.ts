@@ -12,6 +12,8 @@ export const EmbeddingServiceConfig = z
     ...embeddingEnvSchema,
     /** HMAC key for signing cache entries (≥ 32 characters); all replicas need the same one. */
     DEJA_ENTRY_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Postgres unreachable: answer from the provider without the cache, fail fast, or retry. */
+    DEJA_DB_DOWN_MODE: z.enum(['bypass', 'fail', 'retry']).default('bypass'),
     /** Nearest neighbours compared per semantic lookup. */
     DEJA_CACHE_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
     /** Partitions processed at once (embedding is CPU-bound: about one per core). */

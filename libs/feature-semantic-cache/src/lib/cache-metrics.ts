@@ -9,6 +9,7 @@ export class CacheMetrics {
   readonly stored: Counter<'result'>;
   readonly duplicates: Counter;
   readonly forged: Counter;
+  readonly degraded: Counter<'reason'>;
 
   constructor(registry: Registry) {
     this.lookups = new Counter({ name: 'deja_cache_lookups_total', help: 'Cache lookups by outcome and tier', labelNames: ['outcome', 'tier'], registers: [registry] });
@@ -29,6 +30,7 @@ export class CacheMetrics {
     });
     this.stored = new Counter({ name: 'deja_cache_store_total', help: 'Completions by store result', labelNames: ['result'], registers: [registry] });
     this.duplicates = new Counter({ name: 'deja_requests_duplicate_total', help: 'Requests dropped because their id had been answered', registers: [registry] });
+    this.degraded = new Counter({ name: 'deja_cache_degraded_total', help: 'Requests answered in a degraded mode, by reason', labelNames: ['reason'], registers: [registry] });
     this.forged = new Counter({ name: 'deja_cache_forged_entries_total', help: 'Entries refused because their signature did not verify', registers: [registry] });
   }
 

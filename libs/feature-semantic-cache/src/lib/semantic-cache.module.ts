@@ -12,6 +12,8 @@ export interface SemanticCacheModuleOptions {
   topK?: number;
   /** HMAC key entries are signed with (≥ 32 bytes); the public development key when unset. */
   signingKey?: string;
+  /** Postgres unreachable: answer without the cache (`bypass`), fail fast, or retry. */
+  databaseDownMode?: 'bypass' | 'fail' | 'retry';
   defaults?: Partial<NamespacePolicy>;
 }
 
@@ -43,6 +45,8 @@ export class SemanticCacheModule {
             new SemanticCache(repo, embedder, metrics, {
               topK: options.topK ?? 5,
               defaults: { ...DEFAULT_NAMESPACE_POLICY, ...options.defaults },
+              databaseDownMode: options.databaseDownMode ?? 'bypass',
+              onDegraded: (error) => logger.error(`Postgres unreachable, request handled in degraded mode (${options.databaseDownMode ?? 'bypass'}): ${error instanceof Error ? error.message : String(error)}`),
               onEmbedFailure: (error) => logger.error(`embedding failed, lookup degraded to the exact tier: ${error instanceof Error ? error.message : String(error)}`),
             }),
         },

@@ -32,6 +32,9 @@ export interface SemanticCacheOptions {
   now?: () => Date;
   /** Called when the embedder fails: the lookup degrades to the exact tier. */
   onEmbedFailure?: (error: unknown) => void;
+  /** What to do when Postgres is unreachable (default `bypass`). */
+  databaseDownMode?: 'bypass' | 'fail' | 'retry';
+  onDegraded?: (error: unknown) => void;
 }
 
 const NOT_CACHEABLE = '-';
@@ -63,7 +66,7 @@ export class SemanticCache {
       'deja.cache.lookup',
       { 'deja.tenant': request.tenant, 'deja.request_id': request.request_id, 'deja.namespace': request.cache.namespace, 'gen_ai.system': request.request.provider, 'gen_ai.request.model': request.request.model },
       async (span) => {
-        const outcome = await this.lookupInner(request, messageRef);
+        const outcome = await this.degradeWhenDatabaseDown(() => this.lookupInner(request, messageRef), () => this.degradedLookup(request));
         const decision = outcome.kind === 'hit' || outcome.kind === 'failed' ? outcome.result.cache : null;
         const miss = outcome.kind === 'miss' ? outcome.miss.lookup : null;
         span.setAttributes({
@@ -78,6 +81,33 @@ export class SemanticCache {
         return outcome;
       },
     );
+  }
+
+  /**
+   * Postgres unreachable: `bypass` answers from the provider without the cache (nothing stored),
+   * `fail` answers at once with a retriable error, `retry` leaves the message to be retried.
+   */
+  private async degradeWhenDatabaseDown<T>(run: () => Promise<T>, degraded: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || this.options.databaseDownMode === 'retry') throw error;
+      this.metrics.degraded.inc({ reason: 'postgres_unavailable' });
+      this.options.onDegraded?.(error);
+      return degraded();
+    }
+  }
+
+  private async degradedLookup(request: RequestV1): Promise<LookupOutcome> {
+    if (this.options.databaseDownMode === 'fail') {
+      return { kind: 'failed', result: failedResult(request, { code: 'cache_unavailable', message: 'the cache database is unreachable; retry later', retriable: true }, this.now()) };
+    }
+    this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
+    return this.miss(request, {
+      scope_hash: NOT_CACHEABLE, query_hash: NOT_CACHEABLE, normalized_query: '', embedding_model: null, embedding: null,
+      namespace_version: 0, doc_versions: {}, nearest_similarity: null, outcome: 'bypass', cacheable: false,
+      rejected_by: 'degraded:postgres_unavailable', threshold: null,
+    }, `${request.tenant}:${request.request_id}`);
   }
 
   private async lookupInner(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
@@ -165,7 +195,10 @@ export class SemanticCache {
    */
   async complete(c: CompletionV1): Promise<ResultV1> {
     return withSpan('deja.cache.store', { 'deja.tenant': c.tenant, 'deja.request_id': c.request_id, 'deja.scope_hash': c.lookup.scope_hash }, async (span) => {
-      const result = await this.completeInner(c);
+      const result = await this.degradeWhenDatabaseDown(
+        () => this.completeInner(c),
+        async () => completionResult(c, null, this.now()),
+      );
       span.setAttributes({ 'deja.cache.stored': result.cache.entry_id !== null, 'deja.cache.entry_id': result.cache.entry_id ?? '' });
       return result;
     });
@@ -254,6 +287,14 @@ export class SemanticCache {
       return null;
     }
   }
+}
+
+/** Connection-level failures of Postgres (not query errors): the database may come back. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P01|57P02|57P03|08\w{3})$/.test(e.code)) return true;
+  return typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message);
 }
 
 /** Namespace overrides over the service defaults, validated. */
