@@ -1,5 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { EntrySigner } from '@deja/data-access-cache';
+import { seededRandom } from './pairs';
 import { elapsedMs, Progress } from './report';
+
+/** Every synthetic entry's answer (about 600 characters, a typical short answer). */
+const ANSWER = { content: 'A cached answer of typical length. '.repeat(17), finish_reason: 'stop', simulated: true };
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
 
 export interface HnswSettings {
   m: number;
@@ -40,6 +50,7 @@ export async function loadSyntheticEntries(pool: Pool, schema: string, n: number
   const tenants = Math.max(10, Math.round(n / SHAPE.entriesPerTenant));
   const client = await pool.connect();
   try {
+    // Vectors are drawn by Postgres (seeded too), so 100k × 384 floats never cross the wire.
     await client.query(`SELECT setseed($1)`, [((seed % 1000) + 0.5) / 1000]);
     await client.query(`
       CREATE OR REPLACE FUNCTION ${schema}.gauss_vec(dim int, sd float8) RETURNS vector LANGUAGE sql VOLATILE AS $$
@@ -58,25 +69,41 @@ export async function loadSyntheticEntries(pool: Pool, schema: string, n: number
     const started = process.hrtime.bigint();
     const chunk = 5000;
     const progress = new Progress(`loading ${n} entries`, n, 'entries');
+    // Scope and topic are drawn here (seeded) so each row can be signed as Deja signs what it
+    // stores: the repository never serves an entry whose signature does not verify.
+    const random = seededRandom(seed);
+    const signer = EntrySigner.development();
     for (let from = 1; from <= n; from += chunk) {
-      const to = Math.min(n, from + chunk - 1);
+      const rows = { tenant: [] as string[], scope: [] as string[], query: [] as string[], text: [] as string[], topic: [] as number[], request: [] as string[], signature: [] as string[] };
+      for (let g = from; g <= Math.min(n, from + chunk - 1); g++) {
+        const topic = Math.floor(random() * clusters);
+        // Log-uniform rank: P(rank r) ∝ 1/r, a Zipf-like spread of scope sizes.
+        const rank = Math.max(1, Math.min(scopes, Math.floor(Math.exp(random() * Math.log(scopes + 1)))));
+        const row = { tenant: `t${rank % tenants}`, scope: md5(`scope-${rank}`), query: md5(`q-${g}`), text: `Synthetic question number ${g} about topic ${topic}?` };
+        rows.tenant.push(row.tenant);
+        rows.scope.push(row.scope);
+        rows.query.push(row.query);
+        rows.text.push(row.text);
+        rows.topic.push(topic);
+        rows.request.push(`req-${g}`);
+        rows.signature.push(signer.sign({
+          tenant: row.tenant, namespace: 'default', scopeHash: row.scope, queryHash: row.query, queryText: row.text,
+          answer: ANSWER, namespaceVersion: 1, docVersions: {}, userId: null,
+        }));
+      }
       await client.query(
-        `WITH picks AS (
-           SELECT g, floor(random() * ${clusters})::int AS k, greatest(1, least(${scopes}, floor(exp(random() * ln(${scopes} + 1)))::int)) AS r
-           FROM generate_series($1::int, $2::int) g)
-         INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
-           request_id, provider, model, answer, usage, cost, namespace_version, ttl_seconds, expires_at)
-         SELECT 't' || (p.r % ${tenants}), 'default', md5('scope-' || p.r), md5('q-' || p.g), 'synthetic question number ' || p.g,
-           'Synthetic question number ' || p.g || ' about topic ' || p.k || '?',
-           l2_normalize(t.v + ${schema}.gauss_vec(${dim}, ${SHAPE.entrySd})), $3, ${dim},
-           'req-' || p.g, 'openai', 'gpt-4o-mini',
-           jsonb_build_object('content', repeat('A cached answer of typical length. ', 17), 'finish_reason', 'stop', 'simulated', true),
+        `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
+           request_id, provider, model, answer, usage, cost, namespace_version, ttl_seconds, expires_at, signature)
+         SELECT r.tenant, 'default', r.scope, r.query, lower(r.text), r.text,
+           l2_normalize(t.v + ${schema}.gauss_vec(${dim}, ${SHAPE.entrySd})), $8, ${dim},
+           r.request, 'openai', 'gpt-4o-mini', $9::jsonb,
            '{"input_tokens":800,"cache_write_tokens":0,"cache_read_tokens":0,"output_tokens":150}'::jsonb,
-           '{"usd":0.002,"uncached_usd":0.002,"saved_usd":0}'::jsonb, 1, 604800, now() + interval '7 days'
-         FROM picks p JOIN ${schema}.topics t ON t.k = p.k`,
-        [from, to, model],
+           '{"usd":0.002,"uncached_usd":0.002,"saved_usd":0}'::jsonb, 1, 604800, now() + interval '7 days', r.signature
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) AS r(tenant, scope, query, text, topic, request, signature)
+         JOIN ${schema}.topics t ON t.k = r.topic`,
+        [rows.tenant, rows.scope, rows.query, rows.text, rows.topic, rows.request, rows.signature, model, JSON.stringify(ANSWER)],
       );
-      progress.tick(to);
+      progress.tick(Math.min(n, from + chunk - 1));
     }
     const loadS = elapsedMs(started) / 1000;
 
