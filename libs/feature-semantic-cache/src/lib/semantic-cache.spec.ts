@@ -1,0 +1,57 @@
+import { Registry } from 'prom-client';
+import type { CompletionV1, RequestV1 } from '@deja/contracts';
+import type { CacheRepository } from '@deja/data-access-cache';
+import { EmbeddingsTesting } from '@deja/data-access-embeddings';
+import { CacheMetrics } from './cache-metrics';
+import { DEFAULT_NAMESPACE_POLICY, isDatabaseUnavailable, SemanticCache } from './semantic-cache';
+
+/** A repository whose database is down: every call fails like pg does when it cannot connect. */
+const downRepo = new Proxy({} as CacheRepository, {
+  get: () => async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  },
+});
+
+const request: RequestV1 = {
+  request_id: 'r1',
+  tenant: 'acme',
+  submitted_at: new Date().toISOString(),
+  request: { provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is RAG?' }], params: {} },
+  cache: { namespace: 'default', lookup: true, store: true, personal: false, context_docs: [] },
+};
+
+function cache(mode: 'bypass' | 'fail' | 'retry') {
+  return new SemanticCache(downRepo, new EmbeddingsTesting.HashingTestEmbedder(), new CacheMetrics(new Registry()), { topK: 5, defaults: DEFAULT_NAMESPACE_POLICY, databaseDownMode: mode });
+}
+
+describe('SemanticCache with Postgres unreachable', () => {
+  it('bypass: sends the request to the provider, marked not cacheable, so nothing is stored', async () => {
+    const outcome = await cache('bypass').lookup(request, 'ref');
+    expect(outcome.kind).toBe('miss');
+    if (outcome.kind !== 'miss') return;
+    expect(outcome.miss.lookup).toMatchObject({ outcome: 'bypass', cacheable: false, rejected_by: 'degraded:postgres_unavailable' });
+    const completion: CompletionV1 = {
+      ...outcome.miss, status: 'completed', complete: true, error: null, warnings: [], provider_latency_ms: 1,
+      answer: { content: 'answer', finish_reason: 'stop', simulated: true },
+      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 }, cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
+    };
+    const result = await cache('bypass').complete(completion);
+    expect(result).toMatchObject({ status: 'completed', answer: { content: 'answer' }, cache: { outcome: 'bypass', entry_id: null } });
+  });
+
+  it('fail: answers at once with a retriable cache_unavailable error', async () => {
+    const outcome = await cache('fail').lookup(request, 'ref');
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind === 'failed') expect(outcome.result.error).toMatchObject({ code: 'cache_unavailable', retriable: true });
+  });
+
+  it('retry: leaves the error to the consumer, which retries the message', async () => {
+    await expect(cache('retry').lookup(request, 'ref')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('tells connection failures from query errors', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('syntax error'), { code: '42601' }))).toBe(false);
+  });
+});
