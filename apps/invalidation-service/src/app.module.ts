@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
 import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
-import { InvalidationModule } from '@deja/feature-invalidation';
+import { InvalidationHandler, InvalidationModule } from '@deja/feature-invalidation';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { InvalidationServiceConfig } from './config';
-import { InvalidationHandler } from './invalidation.handler';
 
 /** Wiring only: the invalidation-service's behaviour lives in libs/. */
 @Module({})

@@ -4,6 +4,7 @@ export * from './lib/invalidator';
 export * from './lib/sweeper';
 export * from './lib/messages';
 export * from './lib/invalidation.module';
+export * from './lib/invalidation.handler';
 export * from './lib/admin/invalidation-admin.controller';
 export * from './lib/admin/invalidation-exception.filter';
 export * from './lib/admin/invalidation-admin.module';

@@ -2,10 +2,13 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DOC_CHANGES_V1, INVALIDATIONS_V1, type DocChangeV1, type InvalidationV1 } from '@deja/contracts';
 import { MessageHandlingException, type InboundMessage } from '@deja/data-access-kafka';
-import { InvalidationException, Invalidator, isTransientDatabaseError, toMessageError } from '@deja/feature-invalidation';
+import { InvalidationException, isTransientDatabaseError, toMessageError } from './invalidation.exception';
+import { Invalidator } from './invalidator';
 
 /**
- * Kafka handlers: values arrive validated against their contracts (the runner dead-letters what
+ * Kafka handlers of the invalidation use cases, for any app that consumes these topics (the
+ * invalidation-service, the embedded mode): list it in the app's `controllers` beside
+ * `InvalidationModule`. Values arrive validated against their contracts (the runner dead-letters what
  * fails). Business errors become terminal dead letters; connection errors propagate and are
  * retried, and so are deadlocks and serialisation failures (the transaction rolled back whole).
  */
