@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * deja — the operator's command line for invalidation: purge, bump a namespace version, report a
  * document change (all published to Kafka, applied by the invalidation-service), and cache stats
