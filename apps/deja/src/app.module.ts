@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { BusModule } from '@deja/data-access-bus';
@@ -5,18 +6,22 @@ import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embed
 import { KafkaModule } from '@deja/data-access-kafka';
 import { PgliteModule } from '@deja/data-access-pglite';
 import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
-import { GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { AdminRoute, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { InvalidationAdminModule, InvalidationModule } from '@deja/feature-invalidation';
 import { LlmWorkerModule } from '@deja/feature-llm-worker';
 import { OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { RunningSimulator } from '@deja/feature-provider-simulator';
 import { SemanticCacheModule } from '@deja/feature-semantic-cache';
 import type { EmbeddedConfig } from './config';
 import { CacheHandler } from './handlers/cache.handler';
+import { InvalidationHandler } from './handlers/invalidation.handler';
 import { MissesHandler } from './handlers/misses.handler';
 import type { EmbeddedKeys } from './keys';
 import { providerSettings } from './providers';
 
 const SIMULATOR = Symbol('SIMULATOR');
+const BUS_POOL = Symbol('BUS_POOL');
+const BUS_DATABASE = Symbol('BUS_DATABASE');
 
 /** Stops the in-process provider simulator with the app. */
 @Injectable()
@@ -66,8 +71,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PgliteModule.forRoot({ dataDir: config.DEJA_DATA_DIR, runMigrations: true }),
-        BusModule.forRoot({ retentionMs: config.DEJA_BUS_RETENTION_HOURS * 3600_000 }),
+        PgliteModule.forRoot({ dataDir: join(config.DEJA_DATA_DIR, 'db'), runMigrations: true }),
+        // The bus in its own PGlite, as Kafka is not Postgres in a deployment: PGlite has one
+        // connection, which a transaction that publishes (the invalidator's) holds.
+        PgliteModule.forDatabase({ dataDir: join(config.DEJA_DATA_DIR, 'bus'), runMigrations: false, poolToken: BUS_POOL, databaseToken: BUS_DATABASE }),
+        BusModule.forRoot({ retentionMs: config.DEJA_BUS_RETENTION_HOURS * 3600_000, poolToken: BUS_POOL }),
         OpsModule.forRoot({
           service: 'deja',
           checks: [{ name: 'database', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) }],
@@ -85,10 +93,23 @@ export class AppModule {
           },
           providers: providerSettings(config, simulator),
         }),
-        // gateway
+        // invalidation-service
+        InvalidationModule.forRoot({
+          sweep: {
+            intervalMs: 30_000,
+            batchSize: 1_000,
+            maxBatchesPerSweep: 100,
+            retiredGraceSeconds: 60,
+            expiredGraceSeconds: 60,
+            eventRetentionDays: 30,
+            staleWindowSeconds: 900,
+          },
+        }),
+        // gateway, with the invalidation admin routes behind the admin key
         withoutInfrastructure(GatewayModule.forRoot(gateway)),
+        InvalidationAdminModule.forRoot({ protect: AdminRoute() }),
       ],
-      controllers: [CacheHandler, MissesHandler],
+      controllers: [CacheHandler, MissesHandler, InvalidationHandler],
       providers: [{ provide: SIMULATOR, useValue: simulator }, SimulatorLifecycle],
     };
   }

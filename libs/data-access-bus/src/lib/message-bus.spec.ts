@@ -71,9 +71,11 @@ describe('in-process bus', () => {
     const store = new MemoryBusStore();
     const first = setup(store);
     const handled: number[] = [];
+    let revive: () => void = () => undefined;
+    const dead = new Promise<void>((r) => (revive = r));
     await first.consume(async (m) => {
       const v = (m.value as DocChangeV1).version ?? -1;
-      if (v === 3) await new Promise(() => undefined); // the process "dies" while handling 3
+      if (v === 3) await dead; // the process "dies" while handling 3
       handled.push(v);
     });
     for (let n = 1; n <= 5; n++) await first.publisher.publish(TOPICS.docChanges, [{ key: 't1:a', value: change('a', n) }]);
@@ -88,6 +90,7 @@ describe('in-process bus', () => {
     await until(() => redelivered.length === 3);
     expect(redelivered).toEqual([3, 4, 5]);
     await second.stop();
+    revive(); // lets the abandoned handler end, so nothing outlives the test
   });
 
   it('retries a retriable failure until it succeeds, without dead-lettering it', async () => {

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, type InjectionToken } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { KAFKA, KAFKA_PRODUCER, TopicPublisher } from '@deja/data-access-kafka';
@@ -13,6 +13,12 @@ export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 export interface BusModuleOptions extends Omit<BusOptions, 'log'> {
   /** Consumed messages older than this are deleted (0 keeps everything). */
   retentionMs?: number;
+  /**
+   * The `pg` Pool that stores messages and offsets (default `PG_POOL`). With a one-connection
+   * pool (PGlite), give the bus its own database: a publish from inside a transaction would
+   * otherwise wait for the connection that transaction holds.
+   */
+  poolToken?: InjectionToken;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -46,8 +52,8 @@ class BusLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown 
 }
 
 /**
- * A drop-in for `KafkaModule` in one process: the in-process bus, durable in the global
- * `PG_POOL` (PGlite in embedded mode), provided under the same tokens — `KAFKA` (a kafkajs-shaped
+ * A drop-in for `KafkaModule` in one process: the in-process bus, durable in a `pg` Pool
+ * (`PG_POOL` unless `poolToken` names another; its own PGlite in embedded mode), provided under the same tokens — `KAFKA` (a kafkajs-shaped
  * facade), `KAFKA_PRODUCER` and `TopicPublisher` — so feature code and `KafkaConsumerServer` work
  * unchanged.
  */
@@ -61,9 +67,10 @@ export class BusModule {
       providers: [
         {
           provide: MESSAGE_BUS,
-          inject: [PG_POOL],
+          inject: [options.poolToken ?? PG_POOL],
           useFactory: async (pool: Pool) => {
-            const bus = new MessageBus(new PgBusStore(pool), { ...options, log: (level, msg) => logger[level](msg) });
+            const { retentionMs: _retention, poolToken: _pool, ...busOptions } = options;
+            const bus = new MessageBus(new PgBusStore(pool), { ...busOptions, log: (level, msg) => logger[level](msg) });
             await bus.init();
             return bus;
           },

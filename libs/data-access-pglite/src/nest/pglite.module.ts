@@ -1,43 +1,59 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, type InjectionToken } from '@nestjs/common';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { openEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from '../lib/embedded-database';
 
-/** Injection token of the {@link EmbeddedDatabase} (PGlite, its pool, LISTEN). */
+/** Injection token of the {@link EmbeddedDatabase} behind `PG_POOL` (PGlite, its pool, LISTEN). */
 export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
 
-/** Closes PGlite last: after consumers have drained and the bus has stopped. */
-@Injectable()
-class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(EMBEDDED_DATABASE) private readonly db: EmbeddedDatabase) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.db.close();
-  }
+export interface PgliteDatabaseOptions extends Omit<EmbeddedDatabaseOptions, 'log'> {
+  /** Token of the `pg` Pool (default `PG_POOL`). */
+  poolToken?: InjectionToken;
+  /** Token of the {@link EmbeddedDatabase} (default {@link EMBEDDED_DATABASE}). */
+  databaseToken?: InjectionToken;
 }
 
 /**
  * A drop-in for `PostgresModule` in one process: PGlite with pgvector in a local folder, Deja's
  * migrations applied, and a `pg` Pool over it under `PG_POOL` — repositories work unchanged.
+ *
+ * PGlite has one session, so its pool has one connection; code that publishes while holding a
+ * transaction (the invalidator does) would wait forever for a second connection if the bus
+ * stored its messages in the same database. `forDatabase` opens another PGlite in its own
+ * folder under other tokens — for the bus, as Kafka is not Postgres in a deployment either.
  */
 @Global()
 @Module({})
 export class PgliteModule {
   static forRoot(options: Omit<EmbeddedDatabaseOptions, 'log'>): DynamicModule {
+    return PgliteModule.forDatabase(options);
+  }
+
+  static forDatabase(options: PgliteDatabaseOptions): DynamicModule {
+    const { poolToken = PG_POOL, databaseToken = EMBEDDED_DATABASE, ...open } = options;
     const logger = new Logger('PGlite');
+    @Injectable()
+    class DatabaseLifecycle implements OnApplicationShutdown {
+      constructor(@Inject(databaseToken) private readonly db: EmbeddedDatabase) {}
+      // Closed last: after consumers have drained and the bus has stopped.
+      async onApplicationShutdown(): Promise<void> {
+        await this.db.close();
+      }
+    }
     return {
       module: PgliteModule,
       providers: [
         {
-          provide: EMBEDDED_DATABASE,
+          provide: databaseToken,
           useFactory: async () => {
-            const db = await openEmbeddedDatabase({ ...options, log: (m) => logger.debug(m) });
+            const db = await openEmbeddedDatabase({ ...open, log: (m) => logger.debug(m) });
             if (db.applied.length > 0) logger.log(`applied migrations: ${db.applied.join(', ')}`);
             return db;
           },
         },
-        { provide: PG_POOL, inject: [EMBEDDED_DATABASE], useFactory: (db: EmbeddedDatabase) => db.pool },
+        { provide: poolToken, inject: [databaseToken], useFactory: (db: EmbeddedDatabase) => db.pool },
         DatabaseLifecycle,
       ],
-      exports: [EMBEDDED_DATABASE, PG_POOL],
+      exports: [databaseToken, poolToken],
     };
   }
 }
