@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { applyDecorators, DynamicModule, Module, UseFilters } from '@nestjs/common';
 import { KAFKA } from '@deja/data-access-kafka';
 import { PG_POOL } from '@deja/data-access-postgres';
-import { gatewayInfrastructure, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { AdminRoute, GatewayExceptionFilter, gatewayInfrastructure, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { InvalidationAdminModule } from '@deja/feature-invalidation';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -15,6 +16,8 @@ export class AppModule {
       imports: [
         ...gatewayInfrastructure(options),
         GatewayModule.forRoot(options),
+        // Operators' invalidation routes (/v1/admin/invalidations, /v1/admin/doc-changes), admin key only.
+        InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
         OpsModule.forRoot({
           service: 'gateway',
           checks: [

@@ -10,7 +10,8 @@ describe('pipeline end to end (all services as processes)', () => {
   const run = randomUUID().slice(0, 8);
   const namespace = `e2e-${run}`;
   const apiKey = `e2e-tenant-key-${run}-0123456789`;
-  const ports = { sim: 18390, embedding: 18391, worker: 18392, gateway: 18393 };
+  const ports = { sim: 18390, embedding: 18391, worker: 18392, gateway: 18393, invalidation: 18394 };
+  const adminKey = `e2e-admin-key-${run}-0123456789`;
   const sim = new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0' });
   const embedding = new ServiceProcess('embedding-service', ports.embedding);
   const worker = new ServiceProcess('llm-worker', ports.worker, {
@@ -19,10 +20,11 @@ describe('pipeline end to end (all services as processes)', () => {
   });
   const gateway = new ServiceProcess('gateway', ports.gateway, {
     DEJA_API_KEY: apiKey,
-    DEJA_ADMIN_KEY: `e2e-admin-key-${run}-0123456789`,
+    DEJA_ADMIN_KEY: adminKey,
     DEJA_KEY_SECRET: 'e2e-key-secret-0123456789abcdef',
   });
-  const services = [sim, embedding, worker, gateway];
+  const invalidation = new ServiceProcess('invalidation-service', ports.invalidation);
+  const services = [sim, embedding, worker, invalidation, gateway];
 
   beforeAll(async () => {
     for (const s of services) await s.start();
@@ -113,9 +115,22 @@ describe('pipeline end to end (all services as processes)', () => {
     const missTrace = await findTrace(missJobId, (t) => gatewayConsumedResult(t) && servicesOf(t).has('deja-llm-worker') && t.spans.some((s) => s.operationName === 'deja.cache.store'));
     const services = servicesOf(missTrace);
     expect([...services].sort()).toEqual(expect.arrayContaining(['deja-embedding-service', 'deja-gateway', 'deja-llm-worker']));
-    const ids = new Set(missTrace.spans.map((s) => s.spanID));
-    const roots = missTrace.spans.filter((s) => !s.references.some((r) => r.refType === 'CHILD_OF' && ids.has(r.spanID)));
-    expect(roots).toHaveLength(1);
+    // One trace, one root (the gateway's HTTP request), and each hop across Kafka is the child of
+    // the producing service's send span.
+    const roots = missTrace.spans.filter((s) => s.references.length === 0);
+    expect(roots.map((r) => missTrace.processes[r.processID].serviceName)).toEqual(['deja-gateway']);
+    const byId = new Map(missTrace.spans.map((s) => [s.spanID, s]));
+    const parentOf = (s: JSpan) => byId.get(s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
+    const hop = (service: string, operation: string) => {
+      const span = missTrace.spans.find((s) => s.operationName === operation && missTrace.processes[s.processID].serviceName === service);
+      expect(span).toBeDefined();
+      const parent = parentOf(span!);
+      return parent ? { operation: parent.operationName, service: missTrace.processes[parent.processID].serviceName } : null;
+    };
+    expect(hop('deja-embedding-service', 'process deja.requests.v1')).toEqual({ operation: 'send deja.requests.v1', service: 'deja-gateway' });
+    expect(hop('deja-llm-worker', 'process deja.misses.v1')).toEqual({ operation: 'send deja.misses.v1', service: 'deja-embedding-service' });
+    expect(hop('deja-embedding-service', 'process deja.completions.v1')).toEqual({ operation: 'send deja.completions.v1', service: 'deja-llm-worker' });
+    expect(hop('deja-gateway', 'process deja.results.v1')).toEqual({ operation: 'send deja.results.v1', service: 'deja-embedding-service' });
     const lookup = missTrace.spans.find((s) => s.operationName === 'deja.cache.lookup')!;
     const tag = (s: JSpan, k: string) => s.tags.find((t) => t.key === k)?.value;
     expect(tag(lookup, 'deja.cache.outcome')).toBe('miss');
@@ -132,5 +147,26 @@ describe('pipeline end to end (all services as processes)', () => {
     const text = await embedding.metrics();
     expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'hit', tier: 'semantic' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'miss' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('retires the namespace’s answers when an operator bumps its version through the gateway’s admin route', async () => {
+    const question = `How can I reset my password? (${run})`;
+    const forbidden = await fetch(gw('/v1/admin/invalidations'), { method: 'POST', headers, body: JSON.stringify({ tenant: 'default', action: 'bump_namespace', namespace }) });
+    expect(forbidden.status).toBe(403);
+    const res = await fetch(gw('/v1/admin/invalidations'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'default', action: 'bump_namespace', namespace }),
+    });
+    expect(res.status).toBe(202);
+    // The bump is applied by the invalidation-service from Kafka; from then on the old answer is never served.
+    const deadline = Date.now() + 30000;
+    let job: JobView;
+    do {
+      job = await awaitJob(await submit(question));
+      if (job.cache.outcome !== 'hit') break;
+      await new Promise((r) => setTimeout(r, 300));
+    } while (Date.now() < deadline);
+    expect(job.cache.outcome).toBe('miss');
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { testEnv } from '../env';
+import { ServiceProcess } from '../support/service-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SERVICES = ['gateway', 'embedding-service', 'llm-worker', 'invalidation-service'] as const;
@@ -26,31 +27,18 @@ const baseEnv = (port: number) => ({
   DATABASE_URL: testEnv.databaseUrl,
   KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
   OTEL_EXPORTER_OTLP_ENDPOINT: testEnv.otlpEndpoint,
-  KAFKA_GROUP_PREFIX: 'deja-start-test',
 });
 
 describe('each service against the real stack', () => {
   it.each(SERVICES.map((s, i) => [s, 18180 + i] as const))('%s starts and answers /health with 200', async (service, port) => {
-    const proc = start(service, baseEnv(port));
+    const proc = new ServiceProcess(service, port);
     try {
-      const deadline = Date.now() + 60000;
-      let status = 0;
-      let body: { status?: string } = {};
-      while (Date.now() < deadline && status !== 200) {
-        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-        if (res) {
-          status = res.status;
-          body = (await res.json()) as { status?: string };
-        }
-        if (proc.child.exitCode !== null) throw new Error(`${service} exited early:\n${proc.output()}`);
-        if (status !== 200) await new Promise((r) => setTimeout(r, 300));
-      }
-      expect({ status, body: body.status }).toEqual({ status: 200, body: 'ok' });
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      expect(metrics).toContain('process_cpu_user_seconds_total');
+      await proc.start();
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      expect({ status: res.status, body: ((await res.json()) as { status?: string }).status }).toEqual({ status: 200, body: 'ok' });
+      expect(await proc.metrics()).toContain('process_cpu_user_seconds_total');
     } finally {
-      proc.child.kill('SIGTERM');
-      await proc.exited;
+      await proc.stop();
     }
   });
 

@@ -1,7 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { COMPLETIONS_V1, DOC_CHANGES_V1, INVALIDATIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1 } from '@deja/contracts';
+import { createKafka, ensureTopics } from '@deja/data-access-kafka';
 import { testEnv } from '../env';
+
+/** Topics each service consumes, so a test's fresh consumer group can start at their end. */
+const CONSUMES: Record<string, string[]> = {
+  'embedding-service': [REQUESTS_V1, COMPLETIONS_V1],
+  'llm-worker': [MISSES_V1],
+  'invalidation-service': [DOC_CHANGES_V1, INVALIDATIONS_V1],
+  gateway: [RESULTS_V1],
+};
+
+/**
+ * Commits the current end offsets for a new consumer group, so a service started under it sees
+ * only what the test produces (a new group otherwise starts from the earliest offset and
+ * replays every earlier test's messages).
+ */
+async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
+  const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'service-process' });
+  await ensureTopics(kafka);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -9,6 +40,10 @@ export const ROOT = join(__dirname, '..', '..', '..');
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private out = '';
+
+  /** Each instance gets its own consumer group, so concurrent tests never share partitions. */
+  readonly groupPrefix = `deja-it-${randomUUID().slice(0, 8)}`;
+  private groupReady = false;
 
   constructor(
     readonly service: string,
@@ -22,7 +57,6 @@ export class ServiceProcess {
       DATABASE_URL: testEnv.databaseUrl,
       KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
       OTEL_EXPORTER_OTLP_ENDPOINT: testEnv.otlpEndpoint,
-      KAFKA_GROUP_PREFIX: 'deja-it',
     };
   }
 
@@ -33,9 +67,14 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const main = join(ROOT, 'dist', 'apps', this.service, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
+    // On a restart (same instance) the group keeps its committed offsets: nothing is replayed or skipped.
+    if (!this.groupReady && !this.env.KAFKA_GROUP_PREFIX && CONSUMES[this.service]) {
+      await startGroupAtEnd(`${this.groupPrefix}.${this.service}`, CONSUMES[this.service]);
+      this.groupReady = true;
+    }
     this.child = spawn(process.execPath, [main], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...ServiceProcess.baseEnv(this.port), ...this.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...ServiceProcess.baseEnv(this.port), KAFKA_GROUP_PREFIX: this.groupPrefix, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d) => (this.out += d));
