@@ -78,7 +78,10 @@ export class AppModule {
         BusModule.forRoot({ retentionMs: config.DEJA_BUS_RETENTION_HOURS * 3600_000, poolToken: BUS_POOL }),
         OpsModule.forRoot({
           service: 'deja',
-          checks: [{ name: 'database', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) }],
+          checks: [
+            { name: 'database', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },
+            { name: 'bus', inject: [BUS_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },
+          ],
         }),
         // embedding-service
         EmbeddingsModule.forRoot(embedderConfigFromEnv(config)),

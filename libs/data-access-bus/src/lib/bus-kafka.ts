@@ -38,7 +38,7 @@ export function busKafka(bus: MessageBus): Kafka {
   const facade = {
     producer: () => busProducer(bus),
     consumer: (config: ConsumerConfig) => new BusConsumer(bus, config.groupId),
-    admin: () => busAdmin(),
+    admin: () => busAdmin(bus),
     logger: () => undefined,
   };
   return facade as unknown as Kafka;
@@ -138,8 +138,21 @@ function toKafkaMessage(m: StoredMessage): KafkaMessage {
   };
 }
 
-function busAdmin(): Admin {
+/**
+ * Enough admin for Deja's consumer-lag metric: offsets are counted in messages kept (low 0, high
+ * = count), so `high - committed` is the number of messages the group has not handled yet.
+ */
+function busAdmin(bus: MessageBus): Admin {
   const admin = {
+    fetchTopicOffsets: async (topic: string) =>
+      (await bus.progress('', topic)).map((p) => ({ partition: p.partition, offset: String(p.kept), high: String(p.kept), low: '0' })),
+    fetchOffsets: async ({ groupId, topics }: { groupId: string; topics: string[] }) =>
+      Promise.all(
+        topics.map(async (topic) => ({
+          topic,
+          partitions: (await bus.progress(groupId, topic)).map((p) => ({ partition: p.partition, offset: String(p.committed), metadata: null })),
+        })),
+      ),
     connect: async () => undefined,
     disconnect: async () => undefined,
     listTopics: async () => ALL_TOPICS.map((t) => t.name),

@@ -32,6 +32,8 @@ export interface BusStore {
   commit(groupId: string, topic: string, partition: number, offset: string): Promise<void>;
   /** Deletes messages older than `olderThanMs` that every group reading their partition has committed. */
   prune(olderThanMs: number): Promise<number>;
+  /** Per partition of a topic: messages kept, and how many of them the group has committed. */
+  progress(groupId: string, topic: string): Promise<Array<{ partition: number; kept: number; committed: number }>>;
 }
 
 /**
@@ -68,6 +70,18 @@ export class MemoryBusStore implements BusStore {
 
   async prune(): Promise<number> {
     return 0;
+  }
+
+  async progress(groupId: string, topic: string): Promise<Array<{ partition: number; kept: number; committed: number }>> {
+    const out = new Map<number, { partition: number; kept: number; committed: number }>();
+    for (const m of this.all(topic)) {
+      const p = out.get(m.partition) ?? { partition: m.partition, kept: 0, committed: 0 };
+      const done = this.offsets.get(`${groupId}\0${topic}\0${m.partition}`);
+      p.kept++;
+      if (done !== undefined && Number(m.offset) <= Number(done)) p.committed++;
+      out.set(m.partition, p);
+    }
+    return [...out.values()];
   }
 
   /** Every message of a topic, for assertions. */

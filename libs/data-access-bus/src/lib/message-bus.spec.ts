@@ -151,4 +151,22 @@ describe('in-process bus', () => {
     expect(again).toEqual([3]);
     await second.stop();
   });
+
+  it('reports consumer lag through the admin facade, in messages not yet handled', async () => {
+    const { bus, publisher, consume, stop } = setup();
+    const admin = busKafka(bus).admin();
+    const lag = async () => {
+      const [committed, latest] = await Promise.all([admin.fetchOffsets({ groupId: 'g1', topics: [TOPICS.docChanges.name] }), admin.fetchTopicOffsets(TOPICS.docChanges.name)]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      return latest.reduce((sum, p) => sum + Number(p.high) - (done.get(p.partition) ?? 0), 0);
+    };
+    await publisher.publish(TOPICS.docChanges, [1, 2, 3].map((n) => ({ key: `t1:${n}`, value: change(String(n), n) })));
+    expect(await lag()).toBe(3);
+    let handled = 0;
+    await consume(async () => void handled++);
+    await until(() => handled === 3);
+    await sleep(20);
+    expect(await lag()).toBe(0);
+    await stop();
+  });
 });

@@ -89,6 +89,11 @@ export class MessageBus {
     return this.store.prune(olderThanMs);
   }
 
+  /** Per partition: messages kept and how many of them the group has committed (for lag). */
+  progress(groupId: string, topic: string): Promise<Array<{ partition: number; kept: number; committed: number }>> {
+    return this.store.progress(groupId, topic);
+  }
+
   /** Stops every subscription, letting in-flight handlers finish. */
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
