@@ -68,6 +68,9 @@ const VALID = `
       AND (d.deleted OR d.version > COALESCE((e.doc_versions ->> d.doc_id)::bigint, 0))
   )`;
 
+/** Scopes with at least this many live entries are searched through the HNSW index. */
+export const LARGE_SCOPE = 2000;
+
 const ENTRY_COLUMNS = `e.id, e.tenant, e.namespace, e.query_text, e.answer, e.usage, e.cost, e.ttl_seconds, e.expires_at, e.created_at,
   e.scope_hash, e.query_hash, e.namespace_version, e.doc_versions, e.user_id, e.signature`;
 
@@ -136,15 +139,53 @@ export class CacheRepository {
    */
   async findNearest(tenant: string, scopeHash: string, embeddingModel: string, embedding: Float32Array, k: number): Promise<SemanticRow[]> {
     const dim = dimensionOf(embedding);
-    const { rows } = await this.pool.query(
-      `SELECT ${ENTRY_COLUMNS}, 1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
+    const sql = `SELECT ${ENTRY_COLUMNS}, 1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
        FROM cache_entries e
        WHERE e.tenant = $1 AND e.scope_hash = $2 AND e.embedding_dim = ${dim} AND e.embedding_model = $4 AND ${VALID}
        ORDER BY (e.embedding::vector(${dim})) <=> $3::vector(${dim})
-       LIMIT $5`,
-      [tenant, scopeHash, pgvector.toSql(Array.from(embedding)), embeddingModel, k],
+       LIMIT $5`;
+    const params = [tenant, scopeHash, pgvector.toSql(Array.from(embedding)), embeddingModel, k];
+    // Small scopes: the planner reads the scope through the btree and sorts it — exact and fast.
+    // Large scopes: that sort grows with the scope, so walk the HNSW index instead, with
+    // pgvector 0.8's iterative scan so the scope filter cannot starve the result.
+    const large = await this.scopeAtLeast(tenant, scopeHash, LARGE_SCOPE);
+    let rows = large ? await this.viaHnsw(sql, params) : [];
+    // The index walk can come back short when the scope is a small part of a big table (its scan
+    // budget runs out): then the exact path answers, slower but never missing a neighbour.
+    if (rows.length < k) rows = (await this.pool.query(sql, params)).rows;
+    return rows
+      .filter((r) => this.verified(r) !== null)
+      .map((r) => ({ id: r.id as string, queryText: r.query_text as string, similarity: Number(r.similarity) }))
+      .sort((a, b) => b.similarity - a.similarity);
+  }
+
+  /** Whether the scope holds at least `n` live entries (counts no further than `n`). */
+  private async scopeAtLeast(tenant: string, scopeHash: string, n: number): Promise<boolean> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM cache_entries WHERE tenant = $1 AND scope_hash = $2 AND retired_at IS NULL LIMIT $3) s`,
+      [tenant, scopeHash, n],
     );
-    return rows.filter((r) => this.verified(r) !== null).map((r) => ({ id: r.id as string, queryText: r.query_text as string, similarity: Number(r.similarity) }));
+    return (rows[0]?.n ?? 0) >= n;
+  }
+
+  private async viaHnsw(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Sorting the btree's rows is what the planner would pick; forbid it so the ordered HNSW
+      // scan wins. relaxed_order may return near-ties out of order: the caller re-sorts.
+      await client.query('SET LOCAL enable_sort = off');
+      await client.query("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
+      await client.query('SET LOCAL hnsw.ef_search = 200');
+      const { rows } = await client.query(sql, params);
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async getEntry(id: string): Promise<CacheEntry | null> {
