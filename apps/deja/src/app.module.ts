@@ -1,20 +1,18 @@
 import { join } from 'node:path';
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { applyDecorators, DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, UseFilters } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { BusModule } from '@deja/data-access-bus';
 import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
-import { KafkaModule } from '@deja/data-access-kafka';
 import { PgliteModule } from '@deja/data-access-pglite';
-import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
-import { AdminRoute, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
-import { InvalidationAdminModule, InvalidationModule } from '@deja/feature-invalidation';
+import { PG_POOL } from '@deja/data-access-postgres';
+import { AdminRoute, GatewayExceptionFilter, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import { InvalidationAdminModule, InvalidationHandler, InvalidationModule } from '@deja/feature-invalidation';
 import { LlmWorkerModule } from '@deja/feature-llm-worker';
 import { OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { RunningSimulator } from '@deja/feature-provider-simulator';
 import { SemanticCacheModule } from '@deja/feature-semantic-cache';
 import type { EmbeddedConfig } from './config';
 import { CacheHandler } from './handlers/cache.handler';
-import { InvalidationHandler } from './handlers/invalidation.handler';
 import { MissesHandler } from './handlers/misses.handler';
 import type { EmbeddedKeys } from './keys';
 import { providerSettings } from './providers';
@@ -32,22 +30,14 @@ class SimulatorLifecycle implements OnApplicationShutdown {
   }
 }
 
-/**
- * The gateway feature without the Kafka and Postgres modules it imports itself: in one process
- * the bus and PGlite provide the same tokens globally. STOPGAP until `GatewayModule` leaves
- * infrastructure to the app, as the other features do.
- */
-function withoutInfrastructure(module: DynamicModule): DynamicModule {
-  const infra = new Set<unknown>([KafkaModule, PostgresModule]);
-  return { ...module, imports: (module.imports ?? []).filter((m) => !(typeof m === 'object' && m !== null && 'module' in m && infra.has(m.module))) };
-}
-
 /** The gateway's options in one process (no broker or database URL: the bus and PGlite serve them). */
 export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKeys): GatewayOptions {
   return {
+    // Unused: BusModule and PgliteModule take the place of gatewayInfrastructure().
     kafka: { brokers: ['in-process:0'], clientId: 'deja-embedded' },
-    // The gateway's own LISTEN connection is replaced by PGlite's (see main.ts).
     database: { url: 'postgres://embedded.invalid/deja', poolMax: 1, runMigrations: false },
+    // One process: the results handler wakes waiters directly, no LISTEN connection.
+    jobNotifications: 'in-process',
     apiKey: keys.apiKey,
     adminKey: keys.adminKey,
     keySecret: config.DEJA_KEY_SECRET,
@@ -67,7 +57,8 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: EmbeddedConfig, gateway: GatewayOptions, simulator: RunningSimulator | undefined): DynamicModule {
+  static forRoot(config: EmbeddedConfig, keys: EmbeddedKeys, simulator: RunningSimulator | undefined): DynamicModule {
+    const gateway = embeddedGatewayOptions(config, keys);
     return {
       module: AppModule,
       imports: [
@@ -85,7 +76,7 @@ export class AppModule {
         }),
         // embedding-service
         EmbeddingsModule.forRoot(embedderConfigFromEnv(config)),
-        SemanticCacheModule.forRoot({ topK: config.DEJA_CACHE_TOP_K }),
+        SemanticCacheModule.forRoot({ topK: config.DEJA_CACHE_TOP_K, signingKey: keys.signingKey }),
         // llm-worker
         LlmWorkerModule.forRoot({
           worker: {
@@ -108,9 +99,9 @@ export class AppModule {
             staleWindowSeconds: 900,
           },
         }),
-        // gateway, with the invalidation admin routes behind the admin key
-        withoutInfrastructure(GatewayModule.forRoot(gateway)),
-        InvalidationAdminModule.forRoot({ protect: AdminRoute() }),
+        // gateway, with the invalidation admin routes behind the admin key (as apps/gateway mounts them)
+        GatewayModule.forRoot(gateway),
+        InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
       ],
       controllers: [CacheHandler, MissesHandler, InvalidationHandler],
       providers: [{ provide: SIMULATOR, useValue: simulator }, SimulatorLifecycle],

@@ -21,6 +21,8 @@ export const EmbeddedConfig = z
     DEJA_API_KEY: key,
     /** The admin key; generated and kept like DEJA_API_KEY when unset. */
     DEJA_ADMIN_KEY: key,
+    /** HMAC key that signs cache entries (≥ 32 characters); generated and kept like DEJA_API_KEY when unset. */
+    DEJA_ENTRY_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').default('deja-local-development-key-secret'),
     /** Real providers when their keys are set; the in-process simulator for the others. */
     OPENAI_API_KEY: z.string().min(1).optional(),
