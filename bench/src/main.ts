@@ -7,7 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEmbedder, type DisposableEmbedder, type Embedder } from '@deja/data-access-embeddings';
 import { DEFAULT_BENCH_DATABASE_URL } from './lib/bench-db';
+import { renderCost, runCost } from './scenarios/cost';
 import { renderEmbed, runEmbed } from './scenarios/embed';
+import { renderInvalidation, runInvalidation } from './scenarios/invalidation';
+import { renderLatency, runLatency } from './scenarios/latency';
 import { renderQuality, runQuality } from './scenarios/quality';
 import { renderRetrieval, runRetrieval } from './scenarios/retrieval';
 import { renderScale, runScale } from './scenarios/scale';
@@ -23,6 +26,15 @@ scenarios:
             lookup latency and recall@1 against an exact scan on cache_entries-shaped tables
   embed     [--entries 10000] [--queries Q] [--data FILE.jsonl]
             embedding time per query and per batch of 32, beside the bare pgvector query
+  latency   [--duration 20] [--rates 5,20] [--connections 8] [--pgvector-iterations 500]
+            hit / exact-tier / miss paths through the running pipeline (processes, Kafka, simulator),
+            open loop at each rate and closed loop, beside the bare pgvector top-1 on the same table
+  cost      [--questions 200] [--data FILE.jsonl] [--seed S]
+            a support bot (4,000-token system prompt) replayed four ways: no caching, prompt caching,
+            semantic caching, both
+  invalidation [--events 20] [--rate 4]
+            document change → time until a steadily looked-up answer built from it stops being served
+  (latency, cost and invalidation start the pipeline's services from dist on --base-port, default 18600..18604)
 
 common: --out FILE.json  --model NAME (local model folder under models/)  --threads N (ONNX threads; default the embedder's)
         --database-url URL
@@ -49,6 +61,14 @@ async function main(): Promise<void> {
       model: { type: 'string' },
       threads: { type: 'string' },
       'database-url': { type: 'string' },
+      duration: { type: 'string' },
+      rates: { type: 'string' },
+      connections: { type: 'string' },
+      'pgvector-iterations': { type: 'string' },
+      questions: { type: 'string' },
+      events: { type: 'string' },
+      rate: { type: 'string' },
+      'base-port': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -86,6 +106,8 @@ async function main(): Promise<void> {
     threads: int('threads', values.threads),
   };
 
+  const basePort = int('base-port', values['base-port'] ?? '18600', 1024) as number;
+  let needsEmbedder = true;
   let run: (embedder: Embedder) => Promise<{ result: object; text: string }>;
   switch (scenario) {
     case 'quality': {
@@ -132,6 +154,38 @@ async function main(): Promise<void> {
       };
       break;
     }
+    case 'latency': {
+      needsEmbedder = false;
+      const rates = (values.rates ?? '5,20').split(',').filter((r) => r.length > 0).map((r) => int('rates', r) as number);
+      const duration = int('duration', values.duration ?? '20') as number;
+      const connections = int('connections', values.connections ?? '8') as number;
+      const pgvectorIterations = int('pgvector-iterations', values['pgvector-iterations'] ?? '500') as number;
+      run = async () => {
+        const result = await runLatency({ databaseUrl, duration, rates, connections, basePort, pgvectorIterations, simLatencyScale: process.env.SIM_LATENCY_SCALE });
+        return { result, text: renderLatency(result) };
+      };
+      break;
+    }
+    case 'cost': {
+      needsEmbedder = false;
+      const questions = int('questions', values.questions ?? '200') as number;
+      const data = values.data ?? '/work/shared/bench-data/qqp_pairs.jsonl';
+      run = async () => {
+        const result = await runCost({ data, questions, seed: common.seed, databaseUrl, basePort });
+        return { result, text: renderCost(result) };
+      };
+      break;
+    }
+    case 'invalidation': {
+      needsEmbedder = false;
+      const events = int('events', values.events ?? '20') as number;
+      const rate = int('rate', values.rate ?? '4') as number;
+      run = async () => {
+        const result = await runInvalidation({ databaseUrl, basePort, events, rate });
+        return { result, text: renderInvalidation(result) };
+      };
+      break;
+    }
     default:
       problems.push(`unknown scenario ${JSON.stringify(scenario)}`);
       run = async () => ({ result: {}, text: '' });
@@ -142,6 +196,15 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (!needsEmbedder) {
+    const { result, text } = await run(undefined as unknown as Embedder);
+    console.log(text);
+    if (values.out) {
+      writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+      console.error(`wrote ${values.out}`);
+    }
+    return;
+  }
   const embedder = (await createEmbedder({ provider: 'local', ...(values.model ? { model: values.model } : {}), ...(common.threads ? { threads: common.threads } : {}) })) as DisposableEmbedder;
   try {
     const { result, text } = await run(embedder);

@@ -1,0 +1,182 @@
+import { createRequire } from 'node:module';
+import { Pool } from 'pg';
+import { Pipeline } from '../lib/pipeline';
+import { elapsedMs, ms, note, Progress, quantile, round, table } from '../lib/report';
+
+/** The slice of autocannon's API used here (the package ships no types). */
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  setupRequest?: (req: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+}
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p90: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  duration: number;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  overallRate?: number;
+  timeout?: number;
+  requests: AutocannonRequest[];
+}) => Promise<AutocannonResult>;
+
+export interface LatencyOptions {
+  databaseUrl: string;
+  /** Seconds per measurement (each rate and the closed loop, per path). */
+  duration: number;
+  rates: number[];
+  connections: number;
+  basePort: number;
+  /** Iterations of the bare pgvector query. */
+  pgvectorIterations: number;
+  simLatencyScale?: string;
+}
+
+export interface PathStats {
+  rps: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+export interface PathResult {
+  /** Open loop at a fixed arrival rate, by rate (requests per second). */
+  open: Record<string, PathStats>;
+  /** Closed loop: `connections` clients, each sending its next request when the last returns. */
+  closed: PathStats;
+  /** Responses by `x-deja-cache`/`x-deja-tier`, to check each path did what it says. */
+  outcomes: Record<string, number>;
+}
+
+export interface LatencyResult {
+  hit: PathResult;
+  exact: PathResult;
+  miss: PathResult;
+  pgvector_p50_ms: number | null;
+  pgvector_p99_ms: number | null;
+  /** hit p50 at the lowest open-loop rate / bare pgvector p50. */
+  hit_to_pgvector_p50: number | null;
+  meta: { duration_s: number; rates: number[]; connections: number; entries_in_table: number; sim_latency_scale: string };
+}
+
+const SEED_QUESTION = 'How do I reset my password if I forgot it?';
+const PARAPHRASE = 'How can I reset my password if I forgot it?';
+
+/**
+ * Latency of the three paths through the distributed pipeline (`POST /v1/chat/completions` →
+ * Kafka → embedding-service → [llm-worker → simulator] → Kafka → gateway), open loop at set
+ * rates and closed loop to saturation, beside the bare pgvector top-1 query on the same table.
+ */
+export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
+  const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+  const simLatencyScale = o.simLatencyScale ?? '0.1';
+  const pipeline = new Pipeline({ databaseUrl: o.databaseUrl, basePort: o.basePort, simEnv: { SIM_LATENCY_SCALE: simLatencyScale } });
+  const namespace = `bench-latency-${pipeline.run}`;
+  const body = (content: string) => JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], deja: { namespace } });
+  await pipeline.start();
+  const pool = new Pool({ connectionString: o.databaseUrl, max: 1 });
+  try {
+    const seeded = await pipeline.chat(JSON.parse(body(SEED_QUESTION)) as object);
+    if (seeded.status !== 200 || seeded.cache !== 'miss') throw new Error(`seeding: ${seeded.status} ${seeded.cache}`);
+    // The answer is stored by the embedding-service after the reply: wait until the paraphrase hits.
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const r = await pipeline.chat(JSON.parse(body(PARAPHRASE)) as object);
+      if (r.cache === 'hit' && r.tier === 'semantic') break;
+      if (Date.now() > deadline) throw new Error(`the paraphrase never hit (last: ${r.status} ${r.cache}/${r.tier})`);
+      await new Promise((res) => setTimeout(res, 300));
+    }
+    const headers = pipeline.headers();
+    const measure = async (label: string, requests: AutocannonRequest[], rate?: number): Promise<PathStats> => {
+      note(`latency: ${label}${rate ? ` open loop at ${rate}/s` : `, closed loop with ${o.connections} connections`} for ${o.duration} s`);
+      const r = await autocannon({
+        url: pipeline.gatewayUrl,
+        connections: rate ? Math.max(o.connections, Math.ceil(rate / 2)) : o.connections,
+        duration: o.duration,
+        timeout: 60,
+        ...(rate ? { overallRate: rate } : {}),
+        requests,
+      });
+      return { rps: round(r.requests.average, 2) ?? 0, p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+    };
+    const runPath = async (label: string, next: () => string): Promise<PathResult> => {
+      const outcomes: Record<string, number> = {};
+      const requests: AutocannonRequest[] = [
+        {
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers,
+          setupRequest: (req) => ({ ...req, body: next() }),
+          onResponse: (status, _b, _c, h) => {
+            const key = status === 200 ? `${h['x-deja-cache'] ?? '?'}/${h['x-deja-tier'] ?? '?'}` : `http ${status}`;
+            outcomes[key] = (outcomes[key] ?? 0) + 1;
+          },
+        },
+      ];
+      const open: Record<string, PathStats> = {};
+      for (const rate of o.rates) open[String(rate)] = await measure(label, requests, rate);
+      const closed = await measure(label, requests, undefined);
+      return { open, closed, outcomes };
+    };
+    const hit = await runPath('hit path', () => body(PARAPHRASE));
+    const exact = await runPath('exact-tier path', () => body(SEED_QUESTION));
+    let n = 0;
+    const miss = await runPath('miss path', () => body(`Question ${pipeline.run}-${++n}: what is the capital of country number ${n}?`));
+
+    // The bare pgvector top-1 on the same cache_entries table, with the seeded entry's stored embedding.
+    const { rows } = await pool.query<{ e: string; dim: number }>(
+      `SELECT embedding::text AS e, embedding_dim AS dim FROM cache_entries WHERE embedding IS NOT NULL AND normalized_query IS NOT NULL ORDER BY created_at DESC LIMIT 1`,
+    );
+    const count = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM cache_entries');
+    const latencies: number[] = [];
+    if (rows[0]) {
+      const dim = rows[0].dim;
+      const sql = `SELECT id FROM cache_entries WHERE embedding_dim = ${dim} ORDER BY embedding::vector(${dim}) <=> $1::vector(${dim}) LIMIT 1`;
+      const progress = new Progress('bare pgvector top-1', o.pgvectorIterations, 'queries');
+      for (let i = 0; i < 20; i++) await pool.query(sql, [rows[0].e]);
+      for (let i = 0; i < o.pgvectorIterations; i++) {
+        const start = process.hrtime.bigint();
+        await pool.query(sql, [rows[0].e]);
+        latencies.push(elapsedMs(start));
+        progress.tick(i + 1);
+      }
+    }
+    const p50 = quantile(latencies, 0.5);
+    const hitP50 = hit.open[String(Math.min(...o.rates))]?.p50_ms ?? hit.closed.p50_ms;
+    return {
+      hit, exact, miss,
+      pgvector_p50_ms: round(p50), pgvector_p99_ms: round(quantile(latencies, 0.99)),
+      hit_to_pgvector_p50: p50 ? round(hitP50 / p50, 1) : null,
+      meta: { duration_s: o.duration, rates: o.rates, connections: o.connections, entries_in_table: Number(count.rows[0].n), sim_latency_scale: simLatencyScale },
+    };
+  } finally {
+    await pool.end();
+    await pipeline.stop();
+  }
+}
+
+export function renderLatency(r: LatencyResult): string {
+  const rows: Array<Array<string | number>> = [];
+  for (const [name, p] of [['hit (semantic)', r.hit], ['exact tier', r.exact], ['miss', r.miss]] as const) {
+    for (const [rate, s] of Object.entries(p.open)) rows.push([name, `open ${rate}/s`, s.rps, ms(s.p50_ms), ms(s.p90_ms), ms(s.p99_ms), s.errors]);
+    rows.push([name, `closed ${r.meta.connections} conn`, p.closed.rps, ms(p.closed.p50_ms), ms(p.closed.p90_ms), ms(p.closed.p99_ms), p.closed.errors]);
+  }
+  const outcomes = (p: PathResult) => Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [
+    `latency: POST /v1/chat/completions through the pipeline, ${r.meta.duration_s} s per row; cache_entries holds ${r.meta.entries_in_table} rows`,
+    table(['path', 'load', 'rps', 'p50 ms', 'p90 ms', 'p99 ms', 'errors'], rows),
+    `outcomes — hit: ${outcomes(r.hit)}; exact: ${outcomes(r.exact)}; miss: ${outcomes(r.miss)}`,
+    `bare pgvector top-1 on the same table: p50 ${ms(r.pgvector_p50_ms)} ms, p99 ${ms(r.pgvector_p99_ms)} ms`,
+    `hit p50 (open loop, ${Math.min(...r.meta.rates)}/s) = ${r.hit_to_pgvector_p50 ?? 'n/a'} × the bare pgvector p50`,
+  ].join('\n');
+}
