@@ -79,10 +79,15 @@ export class EmbeddedDeja {
     await exited;
   }
 
-  async request(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  /** The admin key the app generated and kept in its data folder. */
+  get adminKey(): string {
+    return (JSON.parse(readFileSync(join(this.dataDir, 'keys.json'), 'utf8')) as { admin_key: string }).admin_key;
+  }
+
+  async request(method: string, path: string, body?: unknown, key = this.apiKey): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
     const res = await fetch(`${this.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();

@@ -54,6 +54,26 @@ describe('embedded mode', () => {
     await deja.stop();
   });
 
+  it('applies a purge from the admin route (published inside its transaction) and stops serving the purged answer', async () => {
+    const deja = await newApp();
+    expect((await deja.ask('Which ports does the agent need open?')).headers.get('x-deja-cache')).toBe('miss');
+    expect((await deja.ask('Which ports does the agent need open?')).headers.get('x-deja-cache')).toBe('hit');
+    const purge = await deja.request('POST', '/v1/admin/invalidations', { tenant: 'default', action: 'purge_tenant' }, deja.adminKey);
+    expect(purge.status).toBe(202);
+    const eventId = String(purge.body.event_id);
+    const deadline = Date.now() + 30_000;
+    let applied = await deja.request('GET', `/v1/admin/invalidations/${eventId}`, undefined, deja.adminKey);
+    while (applied.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      applied = await deja.request('GET', `/v1/admin/invalidations/${eventId}`, undefined, deja.adminKey);
+    }
+    expect(applied.status).toBe(200);
+    const after = await deja.ask('Which ports does the agent need open?');
+    expect(after.status).toBe(200);
+    expect(after.headers.get('x-deja-cache')).toBe('miss');
+    await deja.stop();
+  });
+
   it('loses no accepted job and no stored entry when killed mid-workload and started again', async () => {
     // Slow simulated provider calls, so the kill lands while misses are in flight.
     const env = { SIM_LATENCY_SCALE: '1' };
