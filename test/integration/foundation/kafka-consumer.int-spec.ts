@@ -97,4 +97,19 @@ describe('Kafka consumer (real broker)', () => {
     expect(dl2.reason.code).toBe('MALFORMED_JSON');
     await waitFor('the consumer to go on past the bad messages', () => received.find((m) => m.value.event_id === good.event_id));
   });
+
+  it('dead-letters a huge poison message in a record the broker accepts (value cut), and keeps consuming', async () => {
+    const p = producer();
+    await p.connect();
+    const marker = randomUUID();
+    // 300 KB of control characters: JSON-escaped six-fold, the whole value would exceed 1 MB.
+    await p.send({ topic: DOC_CHANGES_V1, messages: [{ key: `poison-${marker}`, value: `${marker}${'\u0001'.repeat(300_000)}` }] });
+    const good: DocChangeV1 = { event_id: randomUUID(), tenant: 'acme', doc_id: 'z', change: 'updated', at: new Date().toISOString() };
+    await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/z', value: good }]);
+    await p.disconnect();
+    const dl = await waitFor('the poison message dead letter', () => deadLetters.find((d) => d.key === `poison-${marker}`));
+    expect(dl).toMatchObject({ value_truncated: true, reason: { code: 'MALFORMED_JSON' } });
+    expect(dl.original_bytes).toBeGreaterThan(300_000);
+    await waitFor('the consumer to go on past the poison message', () => received.find((m) => m.value.event_id === good.event_id));
+  });
 });

@@ -44,12 +44,26 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   return out;
 }
 
-/** The original bytes as text when they are UTF-8, base64 otherwise, for the dead-letter record. */
-export function preserveValue(value: Buffer | null): { value: string | null; value_encoding: 'utf8' | 'base64' } {
-  if (value === null) return { value: null, value_encoding: 'utf8' };
+/**
+ * Largest slice of the original value kept in a dead-letter record. JSON escaping can grow text
+ * six-fold (control characters), so 64 KiB keeps the record well under the broker's 1 MB limit.
+ */
+export const DEAD_LETTER_VALUE_BYTES = 64 * 1024;
+
+/**
+ * The original bytes as text when they are UTF-8, base64 otherwise, for the dead-letter record;
+ * cut to {@link DEAD_LETTER_VALUE_BYTES} so a huge poison message cannot make its own dead letter
+ * too large to publish (which would stop the consumer).
+ */
+export function preserveValue(value: Buffer | null): { value: string | null; value_encoding: 'utf8' | 'base64'; value_truncated: boolean; original_bytes: number } {
+  if (value === null) return { value: null, value_encoding: 'utf8', value_truncated: false, original_bytes: 0 };
+  const truncated = value.length > DEAD_LETTER_VALUE_BYTES;
+  const kept = truncated ? value.subarray(0, DEAD_LETTER_VALUE_BYTES) : value;
+  const meta = { value_truncated: truncated, original_bytes: value.length };
   try {
-    return { value: new TextDecoder('utf-8', { fatal: true }).decode(value), value_encoding: 'utf8' };
+    // A cut may split a multi-byte character: decode leniently only then.
+    return { value: new TextDecoder('utf-8', { fatal: !truncated }).decode(kept), value_encoding: 'utf8', ...meta };
   } catch {
-    return { value: value.toString('base64'), value_encoding: 'base64' };
+    return { value: kept.toString('base64'), value_encoding: 'base64', ...meta };
   }
 }

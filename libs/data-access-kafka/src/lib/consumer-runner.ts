@@ -102,7 +102,14 @@ export class ConsumerRunner {
         consumer_group: this.options.groupId,
         failed_at: new Date().toISOString(),
       };
-      await producer.send({ topic: DEAD_LETTER_V1, messages: [{ key: base.key, value: JSON.stringify(record) }] });
+      try {
+        await producer.send({ topic: DEAD_LETTER_V1, messages: [{ key: base.key, value: JSON.stringify(record) }] });
+      } catch (sendError) {
+        if (isRetriable(sendError)) throw sendError;
+        // Still refused (e.g. headers too large): keep the reason and where the message sits.
+        const minimal: DeadLetterV1 = { ...record, value: null, value_truncated: true, headers: {} };
+        await producer.send({ topic: DEAD_LETTER_V1, messages: [{ key: base.key?.slice(0, 1000) ?? null, value: JSON.stringify(minimal) }] });
+      }
       this.options.log('warn', `dead-lettered ${topic}[${partition}]@${message.offset}: ${error.code} ${error.message}`);
       this.options.onOutcome?.(topic, 'dead_letter');
     };

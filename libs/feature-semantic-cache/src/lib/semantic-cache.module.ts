@@ -47,6 +47,7 @@ export class SemanticCacheModule {
               defaults: { ...DEFAULT_NAMESPACE_POLICY, ...options.defaults },
               databaseDownMode: options.databaseDownMode ?? 'bypass',
               onDegraded: (error) => logger.error(`Postgres unreachable, request handled in degraded mode (${options.databaseDownMode ?? 'bypass'}): ${error instanceof Error ? error.message : String(error)}`),
+              onStoreFailure: (error) => logger.error(`answer not cached, Postgres refused it: ${error instanceof Error ? error.message : String(error)}`),
               onEmbedFailure: (error) => logger.error(`embedding failed, lookup degraded to the exact tier: ${error instanceof Error ? error.message : String(error)}`),
             }),
         },

@@ -54,4 +54,24 @@ describe('SemanticCache with Postgres unreachable', () => {
     expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('syntax error'), { code: '42601' }))).toBe(false);
   });
+
+  it('delivers the answer when Postgres refuses to store it (a data error), without caching it', async () => {
+    const refusing = {
+      namespace: async () => ({ version: 1, threshold: null, minThreshold: null, maxThreshold: null, ttlSeconds: null, slidingTtl: null }),
+      ensureVectorIndex: async () => undefined,
+      insert: async () => {
+        throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
+      },
+    } as unknown as CacheRepository;
+    const c = new SemanticCache(refusing, new EmbeddingsTesting.HashingTestEmbedder(), new CacheMetrics(new Registry()), { topK: 5, defaults: DEFAULT_NAMESPACE_POLICY });
+    const completion: CompletionV1 = {
+      ...request, status: 'completed', complete: true, error: null, warnings: [], provider_latency_ms: 1,
+      lookup: { scope_hash: 's', query_hash: 'q', normalized_query: 'what is rag', embedding_model: 'hash', embedding: null, namespace_version: 1, doc_versions: {}, nearest_similarity: null, outcome: 'miss', cacheable: true, rejected_by: null, threshold: 0.9 },
+      answer: { content: 'half an emoji \ud83d', finish_reason: 'length', simulated: true },
+      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 }, cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
+    };
+    const result = await c.complete(completion);
+    expect(result).toMatchObject({ status: 'completed', cache: { entry_id: null } });
+    expect(result.answer?.content).toContain('half an emoji');
+  });
 });

@@ -35,6 +35,8 @@ export interface SemanticCacheOptions {
   /** What to do when Postgres is unreachable (default `bypass`). */
   databaseDownMode?: 'bypass' | 'fail' | 'retry';
   onDegraded?: (error: unknown) => void;
+  /** Called when Postgres refuses to store an answer (the answer is still delivered). */
+  onStoreFailure?: (error: unknown) => void;
 }
 
 const NOT_CACHEABLE = '-';
@@ -223,16 +225,29 @@ export class SemanticCache {
     let embedding = c.lookup.embedding;
     if (!embedding && c.lookup.normalized_query.length > 0) embedding = await this.embedOrNull(lastUserText(c));
     if (embedding) await this.repo.ensureVectorIndex(embedding.length);
-    const stored = await this.metrics.time('store', () =>
-      this.repo.insert({
-        tenant: c.tenant, namespace: c.cache.namespace, scopeHash: c.lookup.scope_hash, queryHash: c.lookup.query_hash,
-        normalizedQuery: c.lookup.normalized_query, queryText: lastUserText(c), embedding,
-        embeddingModel: embedding ? (c.lookup.embedding_model ?? this.embedder.model) : null,
-        requestId: c.request_id, provider: c.request.provider, model: c.request.model, answer, usage: c.usage, cost: c.cost,
-        namespaceVersion: c.lookup.namespace_version, docVersions: c.lookup.doc_versions,
-        userId: c.cache.personal ? (c.cache.user ?? null) : null, ttlSeconds: ttl,
-      }),
-    );
+    let stored: { id: string; inserted: boolean };
+    try {
+      stored = await this.metrics.time('store', () =>
+        this.repo.insert({
+          tenant: c.tenant, namespace: c.cache.namespace, scopeHash: c.lookup.scope_hash, queryHash: c.lookup.query_hash,
+          normalizedQuery: c.lookup.normalized_query, queryText: lastUserText(c), embedding,
+          embeddingModel: embedding ? (c.lookup.embedding_model ?? this.embedder.model) : null,
+          requestId: c.request_id, provider: c.request.provider, model: c.request.model,
+          // A stream cut inside a surrogate pair leaves half a character that jsonb refuses.
+          answer: { ...answer, content: answer.content.toWellFormed() },
+          usage: c.usage, cost: c.cost,
+          namespaceVersion: c.lookup.namespace_version, docVersions: c.lookup.doc_versions,
+          userId: c.cache.personal ? (c.cache.user ?? null) : null, ttlSeconds: ttl,
+        }),
+      );
+    } catch (error) {
+      // The database is reachable but refuses this answer (data it cannot hold): the caller still
+      // gets the answer; only the caching is lost. Connection failures go to the degraded modes.
+      if (isDatabaseUnavailable(error)) throw error;
+      this.metrics.stored.inc({ result: 'failed' });
+      this.options.onStoreFailure?.(error);
+      return completionResult(c, null, this.now());
+    }
     entryId = stored.id || null;
     this.metrics.stored.inc({ result: stored.inserted ? 'stored' : 'duplicate' });
     return completionResult(c, entryId, this.now());

@@ -12,6 +12,9 @@ export const DeadLetterV1 = z.object({
   /** The original value as text (UTF-8, invalid bytes replaced) or base64 when not text. */
   value: z.string().nullable(),
   value_encoding: z.enum(['utf8', 'base64']),
+  /** The value was cut to keep the record under the broker's message size; `original_bytes` says how big it was. */
+  value_truncated: z.boolean().default(false),
+  original_bytes: z.number().int().nonnegative().default(0),
   headers: z.record(z.string(), z.string()),
   reason: z.object({
     code: z.string(),

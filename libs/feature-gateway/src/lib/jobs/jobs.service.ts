@@ -100,12 +100,20 @@ export class JobsService {
     }
   }
 
-  /** Postgres failures become 503 store_unavailable (retriable) instead of 500. */
+  /**
+   * Postgres failures become 503 store_unavailable (retriable) instead of 500 — except data
+   * errors (SQLSTATE class 22, e.g. a NUL character or a lone surrogate Postgres cannot store, and
+   * 54001 for JSON nested too deep): retrying those can never work, so they are a 400.
+   */
   private async store<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (cause) {
       if (cause instanceof GatewayException) throw cause;
+      const sqlState = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+      if (typeof sqlState === 'string' && (sqlState.startsWith('22') || sqlState === '54001')) {
+        throw new GatewayException(GatewayErrorCode.InvalidRequest, `the request holds data that cannot be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      }
       this.logger.error(`job store failed: ${cause instanceof Error ? cause.message : String(cause)}`);
       throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the job store (Postgres) is not reachable', { cause, retryAfterSeconds: 2 });
     }
