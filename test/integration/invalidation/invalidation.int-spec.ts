@@ -221,7 +221,7 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     await probe.send(DOC_CHANGES_V1, `bad-${run}`, raw);
     const dl = await probe.waitFor<DeadLetterV1>(DEAD_LETTER_V1, (v) => v.source_topic === DOC_CHANGES_V1 && v.value === raw);
     expect(dl.reason.code).toBe('MALFORMED_JSON');
-    expect(dl.consumer_group).toBe('deja-it.invalidation-service');
+    expect(dl.consumer_group).toBe(`${invalidation.groupPrefix}.invalidation-service`);
 
     const badAction = { event_id: `bad-${run}`, tenant: `bad-${run}`, action: 'purge_everything', at: new Date().toISOString() };
     await probe.send(INVALIDATIONS_V1, `bad-${run}`, badAction);
