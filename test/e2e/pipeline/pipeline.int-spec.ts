@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { metricValue, ServiceProcess } from '../../integration/support/service-process';
 import { testEnv } from '../../integration/env';
 
@@ -145,8 +149,11 @@ describe('pipeline end to end (all services as processes)', () => {
 
   it('counts hits and misses on /metrics', async () => {
     const text = await embedding.metrics();
-    expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'hit', tier: 'semantic' })).toBeGreaterThanOrEqual(1);
-    expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'miss' })).toBeGreaterThanOrEqual(1);
+    // This embedding-service process has seen exactly the two questions above: one miss, one semantic hit.
+    expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'hit', tier: 'semantic' })).toBe(1);
+    expect(metricValue(text, 'deja_cache_lookups_total', { outcome: 'miss' })).toBe(1);
+    expect(metricValue(text, 'deja_cache_similarity_count', { outcome: 'hit' })).toBe(1);
+    expect(metricValue(await gateway.metrics(), 'deja_gateway_jobs_submitted_total')).toBe(2);
   });
 
   it('retires the namespace’s answers when an operator bumps its version through the gateway’s admin route', async () => {
@@ -169,4 +176,50 @@ describe('pipeline end to end (all services as processes)', () => {
     } while (Date.now() < deadline);
     expect(job.cache.outcome).toBe('miss');
   });
+
+  it('answers the official OpenAI and Anthropic SDKs, streamed and not, with the cache headers', async () => {
+    const openai = new OpenAI({ apiKey, baseURL: gw('/v1'), maxRetries: 0 });
+    const question = `What payment methods do you accept? (${run})`;
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: question }], deja: { namespace } } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+    const first = await openai.chat.completions.create(body).withResponse();
+    expect(first.response.headers.get('x-deja-cache')).toBe('miss');
+    expect(first.data.choices[0].message.content).toEqual(expect.any(String));
+    const again = await openai.chat.completions.create(body).withResponse();
+    expect(again.response.headers.get('x-deja-cache')).toBe('hit');
+    expect(again.response.headers.get('x-deja-tier')).toBe('exact');
+    expect(again.data.choices[0].message.content).toBe(first.data.choices[0].message.content);
+    const stream = await openai.chat.completions.create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming).withResponse();
+    expect(stream.response.headers.get('x-deja-cache')).toBe('hit');
+    let streamed = '';
+    for await (const chunk of stream.data) streamed += chunk.choices[0]?.delta?.content ?? '';
+    expect(streamed).toBe(first.data.choices[0].message.content);
+
+    const anthropic = new Anthropic({ apiKey, baseURL: gw(''), maxRetries: 0 });
+    const aBody = { model: 'claude-sonnet-4-6', max_tokens: 200, messages: [{ role: 'user' as const, content: question }], deja: { namespace } } as Anthropic.MessageCreateParamsNonStreaming;
+    const a1 = await anthropic.messages.create(aBody).withResponse();
+    expect(a1.response.headers.get('x-deja-cache')).toBe('miss');
+    const a2 = await anthropic.messages.create({ ...aBody, stream: true } as Anthropic.MessageCreateParamsStreaming).withResponse();
+    expect(a2.response.headers.get('x-deja-cache')).toBe('hit');
+    let aText = '';
+    for await (const event of a2.data) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') aText += event.delta.text;
+    expect(aText).toBe(a1.data.content.map((b) => (b.type === 'text' ? b.text : '')).join(''));
+  });
+
+  it('answers a batch of 1,000 requests produced straight to Kafka, one result per id, duplicates once', async () => {
+    const script = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', 'batch-producer.js');
+    const replyTo = `e2e.batch.results.${run}`;
+    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [script, '--n', '1000', '--duplicates', '50', '--tenant', `batch-${run}`, '--namespace', namespace, '--reply-to', replyTo, '--timeout', '300'], {
+        env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(out.code).toBe(0);
+    const summary = JSON.parse(out.stdout.slice(out.stdout.indexOf('{')));
+    expect(summary).toMatchObject({ sent: 1000, duplicates_sent: 50, answered: 1000, missing: [], duplicate_results: 0 });
+  }, 400_000);
 });
