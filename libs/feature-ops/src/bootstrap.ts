@@ -43,7 +43,8 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
       const metrics = new KafkaMetrics(app.get(Registry), kafka, options.consumerGroup, () => [...server.getHandlers().keys()]);
       const consumer = app.connectMicroservice(
         { strategy: server },
-        { inheritAppConfig: false },
+        // Deferred, so the filter below is in place before Nest builds the handlers.
+        { inheritAppConfig: false, deferInitialization: true },
       );
       consumer.useGlobalFilters(new RpcPassthroughFilter());
       await app.startAllMicroservices();
