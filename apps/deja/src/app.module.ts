@@ -7,13 +7,11 @@ import { PgliteModule } from '@deja/data-access-pglite';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { AdminRoute, GatewayExceptionFilter, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
 import { InvalidationAdminModule, InvalidationHandler, InvalidationModule } from '@deja/feature-invalidation';
-import { LlmWorkerModule } from '@deja/feature-llm-worker';
+import { LlmWorkerModule, MissesHandler } from '@deja/feature-llm-worker';
 import { OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { RunningSimulator } from '@deja/feature-provider-simulator';
-import { SemanticCacheModule } from '@deja/feature-semantic-cache';
+import { CacheHandler, SemanticCacheModule } from '@deja/feature-semantic-cache';
 import type { EmbeddedConfig } from './config';
-import { CacheHandler } from './handlers/cache.handler';
-import { MissesHandler } from './handlers/misses.handler';
 import type { EmbeddedKeys } from './keys';
 import { providerSettings } from './providers';
 

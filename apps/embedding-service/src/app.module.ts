@@ -3,10 +3,9 @@ import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
 import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
 import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
-import { SemanticCacheModule } from '@deja/feature-semantic-cache';
+import { CacheHandler, SemanticCacheModule } from '@deja/feature-semantic-cache';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { CacheHandler } from './cache.handler';
 import type { EmbeddingServiceConfig } from './config';
 
 /** Wiring only: the embedding-service's behaviour lives in libs/. */

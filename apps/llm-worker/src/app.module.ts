@@ -2,11 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
 import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
-import { LlmWorkerModule } from '@deja/feature-llm-worker';
+import { LlmWorkerModule, MissesHandler } from '@deja/feature-llm-worker';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { LlmWorkerConfig } from './config';
-import { MissesHandler } from './misses.handler';
 
 /** Wiring only: the llm-worker's behaviour lives in libs/. */
 @Module({})

@@ -6,3 +6,4 @@ export * from './lib/coalescer';
 export * from './lib/llm-worker';
 export * from './lib/llm-worker.metrics';
 export * from './lib/llm-worker.module';
+export * from './lib/misses.handler';

@@ -2,3 +2,4 @@ export * from './lib/semantic-cache';
 export * from './lib/cache-metrics';
 export * from './lib/results';
 export * from './lib/semantic-cache.module';
+export * from './lib/cache.handler';

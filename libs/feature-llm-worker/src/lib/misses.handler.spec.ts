@@ -1,6 +1,6 @@
 import { COMPLETIONS_V1, MISSES_V1, type CompletionV1, type MissV1 } from '@deja/contracts';
 import type { InboundMessage, TopicPublisher } from '@deja/data-access-kafka';
-import type { LlmWorker } from '@deja/feature-llm-worker';
+import type { LlmWorker } from './llm-worker';
 import { MissesHandler } from './misses.handler';
 
 const miss = { request_id: 'r-1', lookup: { scope_hash: 's', query_hash: 'q' } } as MissV1;

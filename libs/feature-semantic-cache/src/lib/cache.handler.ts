@@ -2,13 +2,12 @@ import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { COMPLETIONS_V1, REQUESTS_V1, ResultV1, TOPICS, type CompletionV1, type RequestV1 } from '@deja/contracts';
 import { TopicPublisher, type InboundMessage } from '@deja/data-access-kafka';
-import { SemanticCache } from '@deja/feature-semantic-cache';
+import { SemanticCache } from './semantic-cache';
 
 /**
- * STOPGAP copy of apps/embedding-service/src/cache.handler.ts (apps may not import apps): delete
- * it once the handler moves into @deja/feature-semantic-cache and import it from there.
- *
- * Requests in → hit (result) or miss (llm-worker); completions in → store → result.
+ * Kafka edge of the semantic cache: requests in → hit (result) or miss (llm-worker);
+ * completions in → store → result. Each publish is awaited, so the offset is committed only
+ * once the effect is on the wire.
  */
 @Controller()
 export class CacheHandler {
@@ -44,6 +43,7 @@ export class CacheHandler {
     await this.publishResult(result, message.value.reply_to);
   }
 
+  /** Results go to deja.results.v1, or to the reply topic a batch producer named. */
   private async publishResult(result: ResultV1, replyTo: string | undefined): Promise<void> {
     if (!replyTo || replyTo === TOPICS.results.name) {
       await this.publisher.publish(TOPICS.results, [{ key: result.request_id, value: result }]);

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MISSES_V1, TOPICS, type MissV1 } from '@deja/contracts';
 import { TopicPublisher, type InboundMessage } from '@deja/data-access-kafka';
-import { LlmWorker } from '@deja/feature-llm-worker';
+import { LlmWorker } from './llm-worker';
 
 /** deja.misses.v1 → provider → deja.completions.v1, under the same key. */
 @Controller()
