@@ -46,7 +46,7 @@ export class MemoryCacheRepository extends CacheRepository {
   override async findNearest(tenant: string, scopeHash: string, embeddingModel: string, embedding: Float32Array, k: number): Promise<SemanticRow[]> {
     const rows = (this.byScope.get(key(tenant, scopeHash)) ?? [])
       .filter((r) => r.embedding !== null && r.embeddingModel === embeddingModel && r.embedding.length === embedding.length)
-      .map((r) => ({ id: r.entry.id, queryText: r.entry.queryText, similarity: dot(r.embedding as Float32Array, embedding) }));
+      .map((r) => ({ id: r.entry.id, queryText: r.entry.queryText, similarity: dot(r.embedding as Float32Array, embedding), entry: r.entry }));
     return rows.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 

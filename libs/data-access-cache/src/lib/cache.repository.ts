@@ -21,6 +21,8 @@ export interface SemanticRow {
   id: string;
   queryText: string;
   similarity: number;
+  /** The verified entry itself, so a hit needs no second read. */
+  entry: CacheEntry;
 }
 
 export interface NewEntry {
@@ -77,6 +79,7 @@ const ENTRY_COLUMNS = `e.id, e.tenant, e.namespace, e.query_text, e.answer, e.us
 /** Postgres + pgvector access for cache entries and the version tables. */
 export class CacheRepository {
   private readonly indexedDims = new Set<number>([384]);
+  private readonly scopeSizes = new Map<string, { large: boolean; checkedAt: number }>();
 
   /**
    * @param onForged called for each row whose signature does not verify (it is never served)
@@ -153,14 +156,30 @@ export class CacheRepository {
     // The index walk can come back short when the scope is a small part of a big table (its scan
     // budget runs out): then the exact path answers, slower but never missing a neighbour.
     if (rows.length < k) rows = (await this.pool.query(sql, params)).rows;
-    return rows
-      .filter((r) => this.verified(r) !== null)
-      .map((r) => ({ id: r.id as string, queryText: r.query_text as string, similarity: Number(r.similarity) }))
-      .sort((a, b) => b.similarity - a.similarity);
+    const found: SemanticRow[] = [];
+    for (const r of rows) {
+      const entry = this.verified(r);
+      if (entry) found.push({ id: entry.id, queryText: entry.queryText, similarity: Number(r.similarity), entry });
+    }
+    return found.sort((a, b) => b.similarity - a.similarity);
   }
 
-  /** Whether the scope holds at least `n` live entries (counts no further than `n`). */
+  /**
+   * Whether the scope holds at least `n` live entries (counts no further than `n`). A scope that
+   * is large stays large, so that verdict is remembered; small verdicts are re-checked after a
+   * minute, which keeps the extra query off most lookups of busy scopes.
+   */
   private async scopeAtLeast(tenant: string, scopeHash: string, n: number): Promise<boolean> {
+    const key = `${tenant}\u0000${scopeHash}`;
+    const known = this.scopeSizes.get(key);
+    if (known && (known.large || known.checkedAt > Date.now() - 60_000)) return known.large;
+    const large = await this.countScopeAtLeast(tenant, scopeHash, n);
+    if (this.scopeSizes.size >= 10_000) this.scopeSizes.clear();
+    this.scopeSizes.set(key, { large, checkedAt: Date.now() });
+    return large;
+  }
+
+  private async countScopeAtLeast(tenant: string, scopeHash: string, n: number): Promise<boolean> {
     const { rows } = await this.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM cache_entries WHERE tenant = $1 AND scope_hash = $2 AND retired_at IS NULL LIMIT $3) s`,
       [tenant, scopeHash, n],

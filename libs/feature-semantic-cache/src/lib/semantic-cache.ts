@@ -179,7 +179,8 @@ export class SemanticCache {
     });
     if (decision.outcome === 'miss' && candidates.length > 0) decision = (await this.acronymRescore(keys.queryText, candidates, threshold)) ?? decision;
     if (decision.outcome === 'hit' && decision.entryId) {
-      const entry = await this.repo.getEntry(decision.entryId);
+      // findNearest returned the verified entries: no second read on the hit path.
+      const entry = candidates.find((c) => c.id === decision.entryId)?.entry;
       if (entry) return this.hit(request, entry, decision, policy);
     }
     if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'miss' }, decision.similarity);
