@@ -37,16 +37,25 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
       await lifecycle.stop();
     });
 
-    async function job(question: string, deja: Record<string, unknown> = {}): Promise<JobView> {
+    async function job(question: string, deja: Record<string, unknown> = {}, key?: string): Promise<JobView> {
+      const { id } = await submit(question, deja, key);
+      return finished(id, key);
+    }
+
+    async function submit(question: string, deja: Record<string, unknown> = {}, key?: string): Promise<{ id: string }> {
       const res = await fetch(`${t.url}/v1/jobs`, {
         method: 'POST',
-        headers: auth(),
+        headers: key ? { authorization: `Bearer ${key}`, 'content-type': 'application/json' } : auth(),
         body: JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }], deja: { namespace, ...deja } }),
       });
       expect(res.status).toBe(202);
-      const { id } = (await res.json()) as { id: string };
+      return (await res.json()) as { id: string };
+    }
+
+    async function finished(id: string, key?: string): Promise<JobView> {
+      const headers = key ? { authorization: `Bearer ${key}` } : auth();
       for (let i = 0; i < 10; i++) {
-        const body = (await (await fetch(`${t.url}/v1/jobs/${id}?wait=20`, { headers: auth() })).json()) as JobView;
+        const body = (await (await fetch(`${t.url}/v1/jobs/${id}?wait=20`, { headers })).json()) as JobView;
         if (body.status !== 'queued') return body;
       }
       throw new Error(`job ${id} never finished`);
@@ -122,6 +131,69 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
       const res = await fetch(`${t.url}/v1/admin/invalidations`, { method: 'POST', headers: admin(), body: JSON.stringify({ tenant: t.tenant, action: 'bump_namespace', namespace }) });
       expect(res.status).toBe(202);
       expect((await untilMiss(q)).cache.outcome).toBe('miss');
+    });
+
+    describe('erasure', () => {
+      const tenant = `erase-${run}`;
+      let key: string;
+      const erase = (path: string) => fetch(`${t.url}/v1/admin/tenants/${path}`, { method: 'DELETE', headers: admin() });
+
+      beforeAll(async () => {
+        const res = await fetch(`${t.url}/v1/admin/tenants`, { method: 'POST', headers: admin(), body: JSON.stringify({ id: tenant }) });
+        expect(res.status).toBe(201);
+        key = ((await res.json()) as { api_key: string }).api_key;
+      });
+
+      it('erasing a user deletes their jobs and answers, and nobody else’s', async () => {
+        const personal = `What did I write in my last note? (${run})`;
+        const shared = `What is the refund window for annual plans? (${run})`;
+        const bobs = `How do I change my billing email? (${run})`;
+        const alice1 = await submit(personal, { namespace, user: 'alice', personal: true }, key);
+        expect((await finished(alice1.id, key)).cache.outcome).toBe('miss');
+        expect((await job(personal, { namespace, user: 'alice', personal: true }, key)).cache.outcome).toBe('hit');
+        const alice2 = await submit(shared, { namespace, user: 'alice' }, key);
+        await finished(alice2.id, key);
+        const bob = await submit(bobs, { namespace, user: 'bob' }, key);
+        await finished(bob.id, key);
+
+        const res = await erase(`${tenant}/users/alice`);
+        expect(res.status).toBe(200);
+        const report = (await res.json()) as { scope: string; deleted: Record<string, number> };
+        expect(report.scope).toBe('user');
+        expect(report.deleted.jobs).toBe(3);
+        expect(report.deleted.cache_entries).toBe(2);
+        expect(JSON.stringify(report)).not.toContain('alice');
+
+        for (const id of [alice1.id, alice2.id]) expect((await fetch(`${t.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+        // Her answers are gone: her personal question and the shared one she asked are misses again.
+        expect((await job(personal, { namespace, user: 'alice', personal: true }, key)).cache.outcome).toBe('miss');
+        expect((await job(shared, { namespace, user: 'carol' }, key)).cache.outcome).toBe('miss');
+        // Bob's job and answer are untouched.
+        expect((await fetch(`${t.url}/v1/jobs/${bob.id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+        expect((await job(bobs, { namespace, user: 'bob' }, key)).cache.outcome).toBe('hit');
+      });
+
+      it('refuses a bad user id (400 with the field) and tenant keys (403)', async () => {
+        const bad = await erase(`${tenant}/users/%00`);
+        expect(bad.status).toBe(400);
+        expect(JSON.stringify(await bad.json())).toContain('user');
+        expect((await fetch(`${t.url}/v1/admin/tenants/${tenant}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+        expect((await erase(`${tenant}?keep_account=maybe`)).status).toBe(400);
+      });
+
+      it('erasing a tenant deletes its data and its keys; repeating it deletes nothing more', async () => {
+        const res = await erase(tenant);
+        expect(res.status).toBe(200);
+        const report = (await res.json()) as { deleted: Record<string, number> };
+        expect(report.deleted).toMatchObject({ tenants: 1, api_keys: 1 });
+        expect(report.deleted.jobs).toBeGreaterThanOrEqual(3);
+        expect(report.deleted.cache_entries).toBeGreaterThanOrEqual(2);
+        expect((await fetch(`${t.url}/v1/jobs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+        const again = (await (await erase(tenant)).json()) as { deleted: Record<string, number> };
+        expect(Object.values(again.deleted).every((n) => n === 0)).toBe(true);
+        // The contract's own tenant is untouched.
+        expect((await fetch(`${t.url}/v1/jobs`, { method: 'POST', headers: auth(), body: '{}' })).status).toBe(400);
+      });
     });
   });
 }

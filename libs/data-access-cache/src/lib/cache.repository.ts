@@ -43,6 +43,10 @@ export interface NewEntry {
   namespaceVersion: number;
   docVersions: Record<string, number>;
   userId: string | null;
+  /** The user who asked (personal or not), so erasing that user also removes their questions. */
+  requestedBy?: string | null;
+  /** When the request was submitted (default: now): a later erasure of its tenant or user fences it off. */
+  submittedAt?: string;
   ttlSeconds: number;
 }
 
@@ -218,10 +222,17 @@ export class CacheRepository {
    */
   async insert(entry: NewEntry): Promise<{ id: string; inserted: boolean }> {
     const docIds = Object.keys(entry.docVersions);
+    const submittedAt = entry.submittedAt ?? new Date().toISOString();
+    // Nothing is stored for a request submitted before an erasure of its tenant or user: an
+    // answer still in flight when the data was erased must not bring it back.
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
-         request_id, provider, model, answer, usage, cost, namespace_version, doc_versions, doc_ids, user_id, ttl_seconds, expires_at, signature)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::int, now() + make_interval(secs => $20::int), $21)
+         request_id, provider, model, answer, usage, cost, namespace_version, doc_versions, doc_ids, user_id, ttl_seconds, expires_at, signature, requested_by)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::int, now() + make_interval(secs => $20::int), $21, $22
+        WHERE NOT EXISTS (
+          SELECT 1 FROM erasures e
+           WHERE e.tenant = $1 AND e.requested_at >= $23::timestamptz
+             AND (e.user_digest IS NULL OR e.user_digest = encode(sha256(convert_to($22::text, 'UTF8')), 'hex')))
        ON CONFLICT (tenant, request_id) DO NOTHING
        RETURNING id`,
       [
@@ -233,9 +244,21 @@ export class CacheRepository {
           tenant: entry.tenant, namespace: entry.namespace, scopeHash: entry.scopeHash, queryHash: entry.queryHash, queryText: entry.queryText,
           answer: entry.answer, namespaceVersion: entry.namespaceVersion, docVersions: entry.docVersions, userId: entry.userId,
         }),
+        entry.requestedBy ?? null, submittedAt,
       ],
     );
-    if (rows[0]) return { id: rows[0].id, inserted: true };
+    if (rows[0]) {
+      // An erasure committed while this statement ran was not in its snapshot, and the erasure's
+      // delete may not have seen this row: checking again after the commit closes that window.
+      const fenced = await this.pool.query(
+        `DELETE FROM cache_entries c WHERE c.id = $1 AND EXISTS (
+           SELECT 1 FROM erasures e
+            WHERE e.tenant = c.tenant AND e.requested_at >= $2::timestamptz
+              AND (e.user_digest IS NULL OR e.user_digest = encode(sha256(convert_to(c.requested_by, 'UTF8')), 'hex')))`,
+        [rows[0].id, submittedAt],
+      );
+      return (fenced.rowCount ?? 0) > 0 ? { id: '', inserted: false } : { id: rows[0].id, inserted: true };
+    }
     const existing = await this.pool.query<{ id: string }>(`SELECT id FROM cache_entries WHERE tenant = $1 AND request_id = $2`, [entry.tenant, entry.requestId]);
     return { id: existing.rows[0]?.id ?? '', inserted: false };
   }

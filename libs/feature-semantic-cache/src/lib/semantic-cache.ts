@@ -238,7 +238,7 @@ export class SemanticCache {
           answer: { ...answer, content: answer.content.toWellFormed() },
           usage: c.usage, cost: c.cost,
           namespaceVersion: c.lookup.namespace_version, docVersions: c.lookup.doc_versions,
-          userId: c.cache.personal ? (c.cache.user ?? null) : null, ttlSeconds: ttl,
+          userId: c.cache.personal ? (c.cache.user ?? null) : null, requestedBy: c.cache.user ?? null, submittedAt: c.submitted_at, ttlSeconds: ttl,
         }),
       );
     } catch (error) {

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { TenantId as TenantIdSchema } from '@deja/contracts';
+import { CacheOptions, TenantId as TenantIdSchema } from '@deja/contracts';
+import { ErasureRepository, type ErasureReport } from '@deja/data-access-jobs';
 import { AdminRoute } from '../auth/api-key.guard';
 import { AuthService } from '../auth/auth.service';
+import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
 import { openApiSchema } from '../http/openapi';
 import { JobsService } from '../jobs/jobs.service';
@@ -17,6 +19,13 @@ export const CreateTenantBody = z
   .strict();
 
 const StatsQuery = z.object({ tenant: TenantIdSchema.optional() });
+const TenantParams = z.object({ tenant: TenantIdSchema });
+const UserParams = z.object({
+  tenant: TenantIdSchema,
+  // Any id a request could carry as `deja.user`; never one Postgres cannot hold (NUL, half a character).
+  user: CacheOptions.shape.user.unwrap().refine((u) => u.isWellFormed() && !u.includes('\u0000'), 'must be well-formed text without NUL'),
+});
+const EraseTenantQuery = z.object({ keep_account: z.enum(['true', 'false']).default('false') }).strict();
 
 /** Admin routes (admin key only). Other admin routes (e.g. invalidations) live in their own modules using `@AdminRoute()`. */
 @ApiTags('admin')
@@ -27,6 +36,7 @@ export class AdminController {
   constructor(
     private readonly auth: AuthService,
     private readonly jobs: JobsService,
+    private readonly erasure: ErasureRepository,
   ) {}
 
   @Post('tenants')
@@ -43,5 +53,38 @@ export class AdminController {
   async stats(@Query() query: unknown): Promise<Record<string, unknown>> {
     const q = parseOrThrow(StatsQuery, query, 'query');
     return { tenant: q.tenant ?? null, ...(await this.jobs.stats(q.tenant)) };
+  }
+
+  @Delete('tenants/:tenant')
+  @ApiOperation({
+    summary: 'Erase everything of a tenant',
+    description:
+      'Deletes the tenant\'s cache entries (live and retired), jobs with their prompts and answers, request ids, invalidation records, documents and namespaces, and — unless `?keep_account=true` — the tenant and its API keys. Answers to requests still in flight are not stored afterwards. Idempotent: repeating it finishes an interrupted erasure.',
+  })
+  async eraseTenant(@Param() params: unknown, @Query() query: unknown): Promise<ErasureReport> {
+    const { tenant } = parseOrThrow(TenantParams, params, 'path');
+    const q = parseOrThrow(EraseTenantQuery, query, 'query');
+    const report = await this.erase(() => this.erasure.eraseTenant(tenant, { keepAccount: q.keep_account === 'true' }));
+    this.auth.forgetTenant(tenant);
+    return report;
+  }
+
+  @Delete('tenants/:tenant/users/:user')
+  @ApiOperation({
+    summary: 'Erase everything of one user of a tenant',
+    description:
+      'Deletes the cache entries scoped to the user (personal) or built from their questions, their jobs with prompts and answers, their request ids and the purge commands that name them. The user is the `deja.user` of their requests. Answers to their requests still in flight are not stored afterwards.',
+  })
+  async eraseUser(@Param() params: unknown): Promise<ErasureReport> {
+    const { tenant, user } = parseOrThrow(UserParams, params, 'path');
+    return this.erase(() => this.erasure.eraseUser(tenant, user));
+  }
+
+  private async erase(work: () => Promise<ErasureReport>): Promise<ErasureReport> {
+    try {
+      return await work();
+    } catch (cause) {
+      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the erasure did not complete (Postgres); request it again', { cause, retryAfterSeconds: 2 });
+    }
   }
 }

@@ -63,6 +63,13 @@ export class AuthService implements OnApplicationBootstrap {
     };
   }
 
+  /** Drops this replica's remembered keys of a tenant (after its erasure); other replicas forget them within 30 s. */
+  forgetTenant(tenant: string): void {
+    for (const [digest, entry] of this.recent) {
+      if (entry.principal?.kind === 'tenant' && entry.principal.tenant === tenant) this.recent.delete(digest);
+    }
+  }
+
   /** Creates a tenant and returns its first key, which is shown exactly once. */
   async createTenant(id: string, rateLimit?: Partial<RateLimit>): Promise<{ tenant: string; api_key: string }> {
     const key = generateApiKey();

@@ -1,0 +1,118 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** Rows deleted by one erasure, by table. */
+export interface ErasedCounts {
+  cache_entries: number;
+  jobs: number;
+  request_log: number;
+  invalidation_events: number;
+  documents: number;
+  namespaces: number;
+  api_keys: number;
+  tenants: number;
+}
+
+export interface ErasureReport {
+  erasure_id: string;
+  tenant: string;
+  /** Whether one user's data was erased (the user id itself is not echoed or stored). */
+  scope: 'tenant' | 'user';
+  requested_at: string;
+  deleted: ErasedCounts;
+}
+
+const NONE: ErasedCounts = { cache_entries: 0, jobs: 0, request_log: 0, invalidation_events: 0, documents: 0, namespaces: 0, api_keys: 0, tenants: 0 };
+
+/**
+ * Erasure of everything Deja keeps about a tenant or about one user of a tenant: cache entries
+ * (live and retired), jobs with their prompts and answers, request ids, invalidation records,
+ * and for a tenant its documents, namespaces and (unless kept) its account and API keys.
+ *
+ * It spans the gateway's and the cache's tables on purpose: the deletes run in one transaction,
+ * so they happen all or not at all. The `erasures` row committed before them fences off requests
+ * still in flight (see `CacheRepository.insert`): an answer to a request submitted before the
+ * erasure is not stored. An erasure whose deletes failed keeps `completed_at` NULL and is simply
+ * requested again.
+ */
+export class ErasureRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async eraseTenant(tenant: string, options: { keepAccount: boolean }): Promise<ErasureReport> {
+    const fence = await this.fence(tenant, null);
+    return this.inTransaction(async (db) => {
+      const deleted: ErasedCounts = { ...NONE };
+      deleted.cache_entries = await count(db, `DELETE FROM cache_entries WHERE tenant = $1`, [tenant]);
+      deleted.request_log = await count(db, `DELETE FROM request_log WHERE tenant = $1`, [tenant]);
+      deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1`, [tenant]);
+      deleted.invalidation_events = await count(db, `DELETE FROM invalidation_events WHERE tenant = $1`, [tenant]);
+      deleted.documents = await count(db, `DELETE FROM documents WHERE tenant = $1`, [tenant]);
+      deleted.namespaces = await count(db, `DELETE FROM namespaces WHERE tenant = $1`, [tenant]);
+      if (!options.keepAccount) {
+        deleted.api_keys = await count(db, `DELETE FROM tenant_api_keys WHERE tenant = $1`, [tenant]);
+        deleted.tenants = await count(db, `DELETE FROM tenants WHERE id = $1`, [tenant]);
+      }
+      return this.record(db, fence, tenant, 'tenant', deleted);
+    });
+  }
+
+  /**
+   * Everything of one user: entries scoped to them (personal) or asked by them (shared entries
+   * built from their question), their jobs and request ids, and purge commands naming them.
+   */
+  async eraseUser(tenant: string, user: string): Promise<ErasureReport> {
+    const fence = await this.fence(tenant, user);
+    return this.inTransaction(async (db) => {
+      const deleted: ErasedCounts = { ...NONE };
+      const userJobs = `SELECT id FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`;
+      deleted.cache_entries = await count(
+        db,
+        `DELETE FROM cache_entries WHERE tenant = $1 AND (user_id = $2 OR requested_by = $2 OR request_id IN (${userJobs}))`,
+        [tenant, user],
+      );
+      deleted.request_log = await count(db, `DELETE FROM request_log WHERE tenant = $1 AND request_id IN (${userJobs})`, [tenant, user]);
+      deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`, [tenant, user]);
+      deleted.invalidation_events = await count(db, `DELETE FROM invalidation_events WHERE tenant = $1 AND payload ->> 'user' = $2`, [tenant, user]);
+      return this.record(db, fence, tenant, 'user', deleted);
+    });
+  }
+
+  /**
+   * Commits the erasure's record before anything is deleted. A store racing the erasure either
+   * commits before the deletes run (and is deleted) or checks the fence after its own commit
+   * (and deletes itself); were the fence committed with the deletes, a store committing between
+   * them would survive.
+   */
+  private async fence(tenant: string, user: string | null): Promise<{ id: string; requested_at: Date }> {
+    const { rows } = await this.pool.query<{ id: string; requested_at: Date }>(
+      `INSERT INTO erasures (tenant, user_digest)
+       VALUES ($1, CASE WHEN $2::text IS NULL THEN NULL ELSE encode(sha256(convert_to($2::text, 'UTF8')), 'hex') END)
+       RETURNING id::text, requested_at`,
+      [tenant, user],
+    );
+    return rows[0];
+  }
+
+  private async record(db: PoolClient, fence: { id: string; requested_at: Date }, tenant: string, scope: 'tenant' | 'user', deleted: ErasedCounts): Promise<ErasureReport> {
+    await db.query(`UPDATE erasures SET deleted = $2, completed_at = now() WHERE id = $1`, [fence.id, JSON.stringify(deleted)]);
+    return { erasure_id: fence.id, tenant, scope, requested_at: new Date(fence.requested_at).toISOString(), deleted };
+  }
+
+  private async inTransaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    try {
+      await db.query('BEGIN');
+      const result = await work(db);
+      await db.query('COMMIT');
+      return result;
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      db.release();
+    }
+  }
+}
+
+async function count(db: PoolClient, sql: string, params: unknown[]): Promise<number> {
+  return (await db.query(sql, params)).rowCount ?? 0;
+}
