@@ -19,7 +19,7 @@ const CONSUMES: Record<string, string[]> = {
  * only what the test produces (a new group otherwise starts from the earliest offset and
  * replays every earlier test's messages).
  */
-async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
+export async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
   const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'service-process' });
   await ensureTopics(kafka);
   const admin = kafka.admin();

@@ -1,0 +1,118 @@
+import { Controller, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { DEAD_LETTER_V1, DOC_CHANGES_V1, type DeadLetterV1, type DocChangeV1 } from '@deja/contracts';
+import { KafkaModule, MessageHandlingException, type InboundMessage } from '@deja/data-access-kafka';
+import { bootstrapService, OpsModule } from '@deja/feature-ops';
+import { testEnv } from '../env';
+import { KafkaProbe } from '../support/kafka-probe';
+import { startGroupAtEnd } from '../support/service-process';
+
+/**
+ * Regression: error handling through the real service bootstrap (`bootstrapService`), not a
+ * hand-built microservice. Until 6dfeb73 the pass-through filter was silently not applied there,
+ * so Nest turned every handler error into a plain "Internal server error" and a transient
+ * failure was dead-lettered instead of retried. Also checks the graceful drain on close.
+ */
+const marker = randomUUID().slice(0, 8);
+const attempts = new Map<string, number>();
+const handled: string[] = [];
+let slowStarted = false;
+
+@Controller()
+class FlakyHandler {
+  @EventPattern(DOC_CHANGES_V1)
+  async onDocChange(@Payload() message: InboundMessage<DocChangeV1>): Promise<void> {
+    const id = message.value.event_id;
+    if (!id.startsWith(marker)) return;
+    const n = (attempts.get(id) ?? 0) + 1;
+    attempts.set(id, n);
+    if (id.endsWith('-transient') && n <= 2) throw MessageHandlingException.transient('the database blinked');
+    // What pg throws when Postgres is restarting: retried by its code, not dead-lettered.
+    if (id.endsWith('-pg') && n <= 1) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    if (id.endsWith('-rejected')) throw MessageHandlingException.rejected('no such document');
+    if (id.endsWith('-slow')) {
+      slowStarted = true;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    handled.push(id);
+  }
+}
+
+@Module({})
+class FlakyServiceModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: FlakyServiceModule,
+      imports: [KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'bootstrap-test' }), OpsModule.forRoot({ service: 'bootstrap-test', checks: [] })],
+      controllers: [FlakyHandler],
+    };
+  }
+}
+
+async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 60000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('bootstrapService: handler errors and shutdown (real broker)', () => {
+  const group = `test-bootstrap-${marker}`;
+  const probe = new KafkaProbe('bootstrap-test-probe');
+  let app: INestApplication | undefined;
+  const start = () => bootstrapService({ service: 'bootstrap-test', module: FlakyServiceModule.forRoot(), port: 18598, host: '127.0.0.1', logLevel: 'warn', consumerGroup: group });
+  const event = (suffix: string): DocChangeV1 => ({ event_id: `${marker}-${randomUUID().slice(0, 8)}-${suffix}`, tenant: 'acme', doc_id: 'handbook', change: 'updated', at: new Date().toISOString() });
+  const deadLettersFor = (id: string) => probe.count(DEAD_LETTER_V1, (d) => typeof d.value === 'string' && d.value.includes(id) && d.consumer_group === group);
+
+  beforeAll(async () => {
+    await probe.start([DEAD_LETTER_V1]);
+    await startGroupAtEnd(group, [DOC_CHANGES_V1]);
+    app = await start();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await probe.stop();
+  });
+
+  it('retries a transient error and a connection-level pg error until the handler succeeds, dead-lettering nothing', async () => {
+    const transient = event('transient');
+    const pg = event('pg');
+    await probe.send(DOC_CHANGES_V1, 'acme/handbook', transient);
+    await probe.send(DOC_CHANGES_V1, 'acme/handbook', pg);
+    await until('both events to be handled', () => handled.includes(transient.event_id) && handled.includes(pg.event_id));
+    expect(attempts.get(transient.event_id)).toBe(3);
+    expect(attempts.get(pg.event_id)).toBe(2);
+    expect(deadLettersFor(transient.event_id) + deadLettersFor(pg.event_id)).toBe(0);
+  });
+
+  it('dead-letters a terminal rejection once, with the handler’s reason, and goes on', async () => {
+    const rejected = event('rejected');
+    const after = event('ok');
+    await probe.send(DOC_CHANGES_V1, 'acme/handbook', rejected);
+    await probe.send(DOC_CHANGES_V1, 'acme/handbook', after);
+    const dl = await probe.waitFor<DeadLetterV1>(DEAD_LETTER_V1, (d) => typeof d.value === 'string' && d.value.includes(rejected.event_id));
+    expect(dl).toMatchObject({ source_topic: DOC_CHANGES_V1, consumer_group: group, reason: { code: 'REJECTED', message: expect.stringContaining('no such document') } });
+    await until('the next event to be handled', () => handled.includes(after.event_id));
+    expect(attempts.get(rejected.event_id)).toBe(1);
+  });
+
+  it('close() lets an in-flight handler finish and commits it: a restarted service does not get it again', async () => {
+    const slow = event('slow');
+    await probe.send(DOC_CHANGES_V1, 'acme/handbook', slow);
+    await until('the slow handler to start', () => slowStarted);
+    await app!.close();
+    app = undefined;
+    expect(handled).toContain(slow.event_id);
+
+    app = await start();
+    const probeEvent = event('ok');
+    await probe.send(DOC_CHANGES_V1, 'acme/handbook', probeEvent);
+    await until('the restarted service to handle a new event', () => handled.includes(probeEvent.event_id));
+    expect(attempts.get(slow.event_id)).toBe(1);
+  });
+});
