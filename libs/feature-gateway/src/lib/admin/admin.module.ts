@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobsDataModule } from '@deja/data-access-jobs';
 import { JobsModule } from '../jobs/jobs.module';
 import { AdminController } from './admin.controller';
 
@@ -7,5 +8,5 @@ import { AdminController } from './admin.controller';
  * them here or in a module of their own that puts `@AdminRoute()` on its controllers — the
  * guard comes from the global AuthModule.
  */
-@Module({ imports: [JobsModule], controllers: [AdminController] })
+@Module({ imports: [JobsModule, JobsDataModule], controllers: [AdminController] })
 export class AdminModule {}
