@@ -80,11 +80,19 @@ async function main(): Promise<void> {
   const started = new Date();
 
   log(`run ${run}: logs in ${logDir}; consumer groups ${prefix}.*; ports ${p(0)}–${p(4)}${o.infra ? '; INFRA faults ON' : ''}`);
+  process.once('exit', () => services.forEach((s) => s.killNow()));
   await startGroupsAtLatest(prefix);
-  for (const s of services) log(`${s.name} healthy in ${await s.start()} ms`);
-  const res = await fetch(`${gw}/v1/admin/tenants`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: tenant, rate_limit: { rps: 1000, burst: 2000 } }) });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`creating tenant: ${res.status} ${await res.text()}`);
-  const apiKey = ((await res.json()) as { api_key: string }).api_key;
+  let apiKey: string;
+  try {
+    for (const s of services) log(`${s.name} healthy in ${await s.start()} ms`);
+    const res = await fetch(`${gw}/v1/admin/tenants`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: tenant, rate_limit: { rps: 1000, burst: 2000 } }) });
+    if (res.status !== 201 && res.status !== 200) throw new Error(`creating tenant: ${res.status} ${await res.text()}`);
+    apiKey = ((await res.json()) as { api_key: string }).api_key;
+  } catch (error) {
+    // Never leave the services of a run that could not start behind: they would hold the ports.
+    for (const s of [...services].reverse()) await s.stop();
+    throw error;
+  }
 
   const load = new LoadGenerator(gw, apiKey, o.rate, run);
   const faults = new Map<string, FaultRecord>();

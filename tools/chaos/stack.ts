@@ -41,6 +41,9 @@ export class ChaosService {
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<number> {
     const main = join(this.root, 'dist', 'apps', this.app, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+    // Something else answering on the port (e.g. a service left over from an aborted run) would
+    // pass for this process and spoil every measurement.
+    if (await this.healthy()) throw new Error(`${this.name}: port ${this.port} already answers /health; stop whatever is running there first`);
     const started = Date.now();
     this.log.write(`\n===== start ${new Date().toISOString()} ${JSON.stringify(extraEnv)} =====\n`);
     const child = spawn(process.execPath, [main], {
@@ -79,6 +82,11 @@ export class ChaosService {
     if (downMs > 0) await sleep(downMs);
     this.restarts++;
     return this.start(extraEnv);
+  }
+
+  /** Synchronous last resort (process exit): never leave a child running. */
+  killNow(): void {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   async stop(): Promise<void> {
