@@ -14,6 +14,22 @@ export const EmbeddingServiceConfig = z
     DEJA_ENTRY_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Postgres unreachable: answer from the provider without the cache, fail fast, or retry. */
     DEJA_DB_DOWN_MODE: z.enum(['bypass', 'fail', 'retry']).default('bypass'),
+    /** Per-namespace overrides, `namespace=mode` separated by commas, e.g. `payments=fail,drafts=bypass`. */
+    DEJA_DB_DOWN_MODE_NAMESPACES: z
+      .string()
+      .default('')
+      .transform((raw, ctx) => {
+        const modes: Record<string, 'bypass' | 'fail' | 'retry'> = {};
+        for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+          const m = /^([A-Za-z0-9._-]{1,100})=(bypass|fail|retry)$/.exec(item);
+          if (!m) {
+            ctx.addIssue({ code: 'custom', message: `'${item}' is not namespace=bypass|fail|retry` });
+            return z.NEVER;
+          }
+          modes[m[1]] = m[2] as 'bypass' | 'fail' | 'retry';
+        }
+        return modes;
+      }),
     /** Nearest neighbours compared per semantic lookup. */
     DEJA_CACHE_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
     /** Partitions processed at once (embedding is CPU-bound: about one per core). */

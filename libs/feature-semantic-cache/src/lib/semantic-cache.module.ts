@@ -6,14 +6,16 @@ import { EMBEDDER, type Embedder } from '@deja/data-access-embeddings';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { DEFAULT_NAMESPACE_POLICY, type NamespacePolicy } from '@deja/util-cache-policy';
 import { CacheMetrics } from './cache-metrics';
-import { SemanticCache } from './semantic-cache';
+import { SemanticCache, type DatabaseDownMode } from './semantic-cache';
 
 export interface SemanticCacheModuleOptions {
   topK?: number;
   /** HMAC key entries are signed with (≥ 32 bytes); the public development key when unset. */
   signingKey?: string;
   /** Postgres unreachable: answer without the cache (`bypass`), fail fast, or retry. */
-  databaseDownMode?: 'bypass' | 'fail' | 'retry';
+  databaseDownMode?: DatabaseDownMode;
+  /** Per-namespace overrides of `databaseDownMode`. */
+  databaseDownModeByNamespace?: Readonly<Record<string, DatabaseDownMode>>;
   defaults?: Partial<NamespacePolicy>;
 }
 
@@ -46,7 +48,8 @@ export class SemanticCacheModule {
               topK: options.topK ?? 5,
               defaults: { ...DEFAULT_NAMESPACE_POLICY, ...options.defaults },
               databaseDownMode: options.databaseDownMode ?? 'bypass',
-              onDegraded: (error) => logger.error(`Postgres unreachable, request handled in degraded mode (${options.databaseDownMode ?? 'bypass'}): ${error instanceof Error ? error.message : String(error)}`),
+              databaseDownModeByNamespace: options.databaseDownModeByNamespace,
+              onDegraded: (error, mode) => logger.error(`Postgres unreachable, request handled in degraded mode (${mode}): ${error instanceof Error ? error.message : String(error)}`),
               onStoreFailure: (error) => logger.error(`answer not cached, Postgres refused it: ${error instanceof Error ? error.message : String(error)}`),
               onEmbedFailure: (error) => logger.error(`embedding failed, lookup degraded to the exact tier: ${error instanceof Error ? error.message : String(error)}`),
             }),

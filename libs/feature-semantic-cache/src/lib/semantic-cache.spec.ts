@@ -49,6 +49,14 @@ describe('SemanticCache with Postgres unreachable', () => {
     await expect(cache('retry').lookup(request, 'ref')).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('per namespace: an override applies to its namespace only', async () => {
+    const mixed = new SemanticCache(downRepo, new EmbeddingsTesting.HashingTestEmbedder(), new CacheMetrics(new Registry()), {
+      topK: 5, defaults: DEFAULT_NAMESPACE_POLICY, databaseDownMode: 'bypass', databaseDownModeByNamespace: { payments: 'fail' },
+    });
+    expect((await mixed.lookup({ ...request, cache: { ...request.cache, namespace: 'payments' } }, 'ref')).kind).toBe('failed');
+    expect((await mixed.lookup(request, 'ref')).kind).toBe('miss');
+  });
+
   it('tells connection failures from query errors', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: '57P01' }))).toBe(true);
     expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);

@@ -33,11 +33,15 @@ export interface SemanticCacheOptions {
   /** Called when the embedder fails: the lookup degrades to the exact tier. */
   onEmbedFailure?: (error: unknown) => void;
   /** What to do when Postgres is unreachable (default `bypass`). */
-  databaseDownMode?: 'bypass' | 'fail' | 'retry';
-  onDegraded?: (error: unknown) => void;
+  databaseDownMode?: DatabaseDownMode;
+  /** Per-namespace overrides of `databaseDownMode` (e.g. `fail` for a namespace that must not pay for uncached calls). */
+  databaseDownModeByNamespace?: Readonly<Record<string, DatabaseDownMode>>;
+  onDegraded?: (error: unknown, mode: DatabaseDownMode) => void;
   /** Called when Postgres refuses to store an answer (the answer is still delivered). */
   onStoreFailure?: (error: unknown) => void;
 }
+
+export type DatabaseDownMode = 'bypass' | 'fail' | 'retry';
 
 const NOT_CACHEABLE = '-';
 /** Candidates below this similarity are unrelated even with an acronym spelled out. */
@@ -68,7 +72,7 @@ export class SemanticCache {
       'deja.cache.lookup',
       { 'deja.tenant': request.tenant, 'deja.request_id': request.request_id, 'deja.namespace': request.cache.namespace, 'gen_ai.system': request.request.provider, 'gen_ai.request.model': request.request.model },
       async (span) => {
-        const outcome = await this.degradeWhenDatabaseDown(() => this.lookupInner(request, messageRef), () => this.degradedLookup(request));
+        const outcome = await this.degradeWhenDatabaseDown(request.cache.namespace, () => this.lookupInner(request, messageRef), (mode) => this.degradedLookup(request, mode));
         const decision = outcome.kind === 'hit' || outcome.kind === 'failed' ? outcome.result.cache : null;
         const miss = outcome.kind === 'miss' ? outcome.miss.lookup : null;
         span.setAttributes({
@@ -89,19 +93,24 @@ export class SemanticCache {
    * Postgres unreachable: `bypass` answers from the provider without the cache (nothing stored),
    * `fail` answers at once with a retriable error, `retry` leaves the message to be retried.
    */
-  private async degradeWhenDatabaseDown<T>(run: () => Promise<T>, degraded: () => Promise<T>): Promise<T> {
+  private async degradeWhenDatabaseDown<T>(namespace: string, run: () => Promise<T>, degraded: (mode: DatabaseDownMode) => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      if (!isDatabaseUnavailable(error) || this.options.databaseDownMode === 'retry') throw error;
+      const mode = this.databaseDownMode(namespace);
+      if (!isDatabaseUnavailable(error) || mode === 'retry') throw error;
       this.metrics.degraded.inc({ reason: 'postgres_unavailable' });
-      this.options.onDegraded?.(error);
-      return degraded();
+      this.options.onDegraded?.(error, mode);
+      return degraded(mode);
     }
   }
 
-  private async degradedLookup(request: RequestV1): Promise<LookupOutcome> {
-    if (this.options.databaseDownMode === 'fail') {
+  private databaseDownMode(namespace: string): DatabaseDownMode {
+    return this.options.databaseDownModeByNamespace?.[namespace] ?? this.options.databaseDownMode ?? 'bypass';
+  }
+
+  private async degradedLookup(request: RequestV1, mode: DatabaseDownMode): Promise<LookupOutcome> {
+    if (mode === 'fail') {
       return { kind: 'failed', result: failedResult(request, { code: 'cache_unavailable', message: 'the cache database is unreachable; retry later', retriable: true }, this.now()) };
     }
     this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
@@ -199,6 +208,7 @@ export class SemanticCache {
   async complete(c: CompletionV1): Promise<ResultV1> {
     return withSpan('deja.cache.store', { 'deja.tenant': c.tenant, 'deja.request_id': c.request_id, 'deja.scope_hash': c.lookup.scope_hash }, async (span) => {
       const result = await this.degradeWhenDatabaseDown(
+        c.cache.namespace,
         () => this.completeInner(c),
         async () => completionResult(c, null, this.now()),
       );
