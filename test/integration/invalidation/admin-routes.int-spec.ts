@@ -106,7 +106,7 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
     const res = await post('/v1/admin/invalidations', { tenant: `admin-${run}`, action: 'purge_document' });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { type: string; issues: Array<{ path: string }> } };
-    expect(body.error.type).toBe('INVALID_REQUEST');
+    expect(body.error).toMatchObject({ type: 'invalid_request', code: 'invalid_request' });
     expect(body.error.issues.map((i) => i.path)).toContain('doc_id');
   });
 
@@ -120,6 +120,6 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
   it('answers 404 for an event id that was never applied', async () => {
     const res = await get(`/v1/admin/invalidations/never-${run}`);
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { type: string } }).error.type).toBe('UNKNOWN_EVENT');
+    expect(((await res.json()) as { error: { type: string; code: string } }).error).toMatchObject({ type: 'not_found', code: 'unknown_event' });
   });
 });

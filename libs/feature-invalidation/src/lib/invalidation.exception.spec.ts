@@ -20,6 +20,6 @@ describe('invalidation errors', () => {
 
   it('serialises with its code and issues', () => {
     const e = new InvalidationException(InvalidationErrorCode.InvalidRequest, 'bad', [{ path: 'action', message: 'unknown' }]);
-    expect(JSON.parse(JSON.stringify(e))).toEqual({ name: 'InvalidationException', code: 'INVALID_REQUEST', message: 'bad', retriable: false, issues: [{ path: 'action', message: 'unknown' }] });
+    expect(JSON.parse(JSON.stringify(e))).toEqual({ name: 'InvalidationException', code: 'invalid_request', message: 'bad', retriable: false, issues: [{ path: 'action', message: 'unknown' }] });
   });
 });

@@ -2,11 +2,11 @@ import { MessageErrorCode, MessageHandlingException } from '@deja/data-access-ka
 
 export enum InvalidationErrorCode {
   /** An admin request that does not describe a valid command or event. */
-  InvalidRequest = 'INVALID_REQUEST',
+  InvalidRequest = 'invalid_request',
   /** No applied event or command with this id (not consumed yet, or never sent). */
-  UnknownEvent = 'UNKNOWN_EVENT',
+  UnknownEvent = 'unknown_event',
   /** Kafka did not take the command: the caller may retry. */
-  PublishFailed = 'PUBLISH_FAILED',
+  PublishFailed = 'publish_failed',
 }
 
 /** An invalidation error; each transport maps its code in one exhaustive switch below. */
@@ -39,6 +39,21 @@ export function httpStatusOf(code: InvalidationErrorCode): number {
       return 404;
     case InvalidationErrorCode.PublishFailed:
       return 503;
+  }
+}
+
+/**
+ * The broad class of each code, as the gateway's error bodies name it (`type`), so clients
+ * branch the same way on every admin route.
+ */
+export function errorTypeOf(code: InvalidationErrorCode): string {
+  switch (code) {
+    case InvalidationErrorCode.InvalidRequest:
+      return 'invalid_request';
+    case InvalidationErrorCode.UnknownEvent:
+      return 'not_found';
+    case InvalidationErrorCode.PublishFailed:
+      return 'broker_unavailable';
   }
 }
 
