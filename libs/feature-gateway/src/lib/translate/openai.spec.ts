@@ -77,6 +77,10 @@ describe('openAiToNeutral', () => {
     const missing = bad({ messages: [] });
     expect(missing.code).toBe(GatewayErrorCode.InvalidRequest);
     expect(missing.details.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['model', 'messages']));
+    // OpenAI refuses a user message without content; only an assistant message may omit it.
+    const nullContent = bad({ model: 'm', messages: [{ role: 'user', content: null }] });
+    expect(nullContent.code).toBe(GatewayErrorCode.InvalidRequest);
+    expect(nullContent.details.issues?.[0].path).toBe('messages.0.content');
   });
 });
 

@@ -19,7 +19,9 @@ const OpenAiMessage = z
     tool_call_id: z.string().optional(),
     name: z.string().optional(),
   })
-  .loose();
+  .loose()
+  // As OpenAI: only an assistant message (which may carry just tool calls) may leave content out.
+  .refine((m) => m.role === 'assistant' || (m.content !== null && m.content !== undefined), { message: 'content is required for this role', path: ['content'] });
 
 const nullableNumber = z.number().nullable().optional();
 
