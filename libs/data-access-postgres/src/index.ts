@@ -1,3 +1,4 @@
 export * from './lib/pool';
 export * from './lib/migrate';
+export * from './lib/jsonb';
 export * from './nest/postgres.module';

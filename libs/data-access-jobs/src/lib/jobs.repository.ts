@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { CacheOptions, ChatRequest, ResultV1, WireError } from '@deja/contracts';
+import { toJsonb } from '@deja/data-access-postgres';
 
 /** The Postgres channel every gateway replica LISTENs on; the payload is a job id. */
 export const JOBS_CHANNEL = 'deja_jobs';
@@ -87,7 +88,9 @@ export class JobsRepository {
           WHERE id = $1 AND tenant = $2 AND (status = 'queued' OR (status = 'failed' AND result IS NULL))
          RETURNING id)
        SELECT id, pg_notify('${JOBS_CHANNEL}', id) FROM done`,
-      [result.request_id, result.tenant, result.status, JSON.stringify(result)],
+      // A provider's answer may hold text jsonb refuses (half an emoji): stored made well-formed,
+      // never refused — a refused write would leave the job unanswered.
+      [result.request_id, result.tenant, result.status, toJsonb(result)],
     );
     return (r.rowCount ?? 0) > 0;
   }
