@@ -89,6 +89,16 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
       expect(JSON.stringify(await bad.json())).toContain('messages');
     });
 
+    it('answers unknown routes and undecodable ids in the documented error envelope', async () => {
+      const unknown = await fetch(`${t.url}/v1/nothing-here`, { headers: auth() });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ error: { type: 'not_found', code: 'not_found' } });
+      const undecodable = await fetch(`${t.url}/v1/jobs/%ff`, { headers: auth() });
+      expect(undecodable.status).toBeGreaterThanOrEqual(400);
+      expect(undecodable.status).toBeLessThan(500);
+      expect(await undecodable.json()).toMatchObject({ error: { code: expect.any(String) } });
+    });
+
     it('OpenAI-compatible endpoint: the official SDK gets a miss, then an exact hit, streamed too', async () => {
       const openai = new OpenAI({ apiKey: t.apiKey, baseURL: `${t.url}/v1`, maxRetries: 0 });
       const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `Which plans include SSO? (${run})` }], deja: { namespace } } as OpenAI.ChatCompletionCreateParamsNonStreaming;

@@ -4,11 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayMetrics } from '../gateway.metrics';
 import type { GatewayOptions } from '../gateway.options';
-import { sendError } from './gateway-exception.filter';
+import { GatewayExceptionFilter, sendError } from './gateway-exception.filter';
 
 /**
  * HTTP setup the gateway needs before it listens: a JSON body limit whose violations answer 413
- * in the gateway's error format, and the OpenAPI document with its UI at `/docs`.
+ * in the gateway's error format, the same format for every other HTTP error (unknown routes
+ * included), and the OpenAPI document with its UI at `/docs`.
  */
 export function configureGatewayHttp(app: INestApplication, options: Pick<GatewayOptions, 'bodyLimitBytes'>): void {
   const logger = new Logger('GatewayHttp');
@@ -18,6 +19,9 @@ export function configureGatewayHttp(app: INestApplication, options: Pick<Gatewa
   express.useBodyParser('json', { limit: options.bodyLimitBytes });
   // Body-parser errors happen before Nest's routing, so its filters never see them.
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => (error ? sendError(req, res, error, logger, metrics) : next()));
+  // Unknown routes and undecodable path parameters never reach a controller's filter: without a
+  // global one they would answer in Nest's default shape instead of the documented envelope.
+  app.useGlobalFilters(new GatewayExceptionFilter(metrics));
 
   const config = new DocumentBuilder()
     .setTitle('Deja gateway')

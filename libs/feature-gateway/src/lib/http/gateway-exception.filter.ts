@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { throwError, type Observable } from 'rxjs';
 import { errorBody, GatewayErrorCode, GatewayException, httpStatusFor } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
 
@@ -32,14 +33,19 @@ export function sendError(req: Request, res: Response, error: unknown, logger: L
   res.status(status).json(errorBody(e, req.path.startsWith('/v1/messages') ? 'anthropic' : 'deja'));
 }
 
-/** Maps every error of the gateway's HTTP routes through the one code → status switch. */
+/**
+ * Maps every error of the gateway's HTTP routes through the one code → status switch. Errors of
+ * Kafka handlers (when the filter is global in an app that shares its config with the consumer)
+ * are handed back untouched, for the consumer runner to retry or dead-letter.
+ */
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('GatewayHttp');
 
   constructor(@Optional() private readonly metrics?: GatewayMetrics) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() !== 'http') return throwError(() => exception);
     const http = host.switchToHttp();
     sendError(http.getRequest<Request>(), http.getResponse<Response>(), exception, this.logger, this.metrics);
   }
