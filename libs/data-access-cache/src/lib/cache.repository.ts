@@ -76,6 +76,8 @@ const VALID = `
 
 /** Scopes with at least this many live entries are searched through the HNSW index. */
 export const LARGE_SCOPE = 2000;
+/** Candidates read from the HNSW walk of a large scope before the exact re-sort (see findNearest). */
+const HNSW_CANDIDATES = 40;
 
 const ENTRY_COLUMNS = `e.id, e.tenant, e.namespace, e.query_text, e.answer, e.usage, e.cost, e.ttl_seconds, e.expires_at, e.created_at,
   e.scope_hash, e.query_hash, e.namespace_version, e.doc_versions, e.user_id, e.signature`;
@@ -156,7 +158,9 @@ export class CacheRepository {
     // Large scopes: that sort grows with the scope, so walk the HNSW index instead, with
     // pgvector 0.8's iterative scan so the scope filter cannot starve the result.
     const large = await this.scopeAtLeast(tenant, scopeHash, LARGE_SCOPE);
-    let rows = large ? await this.viaHnsw(sql, params) : [];
+    // relaxed_order emits the walk's tuples only roughly by distance, so the first k of them can
+    // miss the nearest: take HNSW_CANDIDATES and keep the best k after sorting them here.
+    let rows = large ? await this.viaHnsw(sql, [...params.slice(0, 4), Math.max(k, HNSW_CANDIDATES)]) : [];
     // The index walk can come back short when the scope is a small part of a big table (its scan
     // budget runs out): then the exact path answers, slower but never missing a neighbour.
     if (rows.length < k) rows = (await this.pool.query(sql, params)).rows;
@@ -165,7 +169,7 @@ export class CacheRepository {
       const entry = this.verified(r);
       if (entry) found.push({ id: entry.id, queryText: entry.queryText, similarity: Number(r.similarity), entry });
     }
-    return found.sort((a, b) => b.similarity - a.similarity);
+    return found.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
   /**
