@@ -1,4 +1,5 @@
 export * from './lib/pool';
 export * from './lib/migrate';
 export * from './lib/jsonb';
+export * from './lib/transaction';
 export * from './nest/postgres.module';

@@ -9,7 +9,6 @@ import {
   MISSES_V1,
   REQUESTS_V1,
   RESULTS_V1,
-  type CompletionV1,
   type DeadLetterV1,
   type DocChangeV1,
   type InvalidatedV1,
@@ -21,6 +20,7 @@ import {
 import { testEnv } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
 import { metricValue, ServiceProcess } from '../support/service-process';
+import { completionFor } from '../support/completions';
 
 type CommandWithoutFill = InvalidationV1 extends infer U ? (U extends InvalidationV1 ? Omit<U, 'event_id' | 'at'> : never) : never;
 
@@ -84,17 +84,7 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
       const miss = await probe.waitFor<MissV1>(MISSES_V1, (v) => v.request_id === id, 10000);
       return { result: first.r, missed: true, miss };
     }
-    const completion: CompletionV1 = {
-      ...first.m,
-      status: 'completed',
-      answer: { content: `Answer to: ${question}`, finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 50 },
-      cost: { usd: 0.001, uncached_usd: 0.001, saved_usd: 0 },
-      error: null,
-      complete: true,
-      warnings: [],
-      provider_latency_ms: 10,
-    };
+    const completion = completionFor(first.m, `Answer to: ${question}`);
     await probe.send(COMPLETIONS_V1, `${first.m.lookup.scope_hash}:${first.m.lookup.query_hash}`, completion);
     return { result: await probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id), missed: true, miss: first.m };
   }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { COMPLETIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1, type CompletionV1, type MissV1, type RequestV1, type ResultV1 } from '@deja/contracts';
+import { COMPLETIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1, type MissV1, type RequestV1, type ResultV1 } from '@deja/contracts';
 import { Client } from 'pg';
 import { testEnv } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
 import { metricValue, ServiceProcess } from '../support/service-process';
+import { completionFor } from '../support/completions';
 
 /**
  * The semantic cache through the embedding-service's Kafka interface, with the real model and
@@ -54,17 +55,7 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
       probe.waitFor<MissV1>(MISSES_V1, (v) => v.request_id === id).then((m) => ({ kind: 'miss' as const, m })),
     ]);
     if (first.kind === 'result') return { result: first.r, missed: false };
-    const completion: CompletionV1 = {
-      ...first.m,
-      status: 'completed',
-      answer: { content: `Answer to: ${question}`, finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 50 },
-      cost: { usd: 0.001, uncached_usd: 0.001, saved_usd: 0 },
-      error: null,
-      complete: true,
-      warnings: [],
-      provider_latency_ms: 10,
-    };
+    const completion = completionFor(first.m, `Answer to: ${question}`);
     await probe.send(COMPLETIONS_V1, `${first.m.lookup.scope_hash}:${first.m.lookup.query_hash}`, completion);
     return { result: await probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id), missed: true };
   }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import pgvector from 'pgvector/pg';
 import type { Answer, Cost, Usage } from '@deja/contracts';
+import { sqlTextDigest, withTransaction } from '@deja/data-access-postgres';
 import { EntrySigner, type SignedFields } from './entry-signer';
 
 /** A stored answer as the lookup returns it. */
@@ -164,12 +165,14 @@ export class CacheRepository {
     // The index walk can come back short when the scope is a small part of a big table (its scan
     // budget runs out): then the exact path answers, slower but never missing a neighbour.
     if (rows.length < k) rows = (await this.pool.query(sql, params)).rows;
+    // Only the best k are verified (an HMAC each): this is the cache-hit path.
+    const best = rows.sort((a, b) => Number(b.similarity) - Number(a.similarity)).slice(0, k);
     const found: SemanticRow[] = [];
-    for (const r of rows) {
+    for (const r of best) {
       const entry = this.verified(r);
       if (entry) found.push({ id: entry.id, queryText: entry.queryText, similarity: Number(r.similarity), entry });
     }
-    return found.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    return found;
   }
 
   /**
@@ -196,23 +199,14 @@ export class CacheRepository {
   }
 
   private async viaHnsw(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       // Sorting the btree's rows is what the planner would pick; forbid it so the ordered HNSW
       // scan wins. relaxed_order may return near-ties out of order: the caller re-sorts.
       await client.query('SET LOCAL enable_sort = off');
       await client.query("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
       await client.query('SET LOCAL hnsw.ef_search = 200');
-      const { rows } = await client.query(sql, params);
-      await client.query('COMMIT');
-      return rows;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return (await client.query(sql, params)).rows;
+    });
   }
 
   async getEntry(id: string): Promise<CacheEntry | null> {
@@ -233,10 +227,7 @@ export class CacheRepository {
       `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
          request_id, provider, model, answer, usage, cost, namespace_version, doc_versions, doc_ids, user_id, ttl_seconds, expires_at, signature, requested_by)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::int, now() + make_interval(secs => $20::int), $21, $22
-        WHERE NOT EXISTS (
-          SELECT 1 FROM erasures e
-           WHERE e.tenant = $1 AND e.requested_at >= $23::timestamptz
-             AND (e.user_digest IS NULL OR e.user_digest = encode(sha256(convert_to($22::text, 'UTF8')), 'hex')))
+        WHERE NOT ${erasedSince('$1', '$22::text', '$23::timestamptz')}
        ON CONFLICT (tenant, request_id) DO NOTHING
        RETURNING id`,
       [
@@ -255,10 +246,7 @@ export class CacheRepository {
       // An erasure committed while this statement ran was not in its snapshot, and the erasure's
       // delete may not have seen this row: checking again after the commit closes that window.
       const fenced = await this.pool.query(
-        `DELETE FROM cache_entries c WHERE c.id = $1 AND EXISTS (
-           SELECT 1 FROM erasures e
-            WHERE e.tenant = c.tenant AND e.requested_at >= $2::timestamptz
-              AND (e.user_digest IS NULL OR e.user_digest = encode(sha256(convert_to(c.requested_by, 'UTF8')), 'hex')))`,
+        `DELETE FROM cache_entries c WHERE c.id = $1 AND ${erasedSince('c.tenant', 'c.requested_by', '$2::timestamptz')}`,
         [rows[0].id, submittedAt],
       );
       return (fenced.rowCount ?? 0) > 0 ? { id: '', inserted: false } : { id: rows[0].id, inserted: true };
@@ -300,6 +288,12 @@ export class CacheRepository {
     );
     this.indexedDims.add(dim);
   }
+}
+
+/** SQL: an erasure of the tenant, or of the user who asked, was requested at or after `since`. */
+function erasedSince(tenant: string, requestedBy: string, since: string): string {
+  return `EXISTS (SELECT 1 FROM erasures e WHERE e.tenant = ${tenant} AND e.requested_at >= ${since}
+            AND (e.user_digest IS NULL OR e.user_digest = ${sqlTextDigest(requestedBy)}))`;
 }
 
 /** The dimension as a validated integer: it is inlined into SQL (a type modifier cannot be a parameter). */

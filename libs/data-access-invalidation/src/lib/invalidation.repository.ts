@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@deja/data-access-postgres';
 import type { EntrySelector } from './selectors';
 import type { DocumentState } from './versions';
 
@@ -133,18 +134,7 @@ export class InvalidationRepository {
 
   /** Runs `fn` in one transaction; rolls back when it throws. */
   async transaction<T>(fn: (tx: InvalidationTx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(new InvalidationTx(client, this.retireBatch));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return withTransaction(this.pool, (client) => fn(new InvalidationTx(client, this.retireBatch)));
   }
 
   async findEvent(tenant: string, eventId: string): Promise<AppliedEvent | null> {

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { sqlTextDigest, withTransaction } from '@deja/data-access-postgres';
 
 /** Rows deleted by one erasure, by table. */
 export interface ErasedCounts {
@@ -39,7 +40,7 @@ export class ErasureRepository {
 
   async eraseTenant(tenant: string, options: { keepAccount: boolean }): Promise<ErasureReport> {
     const fence = await this.fence(tenant, null);
-    return this.inTransaction(async (db) => {
+    return withTransaction(this.pool, async (db) => {
       const deleted: ErasedCounts = { ...NONE };
       deleted.cache_entries = await count(db, `DELETE FROM cache_entries WHERE tenant = $1`, [tenant]);
       deleted.request_log = await count(db, `DELETE FROM request_log WHERE tenant = $1`, [tenant]);
@@ -61,7 +62,7 @@ export class ErasureRepository {
    */
   async eraseUser(tenant: string, user: string): Promise<ErasureReport> {
     const fence = await this.fence(tenant, user);
-    return this.inTransaction(async (db) => {
+    return withTransaction(this.pool, async (db) => {
       const deleted: ErasedCounts = { ...NONE };
       const userJobs = `SELECT id FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`;
       deleted.cache_entries = await count(
@@ -85,7 +86,7 @@ export class ErasureRepository {
   private async fence(tenant: string, user: string | null): Promise<{ id: string; requested_at: Date }> {
     const { rows } = await this.pool.query<{ id: string; requested_at: Date }>(
       `INSERT INTO erasures (tenant, user_digest)
-       VALUES ($1, CASE WHEN $2::text IS NULL THEN NULL ELSE encode(sha256(convert_to($2::text, 'UTF8')), 'hex') END)
+       VALUES ($1, ${sqlTextDigest('$2::text')})
        RETURNING id::text, requested_at`,
       [tenant, user],
     );
@@ -95,21 +96,6 @@ export class ErasureRepository {
   private async record(db: PoolClient, fence: { id: string; requested_at: Date }, tenant: string, scope: 'tenant' | 'user', deleted: ErasedCounts): Promise<ErasureReport> {
     await db.query(`UPDATE erasures SET deleted = $2, completed_at = now() WHERE id = $1`, [fence.id, JSON.stringify(deleted)]);
     return { erasure_id: fence.id, tenant, scope, requested_at: new Date(fence.requested_at).toISOString(), deleted };
-  }
-
-  private async inTransaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
-    const db = await this.pool.connect();
-    try {
-      await db.query('BEGIN');
-      const result = await work(db);
-      await db.query('COMMIT');
-      return result;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
-    }
   }
 }
 

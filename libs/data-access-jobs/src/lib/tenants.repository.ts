@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withTransaction } from '@deja/data-access-postgres';
 
 export interface TenantRecord {
   id: string;
@@ -28,25 +29,15 @@ export class TenantsRepository {
 
   /** Creates a new tenant with its first key; false when the tenant id is taken. */
   async create(tenant: TenantRecord, keyHash: string): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const r = await client.query(
         `INSERT INTO tenants (id, rate_limit_rps, rate_limit_burst) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
         [tenant.id, tenant.rate_limit_rps, tenant.rate_limit_burst],
       );
-      if ((r.rowCount ?? 0) === 0) {
-        await client.query('ROLLBACK');
-        return false;
-      }
+      // Taken: nothing was written, so committing the empty transaction changes nothing.
+      if ((r.rowCount ?? 0) === 0) return false;
       await client.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, 'created by admin')`, [keyHash, tenant.id]);
-      await client.query('COMMIT');
       return true;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
