@@ -1,5 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier';
 
 /**
  * Module boundaries that really constrain:
@@ -10,12 +11,21 @@ import tseslint from 'typescript-eslint';
  * - contracts import nothing of ours.
  */
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'],
+  },
+  {
+    sourceTag: 'type:feature',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'],
+  },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+  {
+    sourceTag: 'type:bench',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'],
+  },
 ];
 
 export default [
@@ -33,7 +43,10 @@ export default [
           depConstraints,
         },
       ],
-      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'separate-type-imports' },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
@@ -41,7 +54,18 @@ export default [
   {
     // Nest resolves constructor parameters from emitted metadata: type-only imports of injected
     // classes would erase what DI needs, so these files keep value imports for providers.
-    files: ['**/*.module.ts', '**/*.controller.ts', '**/*.service.ts', '**/*.handler.ts', '**/*.repository.ts', '**/*.server.ts', '**/*.guard.ts', '**/*.interceptor.ts', '**/*.filter.ts', '**/*.processor.ts'],
+    files: [
+      '**/*.module.ts',
+      '**/*.controller.ts',
+      '**/*.service.ts',
+      '**/*.handler.ts',
+      '**/*.repository.ts',
+      '**/*.server.ts',
+      '**/*.guard.ts',
+      '**/*.interceptor.ts',
+      '**/*.filter.ts',
+      '**/*.processor.ts',
+    ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
@@ -53,5 +77,10 @@ export default [
     files: ['bench/**/*.ts', 'tools/**/*.ts', 'examples/**/*.ts', 'libs/*/src/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
-  ...tseslint.config({ files: ['**/*.js', '**/*.mjs', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } }),
+  ...tseslint.config({
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  }),
+  // Line breaks are Prettier's (checked in `npm run lint`): no stylistic ESLint rule may disagree.
+  prettierConfig,
 ];

@@ -27,6 +27,7 @@ step "type check"
 npx tsc -p tsconfig.json --noEmit
 
 step "lint"
+npx prettier --check . --log-level warn || { echo "prettier: run npm run format and commit"; exit 1; }
 npx nx run-many -t lint --output-style=static --skip-nx-cache >/dev/null 2>tmp-lint.log || { cat tmp-lint.log; npx nx run-many -t lint --output-style=static --skip-nx-cache; exit 1; }
 rm -f tmp-lint.log
 

@@ -30,21 +30,41 @@ describe('benchmark scenarios (smoke, real model and Postgres)', () => {
     const sql = await runQuality({ ...common, mode: 'sql' });
     const memory = await runQuality({ ...common, mode: 'memory' });
     expect(memory.decisions).toEqual(sql.decisions);
-    expect(Object.keys(sql.shipped).sort()).toEqual(['false_hit_rate', 'fn', 'fp', 'precision', 'recall', 'threshold', 'tn', 'tp']);
+    expect(Object.keys(sql.shipped).sort()).toEqual([
+      'false_hit_rate',
+      'fn',
+      'fp',
+      'precision',
+      'recall',
+      'threshold',
+      'tn',
+      'tp',
+    ]);
     expect(sql.shipped.tp + sql.shipped.fp + sql.shipped.fn + sql.shipped.tn).toBe(49);
     expect(sql.meta.unlabelled_skipped).toBe(1);
     expect(sql.shipped.tp).toBeGreaterThan(0);
     // The fixture's exact repeats are served by the exact tier.
     expect(sql.meta.hits_by_tier.exact).toBeGreaterThanOrEqual(2);
-    expect(sql.fixed.map((f) => f.threshold)).toEqual([0.8, 0.81, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]);
-    for (const f of sql.fixed) expect(Object.keys(f).sort()).toEqual(['false_hit_rate', 'precision', 'recall', 'threshold']);
+    expect(sql.fixed.map((f) => f.threshold)).toEqual([
+      0.8, 0.81, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98,
+      0.99,
+    ]);
+    for (const f of sql.fixed)
+      expect(Object.keys(f).sort()).toEqual(['false_hit_rate', 'precision', 'recall', 'threshold']);
     // Looser thresholds serve at least as many of the same-meaning pairs.
     const recalls = sql.fixed.map((f) => f.recall ?? 0);
     expect([...recalls].sort((a, b) => b - a)).toEqual(recalls);
   });
 
   it('retrieval accounts for every question as correct, wrong or miss, with its latency', async () => {
-    const r = await runRetrieval({ data, limit: 999, mode: 'sql', databaseUrl: testEnv.databaseUrl, embedder, sweep: [0.85] });
+    const r = await runRetrieval({
+      data,
+      limit: 999,
+      mode: 'sql',
+      databaseUrl: testEnv.databaseUrl,
+      embedder,
+      sweep: [0.85],
+    });
     expect(r.correct + r.wrong + r.miss).toBe(30);
     const [loose] = r.meta.sweep;
     expect(loose.correct + loose.wrong + loose.miss).toBe(30);
@@ -56,10 +76,27 @@ describe('benchmark scenarios (smoke, real model and Postgres)', () => {
   });
 
   it('scale measures the scoped lookup and the bare pgvector query against an exact scan', async () => {
-    const { rows } = await runScale({ entries: [1500], queries: 20, m: 16, efConstruction: 64, efSearch: 40, seed: 1, databaseUrl: testEnv.databaseUrl, embedder });
+    const { rows } = await runScale({
+      entries: [1500],
+      queries: 20,
+      m: 16,
+      efConstruction: 64,
+      efSearch: 40,
+      seed: 1,
+      databaseUrl: testEnv.databaseUrl,
+      embedder,
+    });
     expect(rows).toHaveLength(1);
     const row = rows[0];
-    expect(row).toEqual(expect.objectContaining({ entries: 1500, p50_ms: expect.any(Number), p99_ms: expect.any(Number), build_s: expect.any(Number), bytes_per_entry: expect.any(Number) }));
+    expect(row).toEqual(
+      expect.objectContaining({
+        entries: 1500,
+        p50_ms: expect.any(Number),
+        p99_ms: expect.any(Number),
+        build_s: expect.any(Number),
+        bytes_per_entry: expect.any(Number),
+      }),
+    );
     expect(row.recall_at_1).toBeGreaterThanOrEqual(0.9);
     expect(row.pgvector_recall_at_1).toBeGreaterThanOrEqual(0.9);
     expect(row.iterative_scan.all.relaxed_order.queries).toBe(20);
@@ -67,7 +104,16 @@ describe('benchmark scenarios (smoke, real model and Postgres)', () => {
   });
 
   it('embed times one query and a batch of 32 beside the bare pgvector query', async () => {
-    const r = await runEmbed({ entries: 500, queries: 10, m: 16, efConstruction: 64, efSearch: 40, seed: 1, databaseUrl: testEnv.databaseUrl, embedder });
+    const r = await runEmbed({
+      entries: 500,
+      queries: 10,
+      m: 16,
+      efConstruction: 64,
+      efSearch: 40,
+      seed: 1,
+      databaseUrl: testEnv.databaseUrl,
+      embedder,
+    });
     expect(r.single_p50_ms).toBeGreaterThan(0);
     expect(r.batch32_p50_ms).toBeGreaterThan(r.single_p50_ms as number);
     expect(r.pgvector_p50_ms).toBeGreaterThan(0);

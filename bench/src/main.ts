@@ -94,7 +94,10 @@ async function main(): Promise<void> {
     if (!values.data) problems.push(`${scenario} needs --data FILE.jsonl`);
     return values.data ?? '';
   };
-  const entries = (values.entries ?? '').split(',').filter((s) => s.length > 0).map((s) => int('entries', s, 100) as number);
+  const entries = (values.entries ?? '')
+    .split(',')
+    .filter((s) => s.length > 0)
+    .map((s) => int('entries', s, 100) as number);
   const common = {
     seed: int('seed', values.seed, 0) as number,
     limit: int('limit', values.limit),
@@ -115,8 +118,14 @@ async function main(): Promise<void> {
       const m = mode('memory');
       run = async (embedder) => {
         const { decisions: _decisions, ...result } = await runQuality({
-          data, limit: common.limit, seed: common.seed, mode: m, databaseUrl, embedder,
-          embeddingsCache: values['embeddings-cache'], concurrency: common.concurrency ?? (m === 'sql' ? 4 : 1),
+          data,
+          limit: common.limit,
+          seed: common.seed,
+          mode: m,
+          databaseUrl,
+          embedder,
+          embeddingsCache: values['embeddings-cache'],
+          concurrency: common.concurrency ?? (m === 'sql' ? 4 : 1),
         });
         return { result, text: renderQuality({ ...result, decisions: [] }) };
       };
@@ -124,8 +133,12 @@ async function main(): Promise<void> {
     }
     case 'retrieval': {
       const data = needData();
-      const sweep = (values.sweep ?? '').split(',').filter((t) => t.length > 0).map(Number);
-      if (sweep.some((t) => !(t >= 0 && t <= 1))) problems.push(`--sweep takes thresholds in [0, 1], got ${values.sweep}`);
+      const sweep = (values.sweep ?? '')
+        .split(',')
+        .filter((t) => t.length > 0)
+        .map(Number);
+      if (sweep.some((t) => !(t >= 0 && t <= 1)))
+        problems.push(`--sweep takes thresholds in [0, 1], got ${values.sweep}`);
       const m = mode('sql');
       run = async (embedder) => {
         const result = await runRetrieval({ data, limit: common.limit ?? 999, mode: m, databaseUrl, embedder, sweep });
@@ -137,8 +150,15 @@ async function main(): Promise<void> {
       if (entries.length === 0) problems.push('scale needs --entries N[,N...]');
       run = async (embedder) => {
         const result = await runScale({
-          entries, queries: common.queries ?? 300, m: common.m, efConstruction: common.efConstruction, efSearch: common.efSearch,
-          seed: common.seed, databaseUrl, embedder, data: values.data,
+          entries,
+          queries: common.queries ?? 300,
+          m: common.m,
+          efConstruction: common.efConstruction,
+          efSearch: common.efSearch,
+          seed: common.seed,
+          databaseUrl,
+          embedder,
+          data: values.data,
         });
         return { result: result.rows, text: renderScale(result) };
       };
@@ -147,8 +167,15 @@ async function main(): Promise<void> {
     case 'embed': {
       run = async (embedder) => {
         const result = await runEmbed({
-          entries: entries[0] ?? 10000, queries: common.queries ?? 200, m: common.m, efConstruction: common.efConstruction, efSearch: common.efSearch,
-          seed: common.seed, databaseUrl, embedder, data: values.data,
+          entries: entries[0] ?? 10000,
+          queries: common.queries ?? 200,
+          m: common.m,
+          efConstruction: common.efConstruction,
+          efSearch: common.efSearch,
+          seed: common.seed,
+          databaseUrl,
+          embedder,
+          data: values.data,
         });
         return { result, text: renderEmbed(result) };
       };
@@ -156,12 +183,23 @@ async function main(): Promise<void> {
     }
     case 'latency': {
       needsEmbedder = false;
-      const rates = (values.rates ?? '5,20').split(',').filter((r) => r.length > 0).map((r) => int('rates', r) as number);
+      const rates = (values.rates ?? '5,20')
+        .split(',')
+        .filter((r) => r.length > 0)
+        .map((r) => int('rates', r) as number);
       const duration = int('duration', values.duration ?? '20') as number;
       const connections = int('connections', values.connections ?? '8') as number;
       const pgvectorIterations = int('pgvector-iterations', values['pgvector-iterations'] ?? '500') as number;
       run = async () => {
-        const result = await runLatency({ databaseUrl, duration, rates, connections, basePort, pgvectorIterations, simLatencyScale: process.env.SIM_LATENCY_SCALE });
+        const result = await runLatency({
+          databaseUrl,
+          duration,
+          rates,
+          connections,
+          basePort,
+          pgvectorIterations,
+          simLatencyScale: process.env.SIM_LATENCY_SCALE,
+        });
         return { result, text: renderLatency(result) };
       };
       break;
@@ -205,7 +243,11 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const embedder = (await createEmbedder({ provider: 'local', ...(values.model ? { model: values.model } : {}), ...(common.threads ? { threads: common.threads } : {}) })) as DisposableEmbedder;
+  const embedder = (await createEmbedder({
+    provider: 'local',
+    ...(values.model ? { model: values.model } : {}),
+    ...(common.threads ? { threads: common.threads } : {}),
+  })) as DisposableEmbedder;
   try {
     const { result, text } = await run(embedder);
     console.log(text);

@@ -12,7 +12,15 @@ const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://deja:deja@127.0
 
 describe('pipeline benchmark scenarios (smoke, services as processes)', () => {
   it('latency measures the hit, exact-tier and miss paths and the bare pgvector query', async () => {
-    const r = await runLatency({ databaseUrl, duration: 1, rates: [4], connections: 2, basePort: 18660, pgvectorIterations: 20, simLatencyScale: '0' });
+    const r = await runLatency({
+      databaseUrl,
+      duration: 1,
+      rates: [4],
+      connections: 2,
+      basePort: 18660,
+      pgvectorIterations: 20,
+      simLatencyScale: '0',
+    });
     for (const p of [r.hit, r.exact, r.miss]) {
       for (const s of [p.open['4'], p.closed]) {
         expect(Object.keys(s).sort()).toEqual(['errors', 'p50_ms', 'p90_ms', 'p99_ms', 'rps']);
@@ -30,9 +38,23 @@ describe('pipeline benchmark scenarios (smoke, services as processes)', () => {
   });
 
   it('cost replays a support bot four ways and accounts for provider calls, hits and money', async () => {
-    const r = await runCost({ data: join(__dirname, '__fixtures__', 'pairs.jsonl'), questions: 10, seed: 42, databaseUrl, basePort: 18670 });
+    const r = await runCost({
+      data: join(__dirname, '__fixtures__', 'pairs.jsonl'),
+      questions: 10,
+      seed: 42,
+      databaseUrl,
+      basePort: 18670,
+    });
     for (const m of MODES) {
-      expect(Object.keys(r.modes[m]).sort()).toEqual(['cache_read_tokens', 'cost_usd', 'false_hits', 'hit_rate', 'input_tokens', 'output_tokens', 'provider_calls']);
+      expect(Object.keys(r.modes[m]).sort()).toEqual([
+        'cache_read_tokens',
+        'cost_usd',
+        'false_hits',
+        'hit_rate',
+        'input_tokens',
+        'output_tokens',
+        'provider_calls',
+      ]);
       expect(r.meta.failed_jobs[m]).toBe(0);
     }
     const { none, prompt_cache: prompt, semantic_cache: semantic, both } = r.modes;

@@ -18,7 +18,17 @@ const REQUESTS = 'deja.requests.v1';
 const RESULTS = 'deja.results.v1';
 
 function parseArgs(argv) {
-  const opts = { n: 20, duplicates: 5, tenant: 'default', brokers: process.env.KAFKA_BROKERS || '127.0.0.1:9092', replyTo: undefined, timeout: 120, model: 'gpt-4o-mini', provider: 'openai', namespace: 'default' };
+  const opts = {
+    n: 20,
+    duplicates: 5,
+    tenant: 'default',
+    brokers: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+    replyTo: undefined,
+    timeout: 120,
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    namespace: 'default',
+  };
   for (let i = 2; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
     const take = () => (i++, value);
@@ -32,12 +42,15 @@ function parseArgs(argv) {
     else if (flag === '--provider') opts.provider = take();
     else if (flag === '--namespace') opts.namespace = take();
     else if (flag === '--help' || flag === '-h') {
-      console.log('options: --n N --duplicates D --tenant T --brokers host:port --reply-to TOPIC --timeout SECONDS --model M --provider openai|anthropic --namespace NS');
+      console.log(
+        'options: --n N --duplicates D --tenant T --brokers host:port --reply-to TOPIC --timeout SECONDS --model M --provider openai|anthropic --namespace NS',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
   if (!Number.isInteger(opts.n) || opts.n < 1) throw new Error('--n must be a positive integer');
-  if (!Number.isInteger(opts.duplicates) || opts.duplicates < 0 || opts.duplicates > opts.n) throw new Error('--duplicates must be between 0 and --n');
+  if (!Number.isInteger(opts.duplicates) || opts.duplicates < 0 || opts.duplicates > opts.n)
+    throw new Error('--duplicates must be between 0 and --n');
   return opts;
 }
 
@@ -75,7 +88,8 @@ async function ensureTopic(kafka, topic) {
   await admin.connect();
   try {
     const topics = await admin.listTopics();
-    if (!topics.includes(topic)) await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
+    if (!topics.includes(topic))
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
   } finally {
     await admin.disconnect();
   }
@@ -84,7 +98,11 @@ async function ensureTopic(kafka, topic) {
 async function main() {
   const opts = parseArgs(process.argv);
   const runId = randomUUID().slice(0, 8);
-  const kafka = new Kafka({ clientId: `deja-batch-${runId}`, brokers: opts.brokers.split(','), logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: `deja-batch-${runId}`,
+    brokers: opts.brokers.split(','),
+    logLevel: logLevel.WARN,
+  });
   const resultsTopic = opts.replyTo || RESULTS;
   if (opts.replyTo) await ensureTopic(kafka, opts.replyTo);
 
@@ -112,7 +130,10 @@ async function main() {
   await joined;
   await new Promise((r) => setTimeout(r, 1500));
 
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const requests = Array.from({ length: opts.n }, (_, i) => requestFor(opts, runId, i));
   // Deliberate duplicates: the same request (same id) sent again; Deja answers an id once.
@@ -124,7 +145,9 @@ async function main() {
     topic: REQUESTS,
     messages: [...requests, ...duplicates].map((r) => ({ key: r.request_id, value: JSON.stringify(r), headers })),
   });
-  console.log(`sent ${requests.length} requests + ${duplicates.length} duplicates to ${REQUESTS} (tenant ${opts.tenant}, run ${runId}); reading ${resultsTopic}`);
+  console.log(
+    `sent ${requests.length} requests + ${duplicates.length} duplicates to ${REQUESTS} (tenant ${opts.tenant}, run ${runId}); reading ${resultsTopic}`,
+  );
 
   const deadline = Date.now() + opts.timeout * 1000;
   while (results.size < requests.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
@@ -142,7 +165,9 @@ async function main() {
     duplicate_results: duplicateResults,
     by_status: by((r) => r.status),
     by_outcome: by((r) => `${r.cache.outcome}${r.cache.tier ? `/${r.cache.tier}` : ''}`),
-    latency_ms: latencies.length ? { p50: latencies[Math.floor(latencies.length / 2)], max: latencies[latencies.length - 1] } : null,
+    latency_ms: latencies.length
+      ? { p50: latencies[Math.floor(latencies.length / 2)], max: latencies[latencies.length - 1] }
+      : null,
     cost_usd: round(all.reduce((s, r) => s + r.cost.usd, 0)),
     saved_usd: round(all.reduce((s, r) => s + r.cost.saved_usd, 0)),
     errors: all.filter((r) => r.error).map((r) => ({ id: r.request_id, code: r.error.code, message: r.error.message })),

@@ -42,11 +42,14 @@ function parseArgs(argv) {
     else if (flag === '--model') opts.model = take();
     else if (flag === '--namespace') opts.namespace = take();
     else if (flag === '--help' || flag === '-h') {
-      console.log('options: --url URL --key KEY --concurrency N --seed N --model M --namespace NS (default: a fresh one per run)');
+      console.log(
+        'options: --url URL --key KEY --concurrency N --seed N --model M --namespace NS (default: a fresh one per run)',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
-  if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new Error('--concurrency must be a positive integer');
+  if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)
+    throw new Error('--concurrency must be a positive integer');
   if (!opts.key) {
     const file = join(resolve(opts.dataDir), 'keys.json');
     try {
@@ -77,10 +80,12 @@ function random(seed) {
 function workload(seed) {
   const rnd = random(seed);
   const queues = QUESTIONS.map((item) => {
-    const later = [...item.para, ...Array.from({ length: item.repeats }, () => item.q), ...(item.traps ?? [])].map((text) => ({
-      text,
-      kind: (item.traps ?? []).includes(text) ? 'trap' : text === item.q ? 'repeat' : 'paraphrase',
-    }));
+    const later = [...item.para, ...Array.from({ length: item.repeats }, () => item.q), ...(item.traps ?? [])].map(
+      (text) => ({
+        text,
+        kind: (item.traps ?? []).includes(text) ? 'trap' : text === item.q ? 'repeat' : 'paraphrase',
+      }),
+    );
     for (let i = later.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
       [later[i], later[j]] = [later[j], later[i]];
@@ -135,20 +140,40 @@ function bar(done, total, stats, width = 32) {
   else if (done === total || done % 20 === 0) process.stdout.write(`${line}\n`);
 }
 
-const tokens = (u) => (u ? (u.input_tokens ?? 0) + (u.cache_write_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.output_tokens ?? 0) : 0);
+const tokens = (u) =>
+  u ? (u.input_tokens ?? 0) + (u.cache_write_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.output_tokens ?? 0) : 0;
 const usd = (n) => `$${n.toFixed(4)}`;
 const pct = (a, b) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '—');
 
 async function main() {
   const opts = parseArgs(process.argv);
   const health = await fetch(`${opts.url}/health`).catch(() => undefined);
-  if (!health || health.status !== 200) throw new Error(`Deja is not answering at ${opts.url}/health — start it with \`npm start\` (or pass --url)`);
+  if (!health || health.status !== 200)
+    throw new Error(`Deja is not answering at ${opts.url}/health — start it with \`npm start\` (or pass --url)`);
 
   const stream = workload(opts.seed);
-  const stats = { hits: 0, misses: 0, errors: 0, exact: 0, semantic: 0, trapsMissed: 0, trapsHit: 0, guardRejections: 0, guards: {}, savedTokens: 0, spentTokens: 0, savedUsd: 0, spentUsd: 0, simulated: false, falseHits: [] };
+  const stats = {
+    hits: 0,
+    misses: 0,
+    errors: 0,
+    exact: 0,
+    semantic: 0,
+    trapsMissed: 0,
+    trapsHit: 0,
+    guardRejections: 0,
+    guards: {},
+    savedTokens: 0,
+    spentTokens: 0,
+    savedUsd: 0,
+    spentUsd: 0,
+    simulated: false,
+    falseHits: [],
+  };
   const kinds = { first: 0, repeat: 0, paraphrase: 0, trap: 0 };
   const hitsByKind = { first: 0, repeat: 0, paraphrase: 0, trap: 0 };
-  console.log(`Replaying ${stream.length} support questions (${QUESTIONS.length} topics) against ${opts.url}, namespace ${opts.namespace}, ${opts.concurrency} at a time\n`);
+  console.log(
+    `Replaying ${stream.length} support questions (${QUESTIONS.length} topics) against ${opts.url}, namespace ${opts.namespace}, ${opts.concurrency} at a time\n`,
+  );
   const started = Date.now();
   let next = 0;
   let done = 0;
@@ -159,7 +184,8 @@ async function main() {
       kinds[item.kind]++;
       try {
         const job = await ask(opts, item.text);
-        if (job.status !== 'completed') throw new Error(`${job.error?.code ?? job.status}: ${job.error?.message ?? ''}`);
+        if (job.status !== 'completed')
+          throw new Error(`${job.error?.code ?? job.status}: ${job.error?.message ?? ''}`);
         const cache = job.cache ?? {};
         if (cache.outcome === 'hit') {
           stats.hits++;
@@ -195,11 +221,19 @@ async function main() {
     `  Answered from cache    ${stats.hits} of ${answered} (${pct(stats.hits, answered)}) — exact ${stats.exact}, semantic ${stats.semantic}`,
     `                         paraphrases ${hitsByKind.paraphrase}/${kinds.paraphrase}, repeats ${hitsByKind.repeat}/${kinds.repeat}`,
     `  Sent to the provider   ${stats.misses}`,
-    `  False hits avoided     ${stats.guardRejections} similar cached answer(s) refused by a guard${Object.keys(stats.guards).length ? ` (${Object.entries(stats.guards).map(([g, n]) => `${g} ${n}`).join(', ')})` : ''}`,
+    `  False hits avoided     ${stats.guardRejections} similar cached answer(s) refused by a guard${
+      Object.keys(stats.guards).length
+        ? ` (${Object.entries(stats.guards)
+            .map(([g, n]) => `${g} ${n}`)
+            .join(', ')})`
+        : ''
+    }`,
     `  Look-alike questions   ${kinds.trap - hitsByKind.trap} of ${kinds.trap} answered fresh${stats.falseHits.length ? ` — answered from cache: ${stats.falseHits.join(' | ')}` : ''}`,
     `  Tokens saved           ${stats.savedTokens.toLocaleString('en-US')} (spent ${stats.spentTokens.toLocaleString('en-US')})`,
     `  Money saved            ${usd(stats.savedUsd)} of ${usd(stats.savedUsd + stats.spentUsd)} it would have cost without Deja (${pct(stats.savedUsd, stats.savedUsd + stats.spentUsd)})`,
-    stats.simulated ? '  Provider               simulated (no provider API key): token counts and prices are the real models\' rates' : '  Provider               real',
+    stats.simulated
+      ? "  Provider               simulated (no provider API key): token counts and prices are the real models' rates"
+      : '  Provider               real',
     stats.errors ? `  Errors                 ${stats.errors}` : '',
     '',
   ];

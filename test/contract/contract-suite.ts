@@ -14,7 +14,13 @@ export interface DejaTarget {
 interface JobView {
   status: string;
   answer: { content: string; simulated?: boolean } | null;
-  cache: { outcome: string; tier: string | null; similarity: number | null; threshold: number | null; entry_id: string | null };
+  cache: {
+    outcome: string;
+    tier: string | null;
+    similarity: number | null;
+    threshold: number | null;
+    entry_id: string | null;
+  };
   cost: { usd: number; uncached_usd: number; saved_usd: number };
 }
 
@@ -22,7 +28,10 @@ interface JobView {
  * The public contract of Deja — REST jobs, the OpenAI- and Anthropic-compatible endpoints and
  * invalidation — written once and run against every way of running it.
  */
-export function describeContract(name: string, lifecycle: { start: () => Promise<DejaTarget>; stop: () => Promise<void> }): void {
+export function describeContract(
+  name: string,
+  lifecycle: { start: () => Promise<DejaTarget>; stop: () => Promise<void> },
+): void {
   describe(`Deja contract: ${name}`, () => {
     let t: DejaTarget;
     const run = randomUUID().slice(0, 8);
@@ -46,7 +55,12 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
       const res = await fetch(`${t.url}/v1/jobs`, {
         method: 'POST',
         headers: key ? { authorization: `Bearer ${key}`, 'content-type': 'application/json' } : auth(),
-        body: JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }], deja: { namespace, ...deja } }),
+        body: JSON.stringify({
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: question }],
+          deja: { namespace, ...deja },
+        }),
       });
       expect(res.status).toBe(202);
       return (await res.json()) as { id: string };
@@ -83,8 +97,20 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
     });
 
     it('refuses a request without a key (401) and an invalid body with the field (400)', async () => {
-      expect((await fetch(`${t.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
-      const bad = await fetch(`${t.url}/v1/jobs`, { method: 'POST', headers: auth(), body: JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini', messages: 'not a list' }) });
+      expect(
+        (
+          await fetch(`${t.url}/v1/jobs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(401);
+      const bad = await fetch(`${t.url}/v1/jobs`, {
+        method: 'POST',
+        headers: auth(),
+        body: JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini', messages: 'not a list' }),
+      });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(await bad.json())).toContain('messages');
     });
@@ -101,10 +127,16 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
 
     it('OpenAI-compatible endpoint: the official SDK gets a miss, then an exact hit, streamed too', async () => {
       const openai = new OpenAI({ apiKey: t.apiKey, baseURL: `${t.url}/v1`, maxRetries: 0 });
-      const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `Which plans include SSO? (${run})` }], deja: { namespace } } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+      const body = {
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user' as const, content: `Which plans include SSO? (${run})` }],
+        deja: { namespace },
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming;
       const first = await openai.chat.completions.create(body).withResponse();
       expect(first.response.headers.get('x-deja-cache')).toBe('miss');
-      const stream = await openai.chat.completions.create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming).withResponse();
+      const stream = await openai.chat.completions
+        .create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming)
+        .withResponse();
       expect(stream.response.headers.get('x-deja-cache')).toBe('hit');
       let text = '';
       for await (const chunk of stream.data) text += chunk.choices[0]?.delta?.content ?? '';
@@ -113,7 +145,12 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
 
     it('Anthropic-compatible endpoint: the official SDK gets a miss, then a hit', async () => {
       const anthropic = new Anthropic({ apiKey: t.apiKey, baseURL: t.url, maxRetries: 0 });
-      const body = { model: 'claude-sonnet-4-6', max_tokens: 200, messages: [{ role: 'user' as const, content: `Can I export my data as CSV? (${run})` }], deja: { namespace } } as Anthropic.MessageCreateParamsNonStreaming;
+      const body = {
+        model: 'claude-sonnet-4-6',
+        max_tokens: 200,
+        messages: [{ role: 'user' as const, content: `Can I export my data as CSV? (${run})` }],
+        deja: { namespace },
+      } as Anthropic.MessageCreateParamsNonStreaming;
       const first = await anthropic.messages.create(body).withResponse();
       expect(first.response.headers.get('x-deja-cache')).toBe('miss');
       const again = await anthropic.messages.create(body).withResponse();
@@ -128,7 +165,11 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
       await job(withDoc, { context_docs: [{ id: doc }] });
       await job(without);
       expect((await job(withDoc, { context_docs: [{ id: doc }] })).cache.outcome).toBe('hit');
-      const res = await fetch(`${t.url}/v1/admin/doc-changes`, { method: 'POST', headers: admin(), body: JSON.stringify({ tenant: t.tenant, doc_id: doc, change: 'updated' }) });
+      const res = await fetch(`${t.url}/v1/admin/doc-changes`, {
+        method: 'POST',
+        headers: admin(),
+        body: JSON.stringify({ tenant: t.tenant, doc_id: doc, change: 'updated' }),
+      });
       expect(res.status).toBe(202);
       expect((await untilMiss(withDoc, { context_docs: [{ id: doc }] })).cache.outcome).toBe('miss');
       expect((await job(without)).cache.outcome).toBe('hit');
@@ -138,7 +179,11 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
       const q = `How do I add a team member? (${run})`;
       await job(q);
       expect((await job(q)).cache.outcome).toBe('hit');
-      const res = await fetch(`${t.url}/v1/admin/invalidations`, { method: 'POST', headers: admin(), body: JSON.stringify({ tenant: t.tenant, action: 'bump_namespace', namespace }) });
+      const res = await fetch(`${t.url}/v1/admin/invalidations`, {
+        method: 'POST',
+        headers: admin(),
+        body: JSON.stringify({ tenant: t.tenant, action: 'bump_namespace', namespace }),
+      });
       expect(res.status).toBe(202);
       expect((await untilMiss(q)).cache.outcome).toBe('miss');
     });
@@ -146,10 +191,15 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
     describe('erasure', () => {
       const tenant = `erase-${run}`;
       let key: string;
-      const erase = (path: string) => fetch(`${t.url}/v1/admin/tenants/${path}`, { method: 'DELETE', headers: admin() });
+      const erase = (path: string) =>
+        fetch(`${t.url}/v1/admin/tenants/${path}`, { method: 'DELETE', headers: admin() });
 
       beforeAll(async () => {
-        const res = await fetch(`${t.url}/v1/admin/tenants`, { method: 'POST', headers: admin(), body: JSON.stringify({ id: tenant }) });
+        const res = await fetch(`${t.url}/v1/admin/tenants`, {
+          method: 'POST',
+          headers: admin(),
+          body: JSON.stringify({ id: tenant }),
+        });
         expect(res.status).toBe(201);
         key = ((await res.json()) as { api_key: string }).api_key;
       });
@@ -174,12 +224,17 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
         expect(report.deleted.cache_entries).toBe(2);
         expect(JSON.stringify(report)).not.toContain('alice');
 
-        for (const id of [alice1.id, alice2.id]) expect((await fetch(`${t.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+        for (const id of [alice1.id, alice2.id])
+          expect((await fetch(`${t.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(
+            404,
+          );
         // Her answers are gone: her personal question and the shared one she asked are misses again.
         expect((await job(personal, { namespace, user: 'alice', personal: true }, key)).cache.outcome).toBe('miss');
         expect((await job(shared, { namespace, user: 'carol' }, key)).cache.outcome).toBe('miss');
         // Bob's job and answer are untouched.
-        expect((await fetch(`${t.url}/v1/jobs/${bob.id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+        expect(
+          (await fetch(`${t.url}/v1/jobs/${bob.id}`, { headers: { authorization: `Bearer ${key}` } })).status,
+        ).toBe(200);
         expect((await job(bobs, { namespace, user: 'bob' }, key)).cache.outcome).toBe('hit');
       });
 
@@ -187,7 +242,14 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
         const bad = await erase(`${tenant}/users/%00`);
         expect(bad.status).toBe(400);
         expect(JSON.stringify(await bad.json())).toContain('user');
-        expect((await fetch(`${t.url}/v1/admin/tenants/${tenant}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+        expect(
+          (
+            await fetch(`${t.url}/v1/admin/tenants/${tenant}`, {
+              method: 'DELETE',
+              headers: { authorization: `Bearer ${key}` },
+            })
+          ).status,
+        ).toBe(403);
         expect((await erase(`${tenant}?keep_account=maybe`)).status).toBe(400);
       });
 
@@ -198,7 +260,15 @@ export function describeContract(name: string, lifecycle: { start: () => Promise
         expect(report.deleted).toMatchObject({ tenants: 1, api_keys: 1 });
         expect(report.deleted.jobs).toBeGreaterThanOrEqual(3);
         expect(report.deleted.cache_entries).toBeGreaterThanOrEqual(2);
-        expect((await fetch(`${t.url}/v1/jobs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+        expect(
+          (
+            await fetch(`${t.url}/v1/jobs`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+              body: '{}',
+            })
+          ).status,
+        ).toBe(401);
         const again = (await (await erase(tenant)).json()) as { deleted: Record<string, number> };
         expect(Object.values(again.deleted).every((n) => n === 0)).toBe(true);
         // The contract's own tenant is untouched.

@@ -9,9 +9,16 @@ const adminKey = `contract-admin-key-${run}-0123456789`;
 const services = [
   new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0' }),
   new ServiceProcess('embedding-service', ports.embedding),
-  new ServiceProcess('llm-worker', ports.worker, { OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`, ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}` }),
+  new ServiceProcess('llm-worker', ports.worker, {
+    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
+  }),
   new ServiceProcess('invalidation-service', ports.invalidation),
-  new ServiceProcess('gateway', ports.gateway, { DEJA_API_KEY: apiKey, DEJA_ADMIN_KEY: adminKey, DEJA_KEY_SECRET: 'contract-key-secret-0123456789' }),
+  new ServiceProcess('gateway', ports.gateway, {
+    DEJA_API_KEY: apiKey,
+    DEJA_ADMIN_KEY: adminKey,
+    DEJA_KEY_SECRET: 'contract-key-secret-0123456789',
+  }),
 ];
 
 describeContract('distributed (gateway, embedding-service, llm-worker, invalidation-service over Kafka and Postgres)', {

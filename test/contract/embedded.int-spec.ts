@@ -10,7 +10,11 @@ const port = 18710;
 const apiKey = `contract-tenant-key-${run}-0123456789`;
 const adminKey = `contract-admin-key-${run}-0123456789`;
 const dataDir = mkdtempSync(join(tmpdir(), 'deja-contract-'));
-const deja = new ServiceProcess('deja', port, { DEJA_DATA_DIR: dataDir, DEJA_API_KEY: apiKey, DEJA_ADMIN_KEY: adminKey });
+const deja = new ServiceProcess('deja', port, {
+  DEJA_DATA_DIR: dataDir,
+  DEJA_API_KEY: apiKey,
+  DEJA_ADMIN_KEY: adminKey,
+});
 
 describeContract('embedded (one process: in-process bus, PGlite)', {
   start: async () => {

@@ -24,7 +24,11 @@ export async function startGroupsAtLatest(prefix: string, services: string[]): P
     for (const service of services) {
       for (const topic of GROUP_TOPICS[service] ?? []) {
         const offsets = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId: `${prefix}.${service}`, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+        await admin.setOffsets({
+          groupId: `${prefix}.${service}`,
+          topic,
+          partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+        });
       }
     }
   } finally {
@@ -48,7 +52,8 @@ export async function createTenant(gatewayUrl: string, adminKey: string, id: str
     headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ id, rate_limit: { rps: 100_000, burst: 1_000_000 } }),
   });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`creating tenant ${id}: ${res.status} ${await res.text()}`);
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`creating tenant ${id}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { api_key: string }).api_key;
 }
 
@@ -64,14 +69,20 @@ export interface JobState {
 export async function awaitJob(gatewayUrl: string, apiKey: string, id: string, deadline: number): Promise<JobState> {
   for (;;) {
     const wait = Math.max(1, Math.min(20, Math.floor((deadline - Date.now()) / 1000)));
-    const res = await fetch(`${gatewayUrl}/v1/jobs/${encodeURIComponent(id)}?wait=${wait}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const res = await fetch(`${gatewayUrl}/v1/jobs/${encodeURIComponent(id)}?wait=${wait}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     const body = (await res.json()) as JobState;
     if (body.status !== 'queued' || Date.now() > deadline) return body;
   }
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */
-export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -18,7 +18,11 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
   const common = { KAFKA_GROUP_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const sim = new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0', ...common });
   const embedding = new ServiceProcess('embedding-service', ports.embedding, common);
-  const worker = new ServiceProcess('llm-worker', ports.worker, { ...common, OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`, ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}` });
+  const worker = new ServiceProcess('llm-worker', ports.worker, {
+    ...common,
+    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
+  });
   const invalidation = new ServiceProcess('invalidation-service', ports.invalidation, common);
   const services = [sim, embedding, worker, invalidation];
   const probe = new KafkaProbe(`${prefix}-probe`);
@@ -49,7 +53,10 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
 
   it(`dead-letters every one of ${perTopic} garbage messages per topic with a reason, from the consuming service's group`, async () => {
     for (const [t, topic] of topics.entries()) {
-      const cases = [...fc.sample(garbage(topic, run), { numRuns: perTopic - hugePerTopic, seed: seed + t }), ...fc.sample(huge(topic, run), { numRuns: hugePerTopic, seed: seed + t })];
+      const cases = [
+        ...fc.sample(garbage(topic, run), { numRuns: perTopic - hugePerTopic, seed: seed + t }),
+        ...fc.sample(huge(topic, run), { numRuns: hugePerTopic, seed: seed + t }),
+      ];
       const short = topic.split('.')[1];
       let batch: Array<{ key: string; value: Buffer | null }> = [];
       let bytes = 0;
@@ -81,20 +88,31 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
     }
     expect(sent.size).toBe(perTopic * topics.length);
 
-    const mine = () => probe.seen.get('deja.dead-letter.v1')!.filter((m) => m.key !== null && sent.has(m.key) && m.value['consumer_group'] === consumerOf[sent.get(m.key)!.topic]);
+    const mine = () =>
+      probe.seen
+        .get('deja.dead-letter.v1')!
+        .filter(
+          (m) => m.key !== null && sent.has(m.key) && m.value['consumer_group'] === consumerOf[sent.get(m.key)!.topic],
+        );
     const deadline = Date.now() + 120_000;
-    while (new Set(mine().map((m) => m.key)).size < sent.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    while (new Set(mine().map((m) => m.key)).size < sent.size && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 500));
     const records = mine();
     const byKey = new Map(records.map((r) => [r.key!, r.value]));
     const missing = [...sent.keys()].filter((k) => !byKey.has(k));
-    expect({ seed, missing: missing.slice(0, 10).map((k) => `${k} ${sent.get(k)!.kind}`), count: missing.length }).toEqual({ seed, missing: [], count: 0 });
+    expect({
+      seed,
+      missing: missing.slice(0, 10).map((k) => `${k} ${sent.get(k)!.kind}`),
+      count: missing.length,
+    }).toEqual({ seed, missing: [], count: 0 });
 
     // Every record carries its source and a reason; the code is the one the kind of garbage calls for.
     const wrong: string[] = [];
     for (const [key, dl] of byKey) {
       const c = sent.get(key)!;
       const reason = dl['reason'] as { code: string; message: string };
-      if (dl['source_topic'] !== c.topic || !c.codes.includes(reason.code) || reason.message.length === 0) wrong.push(`${key} ${c.kind}: ${JSON.stringify(reason).slice(0, 200)}`);
+      if (dl['source_topic'] !== c.topic || !c.codes.includes(reason.code) || reason.message.length === 0)
+        wrong.push(`${key} ${c.kind}: ${JSON.stringify(reason).slice(0, 200)}`);
     }
     expect({ seed, wrong: wrong.slice(0, 20) }).toEqual({ seed, wrong: [] });
     // Each message is dead-lettered once per consuming group (at-least-once may duplicate only on redelivery).
@@ -105,14 +123,28 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
     expect(validRequestIds.length).toBeGreaterThanOrEqual(20);
     const wanted = new Set(validRequestIds);
     const deadline = Date.now() + 90_000;
-    const answered = () => new Set(probe.seen.get('deja.results.v1')!.map((m) => String(m.value['request_id'])).filter((id) => wanted.has(id)));
+    const answered = () =>
+      new Set(
+        probe.seen
+          .get('deja.results.v1')!
+          .map((m) => String(m.value['request_id']))
+          .filter((id) => wanted.has(id)),
+      );
     while (answered().size < wanted.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     expect([...wanted].filter((id) => !answered().has(id))).toEqual([]);
-    const completed = probe.seen.get('deja.results.v1')!.filter((m) => wanted.has(String(m.value['request_id'])) && m.value['status'] === 'completed');
+    const completed = probe.seen
+      .get('deja.results.v1')!
+      .filter((m) => wanted.has(String(m.value['request_id'])) && m.value['status'] === 'completed');
     expect(new Set(completed.map((m) => String(m.value['request_id']))).size).toBe(wanted.size);
 
     const groups = new Set(Object.values(consumerOf));
-    const deadValid = probe.seen.get('deja.dead-letter.v1')!.filter((m) => (validEventKeys.includes(m.key ?? '') || wanted.has(m.key ?? '')) && groups.has(String(m.value['consumer_group'])));
+    const deadValid = probe.seen
+      .get('deja.dead-letter.v1')!
+      .filter(
+        (m) =>
+          (validEventKeys.includes(m.key ?? '') || wanted.has(m.key ?? '')) &&
+          groups.has(String(m.value['consumer_group'])),
+      );
     expect(deadValid.map((m) => `${m.key}: ${JSON.stringify(m.value['reason'])}`)).toEqual([]);
   }, 120_000);
 

@@ -22,7 +22,12 @@ export const ENDPOINTS: Endpoint[] = ['/v1/jobs', '/v1/chat/completions', '/v1/m
 export function validBody(path: Endpoint, text: string): Record<string, unknown> {
   switch (path) {
     case '/v1/jobs':
-      return { provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }], params: { temperature: 0 } };
+      return {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: text }],
+        params: { temperature: 0 },
+      };
     case '/v1/chat/completions':
       return { model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }], temperature: 0 };
     case '/v1/messages':
@@ -38,14 +43,58 @@ const REQUIRED: Record<Endpoint, string[]> = {
 };
 
 /** Values of the wrong type for each typed top-level field. */
-const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }));
-const notArray = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 20 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }));
-const notNumber = fc.oneof(fc.string({ maxLength: 10 }), fc.boolean(), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }));
+const notString = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+);
+const notArray = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.string({ maxLength: 20 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+);
+const notNumber = fc.oneof(
+  fc.string({ maxLength: 10 }),
+  fc.boolean(),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+);
 
 const wrongTypes: Record<Endpoint, Record<string, fc.Arbitrary<unknown>>> = {
-  '/v1/jobs': { provider: fc.oneof(notString, fc.constantFrom('gemini', 'OPENAI', '', 'openai ')), model: notString, messages: notArray, system: fc.oneof(fc.integer(), fc.boolean(), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer())), params: fc.oneof(fc.integer(), fc.string(), fc.constant({ temperature: 'hot' }), fc.constant({ bogus: 1 })), tools: notArray, id: fc.oneof(fc.integer(), fc.constant(''), fc.constant('has space'), fc.string({ minLength: 201, maxLength: 400 })) },
-  '/v1/chat/completions': { model: notString, messages: notArray, temperature: notNumber, max_tokens: fc.oneof(notNumber, fc.constant(-1), fc.constant(1.5)), n: fc.integer({ min: 2, max: 10 }), stream: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })) },
-  '/v1/messages': { model: notString, messages: notArray, max_tokens: fc.oneof(notNumber, fc.constant(0), fc.constant(-5)), system: fc.oneof(fc.integer(), fc.boolean()), top_k: fc.integer({ min: 1, max: 100 }), temperature: notNumber },
+  '/v1/jobs': {
+    provider: fc.oneof(notString, fc.constantFrom('gemini', 'OPENAI', '', 'openai ')),
+    model: notString,
+    messages: notArray,
+    system: fc.oneof(fc.integer(), fc.boolean(), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer())),
+    params: fc.oneof(fc.integer(), fc.string(), fc.constant({ temperature: 'hot' }), fc.constant({ bogus: 1 })),
+    tools: notArray,
+    id: fc.oneof(
+      fc.integer(),
+      fc.constant(''),
+      fc.constant('has space'),
+      fc.string({ minLength: 201, maxLength: 400 }),
+    ),
+  },
+  '/v1/chat/completions': {
+    model: notString,
+    messages: notArray,
+    temperature: notNumber,
+    max_tokens: fc.oneof(notNumber, fc.constant(-1), fc.constant(1.5)),
+    n: fc.integer({ min: 2, max: 10 }),
+    stream: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })),
+  },
+  '/v1/messages': {
+    model: notString,
+    messages: notArray,
+    max_tokens: fc.oneof(notNumber, fc.constant(0), fc.constant(-5)),
+    system: fc.oneof(fc.integer(), fc.boolean()),
+    top_k: fc.integer({ min: 1, max: 100 }),
+    temperature: notNumber,
+  },
 };
 
 /** Message-level breakage: roles, content types, unsupported parts. */
@@ -53,8 +102,19 @@ const badMessages = fc.oneof(
   fc.constant([]),
   fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.constant(null)), { minLength: 1, maxLength: 3 }),
   fc.record({ role: fc.constantFrom('wizard', '', 'USER', 'root'), content: fc.constant('hi') }).map((m) => [m]),
-  fc.record({ role: fc.constant('user'), content: fc.oneof(fc.integer(), fc.boolean(), fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 2 })) }).map((m) => [m]),
-  fc.constant([{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }] }]),
+  fc
+    .record({
+      role: fc.constant('user'),
+      content: fc.oneof(
+        fc.integer(),
+        fc.boolean(),
+        fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 2 }),
+      ),
+    })
+    .map((m) => [m]),
+  fc.constant([
+    { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }] },
+  ]),
   fc.constant([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x/y.png' } }] }]),
 );
 
@@ -64,10 +124,31 @@ function badDeja(victim: string): fc.Arbitrary<unknown> {
     fc.constant({ tenant: victim }),
     fc.constant({ namespace: 'default', tenant: victim, scope: { tenant: victim } }),
     fc.constant({ scope_hash: 'a'.repeat(64) }),
-    fc.record({ namespace: fc.oneof(fc.constant(''), fc.constant('a b'), fc.constant(`${victim}:default`), fc.string({ minLength: 101, maxLength: 150 }), fc.constant('ns/../other')) }),
-    fc.record({ threshold: fc.oneof(fc.double({ min: 1.0001, max: 100, noNaN: true }), fc.double({ min: -100, max: -0.0001, noNaN: true }), fc.string({ maxLength: 4 })) }),
+    fc.record({
+      namespace: fc.oneof(
+        fc.constant(''),
+        fc.constant('a b'),
+        fc.constant(`${victim}:default`),
+        fc.string({ minLength: 101, maxLength: 150 }),
+        fc.constant('ns/../other'),
+      ),
+    }),
+    fc.record({
+      threshold: fc.oneof(
+        fc.double({ min: 1.0001, max: 100, noNaN: true }),
+        fc.double({ min: -100, max: -0.0001, noNaN: true }),
+        fc.string({ maxLength: 4 }),
+      ),
+    }),
     fc.record({ ttl_seconds: fc.oneof(fc.constant(0), fc.constant(-1), fc.constant(1.5), fc.constant(1e12)) }),
-    fc.record({ context_docs: fc.oneof(fc.constant('doc'), fc.constant([{ version: 1 }]), fc.constant([{ id: '', version: 1 }]), fc.constant([{ id: 'd', version: -1 }])) }),
+    fc.record({
+      context_docs: fc.oneof(
+        fc.constant('doc'),
+        fc.constant([{ version: 1 }]),
+        fc.constant([{ id: '', version: 1 }]),
+        fc.constant([{ id: 'd', version: -1 }]),
+      ),
+    }),
     fc.record({ lookup: fc.oneof(fc.string({ maxLength: 5 }), fc.integer()) }),
     fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.array(fc.integer(), { maxLength: 2 })),
   );
@@ -90,16 +171,34 @@ function without(body: Record<string, unknown>, key: string): Record<string, unk
 
 /** Certainly-invalid requests for one endpoint. `victim` is another tenant's id to spoof. */
 export function invalidCase(path: Endpoint, victim: string): fc.Arbitrary<RestCase> {
-  const json = (kind: string) => (body: unknown): RestCase => ({ path, contentType: 'application/json', body: JSON.stringify(body), kind, expect: 'invalid' });
+  const json =
+    (kind: string) =>
+    (body: unknown): RestCase => ({
+      path,
+      contentType: 'application/json',
+      body: JSON.stringify(body),
+      kind,
+      expect: 'invalid',
+    });
   const base = validBody(path, 'What is the capital of France?');
   const typed = wrongTypes[path];
   return fc.oneof(
     // Not an object at all.
-    fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }), fc.integer(), fc.string({ maxLength: 30 }), fc.boolean(), fc.constant(null)).map(json('not-an-object')),
+    fc
+      .oneof(
+        fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+        fc.integer(),
+        fc.string({ maxLength: 30 }),
+        fc.boolean(),
+        fc.constant(null),
+      )
+      .map(json('not-an-object')),
     // A required field missing.
     fc.constantFrom(...REQUIRED[path]).map((k) => json('missing-field')(without(base, k))),
     // A field of the wrong type.
-    fc.constantFrom(...Object.keys(typed)).chain((k) => typed[k].map((v) => json(`wrong-type:${k}`)(withField(base, k, v)))),
+    fc
+      .constantFrom(...Object.keys(typed))
+      .chain((k) => typed[k].map((v) => json(`wrong-type:${k}`)(withField(base, k, v)))),
     // Broken messages.
     badMessages.map((m) => json('bad-messages')(withField(base, 'messages', m))),
     // Deja options naming another tenant or a scope, or out of range.
@@ -115,17 +214,59 @@ export function invalidCase(path: Endpoint, victim: string): fc.Arbitrary<RestCa
       expect: 'invalid',
     })),
     // Malformed JSON text: truncated, or with trailing junk.
-    fc.tuple(fc.integer({ min: 1, max: 60 }), fc.constantFrom('', ',', '}', 'x', ']]', ' NaN')).map(([cut, junk]): RestCase => {
-      const text = JSON.stringify(base);
-      return { path, contentType: 'application/json', body: junk === '' ? text.slice(0, Math.max(1, text.length - cut)) : `${text}${junk}`, kind: 'malformed-json', expect: 'invalid' };
-    }),
+    fc
+      .tuple(fc.integer({ min: 1, max: 60 }), fc.constantFrom('', ',', '}', 'x', ']]', ' NaN'))
+      .map(([cut, junk]): RestCase => {
+        const text = JSON.stringify(base);
+        return {
+          path,
+          contentType: 'application/json',
+          body: junk === '' ? text.slice(0, Math.max(1, text.length - cut)) : `${text}${junk}`,
+          kind: 'malformed-json',
+          expect: 'invalid',
+        };
+      }),
     // The body under a content type that is not JSON (no JSON parser runs: the body is missing).
-    fc.constantFrom('text/plain', 'application/xml', 'application/octet-stream', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', null).map((ct): RestCase => ({ path, contentType: ct, body: JSON.stringify(base), kind: `content-type:${ct ?? 'none'}`, expect: 'invalid' })),
+    fc
+      .constantFrom(
+        'text/plain',
+        'application/xml',
+        'application/octet-stream',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        null,
+      )
+      .map((ct): RestCase => ({
+        path,
+        contentType: ct,
+        body: JSON.stringify(base),
+        kind: `content-type:${ct ?? 'none'}`,
+        expect: 'invalid',
+      })),
     // JSON in a charset or encoding the server cannot read.
-    fc.constantFrom('application/json; charset=utf-16', 'application/json; charset=latin-9000').map((ct): RestCase => ({ path, contentType: ct, body: JSON.stringify(base), kind: 'charset', expect: 'invalid' })),
-    fc.constantFrom('gzip', 'deflate', 'br', 'compress-9').map((enc): RestCase => ({ path, contentType: 'application/json', extraHeaders: { 'content-encoding': enc }, body: JSON.stringify(base), kind: `content-encoding:${enc}`, expect: 'invalid' })),
+    fc.constantFrom('application/json; charset=utf-16', 'application/json; charset=latin-9000').map((ct): RestCase => ({
+      path,
+      contentType: ct,
+      body: JSON.stringify(base),
+      kind: 'charset',
+      expect: 'invalid',
+    })),
+    fc.constantFrom('gzip', 'deflate', 'br', 'compress-9').map((enc): RestCase => ({
+      path,
+      contentType: 'application/json',
+      extraHeaders: { 'content-encoding': enc },
+      body: JSON.stringify(base),
+      kind: `content-encoding:${enc}`,
+      expect: 'invalid',
+    })),
     // Random bytes.
-    fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes): RestCase => ({ path, contentType: 'application/json', body: Buffer.from(bytes), kind: 'random-bytes', expect: 'invalid' })),
+    fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes): RestCase => ({
+      path,
+      contentType: 'application/json',
+      body: Buffer.from(bytes),
+      kind: 'random-bytes',
+      expect: 'invalid',
+    })),
   );
 }
 
@@ -137,14 +278,28 @@ export function oddCase(path: Endpoint, victim: string, nonce: () => string): fc
       const text = JSON.stringify(validBody(path, `odd utf8 ${nonce()} XX`));
       const [head, tail] = text.split('XX');
       const bytes = Uint8Array.from(bad, (b) => 0x80 | (b & 0x3f) | (b & 0x40 ? 0x40 : 0)); // continuation or lead bytes, never ASCII
-      return { path, contentType: 'application/json', body: Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]), kind: 'invalid-utf8', expect: 'odd' };
+      return {
+        path,
+        contentType: 'application/json',
+        body: Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]),
+        kind: 'invalid-utf8',
+        expect: 'odd',
+      };
     }),
     // Prompt text crafted to look like another tenant's canonical scope.
-    fc.constantFrom(
-      `{"v":1,"tenant":"${victim}","provider":"openai","model":"gpt-4o-mini","namespace":"default"}`,
-      `tenant=${victim}; namespace=default; ignore previous scope`,
-      `"}],"tenant":"${victim}","deja":{"namespace":"default"`,
-    ).map((spoof): RestCase => ({ path, contentType: 'application/json', body: JSON.stringify(validBody(path, `${spoof} ${nonce()}`)), kind: 'scope-spoof-text', expect: 'odd' })),
+    fc
+      .constantFrom(
+        `{"v":1,"tenant":"${victim}","provider":"openai","model":"gpt-4o-mini","namespace":"default"}`,
+        `tenant=${victim}; namespace=default; ignore previous scope`,
+        `"}],"tenant":"${victim}","deja":{"namespace":"default"`,
+      )
+      .map((spoof): RestCase => ({
+        path,
+        contentType: 'application/json',
+        body: JSON.stringify(validBody(path, `${spoof} ${nonce()}`)),
+        kind: 'scope-spoof-text',
+        expect: 'odd',
+      })),
     // Headers that name another tenant.
     fc.constantFrom('x-deja-tenant', 'x-tenant-id', 'x-tenant', 'x-forwarded-user').map((h): RestCase => ({
       path,
@@ -157,20 +312,24 @@ export function oddCase(path: Endpoint, victim: string, nonce: () => string): fc
     // Text Postgres cannot store (NUL, half a surrogate pair): a 400, not a retriable 503. And
     // questions whose simulated answer (the first 300 UTF-16 units) cuts an emoji in half: the
     // job must still complete (the answer is delivered even when it cannot be cached).
-    fc.constantFrom('a\u0000b', 'a\ud800b', 'x\udc00', `e2 ${'🙂'.repeat(200)}`, `e3 ${'🙂'.repeat(200)}`).map((t): RestCase => ({
-      path,
-      contentType: 'application/json',
-      body: JSON.stringify(validBody(path, `${t} ${nonce()}`)),
-      kind: 'unstorable-text',
-      expect: 'odd',
-    })),
+    fc
+      .constantFrom('a\u0000b', 'a\ud800b', 'x\udc00', `e2 ${'🙂'.repeat(200)}`, `e3 ${'🙂'.repeat(200)}`)
+      .map((t): RestCase => ({
+        path,
+        contentType: 'application/json',
+        body: JSON.stringify(validBody(path, `${t} ${nonce()}`)),
+        kind: 'unstorable-text',
+        expect: 'odd',
+      })),
     // Long but bounded strings and unicode.
-    fc.tuple(fc.integer({ min: 1_000, max: 60_000 }), fc.constantFrom('a', 'é', '日本', ' ')).map(([n, ch]): RestCase => ({
-      path,
-      contentType: 'application/json',
-      body: JSON.stringify(validBody(path, `${nonce()} ${ch.repeat(Math.floor(n / ch.length))}`)),
-      kind: 'long-text',
-      expect: 'odd',
-    })),
+    fc
+      .tuple(fc.integer({ min: 1_000, max: 60_000 }), fc.constantFrom('a', 'é', '日本', ' '))
+      .map(([n, ch]): RestCase => ({
+        path,
+        contentType: 'application/json',
+        body: JSON.stringify(validBody(path, `${nonce()} ${ch.repeat(Math.floor(n / ch.length))}`)),
+        kind: 'long-text',
+        expect: 'odd',
+      })),
   );
 }

@@ -89,7 +89,8 @@ describe('REST fuzz: gateway', () => {
   it('refuses every certainly-invalid body with a 4xx JSON error — never a 5xx — while valid jobs interleaved are accepted', async () => {
     const perEndpoint = 2_200;
     const cases: RestCase[] = [];
-    for (const [i, path] of ENDPOINTS.entries()) cases.push(...fc.sample(invalidCase(path, victimTenant), { numRuns: perEndpoint, seed: seed + i }));
+    for (const [i, path] of ENDPOINTS.entries())
+      cases.push(...fc.sample(invalidCase(path, victimTenant), { numRuns: perEndpoint, seed: seed + i }));
     // Valid jobs interleaved with the garbage: every one must be accepted now and complete later.
     const mixed: Array<RestCase | 'valid'> = [];
     cases.forEach((c, i) => {
@@ -113,9 +114,20 @@ describe('REST fuzz: gateway', () => {
       const s = await send(c);
       counts.invalid++;
       const error = errorOf(s);
-      if (s.status < 400 || s.status >= 500 || !error || typeof error.code !== 'string' || typeof error.message !== 'string') failures.push(describeCase(s));
+      if (
+        s.status < 400 ||
+        s.status >= 500 ||
+        !error ||
+        typeof error.code !== 'string' ||
+        typeof error.message !== 'string'
+      )
+        failures.push(describeCase(s));
     });
-    expect({ seed, failures: failures.slice(0, 20), failed: failures.length }).toEqual({ seed, failures: [], failed: 0 });
+    expect({ seed, failures: failures.slice(0, 20), failed: failures.length }).toEqual({
+      seed,
+      failures: [],
+      failed: 0,
+    });
     expect(counts.invalid).toBeGreaterThanOrEqual(3 * perEndpoint);
   }, 300_000);
 
@@ -124,7 +136,13 @@ describe('REST fuzz: gateway', () => {
     const failures: string[] = [];
     await pool(sizes, 4, async (n, i) => {
       const path = ENDPOINTS[i % ENDPOINTS.length];
-      const s = await send({ path, contentType: 'application/json', body: JSON.stringify(validBody(path, 'x'.repeat(n))), kind: 'oversized', expect: 'invalid' });
+      const s = await send({
+        path,
+        contentType: 'application/json',
+        body: JSON.stringify(validBody(path, 'x'.repeat(n))),
+        kind: 'oversized',
+        expect: 'invalid',
+      });
       counts.oversized++;
       if (s.status !== 413 || errorOf(s)?.code !== 'payload_too_large') failures.push(describeCase(s));
     });
@@ -133,7 +151,13 @@ describe('REST fuzz: gateway', () => {
 
   it('never 5xxes on odd but parseable bodies (raw invalid UTF-8, scope-spoofing text and headers, long text), and completes what it accepts', async () => {
     const cases: RestCase[] = [];
-    for (const [i, path] of ENDPOINTS.entries()) cases.push(...fc.sample(oddCase(path, victimTenant, nonce), { numRuns: path === '/v1/jobs' ? 150 : 40, seed: seed + 10 + i }));
+    for (const [i, path] of ENDPOINTS.entries())
+      cases.push(
+        ...fc.sample(oddCase(path, victimTenant, nonce), {
+          numRuns: path === '/v1/jobs' ? 150 : 40,
+          seed: seed + 10 + i,
+        }),
+      );
     const failures: string[] = [];
     await pool(cases, 8, async (c) => {
       const s = await send(c);
@@ -150,18 +174,28 @@ describe('REST fuzz: gateway', () => {
     const ids = [...validJobIds, ...acceptedOddJobs];
     expect(validJobIds.length).toBeGreaterThan(100);
     const states = await pool(ids, 16, (id) => awaitJob(gw, attackerKey, id, deadline));
-    const notCompleted = states.filter((s) => s.status !== 'completed').map((s) => `${s.id}: ${s.status} ${JSON.stringify(s.error)}`);
+    const notCompleted = states
+      .filter((s) => s.status !== 'completed')
+      .map((s) => `${s.id}: ${s.status} ${JSON.stringify(s.error)}`);
     expect(notCompleted).toEqual([]);
   }, 180_000);
 
   it("never answers one tenant from another tenant's cache, whatever the request claims", async () => {
     const namespace = `fuzz-shared-${run}`;
     const questions = Array.from({ length: 15 }, (_, i) => `Which port does service number ${i} of ${run} listen on?`);
-    const submit = async (key: string, q: string, extra: { headers?: Record<string, string>; deja?: Record<string, unknown>; system?: string } = {}) => {
+    const submit = async (
+      key: string,
+      q: string,
+      extra: { headers?: Record<string, string>; deja?: Record<string, unknown>; system?: string } = {},
+    ) => {
       const res = await fetch(`${gw}/v1/jobs`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(extra.headers ?? {}) },
-        body: JSON.stringify({ ...validBody('/v1/jobs', q), ...(extra.system ? { system: extra.system } : {}), deja: { namespace, ...(extra.deja ?? {}) } }),
+        body: JSON.stringify({
+          ...validBody('/v1/jobs', q),
+          ...(extra.system ? { system: extra.system } : {}),
+          deja: { namespace, ...(extra.deja ?? {}) },
+        }),
       });
       expect(res.status).toBe(202);
       return ((await res.json()) as { id: string }).id;
@@ -177,13 +211,26 @@ describe('REST fuzz: gateway', () => {
     const spoofs = fc.sample(
       fc.record({
         q: fc.constantFrom(...questions),
-        headers: fc.constantFrom<Record<string, string>>({}, { 'x-deja-tenant': victimTenant }, { 'x-tenant-id': victimTenant }, { 'x-deja-user': victimTenant }),
+        headers: fc.constantFrom<Record<string, string>>(
+          {},
+          { 'x-deja-tenant': victimTenant },
+          { 'x-tenant-id': victimTenant },
+          { 'x-deja-user': victimTenant },
+        ),
         user: fc.constantFrom(undefined, victimTenant),
       }),
       { numRuns: 60, seed },
     );
     const results = await pool(spoofs, 8, async (s) =>
-      awaitJob(gw, attackerKey, await submit(attackerKey, s.q, { headers: s.headers, deja: { store: false, ...(s.user ? { user: s.user } : {}) } }), deadline),
+      awaitJob(
+        gw,
+        attackerKey,
+        await submit(attackerKey, s.q, {
+          headers: s.headers,
+          deja: { store: false, ...(s.user ? { user: s.user } : {}) },
+        }),
+        deadline,
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(spoofs.map(() => 'completed'));
     expect(results.filter((r) => r.cache?.outcome === 'hit')).toEqual([]);

@@ -58,7 +58,9 @@ export class LoadGenerator {
     while (this.running) {
       const n = this.seq++;
       const burst = n % 4 === 0;
-      const question = burst ? `In phase ${this.phase} (${this.run}), what does burst question ${n % 3} ask?` : `Chaos question ${n} of run ${this.run}: what is ${n} times 7?`;
+      const question = burst
+        ? `In phase ${this.phase} (${this.run}), what does burst question ${n % 3} ask?`
+        : `Chaos question ${n} of run ${this.run}: what is ${n} times 7?`;
       const p = this.submit(question).finally(() => this.inflight.delete(p));
       this.inflight.add(p);
       next += interval;
@@ -75,7 +77,12 @@ export class LoadGenerator {
       const res = await fetch(`${this.gatewayUrl}/v1/jobs`, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }], deja: { namespace: `chaos-${this.run}` } }),
+        body: JSON.stringify({
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: question }],
+          deja: { namespace: `chaos-${this.run}` },
+        }),
         signal: AbortSignal.timeout(15_000),
       });
       s.status = res.status;
@@ -89,7 +96,13 @@ export class LoadGenerator {
 }
 
 /** Reads every accepted job until it leaves `queued` or the deadline passes. */
-export async function collectJobs(gatewayUrl: string, apiKey: string, ids: string[], deadline: number, concurrency = 16): Promise<Map<string, JobView | undefined>> {
+export async function collectJobs(
+  gatewayUrl: string,
+  apiKey: string,
+  ids: string[],
+  deadline: number,
+  concurrency = 16,
+): Promise<Map<string, JobView | undefined>> {
   const out = new Map<string, JobView | undefined>();
   let next = 0;
   const worker = async () => {
@@ -100,7 +113,9 @@ export async function collectJobs(gatewayUrl: string, apiKey: string, ids: strin
       let view: JobView | undefined;
       for (;;) {
         const wait = Math.max(1, Math.min(20, Math.floor((deadline - Date.now()) / 1000)));
-        const res = await fetch(`${gatewayUrl}/v1/jobs/${id}?wait=${wait}`, { headers: { authorization: `Bearer ${apiKey}` } }).catch(() => undefined);
+        const res = await fetch(`${gatewayUrl}/v1/jobs/${id}?wait=${wait}`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+        }).catch(() => undefined);
         if (res?.status === 200) view = (await res.json()) as JobView;
         else if (res?.status === 404) break;
         if ((view && view.status !== 'queued') || Date.now() > deadline) break;

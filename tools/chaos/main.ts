@@ -30,7 +30,15 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { out: 'chaos-results.json', rate: 12, phaseSeconds: 25, drainSeconds: 180, infra: false, root: process.cwd(), portBase: 18550 };
+  const o: Options = {
+    out: 'chaos-results.json',
+    rate: 12,
+    phaseSeconds: 25,
+    drainSeconds: 180,
+    infra: false,
+    root: process.cwd(),
+    portBase: 18550,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -72,20 +80,51 @@ async function main(): Promise<void> {
   const simEnv = { ...common, SIM_LATENCY_SCALE: '0.05', SIM_SEED: '42' };
   const sim = new ChaosService('provider-simulator', 'provider-simulator', p(0), simEnv, o.root, logDir);
   const embedding = new ChaosService('embedding-service', 'embedding-service', p(1), common, o.root, logDir);
-  const worker = new ChaosService('llm-worker', 'llm-worker', p(2), { ...common, OPENAI_BASE_URL: `http://127.0.0.1:${p(0)}/v1`, ANTHROPIC_BASE_URL: `http://127.0.0.1:${p(0)}`, PROVIDER_TIMEOUT_MS: '8000' }, o.root, logDir);
-  const gateway = new ChaosService('gateway', 'gateway', p(3), { ...common, DEJA_ADMIN_KEY: adminKey, DEJA_KEY_SECRET: `chaos-key-secret-${run}-0123456789`, RATE_LIMIT_RPS: '1000', RATE_LIMIT_BURST: '2000' }, o.root, logDir);
+  const worker = new ChaosService(
+    'llm-worker',
+    'llm-worker',
+    p(2),
+    {
+      ...common,
+      OPENAI_BASE_URL: `http://127.0.0.1:${p(0)}/v1`,
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${p(0)}`,
+      PROVIDER_TIMEOUT_MS: '8000',
+    },
+    o.root,
+    logDir,
+  );
+  const gateway = new ChaosService(
+    'gateway',
+    'gateway',
+    p(3),
+    {
+      ...common,
+      DEJA_ADMIN_KEY: adminKey,
+      DEJA_KEY_SECRET: `chaos-key-secret-${run}-0123456789`,
+      RATE_LIMIT_RPS: '1000',
+      RATE_LIMIT_BURST: '2000',
+    },
+    o.root,
+    logDir,
+  );
   const invalidation = new ChaosService('invalidation-service', 'invalidation-service', p(4), common, o.root, logDir);
   const services = [sim, embedding, worker, gateway, invalidation];
   const gw = `http://127.0.0.1:${p(3)}`;
   const started = new Date();
 
-  log(`run ${run}: logs in ${logDir}; consumer groups ${prefix}.*; ports ${p(0)}–${p(4)}${o.infra ? '; INFRA faults ON' : ''}`);
+  log(
+    `run ${run}: logs in ${logDir}; consumer groups ${prefix}.*; ports ${p(0)}–${p(4)}${o.infra ? '; INFRA faults ON' : ''}`,
+  );
   process.once('exit', () => services.forEach((s) => s.killNow()));
   await startGroupsAtLatest(prefix);
   let apiKey: string;
   try {
     for (const s of services) log(`${s.name} healthy in ${await s.start()} ms`);
-    const res = await fetch(`${gw}/v1/admin/tenants`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: tenant, rate_limit: { rps: 1000, burst: 2000 } }) });
+    const res = await fetch(`${gw}/v1/admin/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: tenant, rate_limit: { rps: 1000, burst: 2000 } }),
+    });
     if (res.status !== 201 && res.status !== 200) throw new Error(`creating tenant: ${res.status} ${await res.text()}`);
     apiKey = ((await res.json()) as { api_key: string }).api_key;
   } catch (error) {
@@ -125,15 +164,26 @@ async function main(): Promise<void> {
     await phase('kill -9 embedding-service', kill(embedding));
     await phase('kill -9 llm-worker', kill(worker));
     await phase('kill -9 invalidation-service', kill(invalidation));
-    await phase('provider failing (SIM_FAULT_RATE=0.3)', () => sim.restart({ SIM_FAULT_RATE: '0.3', SIM_FAULT_KINDS: '429,500,529' }), async () => void (await sim.restart()));
+    await phase(
+      'provider failing (SIM_FAULT_RATE=0.3)',
+      () => sim.restart({ SIM_FAULT_RATE: '0.3', SIM_FAULT_KINDS: '429,500,529' }),
+      async () => void (await sim.restart()),
+    );
     await phase(
       'provider stalling (slow/timeout, rate 0.3)',
-      () => sim.restart({ SIM_FAULT_RATE: '0.3', SIM_FAULT_KINDS: 'slow,timeout', SIM_SLOW_EXTRA_MS: '4000', SIM_TIMEOUT_HOLD_MS: '10000' }),
+      () =>
+        sim.restart({
+          SIM_FAULT_RATE: '0.3',
+          SIM_FAULT_KINDS: 'slow,timeout',
+          SIM_SLOW_EXTRA_MS: '4000',
+          SIM_TIMEOUT_HOLD_MS: '10000',
+        }),
       async () => void (await sim.restart()),
     );
     if (o.infra) {
       // Restarts the broker and the database: only on infrastructure nobody else is using.
-      const script = (name: string, ...args: string[]) => execFileSync('bash', [join(o.root, 'deploy', 'local', name), ...args], { stdio: 'inherit' });
+      const script = (name: string, ...args: string[]) =>
+        execFileSync('bash', [join(o.root, 'deploy', 'local', name), ...args], { stdio: 'inherit' });
       await phase('restart Kafka broker', async () => {
         const t = Date.now();
         script('down', 'kafka');
@@ -156,14 +206,22 @@ async function main(): Promise<void> {
   const accepted = load.submissions.flatMap((s) => (s.id ? [s.id] : []));
   const views = await collectJobs(gw, apiKey, accepted, Date.now() + o.drainSeconds * 1000);
   const { checks, duplicatedIds } = await storeChecks(tenant, new Set(accepted));
-  const sims = await fetch(`http://127.0.0.1:${p(0)}/_sim/stats`).then((r) => r.json()).catch(() => null);
+  const sims = await fetch(`http://127.0.0.1:${p(0)}/_sim/stats`)
+    .then((r) => r.json())
+    .catch(() => null);
   const alive = await Promise.all(services.map(async (s) => [s.name, await s.healthy()] as const));
   for (const s of [...services].reverse()) await s.stop();
 
   const phases = [...new Set(load.submissions.map((s) => s.phase))];
   const stats = phases.map((ph) => phaseStats(ph, load.submissions, views, faults.get(ph), duplicatedIds));
   const totals = stats.reduce(
-    (a, s) => ({ accepted: a.accepted + s.accepted, completed: a.completed + s.completed, failed_with_reason: a.failed_with_reason + s.failed_with_reason, lost: a.lost + s.lost, duplicated: a.duplicated + s.duplicated }),
+    (a, s) => ({
+      accepted: a.accepted + s.accepted,
+      completed: a.completed + s.completed,
+      failed_with_reason: a.failed_with_reason + s.failed_with_reason,
+      lost: a.lost + s.lost,
+      duplicated: a.duplicated + s.duplicated,
+    }),
     { accepted: 0, completed: 0, failed_with_reason: 0, lost: 0, duplicated: 0 },
   );
   const result = {
@@ -178,7 +236,13 @@ async function main(): Promise<void> {
     store: checks,
     services_healthy_at_end: Object.fromEntries(alive),
     simulator_stats_last_instance: sims,
-    verdict: totals.lost === 0 && totals.duplicated === 0 && checks.duplicate_request_entries === 0 && checks.errors_cached === 0 ? 'pass' : 'fail',
+    verdict:
+      totals.lost === 0 &&
+      totals.duplicated === 0 &&
+      checks.duplicate_request_entries === 0 &&
+      checks.errors_cached === 0
+        ? 'pass'
+        : 'fail',
   };
   writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\n${table(stats)}\n`);

@@ -43,12 +43,19 @@ export class ChaosService {
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
     // Something else answering on the port (e.g. a service left over from an aborted run) would
     // pass for this process and spoil every measurement.
-    if (await this.healthy()) throw new Error(`${this.name}: port ${this.port} already answers /health; stop whatever is running there first`);
+    if (await this.healthy())
+      throw new Error(`${this.name}: port ${this.port} already answers /health; stop whatever is running there first`);
     const started = Date.now();
     this.log.write(`\n===== start ${new Date().toISOString()} ${JSON.stringify(extraEnv)} =====\n`);
     const child = spawn(process.execPath, [main], {
       cwd: this.root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env, ...extraEnv, PORT: String(this.port) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...this.env,
+        ...extraEnv,
+        PORT: String(this.port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -63,7 +70,9 @@ export class ChaosService {
   }
 
   async healthy(): Promise<boolean> {
-    const res = await fetch(`http://127.0.0.1:${this.port}/health`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+    const res = await fetch(`http://127.0.0.1:${this.port}/health`, { signal: AbortSignal.timeout(2000) }).catch(
+      () => undefined,
+    );
     return res?.status === 200;
   }
 
@@ -114,7 +123,11 @@ export async function startGroupsAtLatest(prefix: string): Promise<void> {
     for (const [service, topics] of Object.entries(GROUP_TOPICS)) {
       for (const topic of topics) {
         const offsets = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId: `${prefix}.${service}`, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+        await admin.setOffsets({
+          groupId: `${prefix}.${service}`,
+          topic,
+          partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+        });
       }
     }
   } finally {

@@ -45,7 +45,13 @@ export interface StoreChecks {
   unacknowledged_jobs: number;
 }
 
-export function phaseStats(phase: string, subs: Submission[], views: Map<string, JobView | undefined>, fault: FaultRecord | undefined, duplicatedIds: Set<string>): PhaseStats {
+export function phaseStats(
+  phase: string,
+  subs: Submission[],
+  views: Map<string, JobView | undefined>,
+  fault: FaultRecord | undefined,
+  duplicatedIds: Set<string>,
+): PhaseStats {
   const mine = subs.filter((s) => s.phase === phase);
   const refused: Record<string, number> = {};
   const failureCodes: Record<string, number> = {};
@@ -71,7 +77,8 @@ export function phaseStats(phase: string, subs: Submission[], views: Map<string,
       completed++;
       if (v.cache?.outcome === 'hit') hits++;
       const at = v.completed_at ? Date.parse(v.completed_at) : NaN;
-      if (fault && s.submittedAt >= fault.injectedAt && Number.isFinite(at) && (firstOk === null || at < firstOk)) firstOk = at;
+      if (fault && s.submittedAt >= fault.injectedAt && Number.isFinite(at) && (firstOk === null || at < firstOk))
+        firstOk = at;
     } else if (v.error?.code && v.error.message) {
       failedWithReason++;
       failureCodes[v.error.code] = (failureCodes[v.error.code] ?? 0) + 1;
@@ -95,12 +102,17 @@ export function phaseStats(phase: string, subs: Submission[], views: Map<string,
 }
 
 /** Runs the SQL checks for the run's tenant; returns them and the request ids stored twice. */
-export async function storeChecks(tenant: string, acceptedIds: Set<string>): Promise<{ checks: StoreChecks; duplicatedIds: Set<string> }> {
+export async function storeChecks(
+  tenant: string,
+  acceptedIds: Set<string>,
+): Promise<{ checks: StoreChecks; duplicatedIds: Set<string> }> {
   const db = new Client({ connectionString: infra.databaseUrl });
   await db.connect();
   try {
     const one = async (sql: string, params: unknown[] = [tenant]) => (await db.query(sql, params)).rows;
-    const dupRows = await one('SELECT tenant, request_id, count(*)::int AS n FROM cache_entries WHERE tenant = $1 GROUP BY 1, 2 HAVING count(*) > 1');
+    const dupRows = await one(
+      'SELECT tenant, request_id, count(*)::int AS n FROM cache_entries WHERE tenant = $1 GROUP BY 1, 2 HAVING count(*) > 1',
+    );
     const same = await one(
       `SELECT scope_hash, query_hash, count(*)::int AS n, bool_or(query_text LIKE '%burst question%') AS burst
          FROM cache_entries WHERE tenant = $1 AND retired_at IS NULL GROUP BY 1, 2 HAVING count(*) > 1`,
@@ -130,11 +142,21 @@ export async function storeChecks(tenant: string, acceptedIds: Set<string>): Pro
 
 /** The per-fault table, in Markdown. */
 export function table(stats: PhaseStats[]): string {
-  const head = '| fault | submitted | refused | accepted | completed | failed (reason) | lost | duplicated | hits | recover (s) | restart (ms) |';
+  const head =
+    '| fault | submitted | refused | accepted | completed | failed (reason) | lost | duplicated | hits | recover (s) | restart (ms) |';
   const rule = '|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|';
   const rows = stats.map((s) => {
-    const refused = Object.entries(s.refused).map(([k, v]) => `${k}: ${v}`).join(', ') || '0';
-    const failed = `${s.failed_with_reason}${Object.keys(s.failure_codes).length ? ` (${Object.entries(s.failure_codes).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}${s.failed_without_reason ? ` + ${s.failed_without_reason} without reason` : ''}`;
+    const refused =
+      Object.entries(s.refused)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || '0';
+    const failed = `${s.failed_with_reason}${
+      Object.keys(s.failure_codes).length
+        ? ` (${Object.entries(s.failure_codes)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')})`
+        : ''
+    }${s.failed_without_reason ? ` + ${s.failed_without_reason} without reason` : ''}`;
     return `| ${s.phase} | ${s.submitted} | ${refused} | ${s.accepted} | ${s.completed} | ${failed} | ${s.lost} | ${s.duplicated} | ${s.cache_hits} | ${s.time_to_recover_s ?? '–'} | ${s.restart_ms ?? '–'} |`;
   });
   return [head, rule, ...rows].join('\n');

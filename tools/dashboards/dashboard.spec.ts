@@ -37,7 +37,11 @@ interface Panel {
 }
 
 describe('Grafana dashboard (deploy/grafana/dashboards/deja.json)', () => {
-  const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/dashboards/deja.json'), 'utf8')) as { uid: string; title: string; panels: Panel[] };
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/dashboards/deja.json'), 'utf8')) as {
+    uid: string;
+    title: string;
+    panels: Panel[];
+  };
   const exported = exportedMetrics();
 
   it('has a uid, a title and panels with unique ids, a position and at least one query each', () => {
@@ -53,20 +57,34 @@ describe('Grafana dashboard (deploy/grafana/dashboards/deja.json)', () => {
   });
 
   it('queries, in every panel, only metrics that the services export', () => {
-    const unknown = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricsIn(t.expr).filter((m) => !exported.has(m)).map((m) => `${p.title}: ${m}`)));
+    const unknown = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) =>
+        metricsIn(t.expr)
+          .filter((m) => !exported.has(m))
+          .map((m) => `${p.title}: ${m}`),
+      ),
+    );
     expect(unknown).toEqual([]);
     for (const p of dashboard.panels) expect(p.targets.some((t) => metricsIn(t.expr).length > 0)).toBe(true);
   });
 
   it('covers hit rate, savings, latency per stage and errors', () => {
     const all = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
-    for (const metric of ['deja_cache_lookups_total', 'deja_gateway_saved_usd_total', 'deja_stage_duration_seconds_bucket', 'deja_llm_provider_errors_total', 'deja_kafka_messages_total']) {
+    for (const metric of [
+      'deja_cache_lookups_total',
+      'deja_gateway_saved_usd_total',
+      'deja_stage_duration_seconds_bucket',
+      'deja_llm_provider_errors_total',
+      'deja_kafka_messages_total',
+    ]) {
       expect(all).toContain(metric);
     }
   });
 
   it('uses the provisioned Prometheus data source', () => {
-    const ds = parse(readFileSync(join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ uid: string }> };
+    const ds = parse(readFileSync(join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+      datasources: Array<{ uid: string }>;
+    };
     const uids = new Set(ds.datasources.map((d) => d.uid));
     for (const p of dashboard.panels) expect(uids.has(p.datasource.uid)).toBe(true);
   });

@@ -61,24 +61,48 @@ export function parseCommand(argv: readonly string[]): CliCommand {
   if (values.help) return { kind: 'help' };
   switch (verb) {
     case 'purge':
-      allowOnly(verb, values, ['tenant', 'namespace', 'doc', 'entry', 'query', 'user', 'event-id', 'requested-by', 'wait']);
+      allowOnly(verb, values, [
+        'tenant',
+        'namespace',
+        'doc',
+        'entry',
+        'query',
+        'user',
+        'event-id',
+        'requested-by',
+        'wait',
+      ]);
       return { kind: 'invalidate', body: purgeBody(values), ...common(values) };
     case 'bump':
       allowOnly(verb, values, ['tenant', 'namespace', 'reason', 'event-id', 'requested-by', 'wait']);
       return {
         kind: 'invalidate',
-        body: { tenant: required(values, 'tenant'), action: 'bump_namespace', namespace: required(values, 'namespace'), ...opt('reason', values.reason), ...requestedBy(values) },
+        body: {
+          tenant: required(values, 'tenant'),
+          action: 'bump_namespace',
+          namespace: required(values, 'namespace'),
+          ...opt('reason', values.reason),
+          ...requestedBy(values),
+        },
         ...common(values),
       };
     case 'doc-changed': {
       allowOnly(verb, values, ['tenant', 'doc', 'version', 'deleted', 'event-id', 'wait']);
-      const body: Record<string, unknown> = { tenant: required(values, 'tenant'), doc_id: required(values, 'doc'), change: values.deleted ? 'deleted' : 'updated' };
+      const body: Record<string, unknown> = {
+        tenant: required(values, 'tenant'),
+        doc_id: required(values, 'doc'),
+        change: values.deleted ? 'deleted' : 'updated',
+      };
       if (values.version !== undefined) body['version'] = integer('--version', values.version);
       return { kind: 'doc-changed', body, ...common(values) };
     }
     case 'stats':
       allowOnly(verb, values, ['tenant', 'json']);
-      return { kind: 'stats', ...(values.tenant !== undefined ? { tenant: values.tenant } : {}), json: values.json ?? false };
+      return {
+        kind: 'stats',
+        ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
+        json: values.json ?? false,
+      };
     default:
       throw new UsageError(`unknown command ${JSON.stringify(verb)}`);
   }
@@ -91,7 +115,8 @@ function parse(args: string[]) {
 function purgeBody(v: Values): Record<string, unknown> {
   const tenant = required(v, 'tenant');
   const selectors = (['doc', 'entry', 'query', 'user'] as const).filter((k) => v[k] !== undefined);
-  if (selectors.length > 1) throw new UsageError(`purge takes one selector; got ${selectors.map((s) => `--${s}`).join(' and ')}`);
+  if (selectors.length > 1)
+    throw new UsageError(`purge takes one selector; got ${selectors.map((s) => `--${s}`).join(' and ')}`);
   const by = requestedBy(v);
   const selector = selectors[0];
   if (v.namespace !== undefined && selector !== undefined && selector !== 'query') {
@@ -107,7 +132,9 @@ function purgeBody(v: Values): Record<string, unknown> {
     case 'user':
       return { tenant, action: 'purge_user', user: v.user, ...by };
     case undefined:
-      return v.namespace !== undefined ? { tenant, action: 'purge_namespace', namespace: v.namespace, ...by } : { tenant, action: 'purge_tenant', ...by };
+      return v.namespace !== undefined
+        ? { tenant, action: 'purge_namespace', namespace: v.namespace, ...by }
+        : { tenant, action: 'purge_tenant', ...by };
   }
 }
 
@@ -131,7 +158,8 @@ function required(v: Values, key: 'tenant' | 'namespace' | 'doc'): string {
 }
 
 function integer(flag: string, raw: string): number {
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`${flag} must be a non-negative integer (got ${JSON.stringify(raw)})`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new UsageError(`${flag} must be a non-negative integer (got ${JSON.stringify(raw)})`);
   return Number(raw);
 }
 

@@ -12,7 +12,13 @@ import { TOPICS, type DocChangeV1, type InvalidationV1 } from '@deja/contracts';
 import { InvalidationRepository, type AppliedEvent, type CacheStats } from '@deja/data-access-invalidation';
 import { createKafka, TopicPublisher } from '@deja/data-access-kafka';
 import { createPool } from '@deja/data-access-postgres';
-import { buildDocChange, buildInvalidation, docChangeKey, InvalidationException, invalidationKey } from '@deja/feature-invalidation';
+import {
+  buildDocChange,
+  buildInvalidation,
+  docChangeKey,
+  InvalidationException,
+  invalidationKey,
+} from '@deja/feature-invalidation';
 import { ConfigError, kafkaConfig, parseConfig, postgresConfig } from '@deja/util-config';
 import { parseCommand, USAGE, UsageError, type CliCommand } from './args';
 
@@ -57,7 +63,13 @@ async function main(argv: string[]): Promise<number> {
       console.log(command.json ? JSON.stringify(stats, null, 2) : renderStats(stats, command.tenant));
       return 0;
     }
-    let message: { tenant: string; eventId: string; topic: string; send: (p: TopicPublisher) => Promise<void>; describe: string };
+    let message: {
+      tenant: string;
+      eventId: string;
+      topic: string;
+      send: (p: TopicPublisher) => Promise<void>;
+      describe: string;
+    };
     try {
       message = build(command);
     } catch (error) {
@@ -68,7 +80,10 @@ async function main(argv: string[]): Promise<number> {
       throw error;
     }
     // Only kafkajs errors reach the terminal; its start-up notices are noise for an operator.
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'deja-cli' }, (level, msg) => level === 'error' && console.error(msg));
+    const kafka = createKafka(
+      { brokers: config.KAFKA_BROKERS, clientId: 'deja-cli' },
+      (level, msg) => level === 'error' && console.error(msg),
+    );
     // Not an idempotent producer: a message sent twice carries the same event_id, which the
     // invalidation-service applies once.
     const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -82,10 +97,14 @@ async function main(argv: string[]): Promise<number> {
     if (command.waitSeconds === 0) return 0;
     const applied = await waitApplied(repo, message.tenant, message.eventId, command.waitSeconds * 1000);
     if (!applied) {
-      console.error(`not applied within ${command.waitSeconds}s: is the invalidation-service running? (it stays in Kafka and applies when it is)`);
+      console.error(
+        `not applied within ${command.waitSeconds}s: is the invalidation-service running? (it stays in Kafka and applies when it is)`,
+      );
       return NOT_APPLIED_IN_TIME;
     }
-    console.log(`applied: ${applied.entriesRetired} entr${applied.entriesRetired === 1 ? 'y' : 'ies'} retired${applied.newVersion !== null ? `, version now ${applied.newVersion}` : ''}`);
+    console.log(
+      `applied: ${applied.entriesRetired} entr${applied.entriesRetired === 1 ? 'y' : 'ies'} retired${applied.newVersion !== null ? `, version now ${applied.newVersion}` : ''}`,
+    );
     return 0;
   } catch (error) {
     console.error(`deja: ${describeError(error)}`);
@@ -99,18 +118,29 @@ function build(command: Extract<CliCommand, { kind: 'invalidate' | 'doc-changed'
   if (command.kind === 'invalidate') {
     const c: InvalidationV1 = buildInvalidation(command.body, { eventId: command.eventId });
     return {
-      tenant: c.tenant, eventId: c.event_id, topic: TOPICS.invalidations.name, describe: c.action,
+      tenant: c.tenant,
+      eventId: c.event_id,
+      topic: TOPICS.invalidations.name,
+      describe: c.action,
       send: (p: TopicPublisher) => p.publish(TOPICS.invalidations, [{ key: invalidationKey(c), value: c }]),
     };
   }
   const e: DocChangeV1 = buildDocChange(command.body, { eventId: command.eventId });
   return {
-    tenant: e.tenant, eventId: e.event_id, topic: TOPICS.docChanges.name, describe: `doc ${e.doc_id} ${e.change}${e.version !== undefined ? ` (version ${e.version})` : ''}`,
+    tenant: e.tenant,
+    eventId: e.event_id,
+    topic: TOPICS.docChanges.name,
+    describe: `doc ${e.doc_id} ${e.change}${e.version !== undefined ? ` (version ${e.version})` : ''}`,
     send: (p: TopicPublisher) => p.publish(TOPICS.docChanges, [{ key: docChangeKey(e), value: e }]),
   };
 }
 
-async function waitApplied(repo: InvalidationRepository, tenant: string, eventId: string, timeoutMs: number): Promise<AppliedEvent | null> {
+async function waitApplied(
+  repo: InvalidationRepository,
+  tenant: string,
+  eventId: string,
+  timeoutMs: number,
+): Promise<AppliedEvent | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = await repo.findEvent(tenant, eventId);
@@ -137,7 +167,8 @@ function renderStats(s: CacheStats, tenant: string | undefined): string {
 function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    if (code === '42P01') return `${error.message}: the database has not been migrated (start the invalidation-service once, it applies the migrations)`;
+    if (code === '42P01')
+      return `${error.message}: the database has not been migrated (start the invalidation-service once, it applies the migrations)`;
     return `${error.name}: ${error.message}`;
   }
   return String(error);

@@ -27,7 +27,8 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 function parseYaml(file: string): Obj[] {
   const docs = parseAllDocuments(readFileSync(file, 'utf8'), { merge: true });
   for (const doc of docs) {
-    if (doc.errors.length > 0) throw new Error(`${relative(root, file)}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    if (doc.errors.length > 0)
+      throw new Error(`${relative(root, file)}: ${doc.errors.map((e) => e.message).join('; ')}`);
   }
   return docs.map((d) => d.toJSON() as Obj).filter((d) => d !== null && d !== undefined);
 }
@@ -64,7 +65,9 @@ const baseSecretFile = join(k8sDir, 'base', baseKustomization.secretGenerator[0]
 describe('k8s kustomizations', () => {
   it('finds the base and the local overlay', () => {
     const rel = kustomizations.map((f) => relative(root, f)).sort();
-    expect(rel).toEqual(expect.arrayContaining(['k8s/base/kustomization.yaml', 'k8s/overlays/local/kustomization.yaml']));
+    expect(rel).toEqual(
+      expect.arrayContaining(['k8s/base/kustomization.yaml', 'k8s/overlays/local/kustomization.yaml']),
+    );
   });
 
   it.each(kustomizations.map((f) => [relative(root, f), f]))('%s lists only files that exist', (_name, file) => {
@@ -117,7 +120,9 @@ describe('k8s base, per service', () => {
     expect(hpa!.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name });
     expect(hpa!.spec.minReplicas).toBeGreaterThanOrEqual(1);
     expect(hpa!.spec.maxReplicas).toBeGreaterThanOrEqual(hpa!.spec.minReplicas);
-    expect(hpa!.spec.metrics).toContainEqual(expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu' }) }));
+    expect(hpa!.spec.metrics).toContainEqual(
+      expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu' }) }),
+    );
     // The HPA owns the replica count; a fixed `replicas` would fight it on every apply.
     expect(dep!.spec.replicas).toBeUndefined();
   });
@@ -146,7 +151,9 @@ describe('k8s base, per service', () => {
         }
       }
     }
-    expect(configKeys).toEqual(expect.arrayContaining(['HOST', 'KAFKA_BROKERS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'LOG_LEVEL']));
+    expect(configKeys).toEqual(
+      expect.arrayContaining(['HOST', 'KAFKA_BROKERS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'LOG_LEVEL']),
+    );
     expect(secretKeys).toEqual(expect.arrayContaining(['DATABASE_URL', 'DEJA_API_KEY', 'DEJA_ADMIN_KEY']));
   });
 
@@ -165,18 +172,21 @@ describe('every Deployment under k8s/', () => {
 
   it('exists', () => expect(all.length).toBeGreaterThanOrEqual(Object.keys(SERVICES).length));
 
-  it.each(all.map((m) => [`${m.file} ${m.doc.metadata.name}`, m.doc]))('%s has probes, requests and limits', (_n, dep) => {
-    for (const c of dep.spec.template.spec.containers as Obj[]) {
-      expect(c.readinessProbe).toBeDefined();
-      expect(c.livenessProbe).toBeDefined();
-      const { requests, limits } = c.resources ?? {};
-      expect(requests?.cpu).toBeDefined();
-      expect(requests?.memory).toBeDefined();
-      expect(limits?.cpu).toBeDefined();
-      expect(limits?.memory).toBeDefined();
-      expect(toBytes(limits.memory)).toBeGreaterThanOrEqual(toBytes(requests.memory));
-    }
-  });
+  it.each(all.map((m) => [`${m.file} ${m.doc.metadata.name}`, m.doc]))(
+    '%s has probes, requests and limits',
+    (_n, dep) => {
+      for (const c of dep.spec.template.spec.containers as Obj[]) {
+        expect(c.readinessProbe).toBeDefined();
+        expect(c.livenessProbe).toBeDefined();
+        const { requests, limits } = c.resources ?? {};
+        expect(requests?.cpu).toBeDefined();
+        expect(requests?.memory).toBeDefined();
+        expect(limits?.cpu).toBeDefined();
+        expect(limits?.memory).toBeDefined();
+        expect(toBytes(limits.memory)).toBeGreaterThanOrEqual(toBytes(requests.memory));
+      }
+    },
+  );
 });
 
 describe('docker-compose.yml', () => {
@@ -184,7 +194,9 @@ describe('docker-compose.yml', () => {
   const services = compose.services as Record<string, Obj>;
 
   it('runs the infrastructure and the five services', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['kafka', 'postgres', 'jaeger', ...Object.keys(SERVICES)]));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['kafka', 'postgres', 'jaeger', ...Object.keys(SERVICES)]),
+    );
   });
 
   it.each(Object.keys(services))('%s has a healthcheck', (name) => {
@@ -221,7 +233,9 @@ describe('docker-compose.yml', () => {
 
   it('creates the vector extension when Postgres initialises', () => {
     expect(services.postgres.image).toMatch(/^pgvector\/pgvector:pg15/);
-    const init = services.postgres.configs.find((c: Obj) => String(c.target).startsWith('/docker-entrypoint-initdb.d/'));
+    const init = services.postgres.configs.find((c: Obj) =>
+      String(c.target).startsWith('/docker-entrypoint-initdb.d/'),
+    );
     expect(compose.configs[init.source].content).toMatch(/CREATE EXTENSION IF NOT EXISTS vector/);
   });
 });
@@ -235,7 +249,9 @@ describe('Dockerfile', () => {
   it('runs as a non-root user', () => expect(runtime).toMatch(/^USER (?!root|0\b)\S+/m));
   it('listens on all interfaces', () => expect(runtime).toMatch(/HOST=0\.0\.0\.0/));
   it('keeps .npmrc in the build context', () => {
-    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).not.toContain('.npmrc');
     expect(ignored).not.toContain('.*');
   });
@@ -245,6 +261,15 @@ describe('Dockerfile', () => {
 function toBytes(q: string | number): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(String(q));
   if (!m) throw new Error(`not a memory quantity: ${q}`);
-  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const units: Record<string, number> = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
   return Number(m[1]) * (m[2] ? units[m[2]] : 1);
 }

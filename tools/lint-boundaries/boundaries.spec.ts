@@ -5,13 +5,19 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Lints `source` as if it were the file at `path`, with the repo's real ESLint config. */
 function lintAs(path: string, source: string): { errors: string[] } {
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', path], {
-    cwd: ROOT,
-    input: source,
-    encoding: 'utf8',
-  });
+  const res = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', path],
+    {
+      cwd: ROOT,
+      input: source,
+      encoding: 'utf8',
+    },
+  );
   if (!res.stdout) throw new Error(`eslint produced no output: ${res.stderr}`);
-  const [report] = JSON.parse(res.stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string; severity: number }> }>;
+  const [report] = JSON.parse(res.stdout) as Array<{
+    messages: Array<{ ruleId: string | null; message: string; severity: number }>;
+  }>;
   return { errors: report.messages.filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`) };
 }
 
@@ -21,17 +27,26 @@ describe('module boundaries (eslint config)', () => {
   jest.setTimeout(60000);
 
   it('forbids contracts from importing any other library of ours', () => {
-    const { errors } = lintAs('libs/contracts/src/probe.ts', "import { parseConfig } from '@deja/util-config';\nexport const x = parseConfig;\n");
+    const { errors } = lintAs(
+      'libs/contracts/src/probe.ts',
+      "import { parseConfig } from '@deja/util-config';\nexport const x = parseConfig;\n",
+    );
     expect(boundary(errors).join('\n')).toMatch(/type:contracts/);
   });
 
   it('forbids data access from importing a feature library', () => {
-    const { errors } = lintAs('libs/data-access-postgres/src/probe.ts', "import { OpsModule } from '@deja/feature-ops';\nexport const x = OpsModule;\n");
+    const { errors } = lintAs(
+      'libs/data-access-postgres/src/probe.ts',
+      "import { OpsModule } from '@deja/feature-ops';\nexport const x = OpsModule;\n",
+    );
     expect(boundary(errors).join('\n')).toMatch(/type:data-access/);
   });
 
   it('forbids an app from importing another app', () => {
-    const { errors } = lintAs('apps/gateway/src/probe.ts', "import { loadConfig } from '../../llm-worker/src/config';\nexport const x = loadConfig;\n");
+    const { errors } = lintAs(
+      'apps/gateway/src/probe.ts',
+      "import { loadConfig } from '../../llm-worker/src/config';\nexport const x = loadConfig;\n",
+    );
     expect(boundary(errors).length).toBeGreaterThan(0);
   });
 

@@ -72,7 +72,8 @@ function parseOptions(argv: string[]): Options {
   const problems: string[] = [];
   const num = (name: string, raw: string | undefined, check: (n: number) => boolean): number => {
     const n = Number(raw);
-    if (raw === undefined || !Number.isFinite(n) || !check(n)) problems.push(`--${name} ${raw ?? '(missing)'} is not valid`);
+    if (raw === undefined || !Number.isFinite(n) || !check(n))
+      problems.push(`--${name} ${raw ?? '(missing)'} is not valid`);
     return n;
   };
   if (!values.data) problems.push('--data FILE is required');
@@ -153,15 +154,32 @@ async function main(): Promise<void> {
     const show = (title: string, keep: (r: (typeof rows)[number]) => boolean) => {
       console.log(`\n${title} (threshold ${threshold.toFixed(2)})`);
       for (const r of rows.filter(keep).slice(0, options.examples)) {
-        console.log(`  ${r.similarity.toFixed(3)}  line ${r.line}  ${JSON.stringify(r.textA)}  ~  ${JSON.stringify(r.textB)}${r.vetoedBy.length ? `  [${r.vetoedBy.join(', ')}]` : ''}`);
+        console.log(
+          `  ${r.similarity.toFixed(3)}  line ${r.line}  ${JSON.stringify(r.textA)}  ~  ${JSON.stringify(r.textB)}${r.vetoedBy.length ? `  [${r.vetoedBy.join(', ')}]` : ''}`,
+        );
       }
     };
-    show('most similar wrong hits no guard caught', (r) => r.label === 0 && r.similarity >= threshold && r.vetoedBy.length === 0);
-    show('most similar right hits a guard refused', (r) => r.label === 1 && r.similarity >= threshold && r.vetoedBy.length > 0);
+    show(
+      'most similar wrong hits no guard caught',
+      (r) => r.label === 0 && r.similarity >= threshold && r.vetoedBy.length === 0,
+    );
+    show(
+      'most similar right hits a guard refused',
+      (r) => r.label === 1 && r.similarity >= threshold && r.vetoedBy.length > 0,
+    );
   }
   if (options.pairsOut) {
     const lines = pairs.map((p, i) =>
-      JSON.stringify({ line: p.line, text_a: p.textA, text_b: p.textB, label: p.label, similarity: scored[i].similarity, vetoed_by: scored[i].vetoedBy, model, dimension }),
+      JSON.stringify({
+        line: p.line,
+        text_a: p.textA,
+        text_b: p.textB,
+        label: p.label,
+        similarity: scored[i].similarity,
+        vetoed_by: scored[i].vetoedBy,
+        model,
+        dimension,
+      }),
     );
     writeFileSync(options.pairsOut, `${lines.join('\n')}\n`);
     console.error(`wrote ${options.pairsOut}`);
@@ -179,11 +197,15 @@ interface Scores {
 }
 
 async function embedAndScore(modelName: string | undefined, pairs: readonly LabelledPair[]): Promise<Scores> {
-  const embedder = modelName ? await createEmbedder({ provider: 'local', model: modelName }) : await createEmbedderFromEnv();
+  const embedder = modelName
+    ? await createEmbedder({ provider: 'local', model: modelName })
+    : await createEmbedderFromEnv();
   const index = new Map<string, number>();
   for (const p of pairs) for (const t of [p.textA, p.textB]) if (!index.has(t)) index.set(t, index.size);
   const vectors = await embedAll(embedder, [...index.keys()]);
-  const similarities = pairs.map((p) => dot(vectors[index.get(p.textA) as number], vectors[index.get(p.textB) as number]));
+  const similarities = pairs.map((p) =>
+    dot(vectors[index.get(p.textA) as number], vectors[index.get(p.textB) as number]),
+  );
   await (embedder as Embedder & { close?: () => Promise<void> }).close?.();
   return { model: embedder.model, dimension: embedder.dimension, similarities };
 }
@@ -197,9 +219,16 @@ function readScores(file: string, pairs: readonly LabelledPair[]): Scores {
     byLine.set(row.line, row);
   }
   const missing = pairs.filter((p) => !byLine.has(p.line));
-  if (missing.length > 0) throw new Error(`${file} has no score for ${missing.length} pair(s) (first: line ${missing[0].line}); use the same --data, --limit and --seed`);
+  if (missing.length > 0)
+    throw new Error(
+      `${file} has no score for ${missing.length} pair(s) (first: line ${missing[0].line}); use the same --data, --limit and --seed`,
+    );
   const first = byLine.get(pairs[0].line) as { model: string; dimension: number };
-  return { model: first.model, dimension: first.dimension, similarities: pairs.map((p) => (byLine.get(p.line) as { similarity: number }).similarity) };
+  return {
+    model: first.model,
+    dimension: first.dimension,
+    similarities: pairs.map((p) => (byLine.get(p.line) as { similarity: number }).similarity),
+  };
 }
 
 main().catch((error: unknown) => {

@@ -65,20 +65,29 @@ export function buildReport(
 }
 
 const pct = (v: number | null) => (v === null ? '   n/a' : `${(100 * v).toFixed(1).padStart(5)}%`);
-const signed = (v: number | null) => (v === null ? '    n/a' : `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}pp`.padStart(8));
+const signed = (v: number | null) =>
+  v === null ? '    n/a' : `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}pp`.padStart(8);
 
 /** The tables a person reads: the curve with and without guards, what each guard buys, the pick. */
 export function renderReport(r: TuneReport, reference: number): string {
   const out: string[] = [];
-  out.push(`data ${r.data}: ${r.pairs} labelled pairs (${r.positives} same-meaning, ${r.negatives} different)` +
-    `${r.limit !== null ? `, seeded sample (seed ${r.seed}, limit ${r.limit})` : ''}; ${r.unlabelled} unlabelled skipped; ${r.badLines} bad lines`);
-  out.push(`model ${r.model} (dimension ${r.dimension}); target false-hit rate ≤ ${pct(r.target.maxFalseHitRate).trim()} with recall ≥ ${pct(r.target.minRecall).trim()}`);
+  out.push(
+    `data ${r.data}: ${r.pairs} labelled pairs (${r.positives} same-meaning, ${r.negatives} different)` +
+      `${r.limit !== null ? `, seeded sample (seed ${r.seed}, limit ${r.limit})` : ''}; ${r.unlabelled} unlabelled skipped; ${r.badLines} bad lines`,
+  );
+  out.push(
+    `model ${r.model} (dimension ${r.dimension}); target false-hit rate ≤ ${pct(r.target.maxFalseHitRate).trim()} with recall ≥ ${pct(r.target.minRecall).trim()}`,
+  );
   out.push('');
-  out.push('threshold |   similarity only: precision  recall  false-hit  served |   + all guards: precision  recall  false-hit  served');
+  out.push(
+    'threshold |   similarity only: precision  recall  false-hit  served |   + all guards: precision  recall  false-hit  served',
+  );
   r.thresholds.forEach((t, i) => {
     const a = r.curves.none[i];
     const b = r.curves.all[i];
-    out.push(`${t.toFixed(2).padStart(9)} | ${' '.repeat(18)}${pct(a.precision)} ${pct(a.recall)}     ${pct(a.falseHitRate)} ${pct(a.hitRate)} | ${' '.repeat(15)}${pct(b.precision)} ${pct(b.recall)}     ${pct(b.falseHitRate)} ${pct(b.hitRate)}`);
+    out.push(
+      `${t.toFixed(2).padStart(9)} | ${' '.repeat(18)}${pct(a.precision)} ${pct(a.recall)}     ${pct(a.falseHitRate)} ${pct(a.hitRate)} | ${' '.repeat(15)}${pct(b.precision)} ${pct(b.recall)}     ${pct(b.falseHitRate)} ${pct(b.hitRate)}`,
+    );
   });
   const picks = [r.recommended.withGuards?.threshold, reference].filter((t): t is number => t !== undefined);
   for (const threshold of [...new Set(picks)]) out.push('', ...guardTable(r, threshold));

@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { applyDecorators, DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, UseFilters } from '@nestjs/common';
+import {
+  applyDecorators,
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  UseFilters,
+} from '@nestjs/common';
 import type { Pool } from 'pg';
 import { BusModule } from '@deja/data-access-bus';
 import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
@@ -63,7 +71,12 @@ export class AppModule {
         PgliteModule.forRoot({ dataDir: join(config.DEJA_DATA_DIR, 'db'), runMigrations: true }),
         // The bus in its own PGlite, as Kafka is not Postgres in a deployment: PGlite has one
         // connection, which a transaction that publishes (the invalidator's) holds.
-        PgliteModule.forDatabase({ dataDir: join(config.DEJA_DATA_DIR, 'bus'), runMigrations: false, poolToken: BUS_POOL, databaseToken: BUS_DATABASE }),
+        PgliteModule.forDatabase({
+          dataDir: join(config.DEJA_DATA_DIR, 'bus'),
+          runMigrations: false,
+          poolToken: BUS_POOL,
+          databaseToken: BUS_DATABASE,
+        }),
         BusModule.forRoot({ retentionMs: config.DEJA_BUS_RETENTION_HOURS * 3600_000, poolToken: BUS_POOL }),
         OpsModule.forRoot({
           service: 'deja',

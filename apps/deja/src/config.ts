@@ -16,7 +16,11 @@ export const EmbeddedConfig = z
     ...embeddingEnvSchema,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('warn'),
     /** Database, bus and generated keys; relative paths are under the working directory. */
-    DEJA_DATA_DIR: z.string().min(1).default('.deja/data').transform((p) => resolve(p)),
+    DEJA_DATA_DIR: z
+      .string()
+      .min(1)
+      .default('.deja/data')
+      .transform((p) => resolve(p)),
     /** Tenant `default`'s key; generated and kept in DEJA_DATA_DIR/keys.json when unset. */
     DEJA_API_KEY: key,
     /** The admin key; generated and kept like DEJA_API_KEY when unset. */
@@ -36,18 +40,32 @@ export const EmbeddedConfig = z
     DEJA_CACHE_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
     /** Partitions handled at once across all topics (embedding is CPU-bound). */
     DEJA_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(2 * 1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(2 * 1024 * 1024),
     RATE_LIMIT_RPS: z.coerce.number().positive().default(50),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
     /** A job still queued after this long is failed with `expired` (a late result still completes it). */
-    JOB_EXPIRE_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+    JOB_EXPIRE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(900),
     COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     PROVIDER_TIMEOUT_MS: ms(60_000).pipe(z.number().min(100)),
     RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
     DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(4096),
     COALESCE_WINDOW_MS: ms(5_000),
     /** Consumed bus messages are deleted after this many hours. */
-    DEJA_BUS_RETENTION_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
+    DEJA_BUS_RETENTION_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(24),
   })
   .superRefine(refineEmbeddingEnv);
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;

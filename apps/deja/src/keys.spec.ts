@@ -27,6 +27,9 @@ describe('embedded keys', () => {
     writeFileSync(join(dir, 'keys.json'), JSON.stringify({ api_key: 'x'.repeat(20), admin_key: 'y'.repeat(20) }));
     const keys = resolveKeys(dir, {});
     expect(keys).toMatchObject({ apiKey: 'x'.repeat(20), adminKey: 'y'.repeat(20) });
-    expect(JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'))).toMatchObject({ api_key: 'x'.repeat(20), signing_key: keys.signingKey });
+    expect(JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'))).toMatchObject({
+      api_key: 'x'.repeat(20),
+      signing_key: keys.signingKey,
+    });
   });
 });

@@ -26,8 +26,12 @@ export interface EmbeddedKeys {
  * keeps them — and keeps the cache entries signed with them valid. The gateway stores only the
  * API keys' digests, as it does for keys from the environment.
  */
-export function resolveKeys(dataDir: string, env: { apiKey?: string; adminKey?: string; signingKey?: string }): EmbeddedKeys {
-  if (env.apiKey && env.adminKey && env.signingKey) return { apiKey: env.apiKey, adminKey: env.adminKey, signingKey: env.signingKey, file: undefined };
+export function resolveKeys(
+  dataDir: string,
+  env: { apiKey?: string; adminKey?: string; signingKey?: string },
+): EmbeddedKeys {
+  if (env.apiKey && env.adminKey && env.signingKey)
+    return { apiKey: env.apiKey, adminKey: env.adminKey, signingKey: env.signingKey, file: undefined };
   const file = join(dataDir, 'keys.json');
   const kept = existsSync(file) ? StoredKeys.parse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
   const stored = {
@@ -40,5 +44,10 @@ export function resolveKeys(dataDir: string, env: { apiKey?: string; adminKey?: 
     writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return { apiKey: env.apiKey ?? stored.api_key, adminKey: env.adminKey ?? stored.admin_key, signingKey: env.signingKey ?? stored.signing_key, file };
+  return {
+    apiKey: env.apiKey ?? stored.api_key,
+    adminKey: env.adminKey ?? stored.admin_key,
+    signingKey: env.signingKey ?? stored.signing_key,
+    file,
+  };
 }

@@ -11,10 +11,16 @@ import { simulatedProviders } from './providers';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const keys = resolveKeys(config.DEJA_DATA_DIR, { apiKey: config.DEJA_API_KEY, adminKey: config.DEJA_ADMIN_KEY, signingKey: config.DEJA_ENTRY_SIGNING_KEY });
+  const keys = resolveKeys(config.DEJA_DATA_DIR, {
+    apiKey: config.DEJA_API_KEY,
+    adminKey: config.DEJA_ADMIN_KEY,
+    signingKey: config.DEJA_ENTRY_SIGNING_KEY,
+  });
   const simulated = simulatedProviders(config);
   const simulator =
-    simulated.length > 0 ? await startProviderSimulator({ config: { HOST: '127.0.0.1', SIM_LATENCY_SCALE: config.SIM_LATENCY_SCALE } }) : undefined;
+    simulated.length > 0
+      ? await startProviderSimulator({ config: { HOST: '127.0.0.1', SIM_LATENCY_SCALE: config.SIM_LATENCY_SCALE } })
+      : undefined;
   const app = await bootstrapService({
     service: 'deja',
     module: AppModule.forRoot(config, keys, simulator),

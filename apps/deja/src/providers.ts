@@ -13,10 +13,20 @@ export function simulatedProviders(config: EmbeddedConfig): Array<'openai' | 'an
 }
 
 /** The llm-worker's provider settings: a real key and endpoint, or the simulator's URL (it takes any key). */
-export function providerSettings(config: EmbeddedConfig, simulator: RunningSimulator | undefined): LlmWorkerModuleOptions['providers'] {
+export function providerSettings(
+  config: EmbeddedConfig,
+  simulator: RunningSimulator | undefined,
+): LlmWorkerModuleOptions['providers'] {
   const simulated = new Set(simulatedProviders(config));
-  const pick = (name: 'openai' | 'anthropic', apiKey: string | undefined, baseURL: string | undefined, simURL: string | undefined): ProviderSettings =>
-    simulated.has(name) ? { apiKey: 'deja-embedded-simulator', baseURL: simURL, simulator: true } : { apiKey, baseURL, simulator: false };
+  const pick = (
+    name: 'openai' | 'anthropic',
+    apiKey: string | undefined,
+    baseURL: string | undefined,
+    simURL: string | undefined,
+  ): ProviderSettings =>
+    simulated.has(name)
+      ? { apiKey: 'deja-embedded-simulator', baseURL: simURL, simulator: true }
+      : { apiKey, baseURL, simulator: false };
   return {
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
     openai: pick('openai', config.OPENAI_API_KEY, config.OPENAI_BASE_URL, simulator?.openaiBaseURL),

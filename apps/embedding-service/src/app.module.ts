@@ -17,9 +17,22 @@ export class AppModule {
       controllers: [CacheHandler],
       imports: [
         EmbeddingsModule.forRoot(embedderConfigFromEnv(config)),
-        SemanticCacheModule.forRoot({ topK: config.DEJA_CACHE_TOP_K, signingKey: config.DEJA_ENTRY_SIGNING_KEY, databaseDownMode: config.DEJA_DB_DOWN_MODE, databaseDownModeByNamespace: config.DEJA_DB_DOWN_MODE_NAMESPACES }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-embedding-service' }),
-        PostgresModule.forRoot({ databaseUrl: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'deja-embedding-service', runMigrations: true }),
+        SemanticCacheModule.forRoot({
+          topK: config.DEJA_CACHE_TOP_K,
+          signingKey: config.DEJA_ENTRY_SIGNING_KEY,
+          databaseDownMode: config.DEJA_DB_DOWN_MODE,
+          databaseDownModeByNamespace: config.DEJA_DB_DOWN_MODE_NAMESPACES,
+        }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'deja-embedding-service',
+        }),
+        PostgresModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          max: config.DATABASE_POOL_MAX,
+          applicationName: 'deja-embedding-service',
+          runMigrations: true,
+        }),
         OpsModule.forRoot({
           service: 'embedding-service',
           checks: [

@@ -20,7 +20,10 @@ export const EmbeddingServiceConfig = z
       .default('')
       .transform((raw, ctx) => {
         const modes: Record<string, 'bypass' | 'fail' | 'retry'> = {};
-        for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+        for (const item of raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
           const m = /^([A-Za-z0-9._-]{1,100})=(bypass|fail|retry)$/.exec(item);
           if (!m) {
             ctx.addIssue({ code: 'custom', message: `'${item}' is not namespace=bypass|fail|retry` });

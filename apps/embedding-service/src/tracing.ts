@@ -4,4 +4,8 @@ import { startTracing } from '@deja/util-telemetry';
 import { loadConfig } from './config';
 
 const config = loadConfig();
-startTracing({ serviceName: 'deja-embedding-service', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: !config.OTEL_SDK_DISABLED });
+startTracing({
+  serviceName: 'deja-embedding-service',
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  enabled: !config.OTEL_SDK_DISABLED,
+});

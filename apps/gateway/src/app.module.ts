@@ -1,7 +1,13 @@
 import { applyDecorators, DynamicModule, Module, UseFilters } from '@nestjs/common';
 import { KAFKA } from '@deja/data-access-kafka';
 import { PG_POOL } from '@deja/data-access-postgres';
-import { AdminRoute, GatewayExceptionFilter, gatewayInfrastructure, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import {
+  AdminRoute,
+  GatewayExceptionFilter,
+  gatewayInfrastructure,
+  GatewayModule,
+  type GatewayOptions,
+} from '@deja/feature-gateway';
 import { InvalidationAdminModule } from '@deja/feature-invalidation';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';

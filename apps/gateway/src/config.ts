@@ -15,7 +15,12 @@ export const GatewayConfig = z.object({
   /** Secret of the API-key HMAC. Set it in production; changing it invalidates every stored key. */
   DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').default('deja-local-development-key-secret'),
   /** Largest accepted JSON body, bytes (413 above). */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(2 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   /** Default per-tenant token bucket (per replica); tenants may carry their own. */
   RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
@@ -26,7 +31,12 @@ export const GatewayConfig = z.object({
   /** Waiters re-check Postgres this often in case a notification was lost. */
   JOB_RECHECK_MS: z.coerce.number().int().min(100).max(60000).default(2000),
   /** A job with no result after this long is failed as `expired` (a late result still completes it). */
-  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+  JOB_EXPIRE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(900),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

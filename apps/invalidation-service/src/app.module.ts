@@ -14,8 +14,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-invalidation-service' }),
-        PostgresModule.forRoot({ databaseUrl: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'deja-invalidation-service', runMigrations: true }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'deja-invalidation-service',
+        }),
+        PostgresModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          max: config.DATABASE_POOL_MAX,
+          applicationName: 'deja-invalidation-service',
+          runMigrations: true,
+        }),
         OpsModule.forRoot({
           service: 'invalidation-service',
           checks: [

@@ -14,9 +14,19 @@ export const InvalidationServiceConfig = z.object({
   /** Upper bound of DELETE statements per kind (retired, expired) and sweep. */
   SWEEP_MAX_BATCHES: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Retired entries are kept this long before they are deleted. */
-  SWEEP_RETIRED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(60),
+  SWEEP_RETIRED_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(60),
   /** Expired entries are kept this long past their expiry before they are deleted. */
-  SWEEP_EXPIRED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(60),
+  SWEEP_EXPIRED_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(60),
   /** Entries stored this recently are checked for staleness by the sweep; 0 turns that off. */
   SWEEP_STALE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   /** How long applied event ids are remembered, i.e. the window in which a replay is recognised. */

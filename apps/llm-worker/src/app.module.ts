@@ -15,7 +15,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-llm-worker' }),
-        PostgresModule.forRoot({ databaseUrl: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'deja-llm-worker', runMigrations: true }),
+        PostgresModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          max: config.DATABASE_POOL_MAX,
+          applicationName: 'deja-llm-worker',
+          runMigrations: true,
+        }),
         OpsModule.forRoot({
           service: 'llm-worker',
           checks: [
@@ -28,7 +33,9 @@ export class AppModule {
             promptCache: {
               anthropicLongTtlForStatic: config.PROMPT_CACHE_LONG_TTL,
               defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
-              ...(config.OPENAI_PROMPT_CACHE_RETENTION ? { openaiRetention: config.OPENAI_PROMPT_CACHE_RETENTION } : {}),
+              ...(config.OPENAI_PROMPT_CACHE_RETENTION
+                ? { openaiRetention: config.OPENAI_PROMPT_CACHE_RETENTION }
+                : {}),
             },
             retry: {
               maxAttempts: config.RETRY_MAX_ATTEMPTS,
@@ -42,8 +49,16 @@ export class AppModule {
           },
           providers: {
             timeoutMs: config.PROVIDER_TIMEOUT_MS,
-            openai: { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, simulator: config.PROVIDER_SIMULATOR },
-            anthropic: { apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, simulator: config.PROVIDER_SIMULATOR },
+            openai: {
+              apiKey: config.OPENAI_API_KEY,
+              baseURL: config.OPENAI_BASE_URL,
+              simulator: config.PROVIDER_SIMULATOR,
+            },
+            anthropic: {
+              apiKey: config.ANTHROPIC_API_KEY,
+              baseURL: config.ANTHROPIC_BASE_URL,
+              simulator: config.PROVIDER_SIMULATOR,
+            },
           },
         }),
       ],

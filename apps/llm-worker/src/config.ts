@@ -41,7 +41,11 @@ export const LlmWorkerConfig = z.object({
   COALESCE_WINDOW_MS: ms(5_000),
 
   /** Misses submitted longer ago are failed with miss_expired instead of sent to the provider (0: no limit). */
-  MISS_MAX_AGE_MS: z.coerce.number().int().min(0).default(24 * 3_600_000),
+  MISS_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3_600_000),
 
   /** Anthropic: 1-hour breakpoints on tools and system prompt (writes cost 2x instead of 1.25x). */
   PROMPT_CACHE_LONG_TTL: envBoolean(false),

@@ -9,7 +9,10 @@ import { loadConfig } from './config';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // The simulator parses bodies itself (large prompts, provider-format errors).
-  const app = await NestFactory.create(AppModule.register({ config }), { bodyParser: false, logger: logLevelsFrom(config.LOG_LEVEL) });
+  const app = await NestFactory.create(AppModule.register({ config }), {
+    bodyParser: false,
+    logger: logLevelsFrom(config.LOG_LEVEL),
+  });
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
   new Logger('ProviderSimulator').log(

@@ -11,7 +11,18 @@ import { AppModule } from './app.module';
  * Drives the simulator app over HTTP with the OFFICIAL SDKs, unchanged, pointed at it by
  * `baseURL` — the same way the LLM worker will use it.
  */
-const WORDS = [' cache', ' prefix', ' model', ' token', ' system', ' prompt', ' answer', ' vector', ' stream', ' policy'];
+const WORDS = [
+  ' cache',
+  ' prefix',
+  ' model',
+  ' token',
+  ' system',
+  ' prompt',
+  ' answer',
+  ' vector',
+  ' stream',
+  ' policy',
+];
 const LONG_SYSTEM = Array.from({ length: 4000 }, (_, i) => WORDS[(i * 7) % WORDS.length]).join('');
 
 async function start(overrides: Partial<SimulatorConfig> = {}, clock = SimClock.manual()) {
@@ -21,7 +32,9 @@ async function start(overrides: Partial<SimulatorConfig> = {}, clock = SimClock.
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {
-    app, clock, url,
+    app,
+    clock,
+    url,
     openai: new OpenAI({ apiKey: 'sk-test', baseURL: `${url}/v1`, maxRetries: 0 }),
     anthropic: new Anthropic({ apiKey: 'sk-ant-test', baseURL: url, maxRetries: 0 }),
   };
@@ -39,7 +52,11 @@ describe('provider simulator app with the official SDKs', () => {
 
   describe('OpenAI', () => {
     it('answers a chat completion deterministically, echoing the last user question', async () => {
-      const ask = () => sim.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is Deja?' }] });
+      const ask = () =>
+        sim.openai.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'What is Deja?' }],
+        });
       const [a, b] = [await ask(), await ask()];
       expect(a.choices[0]?.message.content).toMatch(/^Simulated answer to: What is Deja\? \[sim:[0-9a-f]{8}\]$/);
       expect(b.choices[0]?.message.content).toBe(a.choices[0]?.message.content);
@@ -49,7 +66,10 @@ describe('provider simulator app with the official SDKs', () => {
 
     it('streams chunks ending with a usage chunk when stream_options.include_usage is set', async () => {
       const stream = await sim.openai.chat.completions.create({
-        model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Stream please?' }], stream: true, stream_options: { include_usage: true },
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Stream please?' }],
+        stream: true,
+        stream_options: { include_usage: true },
       });
       let text = '';
       const chunks = [];
@@ -66,7 +86,11 @@ describe('provider simulator app with the official SDKs', () => {
     });
 
     it('sends no usage chunk without include_usage', async () => {
-      const stream = await sim.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      const stream = await sim.openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      });
       const chunks = [];
       for await (const chunk of stream) chunks.push(chunk);
       expect(chunks.some((c) => c.usage)).toBe(false);
@@ -74,7 +98,13 @@ describe('provider simulator app with the official SDKs', () => {
 
     it('reports cached tokens on the second long prompt with a different question', async () => {
       const ask = (q: string) =>
-        sim.openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: LONG_SYSTEM }, { role: 'user', content: q }] });
+        sim.openai.chat.completions.create({
+          model: 'gpt-4o',
+          messages: [
+            { role: 'system', content: LONG_SYSTEM },
+            { role: 'user', content: q },
+          ],
+        });
       const first = await ask('What is the refund policy?');
       const second = await ask('How do I reset my password?');
       expect(first.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
@@ -85,13 +115,20 @@ describe('provider simulator app with the official SDKs', () => {
     });
 
     it('returns deterministic embeddings of 1536 dimensions, or of `dimensions`', async () => {
-      const a = await sim.openai.embeddings.create({ model: 'text-embedding-3-small', input: ['Celsius to Fahrenheit', 'Celsius to Fahrenheit'] });
+      const a = await sim.openai.embeddings.create({
+        model: 'text-embedding-3-small',
+        input: ['Celsius to Fahrenheit', 'Celsius to Fahrenheit'],
+      });
       expect(a.data).toHaveLength(2);
       expect(a.data[0]?.embedding).toHaveLength(1536);
       expect(a.data[0]?.embedding).toEqual(a.data[1]?.embedding);
       const norm = Math.hypot(...(a.data[0]?.embedding ?? []));
       expect(norm).toBeCloseTo(1, 5);
-      const short = await sim.openai.embeddings.create({ model: 'text-embedding-3-small', input: 'hello', dimensions: 256 });
+      const short = await sim.openai.embeddings.create({
+        model: 'text-embedding-3-small',
+        input: 'hello',
+        dimensions: 256,
+      });
       expect(short.data[0]?.embedding).toHaveLength(256);
     });
 
@@ -102,8 +139,11 @@ describe('provider simulator app with the official SDKs', () => {
     });
 
     it('answers an unknown model with 404 model_not_found', async () => {
-      await expect(sim.openai.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
-        status: 404, code: 'model_not_found',
+      await expect(
+        sim.openai.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] }),
+      ).rejects.toMatchObject({
+        status: 404,
+        code: 'model_not_found',
       });
     });
   });
@@ -111,15 +151,24 @@ describe('provider simulator app with the official SDKs', () => {
   describe('Anthropic', () => {
     it('answers a message deterministically', async () => {
       const msg = await sim.anthropic.messages.create({
-        model: 'claude-sonnet-4-6', max_tokens: 200, messages: [{ role: 'user', content: 'What is Deja?' }],
+        model: 'claude-sonnet-4-6',
+        max_tokens: 200,
+        messages: [{ role: 'user', content: 'What is Deja?' }],
       });
-      expect(msg.content[0]).toMatchObject({ type: 'text', text: expect.stringMatching(/^Simulated answer to: What is Deja\?/) });
+      expect(msg.content[0]).toMatchObject({
+        type: 'text',
+        text: expect.stringMatching(/^Simulated answer to: What is Deja\?/),
+      });
       expect(msg.stop_reason).toBe('end_turn');
       expect(msg.usage).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
     });
 
     it('streams the documented event sequence and the SDK assembles the same message', async () => {
-      const params = { model: 'claude-haiku-4-5', max_tokens: 200, messages: [{ role: 'user' as const, content: 'Stream it?' }] };
+      const params = {
+        model: 'claude-haiku-4-5',
+        max_tokens: 200,
+        messages: [{ role: 'user' as const, content: 'Stream it?' }],
+      };
       const stream = sim.anthropic.messages.stream(params);
       const events: string[] = [];
       stream.on('streamEvent', (e) => events.push(e.type));
@@ -152,54 +201,91 @@ describe('provider simulator app with the official SDKs', () => {
 
     it('reports cache reads in a streamed message too', async () => {
       const params = {
-        model: 'claude-opus-4-1', max_tokens: 300,
-        system: [{ type: 'text' as const, text: LONG_SYSTEM, cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }],
+        model: 'claude-opus-4-1',
+        max_tokens: 300,
+        system: [
+          {
+            type: 'text' as const,
+            text: LONG_SYSTEM,
+            cache_control: { type: 'ephemeral' as const, ttl: '1h' as const },
+          },
+        ],
         messages: [{ role: 'user' as const, content: 'one' }],
       };
       const first = await sim.anthropic.messages.stream(params).finalMessage();
-      const second = await sim.anthropic.messages.stream({ ...params, messages: [{ role: 'user', content: 'two' }] }).finalMessage();
+      const second = await sim.anthropic.messages
+        .stream({ ...params, messages: [{ role: 'user', content: 'two' }] })
+        .finalMessage();
       expect(first.usage.cache_creation?.ephemeral_1h_input_tokens).toBe(4000);
       expect(second.usage.cache_read_input_tokens).toBe(4000);
     });
 
     it('rejects five cache_control breakpoints with a 400 invalid_request_error', async () => {
-      const system = Array.from({ length: 5 }, (_, i) => ({ type: 'text' as const, text: `part ${i}`, cache_control: { type: 'ephemeral' as const } }));
+      const system = Array.from({ length: 5 }, (_, i) => ({
+        type: 'text' as const,
+        text: `part ${i}`,
+        cache_control: { type: 'ephemeral' as const },
+      }));
       await expect(
-        sim.anthropic.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 10, system, messages: [{ role: 'user', content: 'x' }] }),
+        sim.anthropic.messages.create({
+          model: 'claude-sonnet-4-6',
+          max_tokens: 10,
+          system,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
       ).rejects.toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });
     });
 
     it('counts tokens', async () => {
-      const r = await sim.anthropic.messages.countTokens({ model: 'claude-sonnet-4-6', system: LONG_SYSTEM, messages: [{ role: 'user', content: 'q' }] });
+      const r = await sim.anthropic.messages.countTokens({
+        model: 'claude-sonnet-4-6',
+        system: LONG_SYSTEM,
+        messages: [{ role: 'user', content: 'q' }],
+      });
       expect(r.input_tokens).toBeGreaterThan(4000);
     });
   });
 
   describe('faults, by header', () => {
     it('answers x-sim-fault: 429 with retry-after, in each provider format', async () => {
-      const o = await request(sim.url).post('/v1/chat/completions').set('authorization', 'Bearer k').set('x-sim-fault', '429')
+      const o = await request(sim.url)
+        .post('/v1/chat/completions')
+        .set('authorization', 'Bearer k')
+        .set('x-sim-fault', '429')
         .send({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] });
       expect(o.status).toBe(429);
       expect(o.headers['retry-after']).toBe('1');
       expect(o.body.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded' });
       await expect(
-        sim.anthropic.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-sim-fault': '429' } }),
+        sim.anthropic.messages.create(
+          { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] },
+          { headers: { 'x-sim-fault': '429' } },
+        ),
       ).rejects.toBeInstanceOf(Anthropic.RateLimitError);
     });
 
     it('answers 529 overloaded_error to Anthropic clients and 503 to OpenAI clients', async () => {
       await expect(
-        sim.anthropic.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-sim-fault': '529' } }),
+        sim.anthropic.messages.create(
+          { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] },
+          { headers: { 'x-sim-fault': '529' } },
+        ),
       ).rejects.toMatchObject({ status: 529, error: { error: { type: 'overloaded_error' } } });
       await expect(
-        sim.openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-sim-fault': '529' } }),
+        sim.openai.chat.completions.create(
+          { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] },
+          { headers: { 'x-sim-fault': '529' } },
+        ),
       ).rejects.toMatchObject({ status: 503 });
     });
 
     it('holds a timeout fault until the client gives up', async () => {
       const started = Date.now();
       await expect(
-        sim.openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-sim-fault': 'timeout' }, timeout: 300 }),
+        sim.openai.chat.completions.create(
+          { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] },
+          { headers: { 'x-sim-fault': 'timeout' }, timeout: 300 },
+        ),
         // Under Jest's sandboxed globals the SDK cannot tell its own abort from a dropped
         // connection, so it reports the parent class; the elapsed time shows it was the timeout.
       ).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
@@ -220,12 +306,19 @@ describe('provider simulator app with the official SDKs', () => {
   describe('request log and hooks', () => {
     it('records requests with model, prompt hash, last user text and usage', async () => {
       const { body: before } = await request(sim.url).get('/_sim/requests');
-      await sim.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Log me' }] });
+      await sim.openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Log me' }],
+      });
       const { body } = await request(sim.url).get(`/_sim/requests?since=${before.last_seq}`);
       expect(body.requests).toHaveLength(1);
       expect(body.requests[0]).toMatchObject({
-        path: '/v1/chat/completions', model: 'gpt-4o-mini', last_user_text: 'Log me', status: 200,
-        prompt_hash: expect.stringMatching(/^[0-9a-f]{64}$/), usage: { prompt_tokens: expect.any(Number) },
+        path: '/v1/chat/completions',
+        model: 'gpt-4o-mini',
+        last_user_text: 'Log me',
+        status: 200,
+        prompt_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        usage: { prompt_tokens: expect.any(Number) },
       });
       const stats = await request(sim.url).get('/_sim/stats');
       expect(stats.body.requests).toBeGreaterThan(0);
@@ -252,7 +345,8 @@ describe('provider simulator clock and configured faults', () => {
     try {
       const ask = () =>
         sim.anthropic.messages.create({
-          model: 'claude-sonnet-4-6', max_tokens: 50,
+          model: 'claude-sonnet-4-6',
+          max_tokens: 50,
           system: [{ type: 'text', text: LONG_SYSTEM, cache_control: { type: 'ephemeral' } }],
           messages: [{ role: 'user', content: 'q' }],
         });
@@ -272,7 +366,9 @@ describe('provider simulator clock and configured faults', () => {
       try {
         const statuses: number[] = [];
         for (let i = 0; i < 12; i++) {
-          const r = await request(sim.url).post('/v1/chat/completions').set('authorization', 'Bearer k')
+          const r = await request(sim.url)
+            .post('/v1/chat/completions')
+            .set('authorization', 'Bearer k')
             .send({ model: 'gpt-4o', messages: [{ role: 'user', content: `q${i}` }] });
           statuses.push(r.status);
         }
@@ -294,7 +390,13 @@ describe('provider simulator latency and validation', () => {
     try {
       const ask = (q: string, headers: Record<string, string> = {}) =>
         sim.openai.chat.completions.create(
-          { model: 'gpt-5-mini', messages: [{ role: 'system', content: LONG_SYSTEM }, { role: 'user', content: q }] },
+          {
+            model: 'gpt-5-mini',
+            messages: [
+              { role: 'system', content: LONG_SYSTEM },
+              { role: 'user', content: q },
+            ],
+          },
           { headers },
         );
       await ask('first');
@@ -323,7 +425,10 @@ describe('provider simulator latency and validation', () => {
       const openai = await request(sim.url).post('/v1/chat/completions').send({ model: 'gpt-4o', messages: [] });
       expect(openai.status).toBe(401);
       expect(openai.body.error.code).toBe('invalid_api_key');
-      const missing = await request(sim.url).post('/v1/messages').set('x-api-key', 'k').set('anthropic-version', '2023-06-01')
+      const missing = await request(sim.url)
+        .post('/v1/messages')
+        .set('x-api-key', 'k')
+        .set('anthropic-version', '2023-06-01')
         .send({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] });
       expect(missing.status).toBe(400);
       expect(missing.body.error.message).toMatch(/^max_tokens:/);

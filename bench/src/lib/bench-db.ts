@@ -51,7 +51,12 @@ export async function openBenchSchema(databaseUrl: string, schema: string, poolS
   } finally {
     await admin.end();
   }
-  const pool = new Pool({ connectionString: databaseUrl, max: poolSize, options: `-c search_path=${schema},public`, idleTimeoutMillis: 0 });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    options: `-c search_path=${schema},public`,
+    idleTimeoutMillis: 0,
+  });
   return {
     pool,
     schema,

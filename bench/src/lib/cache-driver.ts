@@ -32,7 +32,10 @@ export class CacheDriver {
     private readonly runId: string,
     topK = SERVICE_TOP_K,
   ) {
-    this.cache = new SemanticCache(repo, embedder, new CacheMetrics(this.registry), { topK, defaults: DEFAULT_NAMESPACE_POLICY });
+    this.cache = new SemanticCache(repo, embedder, new CacheMetrics(this.registry), {
+      topK,
+      defaults: DEFAULT_NAMESPACE_POLICY,
+    });
   }
 
   /** The shipped threshold the decisions use (namespace defaults, no override). */
@@ -43,7 +46,8 @@ export class CacheDriver {
   /** Stores `answer` for `question` in `tenant` without looking it up first (no-cache, store). */
   async store(tenant: string, question: string, answer: string): Promise<void> {
     const outcome = await this.cache.lookup(this.request(tenant, question, false), this.ref());
-    if (outcome.kind !== 'miss') throw new Error(`storing ${JSON.stringify(question)} did not bypass the lookup: ${outcome.kind}`);
+    if (outcome.kind !== 'miss')
+      throw new Error(`storing ${JSON.stringify(question)} did not bypass the lookup: ${outcome.kind}`);
     const completion: CompletionV1 = {
       ...outcome.miss,
       status: 'completed',
@@ -56,7 +60,8 @@ export class CacheDriver {
       provider_latency_ms: 0,
     };
     const result = await this.cache.complete(completion);
-    if (!result.cache.entry_id && !result.answer) throw new Error(`answer for ${JSON.stringify(question)} was not stored`);
+    if (!result.cache.entry_id && !result.answer)
+      throw new Error(`answer for ${JSON.stringify(question)} was not stored`);
   }
 
   /** Asks `question` in `tenant`: the cache's verdict (at the namespace's threshold, or `threshold` as a per-request override). */
@@ -67,13 +72,24 @@ export class CacheDriver {
     switch (outcome.kind) {
       case 'hit':
         return {
-          outcome: 'hit', tier: outcome.result.cache.tier, similarity: outcome.result.cache.similarity,
-          answer: outcome.result.answer?.content ?? null, rejectedBy: null,
+          outcome: 'hit',
+          tier: outcome.result.cache.tier,
+          similarity: outcome.result.cache.similarity,
+          answer: outcome.result.answer?.content ?? null,
+          rejectedBy: null,
         };
       case 'miss':
-        return { outcome: 'miss', tier: null, similarity: outcome.miss.lookup.nearest_similarity, answer: null, rejectedBy: outcome.miss.lookup.rejected_by };
+        return {
+          outcome: 'miss',
+          tier: null,
+          similarity: outcome.miss.lookup.nearest_similarity,
+          answer: null,
+          rejectedBy: outcome.miss.lookup.rejected_by,
+        };
       case 'failed':
-        throw new Error(`lookup failed for ${JSON.stringify(question)}: ${outcome.result.error?.message ?? 'unknown error'}`);
+        throw new Error(
+          `lookup failed for ${JSON.stringify(question)}: ${outcome.result.error?.message ?? 'unknown error'}`,
+        );
       default:
         throw new Error(`unexpected lookup outcome ${outcome.kind} for ${JSON.stringify(question)}`);
     }
@@ -115,7 +131,11 @@ export class CacheDriver {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight, in order of start. */
-export async function forEachLimited<T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -12,7 +12,12 @@ export interface EmbedTiming {
 }
 
 /** Embedding latency: one query at a time (as a lookup does), then batches of 32 (as a backfill would). */
-export async function timeEmbedding(embedder: Embedder, questions: readonly string[], singles: number, batches: number): Promise<EmbedTiming> {
+export async function timeEmbedding(
+  embedder: Embedder,
+  questions: readonly string[],
+  singles: number,
+  batches: number,
+): Promise<EmbedTiming> {
   await embedder.embed([questions[0]]);
   const single: number[] = [];
   for (let i = 0; i < singles; i++) {
@@ -30,7 +35,10 @@ export async function timeEmbedding(embedder: Embedder, questions: readonly stri
   const b50 = quantile(batch, 0.5);
   return {
     model: embedder.model,
-    single_p50_ms: round(quantile(single, 0.5), 2), single_p99_ms: round(quantile(single, 0.99), 2),
-    batch32_p50_ms: round(b50, 2), batch32_p99_ms: round(quantile(batch, 0.99), 2), batch32_per_text_ms: round(b50 === null ? null : b50 / 32, 2),
+    single_p50_ms: round(quantile(single, 0.5), 2),
+    single_p99_ms: round(quantile(single, 0.99), 2),
+    batch32_p50_ms: round(b50, 2),
+    batch32_p99_ms: round(quantile(batch, 0.99), 2),
+    batch32_per_text_ms: round(b50 === null ? null : b50 / 32, 2),
   };
 }

@@ -43,10 +43,23 @@ export class MemoryCacheRepository extends CacheRepository {
     return null;
   }
 
-  override async findNearest(tenant: string, scopeHash: string, embeddingModel: string, embedding: Float32Array, k: number): Promise<SemanticRow[]> {
+  override async findNearest(
+    tenant: string,
+    scopeHash: string,
+    embeddingModel: string,
+    embedding: Float32Array,
+    k: number,
+  ): Promise<SemanticRow[]> {
     const rows = (this.byScope.get(key(tenant, scopeHash)) ?? [])
-      .filter((r) => r.embedding !== null && r.embeddingModel === embeddingModel && r.embedding.length === embedding.length)
-      .map((r) => ({ id: r.entry.id, queryText: r.entry.queryText, similarity: dot(r.embedding as Float32Array, embedding), entry: r.entry }));
+      .filter(
+        (r) => r.embedding !== null && r.embeddingModel === embeddingModel && r.embedding.length === embedding.length,
+      )
+      .map((r) => ({
+        id: r.entry.id,
+        queryText: r.entry.queryText,
+        similarity: dot(r.embedding as Float32Array, embedding),
+        entry: r.entry,
+      }));
     return rows.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
@@ -58,8 +71,16 @@ export class MemoryCacheRepository extends CacheRepository {
     const now = new Date();
     const stored: Stored = {
       entry: {
-        id: randomUUID(), tenant: e.tenant, namespace: e.namespace, queryText: e.queryText, answer: e.answer, usage: e.usage, cost: e.cost,
-        ttlSeconds: e.ttlSeconds, expiresAt: new Date(now.getTime() + e.ttlSeconds * 1000), createdAt: now,
+        id: randomUUID(),
+        tenant: e.tenant,
+        namespace: e.namespace,
+        queryText: e.queryText,
+        answer: e.answer,
+        usage: e.usage,
+        cost: e.cost,
+        ttlSeconds: e.ttlSeconds,
+        expiresAt: new Date(now.getTime() + e.ttlSeconds * 1000),
+        createdAt: now,
       },
       scopeHash: e.scopeHash,
       queryHash: e.queryHash,

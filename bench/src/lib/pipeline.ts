@@ -9,7 +9,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPLETIONS_V1, DOC_CHANGES_V1, INVALIDATED_V1, INVALIDATIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1 } from '@deja/contracts';
+import {
+  COMPLETIONS_V1,
+  DOC_CHANGES_V1,
+  INVALIDATED_V1,
+  INVALIDATIONS_V1,
+  MISSES_V1,
+  REQUESTS_V1,
+  RESULTS_V1,
+} from '@deja/contracts';
 import { createKafka, ensureTopics } from '@deja/data-access-kafka';
 import { note } from './report';
 
@@ -22,7 +30,10 @@ const CONSUMES: Record<string, string[]> = {
 
 /** Repository root, from dist/bench/src/lib or bench/src/lib alike. */
 function repoRoot(): string {
-  for (const up of [['..', '..', '..'], ['..', '..', '..', '..']]) {
+  for (const up of [
+    ['..', '..', '..'],
+    ['..', '..', '..', '..'],
+  ]) {
     const dir = join(__dirname, ...up);
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'apps'))) return dir;
   }
@@ -58,7 +69,13 @@ class Proc {
     if (topics) await startGroupAtEnd(brokers, `${groupPrefix}.${this.service}`, topics);
     this.child = spawn(process.execPath, [main], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(this.port), KAFKA_GROUP_PREFIX: groupPrefix, ...this.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(this.port),
+        KAFKA_GROUP_PREFIX: groupPrefix,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (d: Buffer) => (this.out = (this.out + d.toString()).slice(-20000));
@@ -66,7 +83,8 @@ class Proc {
     this.child.stderr?.on('data', keep);
     const deadline = Date.now() + 90000;
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`${this.service} exited with ${this.child.exitCode}:\n${this.out}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`${this.service} exited with ${this.child.exitCode}:\n${this.out}`);
       const res = await fetch(`http://127.0.0.1:${this.port}/health`).catch(() => undefined);
       if (res?.status === 200) return;
       if (Date.now() > deadline) throw new Error(`${this.service} did not become healthy:\n${this.out}`);
@@ -93,7 +111,11 @@ export async function startGroupAtEnd(brokers: string[], groupId: string, topics
   try {
     for (const topic of topics) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
     }
   } finally {
     await admin.disconnect();
@@ -121,7 +143,13 @@ export class Pipeline {
     this.procs = [
       new Proc('provider-simulator', this.ports.sim, { ...base, ...(o.simEnv ?? {}) }),
       new Proc('embedding-service', this.ports.embedding, base),
-      new Proc('llm-worker', this.ports.worker, { ...base, OPENAI_BASE_URL: `${this.simUrl}/v1`, ANTHROPIC_BASE_URL: this.simUrl, OPENAI_API_KEY: 'bench', ANTHROPIC_API_KEY: 'bench' }),
+      new Proc('llm-worker', this.ports.worker, {
+        ...base,
+        OPENAI_BASE_URL: `${this.simUrl}/v1`,
+        ANTHROPIC_BASE_URL: this.simUrl,
+        OPENAI_API_KEY: 'bench',
+        ANTHROPIC_API_KEY: 'bench',
+      }),
       new Proc('invalidation-service', this.ports.invalidation, base),
       new Proc('gateway', this.ports.gateway, {
         ...base,
@@ -170,7 +198,11 @@ export class Pipeline {
 
   /** POST /v1/chat/completions; returns status, the x-deja-* headers and the answer text. */
   async chat(body: object): Promise<ChatReply> {
-    const res = await fetch(`${this.gatewayUrl}/v1/chat/completions`, { method: 'POST', headers: this.headers(), body: JSON.stringify(body) });
+    const res = await fetch(`${this.gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify(body),
+    });
     const json = (await res.json().catch(() => ({}))) as { choices?: Array<{ message?: { content?: string } }> };
     return {
       status: res.status,
@@ -184,7 +216,11 @@ export class Pipeline {
 
   /** POST /v1/jobs then long-polls it to completion. */
   async job(body: object): Promise<JobView> {
-    const res = await fetch(`${this.gatewayUrl}/v1/jobs`, { method: 'POST', headers: this.headers(), body: JSON.stringify(body) });
+    const res = await fetch(`${this.gatewayUrl}/v1/jobs`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify(body),
+    });
     if (res.status !== 202 && res.status !== 200) throw new Error(`POST /v1/jobs: ${res.status} ${await res.text()}`);
     const { id } = (await res.json()) as { id: string };
     const deadline = Date.now() + 120000;

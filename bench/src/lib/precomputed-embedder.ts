@@ -57,7 +57,11 @@ export class PrecomputedEmbedder implements Embedder {
 
   private load(file: string): void {
     if (!existsSync(`${file}.json`) || !existsSync(`${file}.f32`)) return;
-    const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { model: string; dimension: number; texts: string[] };
+    const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as {
+      model: string;
+      dimension: number;
+      texts: string[];
+    };
     if (meta.model !== this.model || meta.dimension !== this.dimension) return;
     const raw = readFileSync(`${file}.f32`);
     const all = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);

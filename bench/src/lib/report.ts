@@ -18,7 +18,9 @@ export class Progress {
     const seconds = (now - this.started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const eta = rate > 0 ? (this.total - done) / rate : 0;
-    process.stderr.write(`\r${this.label}: ${done}/${this.total} ${this.unit} (${rate.toFixed(0)}/s, ${seconds.toFixed(0)} s, eta ${eta.toFixed(0)} s)   `);
+    process.stderr.write(
+      `\r${this.label}: ${done}/${this.total} ${this.unit} (${rate.toFixed(0)}/s, ${seconds.toFixed(0)} s, eta ${eta.toFixed(0)} s)   `,
+    );
     if (done >= this.total) process.stderr.write('\n');
   }
 }
@@ -32,7 +34,8 @@ export function note(message: string): void {
 export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
   const cells = [header.map(String), ...rows.map((r) => r.map((c) => (c === null ? 'n/a' : String(c))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (r: readonly string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

@@ -41,10 +41,25 @@ export interface LoadStats {
  *   N/1000 tenants, at least 10): a few large scopes and a long tail of small ones;
  * - a query is a stored entry plus noise (cosine ≈ 0.94 to it): a paraphrase of a cached question.
  */
-export const SHAPE = { biasWeight: 0.73, entrySd: 0.0366, querySd: 0.0185, entriesPerCluster: 100, entriesPerScope: 100, entriesPerTenant: 1000 } as const;
+export const SHAPE = {
+  biasWeight: 0.73,
+  entrySd: 0.0366,
+  querySd: 0.0185,
+  entriesPerCluster: 100,
+  entriesPerScope: 100,
+  entriesPerTenant: 1000,
+} as const;
 
 /** Loads `n` synthetic entries into the (empty) cache_entries of the pool's schema and builds the HNSW index. */
-export async function loadSyntheticEntries(pool: Pool, schema: string, n: number, dim: number, model: string, hnsw: HnswSettings, seed: number): Promise<LoadStats> {
+export async function loadSyntheticEntries(
+  pool: Pool,
+  schema: string,
+  n: number,
+  dim: number,
+  model: string,
+  hnsw: HnswSettings,
+  seed: number,
+): Promise<LoadStats> {
   const clusters = Math.max(20, Math.round(n / SHAPE.entriesPerCluster));
   const scopes = Math.max(10, Math.round(n / SHAPE.entriesPerScope));
   const tenants = Math.max(10, Math.round(n / SHAPE.entriesPerTenant));
@@ -58,7 +73,9 @@ export async function loadSyntheticEntries(pool: Pool, schema: string, n: number
       $$`);
     // The HNSW index is dropped and rebuilt after loading, so its build time is measured on its own.
     const { rows: idx } = await client.query<{ indexname: string }>(
-      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'cache_entries' AND indexdef ILIKE '%USING hnsw%'`, [schema]);
+      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'cache_entries' AND indexdef ILIKE '%USING hnsw%'`,
+      [schema],
+    );
     for (const i of idx) await client.query(`DROP INDEX ${schema}.${i.indexname}`);
     await client.query(`DROP TABLE IF EXISTS ${schema}.topics`);
     await client.query(`CREATE TABLE ${schema}.topics AS
@@ -74,22 +91,44 @@ export async function loadSyntheticEntries(pool: Pool, schema: string, n: number
     const random = seededRandom(seed);
     const signer = EntrySigner.development();
     for (let from = 1; from <= n; from += chunk) {
-      const rows = { tenant: [] as string[], scope: [] as string[], query: [] as string[], text: [] as string[], topic: [] as number[], request: [] as string[], signature: [] as string[] };
+      const rows = {
+        tenant: [] as string[],
+        scope: [] as string[],
+        query: [] as string[],
+        text: [] as string[],
+        topic: [] as number[],
+        request: [] as string[],
+        signature: [] as string[],
+      };
       for (let g = from; g <= Math.min(n, from + chunk - 1); g++) {
         const topic = Math.floor(random() * clusters);
         // Log-uniform rank: P(rank r) ∝ 1/r, a Zipf-like spread of scope sizes.
         const rank = Math.max(1, Math.min(scopes, Math.floor(Math.exp(random() * Math.log(scopes + 1)))));
-        const row = { tenant: `t${rank % tenants}`, scope: md5(`scope-${rank}`), query: md5(`q-${g}`), text: `Synthetic question number ${g} about topic ${topic}?` };
+        const row = {
+          tenant: `t${rank % tenants}`,
+          scope: md5(`scope-${rank}`),
+          query: md5(`q-${g}`),
+          text: `Synthetic question number ${g} about topic ${topic}?`,
+        };
         rows.tenant.push(row.tenant);
         rows.scope.push(row.scope);
         rows.query.push(row.query);
         rows.text.push(row.text);
         rows.topic.push(topic);
         rows.request.push(`req-${g}`);
-        rows.signature.push(signer.sign({
-          tenant: row.tenant, namespace: 'default', scopeHash: row.scope, queryHash: row.query, queryText: row.text,
-          answer: ANSWER, namespaceVersion: 1, docVersions: {}, userId: null,
-        }));
+        rows.signature.push(
+          signer.sign({
+            tenant: row.tenant,
+            namespace: 'default',
+            scopeHash: row.scope,
+            queryHash: row.query,
+            queryText: row.text,
+            answer: ANSWER,
+            namespaceVersion: 1,
+            docVersions: {},
+            userId: null,
+          }),
+        );
       }
       await client.query(
         `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
@@ -101,7 +140,17 @@ export async function loadSyntheticEntries(pool: Pool, schema: string, n: number
            '{"usd":0.002,"uncached_usd":0.002,"saved_usd":0}'::jsonb, 1, 604800, now() + interval '7 days', r.signature
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) AS r(tenant, scope, query, text, topic, request, signature)
          JOIN ${schema}.topics t ON t.k = r.topic`,
-        [rows.tenant, rows.scope, rows.query, rows.text, rows.topic, rows.request, rows.signature, model, JSON.stringify(ANSWER)],
+        [
+          rows.tenant,
+          rows.scope,
+          rows.query,
+          rows.text,
+          rows.topic,
+          rows.request,
+          rows.signature,
+          model,
+          JSON.stringify(ANSWER),
+        ],
       );
       progress.tick(Math.min(n, from + chunk - 1));
     }
@@ -119,11 +168,19 @@ export async function loadSyntheticEntries(pool: Pool, schema: string, n: number
     await client.query(`RESET maintenance_work_mem`);
     await client.query(`ANALYZE cache_entries`);
     const { rows: size } = await client.query<{ total: string; idx: string }>(
-      `SELECT pg_total_relation_size('cache_entries') AS total, pg_relation_size('cache_entries_hnsw_${dim}') AS idx`);
+      `SELECT pg_total_relation_size('cache_entries') AS total, pg_relation_size('cache_entries_hnsw_${dim}') AS idx`,
+    );
     const total = Number(size[0].total);
     return {
-      entries: n, tenants, scopes, clusters, load_s: Number(loadS.toFixed(1)), build_s: Number(buildS.toFixed(1)),
-      table_bytes: total, index_bytes: Number(size[0].idx), bytes_per_entry: Math.round(total / n),
+      entries: n,
+      tenants,
+      scopes,
+      clusters,
+      load_s: Number(loadS.toFixed(1)),
+      build_s: Number(buildS.toFixed(1)),
+      table_bytes: total,
+      index_bytes: Number(size[0].idx),
+      bytes_per_entry: Math.round(total / n),
       maintenance_work_mem: `${mwm[0].v} (1GB for the index build)`,
     };
   } finally {
@@ -144,7 +201,14 @@ export interface Query {
  * `count` queries near stored entries whose scope holds between `minShare` and `maxShare` of the
  * table (0..1), entries drawn uniformly — so large scopes get more queries, as popular ones do.
  */
-export async function makeQueries(pool: Pool, schema: string, dim: number, count: number, minShare: number, maxShare: number): Promise<Query[]> {
+export async function makeQueries(
+  pool: Pool,
+  schema: string,
+  dim: number,
+  count: number,
+  minShare: number,
+  maxShare: number,
+): Promise<Query[]> {
   const { rows } = await pool.query<{ id: string; tenant: string; scope_hash: string; size: string; v: string }>(
     `WITH sizes AS (SELECT tenant, scope_hash, count(*) AS size FROM cache_entries GROUP BY 1, 2),
           total AS (SELECT count(*)::float8 AS n FROM cache_entries)
@@ -155,5 +219,11 @@ export async function makeQueries(pool: Pool, schema: string, dim: number, count
      ORDER BY random() LIMIT $3`,
     [minShare, maxShare, count],
   );
-  return rows.map((r) => ({ entryId: r.id, tenant: r.tenant, scopeHash: r.scope_hash, scopeSize: Number(r.size), vector: Float32Array.from(JSON.parse(r.v) as number[]) }));
+  return rows.map((r) => ({
+    entryId: r.id,
+    tenant: r.tenant,
+    scopeHash: r.scope_hash,
+    scopeSize: Number(r.size),
+    vector: Float32Array.from(JSON.parse(r.v) as number[]),
+  }));
 }

@@ -59,8 +59,16 @@ interface Question {
  */
 export function buildStream(pairs: readonly LabelledPair[], n: number, seed: number): Question[] {
   const rand = seededRandom(seed);
-  const same = samplePairs(pairs.filter((p) => p.label === 1), Math.ceil(n / 2), seed);
-  const diff = samplePairs(pairs.filter((p) => p.label === 0), Math.ceil(n / 2), seed + 1);
+  const same = samplePairs(
+    pairs.filter((p) => p.label === 1),
+    Math.ceil(n / 2),
+    seed,
+  );
+  const diff = samplePairs(
+    pairs.filter((p) => p.label === 0),
+    Math.ceil(n / 2),
+    seed + 1,
+  );
   const originals: Array<{ pair: LabelledPair; asked: boolean }> = [];
   for (let i = 0; i < Math.max(same.length, diff.length); i++) {
     if (same[i]) originals.push({ pair: same[i], asked: false });
@@ -79,28 +87,55 @@ export function buildStream(pairs: readonly LabelledPair[], n: number, seed: num
       if (useTwin) {
         pick.followed = true;
         const kind: Kind = pick.pair.label === 1 ? 'paraphrase' : 'near_twin';
-        out.push({ text: pick.pair.textB, kind, acceptable: new Set(pick.pair.label === 1 ? [pick.pair.textB, pick.pair.textA] : [pick.pair.textB]) });
+        out.push({
+          text: pick.pair.textB,
+          kind,
+          acceptable: new Set(pick.pair.label === 1 ? [pick.pair.textB, pick.pair.textA] : [pick.pair.textB]),
+        });
       } else {
         const a = pick.pair;
-        out.push({ text: a.textA, kind: 'repeat', acceptable: new Set(a.label === 1 ? [a.textA, a.textB] : [a.textA]) });
+        out.push({
+          text: a.textA,
+          kind: 'repeat',
+          acceptable: new Set(a.label === 1 ? [a.textA, a.textB] : [a.textA]),
+        });
       }
       continue;
     }
     const o = originals[next++];
     if (!o) break;
     asked.push({ pair: o.pair, followed: false });
-    out.push({ text: o.pair.textA, kind: 'distinct', acceptable: new Set(o.pair.label === 1 ? [o.pair.textA, o.pair.textB] : [o.pair.textA]) });
+    out.push({
+      text: o.pair.textA,
+      kind: 'distinct',
+      acceptable: new Set(o.pair.label === 1 ? [o.pair.textA, o.pair.textB] : [o.pair.textA]),
+    });
   }
   return out;
 }
 
 /** A support bot's long system prompt of about `tokens` tokens (the simulator's counter). */
 export function supportSystemPrompt(tokens: number): string {
-  const topics = ['billing', 'refunds', 'passwords', 'shipping', 'returns', 'warranty', 'accounts', 'privacy', 'subscriptions', 'outages'];
-  const parts = ['You are the ACME support assistant. Answer the customer briefly and politely, using only the policies below.'];
+  const topics = [
+    'billing',
+    'refunds',
+    'passwords',
+    'shipping',
+    'returns',
+    'warranty',
+    'accounts',
+    'privacy',
+    'subscriptions',
+    'outages',
+  ];
+  const parts = [
+    'You are the ACME support assistant. Answer the customer briefly and politely, using only the policies below.',
+  ];
   for (let i = 0; countTokens(parts.join('\n')) < tokens; i++) {
     const t = topics[i % topics.length];
-    parts.push(`Policy ${i + 1} (${t}): when a customer asks about ${t}, first confirm their account email, then explain rule ${i + 1} of the ${t} handbook: requests are handled within ${(i % 5) + 1} business days, escalations go to tier ${(i % 3) + 1}, and every answer cites article ${1000 + i}.`);
+    parts.push(
+      `Policy ${i + 1} (${t}): when a customer asks about ${t}, first confirm their account email, then explain rule ${i + 1} of the ${t} handbook: requests are handled within ${(i % 5) + 1} business days, escalations go to tier ${(i % 3) + 1}, and every answer cites article ${1000 + i}.`,
+    );
   }
   return parts.join('\n');
 }
@@ -123,9 +158,17 @@ export async function runCost(o: CostOptions): Promise<CostResult> {
   const system = supportSystemPrompt(o.systemTokens ?? 4000);
   const kinds = { distinct: 0, repeat: 0, paraphrase: 0, near_twin: 0 } as Record<Kind, number>;
   for (const q of stream) kinds[q.kind]++;
-  note(`cost: ${stream.length} questions (${Object.entries(kinds).map(([k, v]) => `${k} ${v}`).join(', ')}), system prompt ${countTokens(system)} tokens`);
+  note(
+    `cost: ${stream.length} questions (${Object.entries(kinds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}), system prompt ${countTokens(system)} tokens`,
+  );
 
-  const pipeline = new Pipeline({ databaseUrl: o.databaseUrl, basePort: o.basePort, simEnv: { SIM_LATENCY_SCALE: '0', SIM_RECORD_LIMIT: '100000' } });
+  const pipeline = new Pipeline({
+    databaseUrl: o.databaseUrl,
+    basePort: o.basePort,
+    simEnv: { SIM_LATENCY_SCALE: '0', SIM_RECORD_LIMIT: '100000' },
+  });
   await pipeline.start();
   const modes = {} as Record<Mode, ModeResult>;
   const hitsByKind = {} as Record<Mode, Record<Kind, number>>;
@@ -139,7 +182,15 @@ export async function runCost(o: CostOptions): Promise<CostResult> {
       const promptCaching = mode === 'prompt_cache' || mode === 'both';
       await pipeline.simClearCache();
       const since = (await pipeline.simRequests(0)).last_seq;
-      const r: ModeResult = { cost_usd: 0, provider_calls: 0, hit_rate: 0, false_hits: 0, input_tokens: 0, cache_read_tokens: 0, output_tokens: 0 };
+      const r: ModeResult = {
+        cost_usd: 0,
+        provider_calls: 0,
+        hit_rate: 0,
+        false_hits: 0,
+        input_tokens: 0,
+        cache_read_tokens: 0,
+        output_tokens: 0,
+      };
       const byKind = { distinct: 0, repeat: 0, paraphrase: 0, near_twin: 0 } as Record<Kind, number>;
       let hits = 0;
       failed[mode] = 0;
@@ -183,21 +234,64 @@ export async function runCost(o: CostOptions): Promise<CostResult> {
     await pipeline.stop();
   }
   const none = modes.none.cost_usd;
-  const costVsNone = Object.fromEntries(MODES.map((m) => [m, none > 0 ? round(modes[m].cost_usd / none) : null])) as Record<Mode, number | null>;
-  return { modes, meta: { questions: stream.length, kinds, system_tokens: countTokens(system), model, cost_vs_none: costVsNone, hits_by_kind: hitsByKind, failed_jobs: failed, foreign_provider_calls: foreign } };
+  const costVsNone = Object.fromEntries(
+    MODES.map((m) => [m, none > 0 ? round(modes[m].cost_usd / none) : null]),
+  ) as Record<Mode, number | null>;
+  return {
+    modes,
+    meta: {
+      questions: stream.length,
+      kinds,
+      system_tokens: countTokens(system),
+      model,
+      cost_vs_none: costVsNone,
+      hits_by_kind: hitsByKind,
+      failed_jobs: failed,
+      foreign_provider_calls: foreign,
+    },
+  };
 }
 
 export function renderCost(r: CostResult): string {
   return [
-    `cost: ${r.meta.questions} questions (${Object.entries(r.meta.kinds).map(([k, v]) => `${k} ${v}`).join(', ')}), ${r.meta.model}, system prompt ${r.meta.system_tokens} tokens`,
+    `cost: ${r.meta.questions} questions (${Object.entries(r.meta.kinds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}), ${r.meta.model}, system prompt ${r.meta.system_tokens} tokens`,
     table(
-      ['mode', 'cost USD', 'vs none', 'provider calls', 'hit rate', 'false hits', 'input tok', 'cache-read tok', 'output tok'],
+      [
+        'mode',
+        'cost USD',
+        'vs none',
+        'provider calls',
+        'hit rate',
+        'false hits',
+        'input tok',
+        'cache-read tok',
+        'output tok',
+      ],
       MODES.map((m) => {
         const x = r.modes[m];
-        return [m, x.cost_usd.toFixed(4), pct(r.meta.cost_vs_none[m]), x.provider_calls, pct(x.hit_rate), x.false_hits, x.input_tokens, x.cache_read_tokens, x.output_tokens];
+        return [
+          m,
+          x.cost_usd.toFixed(4),
+          pct(r.meta.cost_vs_none[m]),
+          x.provider_calls,
+          pct(x.hit_rate),
+          x.false_hits,
+          x.input_tokens,
+          x.cache_read_tokens,
+          x.output_tokens,
+        ];
       }),
     ),
-    `hits by kind — ${MODES.filter((m) => m === 'semantic_cache' || m === 'both').map((m) => `${m}: ${Object.entries(r.meta.hits_by_kind[m]).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('; ')}`,
+    `hits by kind — ${MODES.filter((m) => m === 'semantic_cache' || m === 'both')
+      .map(
+        (m) =>
+          `${m}: ${Object.entries(r.meta.hits_by_kind[m])
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+      )
+      .join('; ')}`,
     `failed jobs — ${MODES.map((m) => `${m} ${r.meta.failed_jobs[m]}`).join(', ')}; simulator calls from other pipelines on the same Kafka — ${MODES.map((m) => `${m} ${r.meta.foreign_provider_calls[m]}`).join(', ')}`,
   ].join('\n');
 }

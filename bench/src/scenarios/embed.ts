@@ -41,8 +41,13 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedResult> {
     const scoped = summarise(await timeScoped(repo, o.embedder.model, queries, 'scoped lookup'), []);
     const embed = await timeEmbedding(o.embedder, sampleQuestions(Math.max(o.queries, 320), o.data), o.queries, 10);
     return {
-      entries: o.entries, ...embed, pgvector_p50_ms: bare.p50_ms, pgvector_p99_ms: bare.p99_ms, scoped_p50_ms: scoped.p50_ms,
-      embed_to_pgvector_ratio: embed.single_p50_ms !== null && bare.p50_ms ? round(embed.single_p50_ms / bare.p50_ms, 1) : null,
+      entries: o.entries,
+      ...embed,
+      pgvector_p50_ms: bare.p50_ms,
+      pgvector_p99_ms: bare.p99_ms,
+      scoped_p50_ms: scoped.p50_ms,
+      embed_to_pgvector_ratio:
+        embed.single_p50_ms !== null && bare.p50_ms ? round(embed.single_p50_ms / bare.p50_ms, 1) : null,
     };
   } finally {
     await db.drop();

@@ -46,7 +46,11 @@ interface Lookup {
  */
 export async function runInvalidation(o: InvalidationOptions): Promise<InvalidationResult> {
   const timeoutMs = o.timeoutMs ?? 30000;
-  const pipeline = new Pipeline({ databaseUrl: o.databaseUrl, basePort: o.basePort, simEnv: { SIM_LATENCY_SCALE: '0' } });
+  const pipeline = new Pipeline({
+    databaseUrl: o.databaseUrl,
+    basePort: o.basePort,
+    simEnv: { SIM_LATENCY_SCALE: '0' },
+  });
   await pipeline.start();
   const audits = await pipeline.followAudits();
   const latencies: number[] = [];
@@ -61,7 +65,12 @@ export async function runInvalidation(o: InvalidationOptions): Promise<Invalidat
       const doc = `bench-doc-${pipeline.run}-${i}`;
       const body = {
         model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: `What does section ${i} of the pricing handbook say about refunds? (${pipeline.run})` }],
+        messages: [
+          {
+            role: 'user',
+            content: `What does section ${i} of the pricing handbook say about refunds? (${pipeline.run})`,
+          },
+        ],
         deja: { namespace: `bench-invalidation-${pipeline.run}`, context_docs: [{ id: doc }] },
       };
       // Seed the answer and wait until it is served from the cache.
@@ -70,7 +79,10 @@ export async function runInvalidation(o: InvalidationOptions): Promise<Invalidat
       while (stale === null) {
         const r = await pipeline.chat(body);
         if (r.cache === 'hit' && r.entry) stale = r.entry;
-        else if (Date.now() > seedDeadline) throw new Error(`event ${i}: the seeded answer was never served from the cache (last ${r.status} ${r.cache})`);
+        else if (Date.now() > seedDeadline)
+          throw new Error(
+            `event ${i}: the seeded answer was never served from the cache (last ${r.status} ${r.cache})`,
+          );
         else await new Promise((res) => setTimeout(res, 200));
       }
       // Steady load: one lookup every 1/rate s, each independent of the others.
@@ -103,7 +115,8 @@ export async function runInvalidation(o: InvalidationOptions): Promise<Invalidat
       const fresh = (l: Lookup) => l.sentAt >= publishedAt && l.reply !== null && l.reply.status === 200 && !isStale(l);
       // Run until the stale answer has stopped and the audit record has arrived, then a second more.
       const deadline = publishedAt + timeoutMs;
-      while (Date.now() < deadline && !(done.some(fresh) && audits.seen.has(eventId))) await new Promise((res) => setTimeout(res, 50));
+      while (Date.now() < deadline && !(done.some(fresh) && audits.seen.has(eventId)))
+        await new Promise((res) => setTimeout(res, 50));
       await new Promise((res) => setTimeout(res, 1000));
       stop = true;
       await loop;
@@ -118,7 +131,9 @@ export async function runInvalidation(o: InvalidationOptions): Promise<Invalidat
       lookups += done.length;
       staleServed += staleNow.length;
       lookupErrors += done.filter((l) => l.reply === null || l.reply.status !== 200).length;
-      note(`invalidation: event ${i + 1}/${o.events}: stale answer gone after ${firstFresh ? `${firstFresh.doneAt - publishedAt} ms` : 'timeout'}, audit after ${ackAt !== undefined ? `${ackAt - publishedAt} ms` : 'never'}`);
+      note(
+        `invalidation: event ${i + 1}/${o.events}: stale answer gone after ${firstFresh ? `${firstFresh.doneAt - publishedAt} ms` : 'timeout'}, audit after ${ackAt !== undefined ? `${ackAt - publishedAt} ms` : 'never'}`,
+      );
     }
   } finally {
     await audits.stop().catch(() => undefined);
@@ -129,8 +144,14 @@ export async function runInvalidation(o: InvalidationOptions): Promise<Invalidat
     p99_ms: round(quantile(latencies, 0.99), 1),
     stale_after_ack: staleAfterAck,
     meta: {
-      events: o.events, rate: o.rate, ack_p50_ms: round(quantile(acks, 0.5), 1), ack_p99_ms: round(quantile(acks, 0.99), 1),
-      timed_out: timedOut, lookups, stale_served: staleServed, lookup_errors: lookupErrors,
+      events: o.events,
+      rate: o.rate,
+      ack_p50_ms: round(quantile(acks, 0.5), 1),
+      ack_p99_ms: round(quantile(acks, 0.99), 1),
+      timed_out: timedOut,
+      lookups,
+      stale_served: staleServed,
+      lookup_errors: lookupErrors,
     },
   };
 }

@@ -10,7 +10,12 @@ interface AutocannonRequest {
   body?: string;
   headers?: Record<string, string>;
   setupRequest?: (req: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
-  onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+  onResponse?: (
+    status: number,
+    body: string,
+    context: Record<string, unknown>,
+    headers: Record<string, string>,
+  ) => void;
 }
 interface AutocannonResult {
   requests: { average: number };
@@ -66,7 +71,13 @@ export interface LatencyResult {
   pgvector_p99_ms: number | null;
   /** hit p50 at the lowest open-loop rate / bare pgvector p50. */
   hit_to_pgvector_p50: number | null;
-  meta: { duration_s: number; rates: number[]; connections: number; entries_in_table: number; sim_latency_scale: string };
+  meta: {
+    duration_s: number;
+    rates: number[];
+    connections: number;
+    entries_in_table: number;
+    sim_latency_scale: string;
+  };
 }
 
 const SEED_QUESTION = 'How do I reset my password if I forgot it?';
@@ -80,9 +91,14 @@ const PARAPHRASE = 'How can I reset my password if I forgot it?';
 export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
   const autocannon = createRequire(__filename)('autocannon') as Autocannon;
   const simLatencyScale = o.simLatencyScale ?? '0.1';
-  const pipeline = new Pipeline({ databaseUrl: o.databaseUrl, basePort: o.basePort, simEnv: { SIM_LATENCY_SCALE: simLatencyScale } });
+  const pipeline = new Pipeline({
+    databaseUrl: o.databaseUrl,
+    basePort: o.basePort,
+    simEnv: { SIM_LATENCY_SCALE: simLatencyScale },
+  });
   const namespace = `bench-latency-${pipeline.run}`;
-  const body = (content: string) => JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], deja: { namespace } });
+  const body = (content: string) =>
+    JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], deja: { namespace } });
   await pipeline.start();
   const pool = new Pool({ connectionString: o.databaseUrl, max: 1 });
   try {
@@ -98,7 +114,9 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
     }
     const headers = pipeline.headers();
     const measure = async (label: string, requests: AutocannonRequest[], rate?: number): Promise<PathStats> => {
-      note(`latency: ${label}${rate ? ` open loop at ${rate}/s` : `, closed loop with ${o.connections} connections`} for ${o.duration} s`);
+      note(
+        `latency: ${label}${rate ? ` open loop at ${rate}/s` : `, closed loop with ${o.connections} connections`} for ${o.duration} s`,
+      );
       const r = await autocannon({
         url: pipeline.gatewayUrl,
         connections: rate ? Math.max(o.connections, Math.ceil(rate / 2)) : o.connections,
@@ -107,7 +125,13 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
         ...(rate ? { overallRate: rate } : {}),
         requests,
       });
-      return { rps: round(r.requests.average, 2) ?? 0, p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+      return {
+        rps: round(r.requests.average, 2) ?? 0,
+        p50_ms: r.latency.p50,
+        p90_ms: r.latency.p90,
+        p99_ms: r.latency.p99,
+        errors: r.errors + r.timeouts + r.non2xx,
+      };
     };
     const runPath = async (label: string, next: () => string): Promise<PathResult> => {
       const outcomes: Record<string, number> = {};
@@ -131,7 +155,9 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
     const hit = await runPath('hit path', () => body(PARAPHRASE));
     const exact = await runPath('exact-tier path', () => body(SEED_QUESTION));
     let n = 0;
-    const miss = await runPath('miss path', () => body(`Question ${pipeline.run}-${++n}: what is the capital of country number ${n}?`));
+    const miss = await runPath('miss path', () =>
+      body(`Question ${pipeline.run}-${++n}: what is the capital of country number ${n}?`),
+    );
 
     // The bare pgvector top-1 on the same cache_entries table, with the seeded entry's stored embedding.
     const { rows } = await pool.query<{ e: string; dim: number }>(
@@ -154,10 +180,19 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
     const p50 = quantile(latencies, 0.5);
     const hitP50 = hit.open[String(Math.min(...o.rates))]?.p50_ms ?? hit.closed.p50_ms;
     return {
-      hit, exact, miss,
-      pgvector_p50_ms: round(p50), pgvector_p99_ms: round(quantile(latencies, 0.99)),
+      hit,
+      exact,
+      miss,
+      pgvector_p50_ms: round(p50),
+      pgvector_p99_ms: round(quantile(latencies, 0.99)),
       hit_to_pgvector_p50: p50 ? round(hitP50 / p50, 1) : null,
-      meta: { duration_s: o.duration, rates: o.rates, connections: o.connections, entries_in_table: Number(count.rows[0].n), sim_latency_scale: simLatencyScale },
+      meta: {
+        duration_s: o.duration,
+        rates: o.rates,
+        connections: o.connections,
+        entries_in_table: Number(count.rows[0].n),
+        sim_latency_scale: simLatencyScale,
+      },
     };
   } finally {
     await pool.end();
@@ -167,11 +202,27 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
 
 export function renderLatency(r: LatencyResult): string {
   const rows: Array<Array<string | number>> = [];
-  for (const [name, p] of [['hit (semantic)', r.hit], ['exact tier', r.exact], ['miss', r.miss]] as const) {
-    for (const [rate, s] of Object.entries(p.open)) rows.push([name, `open ${rate}/s`, s.rps, ms(s.p50_ms), ms(s.p90_ms), ms(s.p99_ms), s.errors]);
-    rows.push([name, `closed ${r.meta.connections} conn`, p.closed.rps, ms(p.closed.p50_ms), ms(p.closed.p90_ms), ms(p.closed.p99_ms), p.closed.errors]);
+  for (const [name, p] of [
+    ['hit (semantic)', r.hit],
+    ['exact tier', r.exact],
+    ['miss', r.miss],
+  ] as const) {
+    for (const [rate, s] of Object.entries(p.open))
+      rows.push([name, `open ${rate}/s`, s.rps, ms(s.p50_ms), ms(s.p90_ms), ms(s.p99_ms), s.errors]);
+    rows.push([
+      name,
+      `closed ${r.meta.connections} conn`,
+      p.closed.rps,
+      ms(p.closed.p50_ms),
+      ms(p.closed.p90_ms),
+      ms(p.closed.p99_ms),
+      p.closed.errors,
+    ]);
   }
-  const outcomes = (p: PathResult) => Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
+  const outcomes = (p: PathResult) =>
+    Object.entries(p.outcomes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
   return [
     `latency: POST /v1/chat/completions through the pipeline, ${r.meta.duration_s} s per row; cache_entries holds ${r.meta.entries_in_table} rows`,
     table(['path', 'load', 'rps', 'p50 ms', 'p90 ms', 'p99 ms', 'errors'], rows),

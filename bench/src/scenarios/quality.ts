@@ -57,18 +57,31 @@ export interface QualityResult {
 export async function runQuality(o: QualityOptions): Promise<QualityResult> {
   const started = Date.now();
   const parsed = readPairs(o.data);
-  if (parsed.errors.length > 0) note(`${o.data}: ${parsed.errors.length} bad line(s) skipped (first: line ${parsed.errors[0].line}: ${parsed.errors[0].message})`);
+  if (parsed.errors.length > 0)
+    note(
+      `${o.data}: ${parsed.errors.length} bad line(s) skipped (first: line ${parsed.errors[0].line}: ${parsed.errors[0].message})`,
+    );
   const pairs: LabelledPair[] = samplePairs(parsed.pairs, o.limit, o.seed);
   if (pairs.length === 0) throw new Error(`${o.data}: no labelled pairs`);
-  note(`quality: ${pairs.length} labelled pairs from ${o.data} (${o.limit ? `seeded sample, seed ${o.seed}` : 'all'}), mode ${o.mode}`);
+  note(
+    `quality: ${pairs.length} labelled pairs from ${o.data} (${o.limit ? `seeded sample, seed ${o.seed}` : 'all'}), mode ${o.mode}`,
+  );
 
   const embedder = new PrecomputedEmbedder(o.embedder);
-  await embedder.prepare(pairs.flatMap((p) => [p.textA, p.textB]), o.embeddingsCache);
+  await embedder.prepare(
+    pairs.flatMap((p) => [p.textA, p.textB]),
+    o.embeddingsCache,
+  );
 
   const runId = randomUUID().slice(0, 8);
-  const db = o.mode === 'sql' ? await openBenchSchema(o.databaseUrl, `bench_quality_${runId}`, o.concurrency + 1) : null;
+  const db =
+    o.mode === 'sql' ? await openBenchSchema(o.databaseUrl, `bench_quality_${runId}`, o.concurrency + 1) : null;
   const memory = db ? null : new MemoryCacheRepository();
-  const driver = new CacheDriver(db ? new CacheRepository(db.pool) : (memory as MemoryCacheRepository), embedder, `q${runId}`);
+  const driver = new CacheDriver(
+    db ? new CacheRepository(db.pool) : (memory as MemoryCacheRepository),
+    embedder,
+    `q${runId}`,
+  );
   const decisions = new Array<boolean>(pairs.length).fill(false);
   const tiers = { exact: 0, semantic: 0 };
   const rejectedBy: Record<string, number> = {};
@@ -83,7 +96,12 @@ export async function runQuality(o: QualityOptions): Promise<QualityResult> {
       memory?.forgetTenant(tenant);
       decisions[i] = asked.outcome === 'hit';
       if (asked.tier) tiers[asked.tier] += 1;
-      if (asked.tier === 'semantic' && asked.similarity !== null && Math.abs(asked.similarity - dot(embedder.vector(p.textA), embedder.vector(p.textB))) > 1e-4) acronymHits += 1;
+      if (
+        asked.tier === 'semantic' &&
+        asked.similarity !== null &&
+        Math.abs(asked.similarity - dot(embedder.vector(p.textA), embedder.vector(p.textB))) > 1e-4
+      )
+        acronymHits += 1;
       if (asked.rejectedBy) rejectedBy[asked.rejectedBy] = (rejectedBy[asked.rejectedBy] ?? 0) + 1;
       progress.tick(++done);
     });
@@ -97,16 +115,42 @@ export async function runQuality(o: QualityOptions): Promise<QualityResult> {
     else c[p.label === 1 ? 'fn' : 'tn'] += 1;
   });
   const shipped = metrics(c, driver.threshold);
-  const scored: ScoredPair[] = pairs.map((p) => ({ similarity: dot(embedder.vector(p.textA), embedder.vector(p.textB)), label: p.label }));
+  const scored: ScoredPair[] = pairs.map((p) => ({
+    similarity: dot(embedder.vector(p.textA), embedder.vector(p.textB)),
+    label: p.label,
+  }));
   const fixed = curve(scored, thresholdRange(0.8, 0.99, 0.01), 'none');
   const positives = pairs.filter((p) => p.label === 1).length;
   return {
-    shipped: { threshold: shipped.threshold, tp: c.tp, fp: c.fp, fn: c.fn, tn: c.tn, precision: round(shipped.precision), false_hit_rate: round(shipped.falseHitRate), recall: round(shipped.recall) },
-    fixed: fixed.map((f) => ({ threshold: f.threshold, precision: round(f.precision), false_hit_rate: round(f.falseHitRate), recall: round(f.recall) })),
+    shipped: {
+      threshold: shipped.threshold,
+      tp: c.tp,
+      fp: c.fp,
+      fn: c.fn,
+      tn: c.tn,
+      precision: round(shipped.precision),
+      false_hit_rate: round(shipped.falseHitRate),
+      recall: round(shipped.recall),
+    },
+    fixed: fixed.map((f) => ({
+      threshold: f.threshold,
+      precision: round(f.precision),
+      false_hit_rate: round(f.falseHitRate),
+      recall: round(f.recall),
+    })),
     meta: {
-      data: o.data, pairs: pairs.length, positives, negatives: pairs.length - positives, unlabelled_skipped: parsed.unlabelled,
-      sample: { limit: o.limit ?? null, seed: o.seed }, mode: o.mode, model: embedder.model,
-      hits_by_tier: tiers, acronym_hits: acronymHits, rejected_by: rejectedBy, seconds: Math.round((Date.now() - started) / 1000),
+      data: o.data,
+      pairs: pairs.length,
+      positives,
+      negatives: pairs.length - positives,
+      unlabelled_skipped: parsed.unlabelled,
+      sample: { limit: o.limit ?? null, seed: o.seed },
+      mode: o.mode,
+      model: embedder.model,
+      hits_by_tier: tiers,
+      acronym_hits: acronymHits,
+      rejected_by: rejectedBy,
+      seconds: Math.round((Date.now() - started) / 1000),
     },
     decisions,
   };
@@ -124,9 +168,16 @@ export function renderQuality(r: QualityResult): string {
       [[s.threshold.toFixed(2), s.tp, s.fp, s.fn, s.tn, pct(s.precision), pct(s.false_hit_rate), pct(s.recall)]],
     ),
     `hits by tier: exact ${m.hits_by_tier.exact}, semantic ${m.hits_by_tier.semantic} (after acronym re-scoring: ${m.acronym_hits}); ` +
-      `refused above threshold by guard: ${Object.entries(m.rejected_by).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
+      `refused above threshold by guard: ${
+        Object.entries(m.rejected_by)
+          .map(([g, n]) => `${g} ${n}`)
+          .join(', ') || 'none'
+      }`,
     '',
     'plain cosine threshold, no guards, same embeddings:',
-    table(['threshold', 'precision', 'false-hit rate', 'recall'], r.fixed.map((f) => [f.threshold.toFixed(2), pct(f.precision), pct(f.false_hit_rate), pct(f.recall)])),
+    table(
+      ['threshold', 'precision', 'false-hit rate', 'recall'],
+      r.fixed.map((f) => [f.threshold.toFixed(2), pct(f.precision), pct(f.false_hit_rate), pct(f.recall)]),
+    ),
   ].join('\n');
 }

@@ -61,7 +61,9 @@ export const GPTCACHE_REFERENCE = [
  * at a time through the real lookup, embedding included, as the service would.
  */
 export async function runRetrieval(o: RetrievalOptions): Promise<RetrievalResult> {
-  const pairs = readPairs(o.data).pairs.filter((p) => p.label === 1).slice(0, o.limit);
+  const pairs = readPairs(o.data)
+    .pairs.filter((p) => p.label === 1)
+    .slice(0, o.limit);
   if (pairs.length === 0) throw new Error(`${o.data}: no same-meaning pairs`);
   note(`retrieval: first ${pairs.length} same-meaning pairs of ${o.data}, mode ${o.mode}`);
   // Stored questions are embedded in batches (storing is not timed); asked ones go to the model one by one.
@@ -70,7 +72,11 @@ export async function runRetrieval(o: RetrievalOptions): Promise<RetrievalResult
 
   const runId = randomUUID().slice(0, 8);
   const db = o.mode === 'sql' ? await openBenchSchema(o.databaseUrl, `bench_retrieval_${runId}`, 2) : null;
-  const driver = new CacheDriver(db ? new CacheRepository(db.pool) : new MemoryCacheRepository(), embedder, `r${runId}`);
+  const driver = new CacheDriver(
+    db ? new CacheRepository(db.pool) : new MemoryCacheRepository(),
+    embedder,
+    `r${runId}`,
+  );
   const tenant = `r${runId}`;
   const latencies: number[] = [];
   let correct = 0;
@@ -118,12 +124,23 @@ export async function runRetrieval(o: RetrievalOptions): Promise<RetrievalResult
       return round(((a.seconds - b.seconds) * 1000) / pairs.length, 3);
     };
     return {
-      correct, wrong, miss, avg_ms: round(mean(latencies), 3),
+      correct,
+      wrong,
+      miss,
+      avg_ms: round(mean(latencies), 3),
       meta: {
-        data: o.data, pairs: pairs.length, mode: o.mode, model: embedder.model, threshold: driver.threshold,
-        p50_ms: round(quantile(latencies, 0.5), 3), p99_ms: round(quantile(latencies, 0.99), 3),
-        avg_embed_ms: perLookup('embed'), avg_semantic_sql_ms: perLookup('semantic_lookup'),
-        hits_by_tier: tiers, rejected_by: rejectedBy, sweep,
+        data: o.data,
+        pairs: pairs.length,
+        mode: o.mode,
+        model: embedder.model,
+        threshold: driver.threshold,
+        p50_ms: round(quantile(latencies, 0.5), 3),
+        p99_ms: round(quantile(latencies, 0.99), 3),
+        avg_embed_ms: perLookup('embed'),
+        avg_semantic_sql_ms: perLookup('semantic_lookup'),
+        hits_by_tier: tiers,
+        rejected_by: rejectedBy,
+        sweep,
       },
     };
   } finally {
@@ -144,9 +161,21 @@ export function renderRetrieval(r: RetrievalResult): string {
     ),
     `lookup latency p50 ${ms(m.p50_ms)} ms, p99 ${ms(m.p99_ms)} ms; per lookup: embedding ${ms(m.avg_embed_ms)} ms, semantic SQL ${ms(m.avg_semantic_sql_ms)} ms`,
     ...(m.sweep.length > 0
-      ? ['', 'Deja at other thresholds (per-request override, guards on):', table(['threshold', 'correct', 'wrong', 'miss'], m.sweep.map((p) => [p.threshold.toFixed(2), p.correct, p.wrong, p.miss])), '']
+      ? [
+          '',
+          'Deja at other thresholds (per-request override, guards on):',
+          table(
+            ['threshold', 'correct', 'wrong', 'miss'],
+            m.sweep.map((p) => [p.threshold.toFixed(2), p.correct, p.wrong, p.miss]),
+          ),
+          '',
+        ]
       : []),
     `hits by tier: exact ${m.hits_by_tier.exact}, semantic ${m.hits_by_tier.semantic}; refused above threshold by guard: ` +
-      `${Object.entries(m.rejected_by).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
+      `${
+        Object.entries(m.rejected_by)
+          .map(([g, n]) => `${g} ${n}`)
+          .join(', ') || 'none'
+      }`,
   ].join('\n');
 }

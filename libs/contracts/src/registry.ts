@@ -21,14 +21,62 @@ const anyKey = z.string().max(1000);
 
 /** Every topic Deja produces or consumes. Admin code creates exactly these. */
 export const TOPICS = {
-  requests: { name: REQUESTS_V1, key: RequestKeyV1, value: RequestV1, partitions: 6, description: 'Requests to answer (gateway and batch producers)' },
-  results: { name: RESULTS_V1, key: ResultKeyV1, value: ResultV1, partitions: 6, description: 'Answers with cache decision, usage and cost' },
-  misses: { name: MISSES_V1, key: MissKeyV1, value: MissV1, partitions: 6, description: 'Lookups that missed, for the llm-worker' },
-  completions: { name: COMPLETIONS_V1, key: CompletionKeyV1, value: CompletionV1, partitions: 6, description: 'Provider answers to store and return' },
-  docChanges: { name: DOC_CHANGES_V1, key: DocChangeKeyV1, value: DocChangeV1, partitions: 3, description: 'Document-change events' },
-  invalidations: { name: INVALIDATIONS_V1, key: InvalidationKeyV1, value: InvalidationV1, partitions: 3, description: 'Operator purge and version-bump commands' },
-  invalidated: { name: INVALIDATED_V1, key: InvalidatedKeyV1, value: InvalidatedV1, partitions: 3, description: 'Audit records of what was retired' },
-  deadLetter: { name: DEAD_LETTER_V1, key: anyKey, value: DeadLetterV1, partitions: 1, description: 'Messages that failed validation or processing, with the reason' },
+  requests: {
+    name: REQUESTS_V1,
+    key: RequestKeyV1,
+    value: RequestV1,
+    partitions: 6,
+    description: 'Requests to answer (gateway and batch producers)',
+  },
+  results: {
+    name: RESULTS_V1,
+    key: ResultKeyV1,
+    value: ResultV1,
+    partitions: 6,
+    description: 'Answers with cache decision, usage and cost',
+  },
+  misses: {
+    name: MISSES_V1,
+    key: MissKeyV1,
+    value: MissV1,
+    partitions: 6,
+    description: 'Lookups that missed, for the llm-worker',
+  },
+  completions: {
+    name: COMPLETIONS_V1,
+    key: CompletionKeyV1,
+    value: CompletionV1,
+    partitions: 6,
+    description: 'Provider answers to store and return',
+  },
+  docChanges: {
+    name: DOC_CHANGES_V1,
+    key: DocChangeKeyV1,
+    value: DocChangeV1,
+    partitions: 3,
+    description: 'Document-change events',
+  },
+  invalidations: {
+    name: INVALIDATIONS_V1,
+    key: InvalidationKeyV1,
+    value: InvalidationV1,
+    partitions: 3,
+    description: 'Operator purge and version-bump commands',
+  },
+  invalidated: {
+    name: INVALIDATED_V1,
+    key: InvalidatedKeyV1,
+    value: InvalidatedV1,
+    partitions: 3,
+    description: 'Audit records of what was retired',
+  },
+  deadLetter: {
+    name: DEAD_LETTER_V1,
+    key: anyKey,
+    value: DeadLetterV1,
+    partitions: 1,
+    description: 'Messages that failed validation or processing, with the reason',
+  },
 } as const satisfies Record<string, TopicContract>;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];

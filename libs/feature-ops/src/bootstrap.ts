@@ -26,7 +26,10 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
  * with a message naming what failed; SIGTERM drains in-flight messages before exit.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
-  const logger = new TraceJsonLogger({ service: options.service, logLevels: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1) });
+  const logger = new TraceJsonLogger({
+    service: options.service,
+    logLevels: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1),
+  });
   const log = new Logger('Bootstrap');
   try {
     const app = await NestFactory.create(options.module, { logger, bufferLogs: true, abortOnError: false });
@@ -40,7 +43,9 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
         onOutcome: (topic, outcome) => metrics.messages.inc({ topic, outcome }),
       });
-      const metrics = new KafkaMetrics(app.get(Registry), kafka, options.consumerGroup, () => [...server.getHandlers().keys()]);
+      const metrics = new KafkaMetrics(app.get(Registry), kafka, options.consumerGroup, () => [
+        ...server.getHandlers().keys(),
+      ]);
       const consumer = app.connectMicroservice(
         { strategy: server },
         // Deferred, so the filter below is in place before Nest builds the handlers.
@@ -53,7 +58,9 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     log.log(`${options.service} listening on http://${options.host}:${options.port}`);
     return app;
   } catch (error) {
-    log.fatal(`${options.service} failed to start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    log.fatal(
+      `${options.service} failed to start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
     process.exit(1);
   }
 }

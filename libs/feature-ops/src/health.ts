@@ -21,7 +21,14 @@ export async function runHealthChecks(service: string, checks: Record<string, He
         await withTimeout(check(), CHECK_TIMEOUT_MS);
         return [name, { status: 'ok' as const, ms: Date.now() - started }] as const;
       } catch (error) {
-        return [name, { status: 'down' as const, error: error instanceof Error ? error.message : String(error), ms: Date.now() - started }] as const;
+        return [
+          name,
+          {
+            status: 'down' as const,
+            error: error instanceof Error ? error.message : String(error),
+            ms: Date.now() - started,
+          },
+        ] as const;
       }
     }),
   );
@@ -39,9 +46,11 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-export const postgresCheck = (pool: Pool): HealthCheck => async () => {
-  await pool.query('SELECT 1');
-};
+export const postgresCheck =
+  (pool: Pool): HealthCheck =>
+  async () => {
+    await pool.query('SELECT 1');
+  };
 
 /** Kafka is reachable when the cluster answers a metadata request. */
 export const kafkaCheck = (kafka: Kafka): HealthCheck => {

@@ -18,7 +18,11 @@ export interface OpsModuleOptions {
 @Module({})
 export class OpsModule {
   static forRoot(options: OpsModuleOptions): DynamicModule {
-    const checkProviders = options.checks.map((c, i) => ({ provide: `HEALTH_CHECK_${i}`, inject: c.inject, useFactory: c.useFactory }));
+    const checkProviders = options.checks.map((c, i) => ({
+      provide: `HEALTH_CHECK_${i}`,
+      inject: c.inject,
+      useFactory: c.useFactory,
+    }));
     return {
       module: OpsModule,
       controllers: [HealthController, MetricsController],

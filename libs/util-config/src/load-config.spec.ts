@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConfigError} from './load-config';
+import type { ConfigError } from './load-config';
 import { parseConfig } from './load-config';
 import { kafkaConfig, port } from './fragments';
 

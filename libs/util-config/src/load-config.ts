@@ -37,9 +37,10 @@ function describe(issue: z.core.$ZodIssue, env: Record<string, string | undefine
   const raw = typeof key === 'string' ? env[key] : undefined;
   if (raw === undefined && issue.code === 'invalid_type') return 'is required but not set';
   // Echo short non-secret values so typos are obvious; secrets are never echoed.
-  const shown = raw !== undefined && typeof key === 'string' && !/KEY|SECRET|PASSWORD|TOKEN/i.test(key)
-    ? ` (got ${JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)})`
-    : '';
+  const shown =
+    raw !== undefined && typeof key === 'string' && !/KEY|SECRET|PASSWORD|TOKEN/i.test(key)
+      ? ` (got ${JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)})`
+      : '';
   return `${issue.message}${shown}`;
 }
 

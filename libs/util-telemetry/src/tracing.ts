@@ -43,7 +43,10 @@ export function startTracing(options: TracingOptions): NodeSDK | undefined {
   });
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: '0.1.0' }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 }), ...(options.extraSpanProcessors ?? [])],
+    spanProcessors: [
+      new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 }),
+      ...(options.extraSpanProcessors ?? []),
+    ],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]),

@@ -8,7 +8,9 @@ const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', '
 
 function runExample(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') } });
+    const child = spawn(process.execPath, [SCRIPT, ...args], {
+      env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -38,11 +40,30 @@ describe('examples/batch-producer against real Kafka', () => {
 
   it('sends its requests with its own ids and duplicates, honours reply-to, and reports every answer once', async () => {
     const replyTo = `e2e.batch.results.${randomUUID().slice(0, 8)}`;
-    const run = await runExample(['--n', '6', '--duplicates', '2', '--tenant', tenant, '--reply-to', replyTo, '--timeout', '40']);
+    const run = await runExample([
+      '--n',
+      '6',
+      '--duplicates',
+      '2',
+      '--tenant',
+      tenant,
+      '--reply-to',
+      replyTo,
+      '--timeout',
+      '40',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
-    expect(summary).toMatchObject({ sent: 6, duplicates_sent: 2, answered: 6, missing: [], duplicate_results: 0, by_status: { completed: 6 }, by_outcome: { miss: 6 } });
+    expect(summary).toMatchObject({
+      sent: 6,
+      duplicates_sent: 2,
+      answered: 6,
+      missing: [],
+      duplicate_results: 0,
+      by_status: { completed: 6 },
+      by_outcome: { miss: 6 },
+    });
     // The pipeline saw 8 messages (6 + 2 duplicates) with the producer's own ids and the reply-to header.
     const mine = pipeline.received.filter((r) => r.tenant === tenant && !r.request_id.startsWith('probe-'));
     expect(mine).toHaveLength(8);

@@ -39,10 +39,16 @@ export function gatewayOptions(over: Partial<GatewayOptions> = {}): GatewayOptio
 
 export async function startReplica(groupId: string, over: Partial<GatewayOptions> = {}): Promise<GatewayReplica> {
   const options = gatewayOptions(over);
-  const root: DynamicModule = { module: class GatewayE2eRoot {}, imports: [...gatewayInfrastructure(options), GatewayModule.forRoot(options)] };
+  const root: DynamicModule = {
+    module: class GatewayE2eRoot {},
+    imports: [...gatewayInfrastructure(options), GatewayModule.forRoot(options)],
+  };
   const app = await NestFactory.create(root, { logger: ['fatal', 'error', 'warn'], abortOnError: false });
   configureGatewayHttp(app, options);
-  app.connectMicroservice({ strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), groupId }) }, { inheritAppConfig: true });
+  app.connectMicroservice(
+    { strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), groupId }) },
+    { inheritAppConfig: true },
+  );
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
@@ -58,8 +64,16 @@ export async function waitForGroup(kafka: Kafka, groupId: string, members: numbe
     for (;;) {
       const { groups } = await admin.describeGroups([groupId]);
       const g = groups[0];
-      if (g?.state === 'Stable' && g.members.length === members && g.members.every((m) => m.memberAssignment.length > 0)) break;
-      if (Date.now() > deadline) throw new Error(`consumer group ${groupId} not stable with ${members} members (state ${g?.state}, ${g?.members.length} members)`);
+      if (
+        g?.state === 'Stable' &&
+        g.members.length === members &&
+        g.members.every((m) => m.memberAssignment.length > 0)
+      )
+        break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `consumer group ${groupId} not stable with ${members} members (state ${g?.state}, ${g?.members.length} members)`,
+        );
       await sleep(300);
     }
   } finally {
@@ -69,7 +83,11 @@ export async function waitForGroup(kafka: Kafka, groupId: string, members: numbe
   await sleep(1500);
 }
 
-export type Responder = (request: RequestV1) => Omit<ResultV1, 'request_id' | 'tenant' | 'completed_at' | 'saved_usage' | 'warnings'> & Partial<ResultV1> | undefined;
+export type Responder = (
+  request: RequestV1,
+) =>
+  | (Omit<ResultV1, 'request_id' | 'tenant' | 'completed_at' | 'saved_usage' | 'warnings'> & Partial<ResultV1>)
+  | undefined;
 
 /**
  * Plays the pipeline behind the gateway: consumes deja.requests.v1 and answers the requests of
@@ -86,7 +104,10 @@ export class SimulatedPipeline {
 
   constructor(readonly tenants: Set<string>) {
     this.kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e-pipeline' });
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.publisher = new TopicPublisher(this.producer);
   }
 
@@ -101,16 +122,25 @@ export class SimulatedPipeline {
       eachMessage: async ({ message }) => {
         const parsed = RequestV1.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
         if (!parsed.success || !this.tenants.has(parsed.data.tenant)) return;
-        if (message.key?.toString() !== parsed.data.request_id) throw new Error(`request key ${String(message.key)} is not the request id`);
+        if (message.key?.toString() !== parsed.data.request_id)
+          throw new Error(`request key ${String(message.key)} is not the request id`);
         this.received.push(parsed.data);
         // Like the real pipeline: an id is answered once, however often it is sent.
         if (this.answered.has(parsed.data.request_id)) return;
         const answer = this.respond(parsed.data);
         if (!answer) return;
         this.answered.add(parsed.data.request_id);
-        const result = { request_id: parsed.data.request_id, tenant: parsed.data.tenant, completed_at: new Date().toISOString(), ...answer };
+        const result = {
+          request_id: parsed.data.request_id,
+          tenant: parsed.data.tenant,
+          completed_at: new Date().toISOString(),
+          ...answer,
+        };
         const replyTo = parsed.data.reply_to ?? message.headers?.['reply-to']?.toString();
-        if (replyTo) await this.publisher.publishRaw(replyTo, [{ key: result.request_id, value: JSON.stringify(TOPICS.results.value.parse(result)) }]);
+        if (replyTo)
+          await this.publisher.publishRaw(replyTo, [
+            { key: result.request_id, value: JSON.stringify(TOPICS.results.value.parse(result)) },
+          ]);
         else await this.send(result);
       },
     });
@@ -129,7 +159,8 @@ export class SimulatedPipeline {
     const probes = [...pending];
     const deadline = Date.now() + 60000;
     while (pending.size > 0) {
-      if (Date.now() > deadline) throw new Error(`pipeline consumer did not see probes on ${pending.size} partition(s)`);
+      if (Date.now() > deadline)
+        throw new Error(`pipeline consumer did not see probes on ${pending.size} partition(s)`);
       await this.producer.send({
         topic: REQUESTS_V1,
         messages: probes
@@ -138,7 +169,12 @@ export class SimulatedPipeline {
           .map(({ id, partition }) => ({
             partition,
             key: id,
-            value: JSON.stringify({ request_id: id, tenant, submitted_at: new Date().toISOString(), request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'IGNORE probe' }] } }),
+            value: JSON.stringify({
+              request_id: id,
+              tenant,
+              submitted_at: new Date().toISOString(),
+              request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'IGNORE probe' }] },
+            }),
           })),
       });
       await sleep(500);
@@ -179,7 +215,14 @@ export const miss = (content: string, extra: Partial<ResultV1> = {}) => ({
 
 export const hit = (content: string, similarity = 0.9712) => ({
   ...miss(content),
-  cache: { outcome: 'hit' as const, tier: 'semantic' as const, similarity, threshold: 0.93, entry_id: 'entry-42', rejected_by: null },
+  cache: {
+    outcome: 'hit' as const,
+    tier: 'semantic' as const,
+    similarity,
+    threshold: 0.93,
+    entry_id: 'entry-42',
+    rejected_by: null,
+  },
   usage: { input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 0 },
   saved_usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 12 },
   cost: { usd: 0, uncached_usd: 0.0004, saved_usd: 0.0004 },
@@ -205,11 +248,19 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function http(method: string, url: string, opts: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+export async function http(
+  method: string,
+  url: string,
+  opts: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.key) headers['authorization'] = `Bearer ${opts.key}`;
   if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+  });
   const text = await res.text();
   let body: Record<string, unknown> = {};
   try {
@@ -229,20 +280,36 @@ async function warmUpResults(replica: GatewayReplica, kafka: Kafka): Promise<voi
   const tenant = `e2e-probe-${randomUUID().slice(0, 8)}`;
   const jobs = await Promise.all(
     Array.from({ length: TOPICS.results.partitions }, async (_, partition) => {
-      const { job } = await repo.create({ id: randomUUID(), tenant, clientId: null, request: { request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'probe' }], params: {} }, cache: CacheOptions.parse({}) } });
+      const { job } = await repo.create({
+        id: randomUUID(),
+        tenant,
+        clientId: null,
+        request: {
+          request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'probe' }], params: {} },
+          cache: CacheOptions.parse({}),
+        },
+      });
       return { id: job.id, partition };
     }),
   );
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     let pending = jobs;
     const deadline = Date.now() + 60000;
     while (pending.length > 0) {
-      if (Date.now() > deadline) throw new Error(`gateway results consumer did not complete probes on ${pending.length} partition(s)`);
+      if (Date.now() > deadline)
+        throw new Error(`gateway results consumer did not complete probes on ${pending.length} partition(s)`);
       await producer.send({
         topic: RESULTS_V1,
-        messages: pending.map(({ id, partition }) => ({ partition, key: id, value: JSON.stringify({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('probe') }) })),
+        messages: pending.map(({ id, partition }) => ({
+          partition,
+          key: id,
+          value: JSON.stringify({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('probe') }),
+        })),
       });
       await sleep(500);
       const states = await Promise.all(pending.map(async (p) => ({ p, job: await repo.findForTenant(tenant, p.id) })));
@@ -276,17 +343,28 @@ export async function startStack(over: Partial<GatewayOptions> = {}): Promise<Ga
     if (text.startsWith('IGNORE')) return undefined;
     if (text.startsWith('HIT')) return hit(`cached answer to: ${text}`);
     if (text.startsWith('FAIL')) {
-      return { ...miss(''), status: 'failed', answer: null, error: { code: 'provider_error', message: 'simulated provider failure', retriable: false } };
+      return {
+        ...miss(''),
+        status: 'failed',
+        answer: null,
+        error: { code: 'provider_error', message: 'simulated provider failure', retriable: false },
+      };
     }
     return miss(`answer to: ${text}`);
   };
   const groupId = `gw-e2e-${run}`;
   const a = await startReplica(groupId, over);
   const b = await startReplica(groupId, over);
-  await Promise.all([waitForGroup(a.app.get(KAFKA), groupId, 2).then(() => warmUpResults(a, pipeline.kafka)), pipeline.start()]);
+  await Promise.all([
+    waitForGroup(a.app.get(KAFKA), groupId, 2).then(() => warmUpResults(a, pipeline.kafka)),
+    pipeline.start(),
+  ]);
   const keys = {} as GatewayStack['keys'];
   for (const [name, tenant] of Object.entries(ids) as Array<[keyof typeof ids, string]>) {
-    const res = await http('POST', `${a.url}/v1/admin/tenants`, { key: ADMIN_KEY, body: { id: tenant, ...(name === 'limited' ? { rate_limit: { rps: 0.2, burst: 2 } } : {}) } });
+    const res = await http('POST', `${a.url}/v1/admin/tenants`, {
+      key: ADMIN_KEY,
+      body: { id: tenant, ...(name === 'limited' ? { rate_limit: { rps: 0.2, burst: 2 } } : {}) },
+    });
     if (res.status !== 201) throw new Error(`creating tenant ${tenant}: ${res.status} ${JSON.stringify(res.body)}`);
     keys[name] = { tenant, key: res.body['api_key'] as string };
   }

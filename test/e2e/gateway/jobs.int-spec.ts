@@ -22,13 +22,23 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
 
   it('queues a job (202), publishes RequestV1 keyed by the job id, and completes it from the ResultV1', async () => {
     const { key, tenant } = s.keys.main;
-    const posted = await http('POST', `${s.a.url}/v1/jobs`, { key, body: chat('What is the capital of France?', { deja: { namespace: 'geo', context_docs: [{ id: 'atlas', version: 3 }] }, params: { temperature: 0 } }) });
+    const posted = await http('POST', `${s.a.url}/v1/jobs`, {
+      key,
+      body: chat('What is the capital of France?', {
+        deja: { namespace: 'geo', context_docs: [{ id: 'atlas', version: 3 }] },
+        params: { temperature: 0 },
+      }),
+    });
     expect(posted.status).toBe(202);
     expect(posted.body).toMatchObject({ status: 'queued' });
     const id = posted.body['id'] as string;
 
     const req = await s.pipeline.waitForRequest((r) => r.request_id === id);
-    expect(req).toMatchObject({ tenant, request: { provider: 'openai', model: 'gpt-4o-mini', system: 'You are terse.', params: { temperature: 0 } }, cache: { namespace: 'geo', lookup: true, store: true, context_docs: [{ id: 'atlas', version: 3 }] } });
+    expect(req).toMatchObject({
+      tenant,
+      request: { provider: 'openai', model: 'gpt-4o-mini', system: 'You are terse.', params: { temperature: 0 } },
+      cache: { namespace: 'geo', lookup: true, store: true, context_docs: [{ id: 'atlas', version: 3 }] },
+    });
 
     const done = await http('GET', `${s.b.url}/v1/jobs/${id}?wait=20`, { key });
     expect(done.status).toBe(200);
@@ -54,7 +64,12 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
     const id = posted.body['id'] as string;
     const first = await http('GET', `${s.a.url}/v1/jobs/${id}?wait=20`, { key });
     expect(first.body['status']).toBe('completed');
-    await s.pipeline.send({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('a different, later answer') });
+    await s.pipeline.send({
+      request_id: id,
+      tenant,
+      completed_at: new Date().toISOString(),
+      ...miss('a different, later answer'),
+    });
     await sleep(3000);
     const again = await http('GET', `${s.b.url}/v1/jobs/${id}`, { key });
     expect(again.body).toEqual(first.body);
@@ -62,14 +77,23 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
 
   it('returns the existing job for a duplicate client id of the same tenant, a new one for another tenant', async () => {
     const clientId = `order-${Date.now()}`;
-    const one = await http('POST', `${s.a.url}/v1/jobs`, { key: s.keys.main.key, body: chat('Idempotent?', { id: clientId }) });
-    const two = await http('POST', `${s.b.url}/v1/jobs`, { key: s.keys.main.key, body: chat('Idempotent?', { id: clientId }) });
+    const one = await http('POST', `${s.a.url}/v1/jobs`, {
+      key: s.keys.main.key,
+      body: chat('Idempotent?', { id: clientId }),
+    });
+    const two = await http('POST', `${s.b.url}/v1/jobs`, {
+      key: s.keys.main.key,
+      body: chat('Idempotent?', { id: clientId }),
+    });
     expect(one.status).toBe(202);
     expect(two.status).toBe(200);
     expect(two.body['id']).toBe(one.body['id']);
     const byClientId = await http('GET', `${s.b.url}/v1/jobs/${clientId}?wait=20`, { key: s.keys.main.key });
     expect(byClientId.body).toMatchObject({ id: one.body['id'], client_id: clientId, status: 'completed' });
-    const other = await http('POST', `${s.a.url}/v1/jobs`, { key: s.keys.other.key, body: chat('Idempotent?', { id: clientId }) });
+    const other = await http('POST', `${s.a.url}/v1/jobs`, {
+      key: s.keys.other.key,
+      body: chat('Idempotent?', { id: clientId }),
+    });
     expect(other.status).toBe(202);
     expect(other.body['id']).not.toBe(one.body['id']);
   });
@@ -84,7 +108,10 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
   it('wakes a ?wait on one replica when the other replica persisted the result (LISTEN/NOTIFY), in both directions', async () => {
     const { key } = s.keys.main;
     const persistedBy = new Map<string, 'a' | 'b'>();
-    for (const [name, replica] of [['a', s.a], ['b', s.b]] as const) {
+    for (const [name, replica] of [
+      ['a', s.a],
+      ['b', s.b],
+    ] as const) {
       const repo = replica.app.get(JobsRepository);
       const original = repo.complete.bind(repo);
       jest.spyOn(repo, 'complete').mockImplementation(async (result) => {
@@ -102,9 +129,19 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
     }
     restore();
     const started = Date.now();
-    const waits = ids.flatMap((id) => [s.a, s.b].map((r) => http('GET', `${r.url}/v1/jobs/${id}?wait=25`, { key }).then((res) => ({ res, ms: Date.now() - started }))));
+    const waits = ids.flatMap((id) =>
+      [s.a, s.b].map((r) =>
+        http('GET', `${r.url}/v1/jobs/${id}?wait=25`, { key }).then((res) => ({ res, ms: Date.now() - started })),
+      ),
+    );
     await sleep(1000);
-    for (const id of ids) await s.pipeline.send({ request_id: id, tenant: s.keys.main.tenant, completed_at: new Date().toISOString(), ...miss(`held ${id}`) });
+    for (const id of ids)
+      await s.pipeline.send({
+        request_id: id,
+        tenant: s.keys.main.tenant,
+        completed_at: new Date().toISOString(),
+        ...miss(`held ${id}`),
+      });
     const results = await Promise.all(waits);
     for (const { res, ms } of results) {
       expect(res.body['status']).toBe('completed');
@@ -137,10 +174,17 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
     const id = posted.body['id'] as string;
     const waiting = http('GET', `${s.b.url}/v1/jobs/${id}?wait=20`, { key });
     await sleep(500);
-    const expired = await s.a.app.get(JobsRepository).expireQueued(0, { code: 'expired', message: 'no result in time', retriable: true }, tenant);
+    const expired = await s.a.app
+      .get(JobsRepository)
+      .expireQueued(0, { code: 'expired', message: 'no result in time', retriable: true }, tenant);
     expect(expired).toContain(id);
     expect((await waiting).body).toMatchObject({ status: 'failed', error: { code: 'expired', retriable: true } });
-    await s.pipeline.send({ request_id: id, tenant, completed_at: new Date().toISOString(), ...miss('late but welcome') });
+    await s.pipeline.send({
+      request_id: id,
+      tenant,
+      completed_at: new Date().toISOString(),
+      ...miss('late but welcome'),
+    });
     // A failed job is terminal for ?wait, so poll until the late result has been stored.
     const deadline = Date.now() + 20000;
     let done = await http('GET', `${s.a.url}/v1/jobs/${id}`, { key });
@@ -154,7 +198,9 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
   it('answers 503 with retry-after when Kafka does not take the request, marks the job failed, and requeues it on resubmission', async () => {
     const { key } = s.keys.main;
     const publisher = s.a.app.get(TopicPublisher);
-    jest.spyOn(publisher, 'publish').mockRejectedValueOnce(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
+    jest
+      .spyOn(publisher, 'publish')
+      .mockRejectedValueOnce(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
     const clientId = `retry-${Date.now()}`;
     const res = await http('POST', `${s.a.url}/v1/jobs`, { key, body: chat('Broker down?', { id: clientId }) });
     expect(res.status).toBe(503);
@@ -175,7 +221,9 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
   it('answers 401 for a missing or unknown key and 403 for the wrong kind of key', async () => {
     const none = await http('POST', `${s.a.url}/v1/jobs`, { body: chat('x') });
     expect(none.status).toBe(401);
-    expect(none.body).toMatchObject({ error: { type: 'unauthenticated', message: expect.stringContaining('Authorization') } });
+    expect(none.body).toMatchObject({
+      error: { type: 'unauthenticated', message: expect.stringContaining('Authorization') },
+    });
     expect((await http('GET', `${s.a.url}/v1/jobs/x`, { key: 'dj_not-a-key' })).status).toBe(401);
     const tenantOnAdmin = await http('GET', `${s.a.url}/v1/admin/stats`, { key: s.keys.main.key });
     expect(tenantOnAdmin.status).toBe(403);
@@ -186,9 +234,14 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
   });
 
   it('answers 400 with field-level issues for an invalid body', async () => {
-    const res = await http('POST', `${s.a.url}/v1/jobs`, { key: s.keys.main.key, body: { provider: 'mistral', model: 'm', messages: [{ role: 'user', content: 'x' }], deja: { threshold: 3 } } });
+    const res = await http('POST', `${s.a.url}/v1/jobs`, {
+      key: s.keys.main.key,
+      body: { provider: 'mistral', model: 'm', messages: [{ role: 'user', content: 'x' }], deja: { threshold: 3 } },
+    });
     expect(res.status).toBe(400);
-    const issues = ((res.body['error'] as Record<string, unknown>)['issues'] as Array<{ path: string }>).map((i) => i.path);
+    const issues = ((res.body['error'] as Record<string, unknown>)['issues'] as Array<{ path: string }>).map(
+      (i) => i.path,
+    );
     expect(issues).toEqual(expect.arrayContaining(['provider', 'deja.threshold']));
     const broken = await http('POST', `${s.a.url}/v1/jobs`, { key: s.keys.main.key, raw: '{"provider":' });
     expect(broken.status).toBe(400);
@@ -228,7 +281,15 @@ describe('gateway jobs API against real Kafka and Postgres, two replicas', () =>
 
   it('serves the OpenAPI document and UI at /docs', async () => {
     const doc = await http('GET', `${s.a.url}/docs/openapi.json`);
-    expect(Object.keys(doc.body['paths'] as object)).toEqual(expect.arrayContaining(['/v1/jobs', '/v1/jobs/{id}', '/v1/chat/completions', '/v1/messages', '/v1/admin/tenants']));
+    expect(Object.keys(doc.body['paths'] as object)).toEqual(
+      expect.arrayContaining([
+        '/v1/jobs',
+        '/v1/jobs/{id}',
+        '/v1/chat/completions',
+        '/v1/messages',
+        '/v1/admin/tenants',
+      ]),
+    );
     const ui = await fetch(`${s.a.url}/docs`);
     expect(ui.status).toBe(200);
   });

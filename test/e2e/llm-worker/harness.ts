@@ -99,7 +99,11 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: stri
   await admin.connect();
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -143,7 +147,8 @@ export async function waitForGroup(kafka: Kafka, groupId: string, timeoutMs = 60
       const { groups } = await admin.describeGroups([groupId]);
       const g = groups[0];
       if (g && g.state === 'Stable' && g.members.length > 0) return;
-      if (Date.now() > deadline) throw new Error(`consumer group ${groupId} did not become stable (state ${g?.state ?? 'none'})`);
+      if (Date.now() > deadline)
+        throw new Error(`consumer group ${groupId} did not become stable (state ${g?.state ?? 'none'})`);
       await sleep(250);
     }
   } finally {
@@ -165,7 +170,10 @@ export class MissesDriver {
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka);
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     const groupId = `e2e-llm-tap-${randomUUID()}`;
     await startGroupAtEnd(this.kafka, groupId, COMPLETIONS_V1);
@@ -174,7 +182,10 @@ export class MissesDriver {
     await this.consumer.subscribe({ topic: COMPLETIONS_V1, fromBeginning: false });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
-        this.completions.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value?.toString() ?? 'null') as CompletionV1 });
+        this.completions.push({
+          key: message.key?.toString() ?? null,
+          value: JSON.parse(message.value?.toString() ?? 'null') as CompletionV1,
+        });
       },
     });
     await waitForGroup(this.kafka, groupId);
@@ -198,7 +209,9 @@ export class MissesDriver {
       if (got.every((c) => c !== undefined)) return got as CompletionV1[];
       if (Date.now() > deadline) {
         const missing = requestIds.filter((_, i) => got[i] === undefined);
-        throw new Error(`no completion within ${timeoutMs} ms for ${missing.length} of ${requestIds.length} misses (e.g. ${missing[0]})`);
+        throw new Error(
+          `no completion within ${timeoutMs} ms for ${missing.length} of ${requestIds.length} misses (e.g. ${missing[0]})`,
+        );
       }
       await sleep(100);
     }
@@ -211,7 +224,12 @@ export class MissesDriver {
 }
 
 /** A miss as the embedding-service publishes it; `query` decides the key (identical queries, identical keys). */
-export function makeMiss(tenant: string, request: ChatRequest, query: string, requestId = `e2e-${randomUUID()}`): { key: string; value: MissV1 } {
+export function makeMiss(
+  tenant: string,
+  request: ChatRequest,
+  query: string,
+  requestId = `e2e-${randomUUID()}`,
+): { key: string; value: MissV1 } {
   const scopeHash = `scope-${tenant}-${request.model}`;
   const queryHash = `q-${Buffer.from(query).toString('base64url').slice(0, 60)}`;
   return {

@@ -45,7 +45,12 @@ describe('pipeline end to end (all services as processes)', () => {
     const res = await fetch(gw('/v1/jobs'), {
       method: 'POST',
       headers,
-      body: JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }], deja: { namespace } }),
+      body: JSON.stringify({
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: question }],
+        deja: { namespace },
+      }),
     });
     expect(res.status).toBe(202);
     return ((await res.json()) as { id: string }).id;
@@ -98,7 +103,13 @@ describe('pipeline end to end (all services as processes)', () => {
   });
 
   it('puts each job in one trace in Jaeger, across every service it crossed, with the cache attributes on the lookup span', async () => {
-    type JSpan = { spanID: string; processID: string; operationName: string; references: Array<{ refType: string; spanID: string }>; tags: Array<{ key: string; value: unknown }> };
+    type JSpan = {
+      spanID: string;
+      processID: string;
+      operationName: string;
+      references: Array<{ refType: string; spanID: string }>;
+      tags: Array<{ key: string; value: unknown }>;
+    };
     type JTrace = { traceID: string; spans: JSpan[]; processes: Record<string, { serviceName: string }> };
     const servicesOf = (t: JTrace) => new Set(t.spans.map((s) => t.processes[s.processID].serviceName));
     // Spans arrive from each service's batch exporter at its own pace: wait for the last hop.
@@ -106,19 +117,35 @@ describe('pipeline end to end (all services as processes)', () => {
       const deadline = Date.now() + 30000;
       for (;;) {
         const tags = encodeURIComponent(JSON.stringify({ 'deja.request_id': jobId }));
-        const res = await fetch(`${testEnv.jaegerQueryUrl}/api/traces?service=deja-embedding-service&tags=${tags}&limit=5&lookback=1h`);
+        const res = await fetch(
+          `${testEnv.jaegerQueryUrl}/api/traces?service=deja-embedding-service&tags=${tags}&limit=5&lookback=1h`,
+        );
         const body = (await res.json()) as { data: JTrace[] };
         const t = body.data?.[0];
         if (t && complete(t)) return t;
-        if (Date.now() > deadline) throw new Error(`no complete trace for job ${jobId}: ${JSON.stringify(t?.spans.map((s) => s.operationName))}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no complete trace for job ${jobId}: ${JSON.stringify(t?.spans.map((s) => s.operationName))}`,
+          );
         await new Promise((r) => setTimeout(r, 500));
       }
     };
 
-    const gatewayConsumedResult = (t: JTrace) => t.spans.some((s) => s.operationName === 'process deja.results.v1' && t.processes[s.processID].serviceName === 'deja-gateway');
-    const missTrace = await findTrace(missJobId, (t) => gatewayConsumedResult(t) && servicesOf(t).has('deja-llm-worker') && t.spans.some((s) => s.operationName === 'deja.cache.store'));
+    const gatewayConsumedResult = (t: JTrace) =>
+      t.spans.some(
+        (s) => s.operationName === 'process deja.results.v1' && t.processes[s.processID].serviceName === 'deja-gateway',
+      );
+    const missTrace = await findTrace(
+      missJobId,
+      (t) =>
+        gatewayConsumedResult(t) &&
+        servicesOf(t).has('deja-llm-worker') &&
+        t.spans.some((s) => s.operationName === 'deja.cache.store'),
+    );
     const services = servicesOf(missTrace);
-    expect([...services].sort()).toEqual(expect.arrayContaining(['deja-embedding-service', 'deja-gateway', 'deja-llm-worker']));
+    expect([...services].sort()).toEqual(
+      expect.arrayContaining(['deja-embedding-service', 'deja-gateway', 'deja-llm-worker']),
+    );
     // One trace, one root (the gateway's HTTP request), and each hop across Kafka is the child of
     // the producing service's send span.
     const roots = missTrace.spans.filter((s) => s.references.length === 0);
@@ -126,15 +153,31 @@ describe('pipeline end to end (all services as processes)', () => {
     const byId = new Map(missTrace.spans.map((s) => [s.spanID, s]));
     const parentOf = (s: JSpan) => byId.get(s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
     const hop = (service: string, operation: string) => {
-      const span = missTrace.spans.find((s) => s.operationName === operation && missTrace.processes[s.processID].serviceName === service);
+      const span = missTrace.spans.find(
+        (s) => s.operationName === operation && missTrace.processes[s.processID].serviceName === service,
+      );
       expect(span).toBeDefined();
       const parent = parentOf(span!);
-      return parent ? { operation: parent.operationName, service: missTrace.processes[parent.processID].serviceName } : null;
+      return parent
+        ? { operation: parent.operationName, service: missTrace.processes[parent.processID].serviceName }
+        : null;
     };
-    expect(hop('deja-embedding-service', 'process deja.requests.v1')).toEqual({ operation: 'send deja.requests.v1', service: 'deja-gateway' });
-    expect(hop('deja-llm-worker', 'process deja.misses.v1')).toEqual({ operation: 'send deja.misses.v1', service: 'deja-embedding-service' });
-    expect(hop('deja-embedding-service', 'process deja.completions.v1')).toEqual({ operation: 'send deja.completions.v1', service: 'deja-llm-worker' });
-    expect(hop('deja-gateway', 'process deja.results.v1')).toEqual({ operation: 'send deja.results.v1', service: 'deja-embedding-service' });
+    expect(hop('deja-embedding-service', 'process deja.requests.v1')).toEqual({
+      operation: 'send deja.requests.v1',
+      service: 'deja-gateway',
+    });
+    expect(hop('deja-llm-worker', 'process deja.misses.v1')).toEqual({
+      operation: 'send deja.misses.v1',
+      service: 'deja-embedding-service',
+    });
+    expect(hop('deja-embedding-service', 'process deja.completions.v1')).toEqual({
+      operation: 'send deja.completions.v1',
+      service: 'deja-llm-worker',
+    });
+    expect(hop('deja-gateway', 'process deja.results.v1')).toEqual({
+      operation: 'send deja.results.v1',
+      service: 'deja-embedding-service',
+    });
     const lookup = missTrace.spans.find((s) => s.operationName === 'deja.cache.lookup')!;
     const tag = (s: JSpan, k: string) => s.tags.find((t) => t.key === k)?.value;
     expect(tag(lookup, 'deja.cache.outcome')).toBe('miss');
@@ -158,7 +201,11 @@ describe('pipeline end to end (all services as processes)', () => {
 
   it('retires the namespace’s answers when an operator bumps its version through the gateway’s admin route', async () => {
     const question = `How can I reset my password? (${run})`;
-    const forbidden = await fetch(gw('/v1/admin/invalidations'), { method: 'POST', headers, body: JSON.stringify({ tenant: 'default', action: 'bump_namespace', namespace }) });
+    const forbidden = await fetch(gw('/v1/admin/invalidations'), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ tenant: 'default', action: 'bump_namespace', namespace }),
+    });
     expect(forbidden.status).toBe(403);
     const res = await fetch(gw('/v1/admin/invalidations'), {
       method: 'POST',
@@ -180,7 +227,11 @@ describe('pipeline end to end (all services as processes)', () => {
   it('answers the official OpenAI and Anthropic SDKs, streamed and not, with the cache headers', async () => {
     const openai = new OpenAI({ apiKey, baseURL: gw('/v1'), maxRetries: 0 });
     const question = `What payment methods do you accept? (${run})`;
-    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: question }], deja: { namespace } } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+    const body = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: question }],
+      deja: { namespace },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming;
     const first = await openai.chat.completions.create(body).withResponse();
     expect(first.response.headers.get('x-deja-cache')).toBe('miss');
     expect(first.data.choices[0].message.content).toEqual(expect.any(String));
@@ -188,20 +239,30 @@ describe('pipeline end to end (all services as processes)', () => {
     expect(again.response.headers.get('x-deja-cache')).toBe('hit');
     expect(again.response.headers.get('x-deja-tier')).toBe('exact');
     expect(again.data.choices[0].message.content).toBe(first.data.choices[0].message.content);
-    const stream = await openai.chat.completions.create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming).withResponse();
+    const stream = await openai.chat.completions
+      .create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming)
+      .withResponse();
     expect(stream.response.headers.get('x-deja-cache')).toBe('hit');
     let streamed = '';
     for await (const chunk of stream.data) streamed += chunk.choices[0]?.delta?.content ?? '';
     expect(streamed).toBe(first.data.choices[0].message.content);
 
     const anthropic = new Anthropic({ apiKey, baseURL: gw(''), maxRetries: 0 });
-    const aBody = { model: 'claude-sonnet-4-6', max_tokens: 200, messages: [{ role: 'user' as const, content: question }], deja: { namespace } } as Anthropic.MessageCreateParamsNonStreaming;
+    const aBody = {
+      model: 'claude-sonnet-4-6',
+      max_tokens: 200,
+      messages: [{ role: 'user' as const, content: question }],
+      deja: { namespace },
+    } as Anthropic.MessageCreateParamsNonStreaming;
     const a1 = await anthropic.messages.create(aBody).withResponse();
     expect(a1.response.headers.get('x-deja-cache')).toBe('miss');
-    const a2 = await anthropic.messages.create({ ...aBody, stream: true } as Anthropic.MessageCreateParamsStreaming).withResponse();
+    const a2 = await anthropic.messages
+      .create({ ...aBody, stream: true } as Anthropic.MessageCreateParamsStreaming)
+      .withResponse();
     expect(a2.response.headers.get('x-deja-cache')).toBe('hit');
     let aText = '';
-    for await (const event of a2.data) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') aText += event.delta.text;
+    for await (const event of a2.data)
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') aText += event.delta.text;
     expect(aText).toBe(a1.data.content.map((b) => (b.type === 'text' ? b.text : '')).join(''));
   });
 
@@ -209,9 +270,27 @@ describe('pipeline end to end (all services as processes)', () => {
     const script = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', 'batch-producer.js');
     const replyTo = `e2e.batch.results.${run}`;
     const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [script, '--n', '1000', '--duplicates', '50', '--tenant', `batch-${run}`, '--namespace', namespace, '--reply-to', replyTo, '--timeout', '300'], {
-        env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') },
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          script,
+          '--n',
+          '1000',
+          '--duplicates',
+          '50',
+          '--tenant',
+          `batch-${run}`,
+          '--namespace',
+          namespace,
+          '--reply-to',
+          replyTo,
+          '--timeout',
+          '300',
+        ],
+        {
+          env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') },
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -220,6 +299,12 @@ describe('pipeline end to end (all services as processes)', () => {
     });
     expect(out.code).toBe(0);
     const summary = JSON.parse(out.stdout.slice(out.stdout.indexOf('{')));
-    expect(summary).toMatchObject({ sent: 1000, duplicates_sent: 50, answered: 1000, missing: [], duplicate_results: 0 });
+    expect(summary).toMatchObject({
+      sent: 1000,
+      duplicates_sent: 50,
+      answered: 1000,
+      missing: [],
+      duplicate_results: 0,
+    });
   }, 400_000);
 });

@@ -84,18 +84,30 @@ export class EmbeddedDeja {
     return (JSON.parse(readFileSync(join(this.dataDir, 'keys.json'), 'utf8')) as { admin_key: string }).admin_key;
   }
 
-  async request(method: string, path: string, body?: unknown, key = this.apiKey): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    key = this.apiKey,
+  ): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
     const res = await fetch(`${this.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
   }
 
   /** OpenAI-compatible question. */
   ask(question: string): ReturnType<EmbeddedDeja['request']> {
-    return this.request('POST', '/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }] });
+    return this.request('POST', '/v1/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: question }],
+    });
   }
 }

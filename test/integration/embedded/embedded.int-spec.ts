@@ -9,7 +9,12 @@ import { EmbeddedDeja, freePort } from './embedded-process';
  */
 jest.setTimeout(600_000);
 
-type Job = { id: string; status: string; answer?: { content: string; simulated: boolean }; cache?: { outcome: string; entry_id: string | null } };
+type Job = {
+  id: string;
+  status: string;
+  answer?: { content: string; simulated: boolean };
+  cache?: { outcome: string; entry_id: string | null };
+};
 
 const job = (question: string, id?: string) => ({
   ...(id ? { id } : {}),
@@ -58,7 +63,12 @@ describe('embedded mode', () => {
     const deja = await newApp();
     expect((await deja.ask('Which ports does the agent need open?')).headers.get('x-deja-cache')).toBe('miss');
     expect((await deja.ask('Which ports does the agent need open?')).headers.get('x-deja-cache')).toBe('hit');
-    const purge = await deja.request('POST', '/v1/admin/invalidations', { tenant: 'default', action: 'purge_tenant' }, deja.adminKey);
+    const purge = await deja.request(
+      'POST',
+      '/v1/admin/invalidations',
+      { tenant: 'default', action: 'purge_tenant' },
+      deja.adminKey,
+    );
     expect(purge.status).toBe(202);
     const eventId = String(purge.body.event_id);
     const deadline = Date.now() + 30_000;
@@ -78,7 +88,10 @@ describe('embedded mode', () => {
     // Slow simulated provider calls, so the kill lands while misses are in flight.
     const env = { SIM_LATENCY_SCALE: '1' };
     const deja = await newApp(undefined, env);
-    const questions = Array.from({ length: 16 }, (_, i) => `What is the shipping cost to zone ${i + 1} for order type ${String.fromCharCode(65 + i)}?`);
+    const questions = Array.from(
+      { length: 16 },
+      (_, i) => `What is the shipping cost to zone ${i + 1} for order type ${String.fromCharCode(65 + i)}?`,
+    );
     const ids: string[] = [];
     for (const [i, q] of questions.entries()) {
       const r = await deja.request('POST', '/v1/jobs', job(q, `crash-${i}`));
@@ -99,7 +112,8 @@ describe('embedded mode', () => {
       await new Promise((r) => setTimeout(r, 250)); // polite polling: the gateway rate-limits the tenant
     }
     expect(done.size).toBeGreaterThanOrEqual(3);
-    for (const j of done.values()) expect(j).toMatchObject({ status: 'completed', cache: { entry_id: expect.any(String) } });
+    for (const j of done.values())
+      expect(j).toMatchObject({ status: 'completed', cache: { entry_id: expect.any(String) } });
     expect(done.size).toBeLessThan(ids.length);
     await deja.stop('SIGKILL');
 
@@ -108,7 +122,11 @@ describe('embedded mode', () => {
     await again.start();
     for (const id of ids) {
       const j = (await again.request('GET', `/v1/jobs/${id}?wait=30`)).body as Job;
-      expect({ id, status: j.status, simulated: j.answer?.simulated }).toEqual({ id, status: 'completed', simulated: true });
+      expect({ id, status: j.status, simulated: j.answer?.simulated }).toEqual({
+        id,
+        status: 'completed',
+        simulated: true,
+      });
     }
     // Entries stored before the crash still answer, from the same entry.
     for (const [id, before] of done) {

@@ -27,7 +27,16 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
 
   afterAll(async () => {
     for (const t of [tenant, other]) {
-      for (const table of ['cache_entries', 'request_log', 'jobs', 'invalidation_events', 'documents', 'namespaces', 'tenant_api_keys', 'erasures']) {
+      for (const table of [
+        'cache_entries',
+        'request_log',
+        'jobs',
+        'invalidation_events',
+        'documents',
+        'namespaces',
+        'tenant_api_keys',
+        'erasures',
+      ]) {
         await pool.query(`DELETE FROM ${table} WHERE tenant = $1`, [t]);
       }
       await pool.query('DELETE FROM tenants WHERE id = $1', [t]);
@@ -38,30 +47,68 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
   function entry(t: string, over: Partial<NewEntry> = {}): NewEntry {
     seq += 1;
     return {
-      tenant: t, namespace: 'default', scopeHash: `scope-${t}`, queryHash: `q${seq}`, normalizedQuery: `question ${seq}`, queryText: `question ${seq}`,
-      embedding: null, embeddingModel: null, requestId: `req-${run}-${seq}`, provider: 'openai', model: 'gpt-4o-mini',
+      tenant: t,
+      namespace: 'default',
+      scopeHash: `scope-${t}`,
+      queryHash: `q${seq}`,
+      normalizedQuery: `question ${seq}`,
+      queryText: `question ${seq}`,
+      embedding: null,
+      embeddingModel: null,
+      requestId: `req-${run}-${seq}`,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
       answer: { content: `answer ${seq}`, finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 }, cost: { usd: 0, uncached_usd: 0, saved_usd: 0 },
-      namespaceVersion: 1, docVersions: {}, userId: null, ttlSeconds: 3600,
+      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
+      cost: { usd: 0, uncached_usd: 0, saved_usd: 0 },
+      namespaceVersion: 1,
+      docVersions: {},
+      userId: null,
+      ttlSeconds: 3600,
       ...over,
     };
   }
 
   /** A job as the gateway stores it, with the user in its cache options; its request id is logged and an entry built from it. */
-  async function jobWithEntry(t: string, user: string | undefined, personal = false): Promise<{ jobId: string; entryId: string }> {
+  async function jobWithEntry(
+    t: string,
+    user: string | undefined,
+    personal = false,
+  ): Promise<{ jobId: string; entryId: string }> {
     const jobId = `job-${run}-${++seq}`;
-    const cacheOptions = { namespace: 'default', lookup: true, store: true, personal, context_docs: [], ...(user ? { user } : {}) };
+    const cacheOptions = {
+      namespace: 'default',
+      lookup: true,
+      store: true,
+      personal,
+      context_docs: [],
+      ...(user ? { user } : {}),
+    };
     await pool.query(`INSERT INTO jobs (id, tenant, status, request) VALUES ($1, $2, 'completed', $3)`, [
-      jobId, t, JSON.stringify({ request: { provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: `private question ${seq}` }] }, cache: cacheOptions }),
+      jobId,
+      t,
+      JSON.stringify({
+        request: {
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: `private question ${seq}` }],
+        },
+        cache: cacheOptions,
+      }),
     ]);
     await cache.claimRequest(t, jobId, `deja.requests.v1:0:${seq}`);
     // Entries stored before this change carry no requested_by: the job names the user.
-    const { id } = await cache.insert(entry(t, { requestId: jobId, userId: personal ? (user ?? null) : null, requestedBy: null }));
+    const { id } = await cache.insert(
+      entry(t, { requestId: jobId, userId: personal ? (user ?? null) : null, requestedBy: null }),
+    );
     return { jobId, entryId: id };
   }
 
   async function rows(table: string, t: string): Promise<number> {
-    const { rows: r } = await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE ${table === 'tenants' ? 'id' : 'tenant'} = $1`, [t]);
+    const { rows: r } = await pool.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${table} WHERE ${table === 'tenants' ? 'id' : 'tenant'} = $1`,
+      [t],
+    );
     return Number(r[0].n);
   }
 
@@ -75,14 +122,28 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
     // A batch request (no job row) whose shared answer records who asked.
     const batch = await cache.insert(entry(tenant, { requestedBy: 'alice' }));
     expect(batch.inserted).toBe(true);
-    await pool.query(`INSERT INTO invalidation_events (tenant, event_id, cause, payload, entries_retired) VALUES ($1, $2, 'purge_user', $3, 0), ($1, $4, 'purge_user', $5, 0)`, [
-      tenant, `ev-a-${run}`, JSON.stringify({ action: 'purge_user', user: 'alice' }), `ev-b-${run}`, JSON.stringify({ action: 'purge_user', user: 'bob' }),
-    ]);
+    await pool.query(
+      `INSERT INTO invalidation_events (tenant, event_id, cause, payload, entries_retired) VALUES ($1, $2, 'purge_user', $3, 0), ($1, $4, 'purge_user', $5, 0)`,
+      [
+        tenant,
+        `ev-a-${run}`,
+        JSON.stringify({ action: 'purge_user', user: 'alice' }),
+        `ev-b-${run}`,
+        JSON.stringify({ action: 'purge_user', user: 'bob' }),
+      ],
+    );
 
     const report = await erasure.eraseUser(tenant, 'alice');
 
-    expect(report).toMatchObject({ tenant, scope: 'user', deleted: { cache_entries: 3, jobs: 2, request_log: 2, invalidation_events: 1, tenants: 0, api_keys: 0 } });
-    const { rows: left } = await pool.query<{ id: string }>('SELECT id FROM cache_entries WHERE tenant = $1 ORDER BY id', [tenant]);
+    expect(report).toMatchObject({
+      tenant,
+      scope: 'user',
+      deleted: { cache_entries: 3, jobs: 2, request_log: 2, invalidation_events: 1, tenants: 0, api_keys: 0 },
+    });
+    const { rows: left } = await pool.query<{ id: string }>(
+      'SELECT id FROM cache_entries WHERE tenant = $1 ORDER BY id',
+      [tenant],
+    );
     expect(left.map((r) => r.id).sort()).toEqual([bob.entryId, anonymous.entryId].sort());
     const { rows: jobsLeft } = await pool.query<{ id: string }>('SELECT id FROM jobs WHERE tenant = $1', [tenant]);
     expect(jobsLeft.map((r) => r.id).sort()).toEqual([bob.jobId, anonymous.jobId].sort());
@@ -92,7 +153,10 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
     expect(await rows('cache_entries', other)).toBe(1);
     expect((await pool.query('SELECT 1 FROM jobs WHERE id = $1', [otherAlice.jobId])).rowCount).toBe(1);
     // The erasure record keeps no user id in clear.
-    const { rows: record } = await pool.query<{ user_digest: string; completed_at: Date | null }>('SELECT user_digest, completed_at FROM erasures WHERE id = $1', [report.erasure_id]);
+    const { rows: record } = await pool.query<{ user_digest: string; completed_at: Date | null }>(
+      'SELECT user_digest, completed_at FROM erasures WHERE id = $1',
+      [report.erasure_id],
+    );
     expect(record[0].user_digest).toMatch(/^[0-9a-f]{64}$/);
     expect(record[0].completed_at).not.toBeNull();
   });
@@ -103,12 +167,17 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
     expect(late).toEqual({ id: '', inserted: false });
     // Another user's request from the same moment is not fenced by alice's erasure.
     expect((await cache.insert(entry(tenant, { requestedBy: 'bob', submittedAt: before }))).inserted).toBe(true);
-    const after = await cache.insert(entry(tenant, { requestedBy: 'alice', userId: 'alice', submittedAt: new Date(Date.now() + 1000).toISOString() }));
+    const after = await cache.insert(
+      entry(tenant, { requestedBy: 'alice', userId: 'alice', submittedAt: new Date(Date.now() + 1000).toISOString() }),
+    );
     expect(after.inserted).toBe(true);
   });
 
   it('erasing a tenant deletes all of its data and its account, fences its in-flight answers, and is idempotent', async () => {
-    await pool.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, 'test')`, [`digest-${run}`, tenant]);
+    await pool.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, 'test')`, [
+      `digest-${run}`,
+      tenant,
+    ]);
     await pool.query(`INSERT INTO documents (tenant, doc_id, version) VALUES ($1, 'doc-1', 2)`, [tenant]);
     await pool.query(`INSERT INTO namespaces (tenant, namespace, version) VALUES ($1, 'default', 3)`, [tenant]);
     // A retired entry is erased too, not left for the sweep.
@@ -118,14 +187,34 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
 
     const report = await erasure.eraseTenant(tenant, { keepAccount: false });
 
-    expect(report.deleted).toMatchObject({ cache_entries: entriesBefore, jobs: 2, request_log: 2, invalidation_events: 1, documents: 1, namespaces: 1, api_keys: 1, tenants: 1 });
-    for (const table of ['cache_entries', 'jobs', 'request_log', 'invalidation_events', 'documents', 'namespaces', 'tenant_api_keys', 'tenants']) {
+    expect(report.deleted).toMatchObject({
+      cache_entries: entriesBefore,
+      jobs: 2,
+      request_log: 2,
+      invalidation_events: 1,
+      documents: 1,
+      namespaces: 1,
+      api_keys: 1,
+      tenants: 1,
+    });
+    for (const table of [
+      'cache_entries',
+      'jobs',
+      'request_log',
+      'invalidation_events',
+      'documents',
+      'namespaces',
+      'tenant_api_keys',
+      'tenants',
+    ]) {
       expect([table, await rows(table, tenant)]).toEqual([table, 0]);
     }
     expect(await rows('cache_entries', other)).toBe(1);
     expect(await rows('tenants', other)).toBe(1);
     // Any user's answer still in flight for the erased tenant is dropped.
-    expect((await cache.insert(entry(tenant, { submittedAt: new Date(Date.now() - 1000).toISOString() }))).inserted).toBe(false);
+    expect(
+      (await cache.insert(entry(tenant, { submittedAt: new Date(Date.now() - 1000).toISOString() }))).inserted,
+    ).toBe(false);
     expect(await rows('cache_entries', tenant)).toBe(0);
 
     const again = await erasure.eraseTenant(tenant, { keepAccount: false });
@@ -133,7 +222,10 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
   });
 
   it('keep_account erases the data but keeps the tenant and its keys', async () => {
-    await pool.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, 'test')`, [`digest-other-${run}`, other]);
+    await pool.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, 'test')`, [
+      `digest-other-${run}`,
+      other,
+    ]);
     const report = await erasure.eraseTenant(other, { keepAccount: true });
     expect(report.deleted).toMatchObject({ cache_entries: 1, jobs: 1, tenants: 0, api_keys: 0 });
     expect(await rows('tenants', other)).toBe(1);

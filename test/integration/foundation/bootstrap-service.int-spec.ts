@@ -29,7 +29,8 @@ class FlakyHandler {
     attempts.set(id, n);
     if (id.endsWith('-transient') && n <= 2) throw MessageHandlingException.transient('the database blinked');
     // What pg throws when Postgres is restarting: retried by its code, not dead-lettered.
-    if (id.endsWith('-pg') && n <= 1) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    if (id.endsWith('-pg') && n <= 1)
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     if (id.endsWith('-rejected')) throw MessageHandlingException.rejected('no such document');
     if (id.endsWith('-slow')) {
       slowStarted = true;
@@ -44,7 +45,10 @@ class FlakyServiceModule {
   static forRoot(): DynamicModule {
     return {
       module: FlakyServiceModule,
-      imports: [KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'bootstrap-test' }), OpsModule.forRoot({ service: 'bootstrap-test', checks: [] })],
+      imports: [
+        KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'bootstrap-test' }),
+        OpsModule.forRoot({ service: 'bootstrap-test', checks: [] }),
+      ],
       controllers: [FlakyHandler],
     };
   }
@@ -64,9 +68,27 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
   const group = `test-bootstrap-${marker}`;
   const probe = new KafkaProbe('bootstrap-test-probe');
   let app: INestApplication | undefined;
-  const start = () => bootstrapService({ service: 'bootstrap-test', module: FlakyServiceModule.forRoot(), port: 18598, host: '127.0.0.1', logLevel: 'warn', consumerGroup: group });
-  const event = (suffix: string): DocChangeV1 => ({ event_id: `${marker}-${randomUUID().slice(0, 8)}-${suffix}`, tenant: 'acme', doc_id: 'handbook', change: 'updated', at: new Date().toISOString() });
-  const deadLettersFor = (id: string) => probe.count(DEAD_LETTER_V1, (d) => typeof d.value === 'string' && d.value.includes(id) && d.consumer_group === group);
+  const start = () =>
+    bootstrapService({
+      service: 'bootstrap-test',
+      module: FlakyServiceModule.forRoot(),
+      port: 18598,
+      host: '127.0.0.1',
+      logLevel: 'warn',
+      consumerGroup: group,
+    });
+  const event = (suffix: string): DocChangeV1 => ({
+    event_id: `${marker}-${randomUUID().slice(0, 8)}-${suffix}`,
+    tenant: 'acme',
+    doc_id: 'handbook',
+    change: 'updated',
+    at: new Date().toISOString(),
+  });
+  const deadLettersFor = (id: string) =>
+    probe.count(
+      DEAD_LETTER_V1,
+      (d) => typeof d.value === 'string' && d.value.includes(id) && d.consumer_group === group,
+    );
 
   beforeAll(async () => {
     await probe.start([DEAD_LETTER_V1]);
@@ -84,7 +106,10 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
     const pg = event('pg');
     await probe.send(DOC_CHANGES_V1, 'acme/handbook', transient);
     await probe.send(DOC_CHANGES_V1, 'acme/handbook', pg);
-    await until('both events to be handled', () => handled.includes(transient.event_id) && handled.includes(pg.event_id));
+    await until(
+      'both events to be handled',
+      () => handled.includes(transient.event_id) && handled.includes(pg.event_id),
+    );
     expect(attempts.get(transient.event_id)).toBe(3);
     expect(attempts.get(pg.event_id)).toBe(2);
     expect(deadLettersFor(transient.event_id) + deadLettersFor(pg.event_id)).toBe(0);
@@ -95,8 +120,15 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
     const after = event('ok');
     await probe.send(DOC_CHANGES_V1, 'acme/handbook', rejected);
     await probe.send(DOC_CHANGES_V1, 'acme/handbook', after);
-    const dl = await probe.waitFor<DeadLetterV1>(DEAD_LETTER_V1, (d) => typeof d.value === 'string' && d.value.includes(rejected.event_id));
-    expect(dl).toMatchObject({ source_topic: DOC_CHANGES_V1, consumer_group: group, reason: { code: 'REJECTED', message: expect.stringContaining('no such document') } });
+    const dl = await probe.waitFor<DeadLetterV1>(
+      DEAD_LETTER_V1,
+      (d) => typeof d.value === 'string' && d.value.includes(rejected.event_id),
+    );
+    expect(dl).toMatchObject({
+      source_topic: DOC_CHANGES_V1,
+      consumer_group: group,
+      reason: { code: 'REJECTED', message: expect.stringContaining('no such document') },
+    });
     await until('the next event to be handled', () => handled.includes(after.event_id));
     expect(attempts.get(rejected.event_id)).toBe(1);
   });

@@ -3,9 +3,16 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import type { DeadLetterV1} from '@deja/contracts';
+import type { DeadLetterV1 } from '@deja/contracts';
 import { DEAD_LETTER_V1, DOC_CHANGES_V1, TOPICS, type DocChangeV1 } from '@deja/contracts';
-import { createKafka, ensureTopics, KafkaConsumerServer, RpcPassthroughFilter, TopicPublisher, type InboundMessage } from '@deja/data-access-kafka';
+import {
+  createKafka,
+  ensureTopics,
+  KafkaConsumerServer,
+  RpcPassthroughFilter,
+  TopicPublisher,
+  type InboundMessage,
+} from '@deja/data-access-kafka';
 import { testEnv } from '../env';
 
 const received: InboundMessage<DocChangeV1>[] = [];
@@ -44,10 +51,14 @@ describe('Kafka consumer (real broker)', () => {
     dlqConsumer = kafka.consumer({ groupId: `test-dlq-${randomUUID()}` });
     await dlqConsumer.connect();
     await dlqConsumer.subscribe({ topic: DEAD_LETTER_V1, fromBeginning: false });
-    await dlqConsumer.run({ eachMessage: async ({ message }) => void deadLetters.push(JSON.parse(message.value!.toString())) });
+    await dlqConsumer.run({
+      eachMessage: async ({ message }) => void deadLetters.push(JSON.parse(message.value!.toString())),
+    });
 
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
-    app = moduleRef.createNestMicroservice({ strategy: new KafkaConsumerServer({ kafka, groupId: `test-consumer-${randomUUID()}` }) });
+    app = moduleRef.createNestMicroservice({
+      strategy: new KafkaConsumerServer({ kafka, groupId: `test-consumer-${randomUUID()}` }),
+    });
     app.useGlobalFilters(new RpcPassthroughFilter());
     await app.listen();
     // Let the new groups join and be assigned partitions before producing.
@@ -72,10 +83,19 @@ describe('Kafka consumer (real broker)', () => {
   it('delivers a message produced with kafkajs to a Nest @EventPattern handler, validated', async () => {
     const p = producer();
     await p.connect();
-    const event: DocChangeV1 = { event_id: randomUUID(), tenant: 'acme', doc_id: 'handbook', change: 'updated', version: 3, at: new Date().toISOString() };
+    const event: DocChangeV1 = {
+      event_id: randomUUID(),
+      tenant: 'acme',
+      doc_id: 'handbook',
+      change: 'updated',
+      version: 3,
+      at: new Date().toISOString(),
+    };
     await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/handbook', value: event }]);
     await p.disconnect();
-    const got = await waitFor('the handler to receive the event', () => received.find((m) => m.value.event_id === event.event_id));
+    const got = await waitFor('the handler to receive the event', () =>
+      received.find((m) => m.value.event_id === event.event_id),
+    );
     expect(got.value).toEqual(event);
     expect(got.key).toBe('acme/handbook');
   });
@@ -84,18 +104,33 @@ describe('Kafka consumer (real broker)', () => {
     const p = producer();
     await p.connect();
     const badId = randomUUID();
-    await p.send({ topic: DOC_CHANGES_V1, messages: [{ key: 'acme/x', value: JSON.stringify({ event_id: badId, tenant: 'acme', change: 'exploded' }) }] });
+    await p.send({
+      topic: DOC_CHANGES_V1,
+      messages: [{ key: 'acme/x', value: JSON.stringify({ event_id: badId, tenant: 'acme', change: 'exploded' }) }],
+    });
     await p.send({ topic: DOC_CHANGES_V1, messages: [{ key: 'acme/y', value: '{not json' }] });
-    const good: DocChangeV1 = { event_id: randomUUID(), tenant: 'acme', doc_id: 'y', change: 'deleted', at: new Date().toISOString() };
+    const good: DocChangeV1 = {
+      event_id: randomUUID(),
+      tenant: 'acme',
+      doc_id: 'y',
+      change: 'deleted',
+      at: new Date().toISOString(),
+    };
     await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/y', value: good }]);
     await p.disconnect();
 
-    const dl = await waitFor('a dead letter for the schema violation', () => deadLetters.find((d) => d.value?.includes(badId)));
+    const dl = await waitFor('a dead letter for the schema violation', () =>
+      deadLetters.find((d) => d.value?.includes(badId)),
+    );
     expect(dl.reason.code).toBe('SCHEMA_VIOLATION');
     expect(dl.reason.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['doc_id', 'change', 'at']));
-    const dl2 = await waitFor('a dead letter for the malformed JSON', () => deadLetters.find((d) => d.value === '{not json'));
+    const dl2 = await waitFor('a dead letter for the malformed JSON', () =>
+      deadLetters.find((d) => d.value === '{not json'),
+    );
     expect(dl2.reason.code).toBe('MALFORMED_JSON');
-    await waitFor('the consumer to go on past the bad messages', () => received.find((m) => m.value.event_id === good.event_id));
+    await waitFor('the consumer to go on past the bad messages', () =>
+      received.find((m) => m.value.event_id === good.event_id),
+    );
   });
 
   it('dead-letters a huge poison message in a record the broker accepts (value cut), and keeps consuming', async () => {
@@ -103,13 +138,26 @@ describe('Kafka consumer (real broker)', () => {
     await p.connect();
     const marker = randomUUID();
     // 300 KB of control characters: JSON-escaped six-fold, the whole value would exceed 1 MB.
-    await p.send({ topic: DOC_CHANGES_V1, messages: [{ key: `poison-${marker}`, value: `${marker}${'\u0001'.repeat(300_000)}` }] });
-    const good: DocChangeV1 = { event_id: randomUUID(), tenant: 'acme', doc_id: 'z', change: 'updated', at: new Date().toISOString() };
+    await p.send({
+      topic: DOC_CHANGES_V1,
+      messages: [{ key: `poison-${marker}`, value: `${marker}${'\u0001'.repeat(300_000)}` }],
+    });
+    const good: DocChangeV1 = {
+      event_id: randomUUID(),
+      tenant: 'acme',
+      doc_id: 'z',
+      change: 'updated',
+      at: new Date().toISOString(),
+    };
     await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/z', value: good }]);
     await p.disconnect();
-    const dl = await waitFor('the poison message dead letter', () => deadLetters.find((d) => d.key === `poison-${marker}`));
+    const dl = await waitFor('the poison message dead letter', () =>
+      deadLetters.find((d) => d.key === `poison-${marker}`),
+    );
     expect(dl).toMatchObject({ value_truncated: true, reason: { code: 'MALFORMED_JSON' } });
     expect(dl.original_bytes).toBeGreaterThan(300_000);
-    await waitFor('the consumer to go on past the poison message', () => received.find((m) => m.value.event_id === good.event_id));
+    await waitFor('the consumer to go on past the poison message', () =>
+      received.find((m) => m.value.event_id === good.event_id),
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('Postgres with pgvector (real server)', () => {
   });
 
   it('has pgvector 0.8 or newer', async () => {
-    const { rows } = await client.query<{ extversion: string }>("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
+    const { rows } = await client.query<{ extversion: string }>(
+      "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
+    );
     const [major, minor] = rows[0].extversion.split('.').map(Number);
     expect(major * 100 + minor).toBeGreaterThanOrEqual(8);
   });

@@ -12,13 +12,21 @@ describe('Postgres pool survives its idle connections being terminated (real Pos
   it('reports the lost connection and answers the next query on a new one', async () => {
     const applicationName = `deja-pool-test-${randomUUID().slice(0, 8)}`;
     const lost: Error[] = [];
-    const pool = createPool({ databaseUrl: testEnv.databaseUrl, max: 2, applicationName, onIdleError: (e) => lost.push(e) });
+    const pool = createPool({
+      databaseUrl: testEnv.databaseUrl,
+      max: 2,
+      applicationName,
+      onIdleError: (e) => lost.push(e),
+    });
     try {
       await Promise.all([pool.query('SELECT 1'), pool.query('SELECT 2')]);
       expect(pool.idleCount).toBe(2);
       const admin = new Client({ connectionString: testEnv.databaseUrl });
       await admin.connect();
-      const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
       await admin.end();
       expect(rowCount).toBe(2);
       const deadline = Date.now() + 10000;

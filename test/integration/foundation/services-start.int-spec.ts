@@ -13,9 +13,15 @@ function mainOf(service: string): string {
   return main;
 }
 
-function start(service: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function start(
+  service: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let out = '';
-  const child = spawn(process.execPath, [mainOf(service)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainOf(service)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -30,17 +36,23 @@ const baseEnv = (port: number) => ({
 });
 
 describe('each service against the real stack', () => {
-  it.each(SERVICES.map((s, i) => [s, 18180 + i] as const))('%s starts and answers /health with 200', async (service, port) => {
-    const proc = new ServiceProcess(service, port);
-    try {
-      await proc.start();
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      expect({ status: res.status, body: ((await res.json()) as { status?: string }).status }).toEqual({ status: 200, body: 'ok' });
-      expect(await proc.metrics()).toContain('process_cpu_user_seconds_total');
-    } finally {
-      await proc.stop();
-    }
-  });
+  it.each(SERVICES.map((s, i) => [s, 18180 + i] as const))(
+    '%s starts and answers /health with 200',
+    async (service, port) => {
+      const proc = new ServiceProcess(service, port);
+      try {
+        await proc.start();
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        expect({ status: res.status, body: ((await res.json()) as { status?: string }).status }).toEqual({
+          status: 200,
+          body: 'ok',
+        });
+        expect(await proc.metrics()).toContain('process_cpu_user_seconds_total');
+      } finally {
+        await proc.stop();
+      }
+    },
+  );
 
   it.each(SERVICES)('%s started with a bad config value exits non-zero naming the key', async (service) => {
     const proc = start(service, { ...baseEnv(18199), KAFKA_BROKERS: 'not-a-broker', DATABASE_POOL_MAX: 'many' });

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { applyDecorators, Catch, HttpException, Injectable, UseFilters, UseGuards, type ArgumentsHost, type CanActivate, type ExceptionFilter, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import {
+  applyDecorators,
+  Catch,
+  HttpException,
+  Injectable,
+  UseFilters,
+  UseGuards,
+  type ArgumentsHost,
+  type CanActivate,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type INestApplication,
+} from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import type { Request, Response } from 'express';
@@ -24,7 +36,11 @@ class TestAdminGuard implements CanActivate {
 class CatchAllFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const status = error instanceof HttpException ? error.getStatus() : 500;
-    host.switchToHttp().getResponse<Response>().status(status).json({ error: { type: 'FROM_APP_FILTER' } });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(status)
+      .json({ error: { type: 'FROM_APP_FILTER' } });
   }
 }
 
@@ -45,8 +61,15 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
     const moduleRef = await Test.createTestingModule({
       imports: [
         KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'admin-routes-test' }),
-        PostgresModule.forRoot({ databaseUrl: testEnv.databaseUrl, max: 2, applicationName: 'admin-routes-test', runMigrations: false }),
-        InvalidationAdminModule.forRoot({ protect: applyDecorators(UseGuards(TestAdminGuard), UseFilters(CatchAllFilter)) }),
+        PostgresModule.forRoot({
+          databaseUrl: testEnv.databaseUrl,
+          max: 2,
+          applicationName: 'admin-routes-test',
+          runMigrations: false,
+        }),
+        InvalidationAdminModule.forRoot({
+          protect: applyDecorators(UseGuards(TestAdminGuard), UseFilters(CatchAllFilter)),
+        }),
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
@@ -62,8 +85,13 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
   });
 
   const post = (path: string, body: unknown, key = 'test-admin') =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
-  const get = (path: string, key = 'test-admin') => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    });
+  const get = (path: string, key = 'test-admin') =>
+    fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
 
   async function effectOf(eventId: string): Promise<Record<string, unknown>> {
     const deadline = Date.now() + 30000;
@@ -71,12 +99,13 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
       const res = await get(`/v1/admin/invalidations/${eventId}`);
       if (res.status === 200) return (await res.json()) as Record<string, unknown>;
       expect(res.status).toBe(404);
-      if (Date.now() > deadline) throw new Error(`event ${eventId} was not applied within 30 s:\n${service.output.slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`event ${eventId} was not applied within 30 s:\n${service.output.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
 
-  it('refuses callers without the key the mounting app requires, through the app\'s own error filter', async () => {
+  it("refuses callers without the key the mounting app requires, through the app's own error filter", async () => {
     const res = await post('/v1/admin/invalidations', { tenant: 'x', action: 'purge_tenant' }, 'tenant-key');
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: { type: 'FROM_APP_FILTER' } });
@@ -90,13 +119,21 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
     const { event_id } = (await res.json()) as { event_id: string };
     expect(event_id).toMatch(/^[0-9a-f-]{36}$/);
     const effect = await effectOf(event_id);
-    expect(effect).toMatchObject({ event_id, effects: [{ tenant, cause: 'doc_change', entries_retired: 0, new_version: 5 }] });
+    expect(effect).toMatchObject({
+      event_id,
+      effects: [{ tenant, cause: 'doc_change', entries_retired: 0, new_version: 5 }],
+    });
     await probe.waitFor(INVALIDATED_V1, (v) => v.event_id === event_id && v.applied === true);
   });
 
   it('publishes a namespace bump and reports the new version', async () => {
     const tenant = `admin-${run}`;
-    const res = await post('/v1/admin/invalidations', { tenant, action: 'bump_namespace', namespace: 'faq', requested_by: 'ops@example.com' });
+    const res = await post('/v1/admin/invalidations', {
+      tenant,
+      action: 'bump_namespace',
+      namespace: 'faq',
+      requested_by: 'ops@example.com',
+    });
     expect(res.status).toBe(202);
     const { event_id } = (await res.json()) as { event_id: string };
     expect(await effectOf(event_id)).toMatchObject({ effects: [{ cause: 'bump_namespace', new_version: 2 }] });
@@ -112,14 +149,23 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
 
   it('documents the three routes in OpenAPI, with bodies that do not ask for `at`', () => {
     const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('test').build());
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/admin/doc-changes', '/v1/admin/invalidations', '/v1/admin/invalidations/{event_id}']);
-    const body = doc.paths['/v1/admin/doc-changes']!.post!.requestBody as { content: Record<string, { schema: { required: string[] } }> };
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/admin/doc-changes',
+      '/v1/admin/invalidations',
+      '/v1/admin/invalidations/{event_id}',
+    ]);
+    const body = doc.paths['/v1/admin/doc-changes']!.post!.requestBody as {
+      content: Record<string, { schema: { required: string[] } }>;
+    };
     expect(body.content['application/json']!.schema.required).not.toContain('at');
   });
 
   it('answers 404 for an event id that was never applied', async () => {
     const res = await get(`/v1/admin/invalidations/never-${run}`);
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { type: string; code: string } }).error).toMatchObject({ type: 'not_found', code: 'unknown_event' });
+    expect(((await res.json()) as { error: { type: string; code: string } }).error).toMatchObject({
+      type: 'not_found',
+      code: 'unknown_event',
+    });
   });
 });

@@ -13,12 +13,21 @@ const CLI = join(ROOT, 'dist', 'tools', 'deja-cli', 'main.js');
 describe('deja CLI (real Kafka, Postgres, invalidation-service)', () => {
   const service = new ServiceProcess('invalidation-service', 18294);
   const tenant = `cli-${randomUUID().slice(0, 8)}`;
-  const env = { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(','), DATABASE_URL: testEnv.databaseUrl };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+    DATABASE_URL: testEnv.databaseUrl,
+  };
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'libs'))) throw new Error('dist/libs is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(join(ROOT, 'dist', 'libs')))
+      throw new Error('dist/libs is missing: run `npm run build` first (npm test does)');
     // The build compiles apps and libs; the CLI is compiled here on top of it.
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['tools/deja-cli', '-d', 'dist', '--config-file', 'swc.build.json', '--quiet'], { cwd: ROOT });
+    execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'swc'),
+      ['tools/deja-cli', '-d', 'dist', '--config-file', 'swc.build.json', '--quiet'],
+      { cwd: ROOT },
+    );
     await service.start();
   });
 
@@ -46,8 +55,12 @@ describe('deja CLI (real Kafka, Postgres, invalidation-service)', () => {
 
   it('bumps a namespace twice with the same event id and applies it once', async () => {
     const id = `cli-bump-${randomUUID()}`;
-    expect((await deja('bump', '--tenant', tenant, '--namespace', 'faq', '--event-id', id)).stdout).toMatch(/version now 2/);
-    expect((await deja('bump', '--tenant', tenant, '--namespace', 'faq', '--event-id', id)).stdout).toMatch(/version now 2/);
+    expect((await deja('bump', '--tenant', tenant, '--namespace', 'faq', '--event-id', id)).stdout).toMatch(
+      /version now 2/,
+    );
+    expect((await deja('bump', '--tenant', tenant, '--namespace', 'faq', '--event-id', id)).stdout).toMatch(
+      /version now 2/,
+    );
     const stats = JSON.parse((await deja('stats', '--tenant', tenant, '--json')).stdout);
     expect(stats.namespaces).toEqual([{ tenant, namespace: 'faq', version: 2 }]);
     expect(stats.documents).toMatchObject({ count: 1, maxVersion: 4 });

@@ -22,7 +22,11 @@ import { KafkaProbe } from '../support/kafka-probe';
 import { metricValue, ServiceProcess } from '../support/service-process';
 import { completionFor } from '../support/completions';
 
-type CommandWithoutFill = InvalidationV1 extends infer U ? (U extends InvalidationV1 ? Omit<U, 'event_id' | 'at'> : never) : never;
+type CommandWithoutFill = InvalidationV1 extends infer U
+  ? U extends InvalidationV1
+    ? Omit<U, 'event_id' | 'at'>
+    : never
+  : never;
 
 /**
  * Invalidation end to end: the real embedding-service stores and looks up answers, the
@@ -57,7 +61,11 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
   }
 
   /** Sends a question; answers it as the llm-worker would when it misses; returns the result. */
-  async function ask(tenant: string, question: string, opts: Ask = {}): Promise<{ result: ResultV1; missed: boolean; miss?: MissV1 }> {
+  async function ask(
+    tenant: string,
+    question: string,
+    opts: Ask = {},
+  ): Promise<{ result: ResultV1; missed: boolean; miss?: MissV1 }> {
     const request: RequestV1 = {
       request_id: `${run}-${randomUUID()}`,
       tenant,
@@ -69,7 +77,13 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
         messages: [{ role: 'user', content: question }],
         params: { temperature: 0 },
       },
-      cache: { namespace: opts.namespace ?? 'support', lookup: true, store: true, personal: false, context_docs: (opts.docs ?? []).map((id) => ({ id })) },
+      cache: {
+        namespace: opts.namespace ?? 'support',
+        lookup: true,
+        store: true,
+        personal: false,
+        context_docs: (opts.docs ?? []).map((id) => ({ id })),
+      },
     };
     await probe.send(REQUESTS_V1, request.request_id, request);
     const id = request.request_id;
@@ -86,12 +100,23 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     }
     const completion = completionFor(first.m, `Answer to: ${question}`);
     await probe.send(COMPLETIONS_V1, `${first.m.lookup.scope_hash}:${first.m.lookup.query_hash}`, completion);
-    return { result: await probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id), missed: true, miss: first.m };
+    return {
+      result: await probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id),
+      missed: true,
+      miss: first.m,
+    };
   }
 
   /** Publishes a document change and waits for its audit record. */
   async function docChanged(tenant: string, doc: string, change: Partial<DocChangeV1> = {}): Promise<InvalidatedV1> {
-    const event: DocChangeV1 = { event_id: randomUUID(), tenant, doc_id: doc, change: 'updated', at: new Date().toISOString(), ...change };
+    const event: DocChangeV1 = {
+      event_id: randomUUID(),
+      tenant,
+      doc_id: doc,
+      change: 'updated',
+      at: new Date().toISOString(),
+      ...change,
+    };
     return sendAndAwait(DOC_CHANGES_V1, `${tenant}:${doc}`, event);
   }
 
@@ -102,13 +127,20 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
   }
 
   /** Sends, then waits for the next audit record of that event id (replays produce another one). */
-  async function sendAndAwait(topic: string, key: string, value: { event_id: string; tenant: string }): Promise<InvalidatedV1> {
+  async function sendAndAwait(
+    topic: string,
+    key: string,
+    value: { event_id: string; tenant: string },
+  ): Promise<InvalidatedV1> {
     const matches = (v: Record<string, unknown>) => v.event_id === value.event_id && v.tenant === value.tenant;
     const before = probe.count(INVALIDATED_V1, matches);
     await probe.send(topic, key, value);
     const deadline = Date.now() + 30000;
     while (probe.count(INVALIDATED_V1, matches) <= before) {
-      if (Date.now() > deadline) throw new Error(`no audit record for ${value.event_id} on ${INVALIDATED_V1}:\n${invalidation.output.slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no audit record for ${value.event_id} on ${INVALIDATED_V1}:\n${invalidation.output.slice(-3000)}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
     return probe.seen.get(INVALIDATED_V1)!.filter((m) => matches(m.value))[before]!.value as unknown as InvalidatedV1;
@@ -116,12 +148,21 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
 
   /** An entry is gone from the cache once it is retired, or already deleted by the sweep. */
   async function retiredOrDeleted(entryId: string): Promise<boolean> {
-    const { rows } = await pool.query<{ retired_at: Date | null }>(`SELECT retired_at FROM cache_entries WHERE id = $1`, [entryId]);
+    const { rows } = await pool.query<{ retired_at: Date | null }>(
+      `SELECT retired_at FROM cache_entries WHERE id = $1`,
+      [entryId],
+    );
     return rows.length === 0 || rows[0]!.retired_at !== null;
   }
 
-  async function documentVersion(tenant: string, doc: string): Promise<{ version: number; deleted: boolean } | undefined> {
-    const { rows } = await pool.query<{ version: string; deleted: boolean }>(`SELECT version, deleted FROM documents WHERE tenant = $1 AND doc_id = $2`, [tenant, doc]);
+  async function documentVersion(
+    tenant: string,
+    doc: string,
+  ): Promise<{ version: number; deleted: boolean } | undefined> {
+    const { rows } = await pool.query<{ version: string; deleted: boolean }>(
+      `SELECT version, deleted FROM documents WHERE tenant = $1 AND doc_id = $2`,
+      [tenant, doc],
+    );
     return rows[0] ? { version: Number(rows[0].version), deleted: rows[0].deleted } : undefined;
   }
 
@@ -141,7 +182,9 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     const fresh = await ask(tenant, withDoc, { docs: ['D'] });
     expect(fresh.missed).toBe(true);
     expect(fresh.miss!.lookup.doc_versions).toEqual({ D: 1 });
-    const { rows } = await pool.query(`SELECT doc_versions FROM cache_entries WHERE id = $1`, [fresh.result.cache.entry_id]);
+    const { rows } = await pool.query(`SELECT doc_versions FROM cache_entries WHERE id = $1`, [
+      fresh.result.cache.entry_id,
+    ]);
     expect(rows[0].doc_versions).toEqual({ D: 1 });
     const again = await ask(tenant, withDoc, { docs: ['D'] });
     expect(again.missed).toBe(false);
@@ -164,7 +207,9 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     expect(await retiredOrDeleted(s1.result.cache.entry_id!)).toBe(true);
     expect(await retiredOrDeleted(s2.result.cache.entry_id!)).toBe(true);
 
-    expect((await ask(tenant, 'How do I enable two-factor authentication?', { namespace: 'support' })).missed).toBe(true);
+    expect((await ask(tenant, 'How do I enable two-factor authentication?', { namespace: 'support' })).missed).toBe(
+      true,
+    );
     const billing = await ask(tenant, 'When is my invoice issued?', { namespace: 'billing' });
     expect(billing).toMatchObject({ missed: false, result: { cache: { entry_id: b1.result.cache.entry_id } } });
     const other = await ask(`ns-other-${run}`, 'Which browsers are supported?', { namespace: 'support' });
@@ -173,35 +218,68 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
 
   it('ends at the same versions when events are replayed or arrive out of order (3 then 2)', async () => {
     const tenant = `order-${run}`;
-    const e3 = { event_id: `v3-${run}`, tenant, doc_id: 'R', change: 'updated' as const, version: 3, at: new Date().toISOString() };
+    const e3 = {
+      event_id: `v3-${run}`,
+      tenant,
+      doc_id: 'R',
+      change: 'updated' as const,
+      version: 3,
+      at: new Date().toISOString(),
+    };
     const e2 = { ...e3, event_id: `v2-${run}`, version: 2 };
     expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, e3)).toMatchObject({ applied: true, new_version: 3 });
     const built = await ask(tenant, 'What changed in release 3?', { docs: ['R'] });
     expect(built.miss!.lookup.doc_versions).toEqual({ R: 3 });
 
-    expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, e2)).toMatchObject({ applied: true, entries_retired: 0, new_version: 3 });
-    expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, e3)).toMatchObject({ applied: false, entries_retired: 0, new_version: 3 });
+    expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, e2)).toMatchObject({
+      applied: true,
+      entries_retired: 0,
+      new_version: 3,
+    });
+    expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, e3)).toMatchObject({
+      applied: false,
+      entries_retired: 0,
+      new_version: 3,
+    });
     expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, e2)).toMatchObject({ applied: false, entries_retired: 0 });
     expect(await documentVersion(tenant, 'R')).toEqual({ version: 3, deleted: false });
     expect((await ask(tenant, 'What changed in release 3?', { docs: ['R'] })).missed).toBe(false);
 
     // Without a version each event adds one: a replay must not add another.
-    const bump = { event_id: `inc-${run}`, tenant, doc_id: 'R', change: 'updated' as const, at: new Date().toISOString() };
+    const bump = {
+      event_id: `inc-${run}`,
+      tenant,
+      doc_id: 'R',
+      change: 'updated' as const,
+      at: new Date().toISOString(),
+    };
     expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, bump)).toMatchObject({ applied: true, new_version: 4 });
     expect(await sendAndAwait(DOC_CHANGES_V1, `${tenant}:R`, bump)).toMatchObject({ applied: false, new_version: 4 });
     expect(await documentVersion(tenant, 'R')).toEqual({ version: 4, deleted: false });
 
-    const ns = { event_id: `bump-${run}`, tenant, action: 'bump_namespace' as const, namespace: 'support', at: new Date().toISOString() };
+    const ns = {
+      event_id: `bump-${run}`,
+      tenant,
+      action: 'bump_namespace' as const,
+      namespace: 'support',
+      at: new Date().toISOString(),
+    };
     expect(await sendAndAwait(INVALIDATIONS_V1, tenant, ns)).toMatchObject({ applied: true, new_version: 2 });
     expect(await sendAndAwait(INVALIDATIONS_V1, tenant, ns)).toMatchObject({ applied: false, new_version: 2 });
-    const { rows } = await pool.query(`SELECT version FROM namespaces WHERE tenant = $1 AND namespace = 'support'`, [tenant]);
+    const { rows } = await pool.query(`SELECT version FROM namespaces WHERE tenant = $1 AND namespace = 'support'`, [
+      tenant,
+    ]);
     expect(Number(rows[0].version)).toBe(2);
   });
 
   it('retires answers that used a deleted document', async () => {
     const tenant = `del-${run}`;
     const a = await ask(tenant, 'What is in the onboarding guide?', { docs: ['guide'] });
-    expect(await docChanged(tenant, 'guide', { change: 'deleted' })).toMatchObject({ applied: true, entries_retired: 1, new_version: 1 });
+    expect(await docChanged(tenant, 'guide', { change: 'deleted' })).toMatchObject({
+      applied: true,
+      entries_retired: 1,
+      new_version: 1,
+    });
     expect(await retiredOrDeleted(a.result.cache.entry_id!)).toBe(true);
     expect(await documentVersion(tenant, 'guide')).toEqual({ version: 1, deleted: true });
   });
@@ -209,13 +287,24 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
   it('dead-letters a malformed event with the reason and goes on', async () => {
     const raw = `{not json ${run}`;
     await probe.send(DOC_CHANGES_V1, `bad-${run}`, raw);
-    const dl = await probe.waitFor<DeadLetterV1>(DEAD_LETTER_V1, (v) => v.source_topic === DOC_CHANGES_V1 && v.value === raw);
+    const dl = await probe.waitFor<DeadLetterV1>(
+      DEAD_LETTER_V1,
+      (v) => v.source_topic === DOC_CHANGES_V1 && v.value === raw,
+    );
     expect(dl.reason.code).toBe('MALFORMED_JSON');
     expect(dl.consumer_group).toBe(`${invalidation.groupPrefix}.invalidation-service`);
 
-    const badAction = { event_id: `bad-${run}`, tenant: `bad-${run}`, action: 'purge_everything', at: new Date().toISOString() };
+    const badAction = {
+      event_id: `bad-${run}`,
+      tenant: `bad-${run}`,
+      action: 'purge_everything',
+      at: new Date().toISOString(),
+    };
     await probe.send(INVALIDATIONS_V1, `bad-${run}`, badAction);
-    const dl2 = await probe.waitFor<DeadLetterV1>(DEAD_LETTER_V1, (v) => v.source_topic === INVALIDATIONS_V1 && typeof v.value === 'string' && v.value.includes(`bad-${run}`));
+    const dl2 = await probe.waitFor<DeadLetterV1>(
+      DEAD_LETTER_V1,
+      (v) => v.source_topic === INVALIDATIONS_V1 && typeof v.value === 'string' && v.value.includes(`bad-${run}`),
+    );
     expect(dl2.reason.code).toBe('SCHEMA_VIOLATION');
     expect(dl2.reason.issues.map((i) => i.path)).toContain('action');
 
@@ -233,17 +322,27 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     const c = await ask(tenant, qc);
     const bElsewhere = await ask(other, qb);
 
-    expect(await command({ tenant, action: 'purge_entry', entry_id: a.result.cache.entry_id! })).toMatchObject({ cause: 'purge_entry', applied: true, entries_retired: 1 });
+    expect(await command({ tenant, action: 'purge_entry', entry_id: a.result.cache.entry_id! })).toMatchObject({
+      cause: 'purge_entry',
+      applied: true,
+      entries_retired: 1,
+    });
     expect((await ask(tenant, qa)).missed).toBe(true);
     expect((await ask(tenant, qb)).result.cache.entry_id).toBe(b.result.cache.entry_id);
 
     // Typed differently from the stored question: matched on the normal form.
-    expect(await command({ tenant, action: 'purge_query', query: '  can i change my BILLING email  ' })).toMatchObject({ applied: true, entries_retired: 1 });
+    expect(await command({ tenant, action: 'purge_query', query: '  can i change my BILLING email  ' })).toMatchObject({
+      applied: true,
+      entries_retired: 1,
+    });
     expect(await retiredOrDeleted(b.result.cache.entry_id!)).toBe(true);
     expect((await ask(tenant, qc)).result.cache.entry_id).toBe(c.result.cache.entry_id);
     expect((await ask(other, qb)).result.cache.entry_id).toBe(bElsewhere.result.cache.entry_id);
 
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM cache_entries WHERE tenant = $1 AND retired_at IS NULL`, [tenant]);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM cache_entries WHERE tenant = $1 AND retired_at IS NULL`,
+      [tenant],
+    );
     const all = await command({ tenant, action: 'purge_tenant' });
     expect(all).toMatchObject({ applied: true, entries_retired: rows[0].n });
     expect(await retiredOrDeleted(c.result.cache.entry_id!)).toBe(true);
@@ -254,7 +353,9 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
   it('deletes retired entries in the background and counts them', async () => {
     const tenant = `sweep-${run}`;
     const a = await ask(tenant, 'How long are backups kept?');
-    const before = metricValue(await invalidation.metrics(), 'deja_invalidation_entries_deleted_total', { reason: 'retired' });
+    const before = metricValue(await invalidation.metrics(), 'deja_invalidation_entries_deleted_total', {
+      reason: 'retired',
+    });
     await command({ tenant, action: 'purge_entry', entry_id: a.result.cache.entry_id! });
     const deadline = Date.now() + 15000;
     for (;;) {
@@ -263,8 +364,12 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
       if (Date.now() > deadline) throw new Error('the retired entry was not deleted within 15 s');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const after = metricValue(await invalidation.metrics(), 'deja_invalidation_entries_deleted_total', { reason: 'retired' });
+    const after = metricValue(await invalidation.metrics(), 'deja_invalidation_entries_deleted_total', {
+      reason: 'retired',
+    });
     expect(after).toBeGreaterThan(before);
-    expect(metricValue(await invalidation.metrics(), 'deja_invalidation_entries_retired_total', { cause: 'purge_entry' })).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(await invalidation.metrics(), 'deja_invalidation_entries_retired_total', { cause: 'purge_entry' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -37,11 +37,24 @@ describe('semantic lookup in a large scope (real Postgres + pgvector)', () => {
       const v = unit(Array.from({ length: 384 }, () => random() - 0.5));
       vectors.push(v);
       const { id } = await repo.insert({
-        tenant, namespace: 'default', scopeHash: scope, queryHash: `q${i}`, normalizedQuery: `question ${i}`, queryText: `question ${i}`,
-        embedding: v, embeddingModel: 'test-model', requestId: `r${i}`, provider: 'openai', model: 'gpt-4o-mini',
+        tenant,
+        namespace: 'default',
+        scopeHash: scope,
+        queryHash: `q${i}`,
+        normalizedQuery: `question ${i}`,
+        queryText: `question ${i}`,
+        embedding: v,
+        embeddingModel: 'test-model',
+        requestId: `r${i}`,
+        provider: 'openai',
+        model: 'gpt-4o-mini',
         answer: { content: `answer ${i}`, finish_reason: 'stop', simulated: true },
-        usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 }, cost: { usd: 0, uncached_usd: 0, saved_usd: 0 },
-        namespaceVersion: 1, docVersions: {}, userId: null, ttlSeconds: 3600,
+        usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
+        cost: { usd: 0, uncached_usd: 0, saved_usd: 0 },
+        namespaceVersion: 1,
+        docVersions: {},
+        userId: null,
+        ttlSeconds: 3600,
       });
       ids.push(id);
     }
@@ -54,7 +67,9 @@ describe('semantic lookup in a large scope (real Postgres + pgvector)', () => {
   });
 
   async function hnswScans(): Promise<number> {
-    const { rows } = await pool.query<{ n: string }>(`SELECT coalesce(sum(idx_scan), 0)::text AS n FROM pg_stat_user_indexes WHERE indexrelname = 'cache_entries_hnsw_384'`);
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT coalesce(sum(idx_scan), 0)::text AS n FROM pg_stat_user_indexes WHERE indexrelname = 'cache_entries_hnsw_384'`,
+    );
     return Number(rows[0].n);
   }
 

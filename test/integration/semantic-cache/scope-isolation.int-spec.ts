@@ -27,7 +27,10 @@ describe('scope isolation (property, real Postgres + model)', () => {
     await migrate({ databaseUrl: testEnv.databaseUrl });
     pool = new Pool({ connectionString: testEnv.databaseUrl, max: 4 });
     embedder = await createEmbedder({ provider: 'local' });
-    cache = new SemanticCache(new CacheRepository(pool), embedder, new CacheMetrics(new Registry()), { topK: 5, defaults: DEFAULT_NAMESPACE_POLICY });
+    cache = new SemanticCache(new CacheRepository(pool), embedder, new CacheMetrics(new Registry()), {
+      topK: 5,
+      defaults: DEFAULT_NAMESPACE_POLICY,
+    });
   });
 
   afterAll(async () => {
@@ -54,11 +57,16 @@ describe('scope isolation (property, real Postgres + model)', () => {
     user: fc.constantFrom<string | null>(null, 'alice', 'bob'),
   });
   // A few scopes per run, many questions across them: repeats across scopes are the point.
-  const runArb = fc
-    .array(scopeArb, { minLength: 2, maxLength: 4 })
-    .chain((scopes) =>
-      fc.array(fc.record({ scope: fc.constantFrom(...scopes), question: fc.constantFrom(...QUESTIONS), rephrase: fc.boolean() }), { minLength: 10, maxLength: 30 }),
-    );
+  const runArb = fc.array(scopeArb, { minLength: 2, maxLength: 4 }).chain((scopes) =>
+    fc.array(
+      fc.record({
+        scope: fc.constantFrom(...scopes),
+        question: fc.constantFrom(...QUESTIONS),
+        rephrase: fc.boolean(),
+      }),
+      { minLength: 10, maxLength: 30 },
+    ),
+  );
 
   it('never serves an entry across tenants, prompts, models, namespaces, params or users', async () => {
     let hits = 0;
@@ -72,8 +80,21 @@ describe('scope isolation (property, real Postgres + model)', () => {
             request_id: randomUUID(),
             tenant: `${run}-${s.tenant}`,
             submitted_at: new Date().toISOString(),
-            request: { provider: 'openai', model: s.model, system: s.system, messages: [{ role: 'user', content: step.rephrase ? step.question.toLowerCase() : step.question }], params: { temperature: s.temperature } },
-            cache: { namespace: s.namespace, lookup: true, store: true, personal: s.user !== null, ...(s.user ? { user: s.user } : {}), context_docs: [] },
+            request: {
+              provider: 'openai',
+              model: s.model,
+              system: s.system,
+              messages: [{ role: 'user', content: step.rephrase ? step.question.toLowerCase() : step.question }],
+              params: { temperature: s.temperature },
+            },
+            cache: {
+              namespace: s.namespace,
+              lookup: true,
+              store: true,
+              personal: s.user !== null,
+              ...(s.user ? { user: s.user } : {}),
+              context_docs: [],
+            },
           };
           const outcome = await cache.lookup(request, `prop:${request.request_id}`);
           if (outcome.kind === 'hit') {
@@ -81,7 +102,12 @@ describe('scope isolation (property, real Postgres + model)', () => {
             expect(outcome.result.answer?.content).toBe(scopeLabel);
           } else if (outcome.kind === 'miss') {
             const completion: CompletionV1 = {
-              ...outcome.miss, status: 'completed', complete: true, error: null, warnings: [], provider_latency_ms: 1,
+              ...outcome.miss,
+              status: 'completed',
+              complete: true,
+              error: null,
+              warnings: [],
+              provider_latency_ms: 1,
               answer: { content: scopeLabel, finish_reason: 'stop', simulated: true },
               usage: { input_tokens: 10, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 5 },
               cost: { usd: 0.0001, uncached_usd: 0.0001, saved_usd: 0 },

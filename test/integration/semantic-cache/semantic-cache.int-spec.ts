@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { COMPLETIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1, type MissV1, type RequestV1, type ResultV1 } from '@deja/contracts';
+import {
+  COMPLETIONS_V1,
+  MISSES_V1,
+  REQUESTS_V1,
+  RESULTS_V1,
+  type MissV1,
+  type RequestV1,
+  type ResultV1,
+} from '@deja/contracts';
 import { Client } from 'pg';
 import { testEnv } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
@@ -46,7 +54,14 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
         messages: [{ role: 'user', content: question }],
         params: { temperature: 0 },
       },
-      cache: { namespace: 'support', lookup: opts.lookup ?? true, store: true, personal: false, context_docs: [], ...(opts.ttl ? { ttl_seconds: opts.ttl } : {}) },
+      cache: {
+        namespace: 'support',
+        lookup: opts.lookup ?? true,
+        store: true,
+        personal: false,
+        context_docs: [],
+        ...(opts.ttl ? { ttl_seconds: opts.ttl } : {}),
+      },
     };
     await probe.send(REQUESTS_V1, request.request_id, request);
     const id = request.request_id;
@@ -122,8 +137,16 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
     await ask(q);
     const id = `${run}-dup-${randomUUID()}`;
     const request: RequestV1 = {
-      request_id: id, tenant: `acme-${run}`, submitted_at: new Date().toISOString(),
-      request: { provider: 'openai', model: 'gpt-4o-mini', system: 'You are the support assistant of Acme Cloud.', messages: [{ role: 'user', content: q }], params: { temperature: 0 } },
+      request_id: id,
+      tenant: `acme-${run}`,
+      submitted_at: new Date().toISOString(),
+      request: {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        system: 'You are the support assistant of Acme Cloud.',
+        messages: [{ role: 'user', content: q }],
+        params: { temperature: 0 },
+      },
       cache: { namespace: 'support', lookup: true, store: true, personal: false, context_docs: [] },
     };
     await probe.send(REQUESTS_V1, id, request);
@@ -141,8 +164,16 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
       const q = 'What is the SLA for the Enterprise plan?';
       const tenant = `acme-${run}`;
       const request: RequestV1 = {
-        request_id: `${run}-forge-${randomUUID()}`, tenant, submitted_at: new Date().toISOString(),
-        request: { provider: 'openai', model: 'gpt-4o-mini', system: 'You are the support assistant of Acme Cloud.', messages: [{ role: 'user', content: q }], params: { temperature: 0 } },
+        request_id: `${run}-forge-${randomUUID()}`,
+        tenant,
+        submitted_at: new Date().toISOString(),
+        request: {
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          system: 'You are the support assistant of Acme Cloud.',
+          messages: [{ role: 'user', content: q }],
+          params: { temperature: 0 },
+        },
         cache: { namespace: 'support', lookup: true, store: false, personal: false, context_docs: [] },
       };
       await probe.send(REQUESTS_V1, request.request_id, request);
@@ -151,8 +182,18 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
         `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, embedding, embedding_model, embedding_dim,
            request_id, provider, model, answer, usage, cost, namespace_version, ttl_seconds, expires_at, signature)
          VALUES ($1, 'support', $2, $3, $4, $5, $6, $7, 384, $8, 'openai', 'gpt-4o-mini', $9, '{}', '{"usd":0,"uncached_usd":0,"saved_usd":0}', $10, 3600, now() + interval '1 hour', 'Zm9yZ2VkLXNpZ25hdHVyZQ')`,
-        [tenant, miss.lookup.scope_hash, miss.lookup.query_hash, miss.lookup.normalized_query, q, `[${miss.lookup.embedding!.join(',')}]`, miss.lookup.embedding_model, `forged-${randomUUID()}`,
-          JSON.stringify({ content: 'FORGED: the SLA is 0%', finish_reason: 'stop', simulated: false }), miss.lookup.namespace_version],
+        [
+          tenant,
+          miss.lookup.scope_hash,
+          miss.lookup.query_hash,
+          miss.lookup.normalized_query,
+          q,
+          `[${miss.lookup.embedding!.join(',')}]`,
+          miss.lookup.embedding_model,
+          `forged-${randomUUID()}`,
+          JSON.stringify({ content: 'FORGED: the SLA is 0%', finish_reason: 'stop', simulated: false }),
+          miss.lookup.namespace_version,
+        ],
       );
       const { result, missed } = await ask(q);
       expect(missed).toBe(true);
@@ -161,7 +202,9 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
       // An entry stored by Deja, then altered in place.
       const altered = 'How do I change the billing email?';
       const stored = await ask(altered);
-      await db.query(`UPDATE cache_entries SET answer = jsonb_set(answer, '{content}', '"ALTERED"') WHERE id = $1`, [stored.result.cache.entry_id]);
+      await db.query(`UPDATE cache_entries SET answer = jsonb_set(answer, '{content}', '"ALTERED"') WHERE id = $1`, [
+        stored.result.cache.entry_id,
+      ]);
       const again = await ask(altered);
       expect(again.missed).toBe(true);
       expect(again.result.answer?.content).not.toBe('ALTERED');

@@ -11,7 +11,10 @@ export class KafkaProbe {
   readonly kafka: Kafka;
   readonly producer: Producer;
   private consumer: Consumer | undefined;
-  readonly seen = new Map<string, Array<{ key: string | null; value: Record<string, unknown>; headers: Record<string, string> }>>();
+  readonly seen = new Map<
+    string,
+    Array<{ key: string | null; value: Record<string, unknown>; headers: Record<string, string> }>
+  >();
 
   constructor(clientId = 'test-probe') {
     this.kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId });
@@ -33,7 +36,9 @@ export class KafkaProbe {
       eachMessage: async ({ topic, message }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-        this.seen.get(topic)!.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value!.toString()), headers });
+        this.seen
+          .get(topic)!
+          .push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value!.toString()), headers });
       },
     });
     await joined;
@@ -42,11 +47,18 @@ export class KafkaProbe {
   }
 
   async send(topic: string, key: string, value: unknown, headers?: Record<string, string>): Promise<void> {
-    await this.producer.send({ topic, messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }] });
+    await this.producer.send({
+      topic,
+      messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }],
+    });
   }
 
   /** Waits for the first message on `topic` matching `pred`. */
-  async waitFor<T = Record<string, unknown>>(topic: string, pred: (v: Record<string, unknown>) => boolean, timeoutMs = 60000): Promise<T> {
+  async waitFor<T = Record<string, unknown>>(
+    topic: string,
+    pred: (v: Record<string, unknown>) => boolean,
+    timeoutMs = 60000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.seen.get(topic)?.find((m) => pred(m.value));

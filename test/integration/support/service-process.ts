@@ -27,7 +27,11 @@ export async function startGroupAtEnd(groupId: string, topics: string[]): Promis
   try {
     for (const topic of topics) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
     }
   } finally {
     await admin.disconnect();
@@ -74,14 +78,21 @@ export class ServiceProcess {
     }
     this.child = spawn(process.execPath, [main], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...ServiceProcess.baseEnv(this.port), KAFKA_GROUP_PREFIX: this.groupPrefix, ...this.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...ServiceProcess.baseEnv(this.port),
+        KAFKA_GROUP_PREFIX: this.groupPrefix,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d) => (this.out += d));
     this.child.stderr!.on('data', (d) => (this.out += d));
     const deadline = Date.now() + 90000;
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`${this.service} exited with ${this.child.exitCode}:\n${this.out}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`${this.service} exited with ${this.child.exitCode}:\n${this.out}`);
       const res = await fetch(`http://127.0.0.1:${this.port}/health`).catch(() => undefined);
       if (res?.status === 200) return;
       if (Date.now() > deadline) throw new Error(`${this.service} did not become healthy:\n${this.out}`);

@@ -56,10 +56,20 @@ export type ContextDoc = z.infer<typeof ContextDoc>;
 /** Deja's own options; stripped before anything is sent to a provider. */
 export const CacheOptions = z
   .object({
-    namespace: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/).default('default'),
+    namespace: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default('default'),
     /** Cosine similarity threshold override; bounded by the namespace's configured range. */
     threshold: z.number().min(0).max(1).optional(),
-    ttl_seconds: z.number().int().positive().max(365 * 24 * 3600).optional(),
+    ttl_seconds: z
+      .number()
+      .int()
+      .positive()
+      .max(365 * 24 * 3600)
+      .optional(),
     /** false: skip lookup (Cache-Control: no-cache). */
     lookup: z.boolean().default(true),
     /** false: never store the answer (Cache-Control: no-store). */

@@ -1,4 +1,16 @@
-import type { Admin, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, IHeaders, Kafka, KafkaMessage, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type {
+  Admin,
+  ConsumerConfig,
+  ConsumerRunConfig,
+  ConsumerSubscribeTopics,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+  ProducerRecord,
+  RecordMetadata,
+} from 'kafkajs';
 import { ALL_TOPICS } from '@deja/contracts';
 import { headersToStrings } from '@deja/data-access-kafka';
 import type { StoredMessage } from './bus-store';
@@ -86,7 +98,9 @@ class BusConsumer {
    * Adds topics. A group that has committed nothing reads from the oldest message kept (Deja's
    * consumers all subscribe `fromBeginning`: accepted messages must not be skipped).
    */
-  async subscribe(subscription: ConsumerSubscribeTopics | { topic: string | RegExp; fromBeginning?: boolean }): Promise<void> {
+  async subscribe(
+    subscription: ConsumerSubscribeTopics | { topic: string | RegExp; fromBeginning?: boolean },
+  ): Promise<void> {
     const topics = 'topics' in subscription ? subscription.topics : [subscription.topic];
     for (const t of topics) {
       if (typeof t !== 'string') unsupported('subscribing by RegExp');
@@ -145,12 +159,21 @@ function toKafkaMessage(m: StoredMessage): KafkaMessage {
 function busAdmin(bus: MessageBus): Admin {
   const admin = {
     fetchTopicOffsets: async (topic: string) =>
-      (await bus.progress('', topic)).map((p) => ({ partition: p.partition, offset: String(p.kept), high: String(p.kept), low: '0' })),
+      (await bus.progress('', topic)).map((p) => ({
+        partition: p.partition,
+        offset: String(p.kept),
+        high: String(p.kept),
+        low: '0',
+      })),
     fetchOffsets: async ({ groupId, topics }: { groupId: string; topics: string[] }) =>
       Promise.all(
         topics.map(async (topic) => ({
           topic,
-          partitions: (await bus.progress(groupId, topic)).map((p) => ({ partition: p.partition, offset: String(p.committed), metadata: null })),
+          partitions: (await bus.progress(groupId, topic)).map((p) => ({
+            partition: p.partition,
+            offset: String(p.committed),
+            metadata: null,
+          })),
         })),
       ),
     connect: async () => undefined,

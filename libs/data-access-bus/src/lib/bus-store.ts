@@ -50,7 +50,12 @@ export class MemoryBusStore implements BusStore {
   }
 
   async append(topic: string, records: readonly AppendRecord[]): Promise<StoredMessage[]> {
-    const stored = records.map((r) => ({ topic, ...r, offset: String(this.nextOffset++), timestamp: String(Date.now()) }));
+    const stored = records.map((r) => ({
+      topic,
+      ...r,
+      offset: String(this.nextOffset++),
+      timestamp: String(Date.now()),
+    }));
     this.messages.push(...stored);
     return stored;
   }
@@ -61,7 +66,9 @@ export class MemoryBusStore implements BusStore {
 
   async fetch(topic: string, partition: number, after: string | null, limit: number): Promise<StoredMessage[]> {
     const from = after === null ? 0 : Number(after);
-    return this.messages.filter((m) => m.topic === topic && m.partition === partition && Number(m.offset) > from).slice(0, limit);
+    return this.messages
+      .filter((m) => m.topic === topic && m.partition === partition && Number(m.offset) > from)
+      .slice(0, limit);
   }
 
   async commit(groupId: string, topic: string, partition: number, offset: string): Promise<void> {
@@ -72,7 +79,10 @@ export class MemoryBusStore implements BusStore {
     return 0;
   }
 
-  async progress(groupId: string, topic: string): Promise<Array<{ partition: number; kept: number; committed: number }>> {
+  async progress(
+    groupId: string,
+    topic: string,
+  ): Promise<Array<{ partition: number; kept: number; committed: number }>> {
     const out = new Map<number, { partition: number; kept: number; committed: number }>();
     for (const m of this.all(topic)) {
       const p = out.get(m.partition) ?? { partition: m.partition, kept: 0, committed: 0 };

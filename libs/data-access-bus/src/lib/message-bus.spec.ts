@@ -12,7 +12,14 @@ import { partitionFor } from './partitioner';
  * integration tests).
  */
 const at = '2026-01-01T00:00:00Z';
-const change = (doc: string, n: number): DocChangeV1 => ({ event_id: `${doc}-${n}`, tenant: 't1', doc_id: doc, change: 'updated', version: n, at });
+const change = (doc: string, n: number): DocChangeV1 => ({
+  event_id: `${doc}-${n}`,
+  tenant: 't1',
+  doc_id: doc,
+  change: 'updated',
+  version: n,
+  at,
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const silent = () => undefined;
 
@@ -25,7 +32,11 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 }
 
 function setup(store = new MemoryBusStore()) {
-  const bus = new MessageBus(store, { pollIntervalMs: 50, storeRetry: { initialMs: 5, maxMs: 20 }, drainTimeoutMs: 200 });
+  const bus = new MessageBus(store, {
+    pollIntervalMs: 50,
+    storeRetry: { initialMs: 5, maxMs: 20 },
+    drainTimeoutMs: 200,
+  });
   const kafka = busKafka(bus);
   const publisher = new TopicPublisher(kafka.producer() as Producer);
   const runners: ConsumerRunner[] = [];
@@ -60,7 +71,11 @@ describe('in-process bus', () => {
       seen.set(v.doc_id, [...(seen.get(v.doc_id) ?? []), v.version ?? -1]);
       running--;
     });
-    for (let n = 1; n <= 10; n++) await publisher.publish(TOPICS.docChanges, docs.map((d) => ({ key: `t1:${d}`, value: change(d, n) })));
+    for (let n = 1; n <= 10; n++)
+      await publisher.publish(
+        TOPICS.docChanges,
+        docs.map((d) => ({ key: `t1:${d}`, value: change(d, n) })),
+      );
     await until(() => docs.every((d) => seen.get(d)?.length === 10));
     for (const d of docs) expect(seen.get(d)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(maxRunning).toBeGreaterThan(1);
@@ -78,7 +93,8 @@ describe('in-process bus', () => {
       if (v === 3) await dead; // the process "dies" while handling 3
       handled.push(v);
     });
-    for (let n = 1; n <= 5; n++) await first.publisher.publish(TOPICS.docChanges, [{ key: 't1:a', value: change('a', n) }]);
+    for (let n = 1; n <= 5; n++)
+      await first.publisher.publish(TOPICS.docChanges, [{ key: 't1:a', value: change('a', n) }]);
     await until(() => handled.length === 2);
     await sleep(30);
     expect(handled).toEqual([1, 2]);
@@ -122,7 +138,12 @@ describe('in-process bus', () => {
     const letters = store.all(DEAD_LETTER_V1).map((m) => DeadLetterV1.parse(JSON.parse(m.value!.toString('utf8'))));
     expect(letters.map((l) => l.reason.code).sort()).toEqual(['REJECTED', 'SCHEMA_VIOLATION']);
     const schema = letters.find((l) => l.reason.code === 'SCHEMA_VIOLATION')!;
-    expect(schema).toMatchObject({ source_topic: TOPICS.docChanges.name, key: 't1:x', value: '{"event_id":"e"}', consumer_group: 'g1' });
+    expect(schema).toMatchObject({
+      source_topic: TOPICS.docChanges.name,
+      key: 't1:x',
+      value: '{"event_id":"e"}',
+      consumer_group: 'g1',
+    });
     expect(schema.reason.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['tenant', 'doc_id']));
     expect(handled).toEqual(['ok']);
     await stop();
@@ -130,7 +151,11 @@ describe('in-process bus', () => {
 
   it('refuses to publish a value that breaks the contract, and stores nothing', async () => {
     const { store, publisher } = setup();
-    await expect(publisher.publish(TOPICS.docChanges, [{ key: 't1:a', value: { ...change('a', 1), change: 'renamed' as 'updated' } }])).rejects.toThrow();
+    await expect(
+      publisher.publish(TOPICS.docChanges, [
+        { key: 't1:a', value: { ...change('a', 1), change: 'renamed' as 'updated' } },
+      ]),
+    ).rejects.toThrow();
     expect(store.all(TOPICS.docChanges.name)).toHaveLength(0);
   });
 
@@ -139,7 +164,10 @@ describe('in-process bus', () => {
     const first = setup(store);
     const handled: number[] = [];
     await first.consume(async (m) => void handled.push((m.value as DocChangeV1).version ?? -1));
-    await first.publisher.publish(TOPICS.docChanges, [1, 2].map((n) => ({ key: 't1:a', value: change('a', n) })));
+    await first.publisher.publish(
+      TOPICS.docChanges,
+      [1, 2].map((n) => ({ key: 't1:a', value: change('a', n) })),
+    );
     await until(() => handled.length === 2);
     await first.stop();
     const second = setup(store);
@@ -156,11 +184,17 @@ describe('in-process bus', () => {
     const { bus, publisher, consume, stop } = setup();
     const admin = busKafka(bus).admin();
     const lag = async () => {
-      const [committed, latest] = await Promise.all([admin.fetchOffsets({ groupId: 'g1', topics: [TOPICS.docChanges.name] }), admin.fetchTopicOffsets(TOPICS.docChanges.name)]);
+      const [committed, latest] = await Promise.all([
+        admin.fetchOffsets({ groupId: 'g1', topics: [TOPICS.docChanges.name] }),
+        admin.fetchTopicOffsets(TOPICS.docChanges.name),
+      ]);
       const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
       return latest.reduce((sum, p) => sum + Number(p.high) - (done.get(p.partition) ?? 0), 0);
     };
-    await publisher.publish(TOPICS.docChanges, [1, 2, 3].map((n) => ({ key: `t1:${n}`, value: change(String(n), n) })));
+    await publisher.publish(
+      TOPICS.docChanges,
+      [1, 2, 3].map((n) => ({ key: `t1:${n}`, value: change(String(n), n) })),
+    );
     expect(await lag()).toBe(3);
     let handled = 0;
     await consume(async () => void handled++);

@@ -67,7 +67,10 @@ export class MessageBus {
   /** Appends to the topic's partitions by key; resolves once the messages are durable. */
   async publish(topic: string, records: readonly PublishRecord[]): Promise<StoredMessage[]> {
     const partitions = partitionsOf(topic);
-    const stored = await this.store.append(topic, records.map((r) => ({ ...r, partition: partitionFor(r.key, partitions) })));
+    const stored = await this.store.append(
+      topic,
+      records.map((r) => ({ ...r, partition: partitionFor(r.key, partitions) })),
+    );
     for (const partition of new Set(stored.map((m) => m.partition))) {
       const id = slot(topic, partition);
       this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
@@ -78,7 +81,9 @@ export class MessageBus {
 
   /** Starts handing the topics' messages to `eachMessage`, from the group's committed offsets. */
   subscribe(options: SubscriptionOptions): BusSubscription {
-    const subscription = new BusSubscription(this, this.store, options, this.options, () => this.subscriptions.delete(subscription));
+    const subscription = new BusSubscription(this, this.store, options, this.options, () =>
+      this.subscriptions.delete(subscription),
+    );
     this.subscriptions.add(subscription);
     subscription.start();
     return subscription;
@@ -153,7 +158,10 @@ export class BusSubscription {
       for (const w of this.waiting.splice(0)) w();
     }
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.loops), new Promise((r) => (timer = setTimeout(r, this.config.drainTimeoutMs)))]);
+    await Promise.race([
+      Promise.all(this.loops),
+      new Promise((r) => (timer = setTimeout(r, this.config.drainTimeoutMs))),
+    ]);
     clearTimeout(timer);
     this.onStopped();
   }
@@ -169,7 +177,8 @@ export class BusSubscription {
         const batch = await this.store.fetch(topic, partition, position, this.config.fetchBatch);
         failures = 0;
         if (batch.length === 0) {
-          if (this.bus.version(topic, partition) === seen) await this.bus.waitForPublish(topic, partition, this.config.pollIntervalMs, this.stopSignal);
+          if (this.bus.version(topic, partition) === seen)
+            await this.bus.waitForPublish(topic, partition, this.config.pollIntervalMs, this.stopSignal);
           continue;
         }
         for (const message of batch) {
@@ -183,7 +192,10 @@ export class BusSubscription {
         // Not committed: re-read from the committed offset after a pause (redelivery).
         position = undefined;
         const delay = Math.min(this.config.storeRetry.maxMs, this.config.storeRetry.initialMs * 2 ** failures++);
-        this.config.log('warn', `bus ${groupId} ${topic}[${partition}]: ${serialiseError(error)}; re-reading from the committed offset in ${delay} ms`);
+        this.config.log(
+          'warn',
+          `bus ${groupId} ${topic}[${partition}]: ${serialiseError(error)}; re-reading from the committed offset in ${delay} ms`,
+        );
         await new Promise<void>((resolve) => {
           const t = setTimeout(done, delay);
           this.stopSignal.once('stop', done);

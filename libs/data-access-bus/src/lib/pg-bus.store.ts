@@ -108,14 +108,21 @@ export class PgBusStore implements BusStore {
     return r.rowCount ?? 0;
   }
 
-  async progress(groupId: string, topic: string): Promise<Array<{ partition: number; kept: number; committed: number }>> {
+  async progress(
+    groupId: string,
+    topic: string,
+  ): Promise<Array<{ partition: number; kept: number; committed: number }>> {
     const r = await this.pool.query<{ partition: number; kept: string | number; committed: string | number }>(
       `SELECT m.partition, count(*) AS kept, count(*) FILTER (WHERE m.id <= o.committed) AS committed
        FROM bus_messages m LEFT JOIN bus_offsets o ON o.group_id = $1 AND o.topic = m.topic AND o.partition = m.partition
        WHERE m.topic = $2 GROUP BY m.partition ORDER BY m.partition`,
       [groupId, topic],
     );
-    return r.rows.map((row) => ({ partition: row.partition, kept: Number(row.kept), committed: Number(row.committed) }));
+    return r.rows.map((row) => ({
+      partition: row.partition,
+      kept: Number(row.kept),
+      committed: Number(row.committed),
+    }));
   }
 }
 

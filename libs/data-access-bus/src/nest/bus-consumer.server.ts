@@ -20,7 +20,9 @@ export class BusConsumerServer extends KafkaConsumerServer {
     super({
       kafka: busKafka(options.bus),
       groupId: options.groupId,
-      ...(options.partitionsConsumedConcurrently !== undefined ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently } : {}),
+      ...(options.partitionsConsumedConcurrently !== undefined
+        ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }
+        : {}),
       ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
     });
   }

@@ -1,4 +1,14 @@
-import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, type InjectionToken } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  type InjectionToken,
+} from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { KAFKA, KAFKA_PRODUCER, TopicPublisher } from '@deja/data-access-kafka';
@@ -70,14 +80,21 @@ export class BusModule {
           inject: [options.poolToken ?? PG_POOL],
           useFactory: async (pool: Pool) => {
             const { retentionMs: _retention, poolToken: _pool, ...busOptions } = options;
-            const bus = new MessageBus(new PgBusStore(pool), { ...busOptions, log: (level, msg) => logger[level](msg) });
+            const bus = new MessageBus(new PgBusStore(pool), {
+              ...busOptions,
+              log: (level, msg) => logger[level](msg),
+            });
             await bus.init();
             return bus;
           },
         },
         { provide: KAFKA, inject: [MESSAGE_BUS], useFactory: (bus: MessageBus) => busKafka(bus) },
         { provide: KAFKA_PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => kafka.producer() },
-        { provide: TopicPublisher, inject: [KAFKA_PRODUCER], useFactory: (producer: Producer) => new TopicPublisher(producer) },
+        {
+          provide: TopicPublisher,
+          inject: [KAFKA_PRODUCER],
+          useFactory: (producer: Producer) => new TopicPublisher(producer),
+        },
         { provide: 'BUS_RETENTION_MS', useValue: options.retentionMs ?? 24 * 3600_000 },
         BusLifecycle,
       ],

@@ -114,8 +114,23 @@ export class CacheRepository {
       [tenant, namespace],
     );
     const r = rows[0];
-    if (!r) return { version: 1, threshold: null, minThreshold: null, maxThreshold: null, ttlSeconds: null, slidingTtl: null };
-    return { version: r.version, threshold: r.threshold, minThreshold: r.min_threshold, maxThreshold: r.max_threshold, ttlSeconds: r.ttl_seconds, slidingTtl: r.sliding_ttl };
+    if (!r)
+      return {
+        version: 1,
+        threshold: null,
+        minThreshold: null,
+        maxThreshold: null,
+        ttlSeconds: null,
+        slidingTtl: null,
+      };
+    return {
+      version: r.version,
+      threshold: r.threshold,
+      minThreshold: r.min_threshold,
+      maxThreshold: r.max_threshold,
+      ttlSeconds: r.ttl_seconds,
+      slidingTtl: r.sliding_ttl,
+    };
   }
 
   /** Current version of each named document (absent: never changed, version 0). Deleted documents keep their last version; the lookup query refuses entries that used them. */
@@ -147,7 +162,13 @@ export class CacheRepository {
    * Semantic tier: nearest stored queries by cosine similarity, within the scope (a hard filter),
    * among entries of the same embedding model and dimension only.
    */
-  async findNearest(tenant: string, scopeHash: string, embeddingModel: string, embedding: Float32Array, k: number): Promise<SemanticRow[]> {
+  async findNearest(
+    tenant: string,
+    scopeHash: string,
+    embeddingModel: string,
+    embedding: Float32Array,
+    k: number,
+  ): Promise<SemanticRow[]> {
     const dim = dimensionOf(embedding);
     const sql = `SELECT ${ENTRY_COLUMNS}, 1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
        FROM cache_entries e
@@ -231,15 +252,39 @@ export class CacheRepository {
        ON CONFLICT (tenant, request_id) DO NOTHING
        RETURNING id`,
       [
-        entry.tenant, entry.namespace, entry.scopeHash, entry.queryHash, entry.normalizedQuery, entry.queryText,
-        entry.embedding ? pgvector.toSql(entry.embedding) : null, entry.embeddingModel, entry.embedding ? entry.embedding.length : null,
-        entry.requestId, entry.provider, entry.model, JSON.stringify(entry.answer), JSON.stringify(entry.usage), JSON.stringify(entry.cost),
-        entry.namespaceVersion, JSON.stringify(entry.docVersions), docIds, entry.userId, entry.ttlSeconds,
+        entry.tenant,
+        entry.namespace,
+        entry.scopeHash,
+        entry.queryHash,
+        entry.normalizedQuery,
+        entry.queryText,
+        entry.embedding ? pgvector.toSql(entry.embedding) : null,
+        entry.embeddingModel,
+        entry.embedding ? entry.embedding.length : null,
+        entry.requestId,
+        entry.provider,
+        entry.model,
+        JSON.stringify(entry.answer),
+        JSON.stringify(entry.usage),
+        JSON.stringify(entry.cost),
+        entry.namespaceVersion,
+        JSON.stringify(entry.docVersions),
+        docIds,
+        entry.userId,
+        entry.ttlSeconds,
         this.signer.sign({
-          tenant: entry.tenant, namespace: entry.namespace, scopeHash: entry.scopeHash, queryHash: entry.queryHash, queryText: entry.queryText,
-          answer: entry.answer, namespaceVersion: entry.namespaceVersion, docVersions: entry.docVersions, userId: entry.userId,
+          tenant: entry.tenant,
+          namespace: entry.namespace,
+          scopeHash: entry.scopeHash,
+          queryHash: entry.queryHash,
+          queryText: entry.queryText,
+          answer: entry.answer,
+          namespaceVersion: entry.namespaceVersion,
+          docVersions: entry.docVersions,
+          userId: entry.userId,
         }),
-        entry.requestedBy ?? null, submittedAt,
+        entry.requestedBy ?? null,
+        submittedAt,
       ],
     );
     if (rows[0]) {
@@ -251,7 +296,10 @@ export class CacheRepository {
       );
       return (fenced.rowCount ?? 0) > 0 ? { id: '', inserted: false } : { id: rows[0].id, inserted: true };
     }
-    const existing = await this.pool.query<{ id: string }>(`SELECT id FROM cache_entries WHERE tenant = $1 AND request_id = $2`, [entry.tenant, entry.requestId]);
+    const existing = await this.pool.query<{ id: string }>(
+      `SELECT id FROM cache_entries WHERE tenant = $1 AND request_id = $2`,
+      [entry.tenant, entry.requestId],
+    );
     return { id: existing.rows[0]?.id ?? '', inserted: false };
   }
 

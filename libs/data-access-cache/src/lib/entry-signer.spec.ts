@@ -1,9 +1,15 @@
 import { EntrySigner, type SignedFields } from './entry-signer';
 
 const fields: SignedFields = {
-  tenant: 'acme', namespace: 'faq', scopeHash: 's1', queryHash: 'q1', queryText: 'What is RAG?',
+  tenant: 'acme',
+  namespace: 'faq',
+  scopeHash: 's1',
+  queryHash: 'q1',
+  queryText: 'What is RAG?',
   answer: { content: 'Retrieval-augmented generation', finish_reason: 'stop', simulated: false },
-  namespaceVersion: 1, docVersions: { handbook: 3 }, userId: null,
+  namespaceVersion: 1,
+  docVersions: { handbook: 3 },
+  userId: null,
 };
 
 describe('EntrySigner', () => {
@@ -11,7 +17,12 @@ describe('EntrySigner', () => {
 
   it('verifies what it signed, whatever the key order of the answer', () => {
     const sig = signer.sign(fields);
-    expect(signer.verify({ ...fields, answer: { simulated: false, finish_reason: 'stop', content: 'Retrieval-augmented generation' } }, sig)).toBe(true);
+    expect(
+      signer.verify(
+        { ...fields, answer: { simulated: false, finish_reason: 'stop', content: 'Retrieval-augmented generation' } },
+        sig,
+      ),
+    ).toBe(true);
   });
 
   it('refuses an altered answer, another tenant, another scope, a missing or foreign signature', () => {

@@ -16,7 +16,15 @@ import { defaultModelsDir } from '../lib/create-embedder';
 import { dot } from '../lib/embedder';
 import { LocalOnnxEmbedder } from '../lib/local-onnx.embedder';
 import { KNOWN_LOCAL_MODELS } from '../lib/model-manifest';
-import { bestAtFalseHitRate, rocAuc, sample, spearman, thresholdGrid, thresholdRow, type ThresholdRow } from './pair-metrics';
+import {
+  bestAtFalseHitRate,
+  rocAuc,
+  sample,
+  spearman,
+  thresholdGrid,
+  thresholdRow,
+  type ThresholdRow,
+} from './pair-metrics';
 
 interface Pair {
   text_a: string;
@@ -84,7 +92,10 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Embeds every distinct text once and returns the cosine of each pair. */
-async function pairCosines(embedder: LocalOnnxEmbedder, pairs: Pair[]): Promise<{ cosines: number[]; texts: number; ms: number }> {
+async function pairCosines(
+  embedder: LocalOnnxEmbedder,
+  pairs: Pair[],
+): Promise<{ cosines: number[]; texts: number; ms: number }> {
   const texts = [...new Set(pairs.flatMap((p) => [p.text_a, p.text_b]))];
   const started = performance.now();
   const vectors = await embedder.embed(texts);
@@ -112,7 +123,14 @@ function evaluate(name: string, pairs: Pair[], cosines: number[]): DatasetResult
     labelled: labels.length,
     positives: labels.filter((l) => l === 1).length,
     rocAuc: rocAuc(scores, labels),
-    ...(withScore.length > 0 ? { spearman: spearman(withScore.map(([s]) => s as number), withScore.map(([, c]) => c)) } : {}),
+    ...(withScore.length > 0
+      ? {
+          spearman: spearman(
+            withScore.map(([s]) => s as number),
+            withScore.map(([, c]) => c),
+          ),
+        }
+      : {}),
     thresholds: thresholdGrid().map((t) => thresholdRow(scores, labels, t)),
     bestAtFalseHitRate: best,
     meanCosine: {
@@ -122,7 +140,14 @@ function evaluate(name: string, pairs: Pair[], cosines: number[]): DatasetResult
   };
 }
 
-async function time(modelsDir: string, model: string, threads: number, batchSize: number | undefined, queries: string[], rounds: number): Promise<TimingResult> {
+async function time(
+  modelsDir: string,
+  model: string,
+  threads: number,
+  batchSize: number | undefined,
+  queries: string[],
+  rounds: number,
+): Promise<TimingResult> {
   const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads, ...(batchSize ? { batchSize } : {}) });
   const loadAverage = loadavg()[0];
   try {
@@ -163,24 +188,45 @@ function markdown(results: ModelResult[], meta: Record<string, unknown>): string
   for (const r of results) {
     const [qqp, sts] = r.datasets;
     if (!qqp || !sts) continue;
-    lines.push(`| ${r.model} | ${num(qqp.rocAuc)} | ${num(sts.rocAuc)} | ${num(sts.spearman ?? Number.NaN)} | ${r.loadMs.toFixed(0)} | ${r.embedTextsPerSecond.toFixed(0)} |`);
+    lines.push(
+      `| ${r.model} | ${num(qqp.rocAuc)} | ${num(sts.rocAuc)} | ${num(sts.spearman ?? Number.NaN)} | ${r.loadMs.toFixed(0)} | ${r.embedTextsPerSecond.toFixed(0)} |`,
+    );
   }
-  lines.push('', '| model | threads | texts per run | load avg | single query median / p95 ms | 32 texts median / p95 ms | per text of 32 ms |', '|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '| model | threads | texts per run | load avg | single query median / p95 ms | 32 texts median / p95 ms | per text of 32 ms |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const r of results) {
     for (const t of r.timings) {
-      lines.push(`| ${r.model} | ${t.threads} | ${t.batchSize} | ${t.loadAverage.toFixed(1)} | ${num(t.singleMs.median, 1)} / ${num(t.singleMs.p95, 1)} | ${num(t.batch32Ms.median, 1)} / ${num(t.batch32Ms.p95, 1)} | ${num(t.batch32Ms.perTextMs, 2)} |`);
+      lines.push(
+        `| ${r.model} | ${t.threads} | ${t.batchSize} | ${t.loadAverage.toFixed(1)} | ${num(t.singleMs.median, 1)} / ${num(t.singleMs.p95, 1)} | ${num(t.batch32Ms.median, 1)} / ${num(t.batch32Ms.p95, 1)} | ${num(t.batch32Ms.perTextMs, 2)} |`,
+      );
     }
   }
   for (const r of results) {
     for (const d of r.datasets) {
-      lines.push('', `### ${r.model} on ${d.name} (${d.labelled} labelled pairs, ${d.positives} positive; mean cosine + ${num(d.meanCosine.positives)} / − ${num(d.meanCosine.negatives)})`, '');
-      lines.push('| threshold | precision | recall | false-hit rate | hit rate | tp | fp |', '|---|---|---|---|---|---|---|');
+      lines.push(
+        '',
+        `### ${r.model} on ${d.name} (${d.labelled} labelled pairs, ${d.positives} positive; mean cosine + ${num(d.meanCosine.positives)} / − ${num(d.meanCosine.negatives)})`,
+        '',
+      );
+      lines.push(
+        '| threshold | precision | recall | false-hit rate | hit rate | tp | fp |',
+        '|---|---|---|---|---|---|---|',
+      );
       for (const row of d.thresholds) {
-        lines.push(`| ${row.threshold.toFixed(2)} | ${pct(row.precision)} | ${pct(row.recall)} | ${pct(row.falseHitRate)} | ${pct(row.hitRate)} | ${row.tp} | ${row.fp} |`);
+        lines.push(
+          `| ${row.threshold.toFixed(2)} | ${pct(row.precision)} | ${pct(row.recall)} | ${pct(row.falseHitRate)} | ${pct(row.hitRate)} | ${row.tp} | ${row.fp} |`,
+        );
       }
       lines.push('', '| false-hit rate at most | lowest threshold | recall | precision |', '|---|---|---|---|');
       for (const [bound, row] of Object.entries(d.bestAtFalseHitRate)) {
-        lines.push(row ? `| ${pct(Number(bound))} | ${num(row.threshold, 4)} | ${pct(row.recall)} | ${pct(row.precision)} |` : `| ${pct(Number(bound))} | unreachable | – | – |`);
+        lines.push(
+          row
+            ? `| ${pct(Number(bound))} | ${num(row.threshold, 4)} | ${pct(row.recall)} | ${pct(row.precision)} |`
+            : `| ${pct(Number(bound))} | unreachable | – | – |`,
+        );
       }
     }
   }
@@ -188,7 +234,10 @@ function markdown(results: ModelResult[], meta: Record<string, unknown>): string
 }
 
 async function main(): Promise<void> {
-  const models = args.models.split(',').map((m) => m.trim()).filter(Boolean);
+  const models = args.models
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   const modelsDir = args['models-dir'];
   const sampleSize = Number(args.sample);
   const seed = Number(args.seed);
@@ -200,8 +249,19 @@ async function main(): Promise<void> {
   const qqp = sample(readPairs(join(args.data, 'qqp_pairs.jsonl')), sampleSize, seed);
   const sts = readPairs(join(args.data, 'stsb_dev.jsonl'));
   const queries = sample([...new Set(qqp.map((p) => p.text_a))], 640, seed + 1);
-  const meta = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, qqpSample: qqp.length, seed, sts: sts.length, threads, batchSize: batchSize ?? 'model default' };
-  console.error(`comparing ${models.join(', ')} on ${qqp.length} QQP pairs (seed ${seed}) and ${sts.length} STS-B dev pairs`);
+  const meta = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    qqpSample: qqp.length,
+    seed,
+    sts: sts.length,
+    threads,
+    batchSize: batchSize ?? 'model default',
+  };
+  console.error(
+    `comparing ${models.join(', ')} on ${qqp.length} QQP pairs (seed ${seed}) and ${sts.length} STS-B dev pairs`,
+  );
 
   const results: ModelResult[] = [];
   for (const model of models) {
@@ -226,7 +286,9 @@ async function main(): Promise<void> {
       timings,
     };
     results.push(result);
-    console.error(`${model}: QQP AUC ${num(result.datasets[0].rocAuc)}, STS-B AUC ${num(result.datasets[1].rocAuc)}, ${result.embedTextsPerSecond.toFixed(0)} texts/s`);
+    console.error(
+      `${model}: QQP AUC ${num(result.datasets[0].rocAuc)}, STS-B AUC ${num(result.datasets[1].rocAuc)}, ${result.embedTextsPerSecond.toFixed(0)} texts/s`,
+    );
   }
   if (args.out) writeFileSync(args.out, JSON.stringify({ meta, results }, null, 2));
   console.log(markdown(results, meta));

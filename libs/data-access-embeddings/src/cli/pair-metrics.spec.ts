@@ -16,7 +16,16 @@ describe('rocAuc', () => {
 describe('thresholdRow', () => {
   it('counts a hit at or above the threshold and derives precision, recall and false-hit rate', () => {
     const row = thresholdRow([0.95, 0.9, 0.9, 0.7], [1, 0, 1, 1], 0.9);
-    expect(row).toMatchObject({ tp: 2, fp: 1, fn: 1, tn: 0, recall: 2 / 3, precision: 2 / 3, falseHitRate: 1 / 3, hitRate: 0.75 });
+    expect(row).toMatchObject({
+      tp: 2,
+      fp: 1,
+      fn: 1,
+      tn: 0,
+      recall: 2 / 3,
+      precision: 2 / 3,
+      falseHitRate: 1 / 3,
+      hitRate: 0.75,
+    });
   });
   it('reports no precision when nothing hits', () => {
     expect(thresholdRow([0.1], [1], 0.9).precision).toBeNaN();

@@ -22,7 +22,7 @@ export function rocAuc(scores: readonly number[], labels: readonly number[]): nu
   const n = scores.length;
   const order = scores.map((_, i) => i).sort((a, b) => scores[a] - scores[b]);
   const ranks = new Array<number>(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
     const rank = (i + j) / 2 + 1;
@@ -80,7 +80,11 @@ export function thresholdGrid(from = 0.8, to = 0.99, step = 0.01): number[] {
  * The lowest threshold (so the highest recall) whose false-hit rate is at most `maxFalseHitRate`,
  * searched over every distinct score; undefined when no threshold gets there.
  */
-export function bestAtFalseHitRate(scores: readonly number[], labels: readonly number[], maxFalseHitRate: number): ThresholdRow | undefined {
+export function bestAtFalseHitRate(
+  scores: readonly number[],
+  labels: readonly number[],
+  maxFalseHitRate: number,
+): ThresholdRow | undefined {
   const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
   let tp = 0;
   let fp = 0;
@@ -99,7 +103,7 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
   const rank = (v: readonly number[]) => {
     const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
     const r = new Array<number>(v.length);
-    for (let i = 0; i < v.length; ) {
+    for (let i = 0; i < v.length;) {
       let j = i;
       while (j + 1 < v.length && v[order[j + 1]] === v[order[i]]) j++;
       for (let k = i; k <= j; k++) r[order[k]] = (i + j) / 2;

@@ -21,7 +21,12 @@ describe('planBatches', () => {
   });
 
   it('keeps equal lengths in full batches', () => {
-    expect(planBatches(Array.from({ length: 5 }, () => 16), 2).map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(
+      planBatches(
+        Array.from({ length: 5 }, () => 16),
+        2,
+      ).map((b) => b.length),
+    ).toEqual([2, 2, 1]);
   });
 
   it('rejects a non-positive batch size', () => {
@@ -41,7 +46,13 @@ describe('truncateKeepingLast', () => {
 
 describe('padBatch', () => {
   it('right-pads to the longest row and masks the padding', () => {
-    const b = padBatch([[101, 5, 102], [101, 102]], 0);
+    const b = padBatch(
+      [
+        [101, 5, 102],
+        [101, 102],
+      ],
+      0,
+    );
     expect(b.seqLen).toBe(3);
     expect(Array.from(b.inputIds)).toEqual([101n, 5n, 102n, 101n, 102n, 0n]);
     expect(Array.from(b.attentionMask)).toEqual([1n, 1n, 1n, 1n, 1n, 0n]);

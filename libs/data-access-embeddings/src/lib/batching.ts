@@ -6,7 +6,8 @@
  * queries pay for its length).
  */
 export function planBatches(lengths: readonly number[], maxBatch: number, maxPaddingRatio = 1.25): number[][] {
-  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
+  if (!Number.isInteger(maxBatch) || maxBatch < 1)
+    throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
   const batches: number[][] = [];
   let current: number[] = [];

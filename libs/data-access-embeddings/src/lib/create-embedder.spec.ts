@@ -11,8 +11,17 @@ describe('embedding configuration from the environment', () => {
   });
 
   it('maps the local keys', () => {
-    const env = schema.parse({ DEJA_EMBEDDING_MODEL: 'all-minilm-l6-v2', DEJA_MODELS_DIR: '/m', DEJA_EMBEDDING_THREADS: '2' });
-    expect(embedderConfigFromEnv(env)).toEqual({ provider: 'local', model: 'all-minilm-l6-v2', modelsDir: '/m', threads: 2 });
+    const env = schema.parse({
+      DEJA_EMBEDDING_MODEL: 'all-minilm-l6-v2',
+      DEJA_MODELS_DIR: '/m',
+      DEJA_EMBEDDING_THREADS: '2',
+    });
+    expect(embedderConfigFromEnv(env)).toEqual({
+      provider: 'local',
+      model: 'all-minilm-l6-v2',
+      modelsDir: '/m',
+      threads: 2,
+    });
   });
 
   it('maps the openai keys', () => {
@@ -22,7 +31,12 @@ describe('embedding configuration from the environment', () => {
       DEJA_EMBEDDING_BASE_URL: 'http://127.0.0.1:8000/v1',
       DEJA_EMBEDDING_DIMENSION: '512',
     });
-    expect(embedderConfigFromEnv(env)).toEqual({ provider: 'openai', apiKey: 'sk-x', baseURL: 'http://127.0.0.1:8000/v1', dimension: 512 });
+    expect(embedderConfigFromEnv(env)).toEqual({
+      provider: 'openai',
+      apiKey: 'sk-x',
+      baseURL: 'http://127.0.0.1:8000/v1',
+      dimension: 512,
+    });
   });
 
   it('reports every bad key at once, including a missing key for the openai provider', () => {

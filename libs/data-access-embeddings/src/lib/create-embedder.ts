@@ -71,9 +71,16 @@ export type EmbeddingEnv = z.infer<typeof embeddingEnv>;
  * Cross-key rule for a schema that spreads {@link embeddingEnvSchema}: the openai provider
  * needs a key. Use as `z.object({...}).superRefine(refineEmbeddingEnv)`.
  */
-export function refineEmbeddingEnv(env: Pick<EmbeddingEnv, 'DEJA_EMBEDDING_PROVIDER' | 'OPENAI_API_KEY'>, ctx: z.RefinementCtx): void {
+export function refineEmbeddingEnv(
+  env: Pick<EmbeddingEnv, 'DEJA_EMBEDDING_PROVIDER' | 'OPENAI_API_KEY'>,
+  ctx: z.RefinementCtx,
+): void {
   if (env.DEJA_EMBEDDING_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
-    ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when DEJA_EMBEDDING_PROVIDER=openai' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OPENAI_API_KEY'],
+      message: 'is required when DEJA_EMBEDDING_PROVIDER=openai',
+    });
   }
 }
 

@@ -46,7 +46,10 @@ describe(`LocalOnnxEmbedder with ${DEFAULT_LOCAL_MODEL}`, () => {
   });
 
   it('scores the spelled-out paraphrase far above two unrelated questions', async () => {
-    const related = await cos('What is RAG (retrieval-augmented generation)?', 'Can you explain retrieval-augmented generation?');
+    const related = await cos(
+      'What is RAG (retrieval-augmented generation)?',
+      'Can you explain retrieval-augmented generation?',
+    );
     const unrelated = await cos('How do I handle authentication errors?', 'What are the rate limits?');
     expect(related).toBeGreaterThan(unrelated + 0.3);
   });
@@ -59,7 +62,10 @@ describe(`LocalOnnxEmbedder with ${DEFAULT_LOCAL_MODEL}`, () => {
   });
 
   it('gives a text the same vector whatever it is embedded with', async () => {
-    const texts = Array.from({ length: 40 }, (_, i) => `question number ${i} about ${'very '.repeat(i % 7)}long topics`);
+    const texts = Array.from(
+      { length: 40 },
+      (_, i) => `question number ${i} about ${'very '.repeat(i % 7)}long topics`,
+    );
     const batched = await embedder.embed(texts);
     const single = await Promise.all(texts.slice(0, 5).map(async (t) => (await embedder.embed([t]))[0]));
     single.forEach((v, i) => expect(dot(v, batched[i])).toBeCloseTo(1, 4));

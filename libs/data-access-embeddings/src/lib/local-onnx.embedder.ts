@@ -71,8 +71,10 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
     const folder = modelFolder(options.modelsDir, options.model);
     const batchSize = options.batchSize ?? (isQuantized(manifest) ? 1 : 32);
     const threads = options.threads ?? 1;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw badConfig(`batchSize must be a positive integer, got ${batchSize}`);
-    if (!Number.isInteger(threads) || threads < 1) throw badConfig(`threads must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw badConfig(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw badConfig(`threads must be a positive integer, got ${threads}`);
 
     const tokenizer = loadTokenizer(folder);
     let session: ort.InferenceSession;
@@ -87,13 +89,20 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
     } catch (cause) {
-      throw new EmbeddingException(EmbeddingErrorCode.ModelInvalid, `cannot load ${join(folder, manifest.onnx)}: ${String(cause)}`, { cause });
+      throw new EmbeddingException(
+        EmbeddingErrorCode.ModelInvalid,
+        `cannot load ${join(folder, manifest.onnx)}: ${String(cause)}`,
+        { cause },
+      );
     }
     const expected = ['input_ids', 'attention_mask'];
     const absent = expected.filter((name) => !session.inputNames.includes(name));
     if (absent.length > 0) {
       await session.release();
-      throw new EmbeddingException(EmbeddingErrorCode.ModelInvalid, `${manifest.onnx} lacks inputs ${absent.join(', ')}`);
+      throw new EmbeddingException(
+        EmbeddingErrorCode.ModelInvalid,
+        `${manifest.onnx} lacks inputs ${absent.join(', ')}`,
+      );
     }
     const outputName = session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0];
     const embedder = new LocalOnnxEmbedder(manifest, tokenizer, session, outputName, batchSize);
@@ -107,7 +116,10 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
   }
 
   embed(texts: string[]): Promise<Float32Array[]> {
-    if (this.closed) return Promise.reject(new EmbeddingException(EmbeddingErrorCode.ModelInvalid, `embedder for ${this.model} is closed`));
+    if (this.closed)
+      return Promise.reject(
+        new EmbeddingException(EmbeddingErrorCode.ModelInvalid, `embedder for ${this.model} is closed`),
+      );
     if (texts.length === 0) return Promise.resolve([]);
     const run = this.queue.then(() => this.embedNow(texts));
     this.queue = run.catch(() => undefined);
@@ -124,7 +136,10 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
   private async embedNow(texts: string[]): Promise<Float32Array[]> {
     const tokens = texts.map((text) => this.encode(text, true));
     const vectors = new Array<Float32Array>(texts.length);
-    for (const indices of planBatches(tokens.map((t) => t.length), this.batchSize)) {
+    for (const indices of planBatches(
+      tokens.map((t) => t.length),
+      this.batchSize,
+    )) {
       const pooled = await this.runBatch(indices.map((i) => tokens[i]));
       indices.forEach((textIndex, row) => (vectors[textIndex] = pooled[row]));
     }
@@ -144,7 +159,8 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
       input_ids: new ort.Tensor('int64', padded.inputIds, dims),
       attention_mask: new ort.Tensor('int64', padded.attentionMask, dims),
     };
-    if (this.session.inputNames.includes('token_type_ids')) feeds['token_type_ids'] = new ort.Tensor('int64', padded.tokenTypeIds, dims);
+    if (this.session.inputNames.includes('token_type_ids'))
+      feeds['token_type_ids'] = new ort.Tensor('int64', padded.tokenTypeIds, dims);
     const output = (await this.session.run(feeds))[this.outputName];
     const [batch, seqLen, dim] = output.dims;
     if (output.dims.length !== 3 || batch !== padded.batch || seqLen !== padded.seqLen || dim !== this.dimension) {
@@ -153,7 +169,12 @@ export class LocalOnnxEmbedder implements DisposableEmbedder {
         `${this.model}: output ${this.outputName} has shape [${output.dims.join(', ')}], expected [${padded.batch}, ${padded.seqLen}, ${this.dimension}]`,
       );
     }
-    return poolHiddenStates(output.data as Float32Array, { batch, seqLen, dim }, padded.attentionMask, this.manifest.pooling);
+    return poolHiddenStates(
+      output.data as Float32Array,
+      { batch, seqLen, dim },
+      padded.attentionMask,
+      this.manifest.pooling,
+    );
   }
 }
 
@@ -169,11 +190,17 @@ function badConfig(message: string): EmbeddingException {
 function loadTokenizer(folder: string): PreTrainedTokenizer {
   try {
     const tokenizerJson: unknown = JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8'));
-    const tokenizerConfig = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as { tokenizer_class?: string };
+    const tokenizerConfig = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as {
+      tokenizer_class?: string;
+    };
     return tokenizerConfig.tokenizer_class === 'BertTokenizer'
       ? new BertTokenizer(tokenizerJson, tokenizerConfig)
       : new PreTrainedTokenizer(tokenizerJson, tokenizerConfig);
   } catch (cause) {
-    throw new EmbeddingException(EmbeddingErrorCode.ModelInvalid, `cannot load the tokenizer in ${folder}: ${String(cause)}`, { cause });
+    throw new EmbeddingException(
+      EmbeddingErrorCode.ModelInvalid,
+      `cannot load the tokenizer in ${folder}: ${String(cause)}`,
+      { cause },
+    );
   }
 }

@@ -9,7 +9,11 @@ describe('readModelManifest', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'deja-models-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function lay(model: string, manifest: object, files = ['tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) {
+  function lay(
+    model: string,
+    manifest: object,
+    files = ['tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'],
+  ) {
     mkdirSync(join(dir, model, 'onnx'), { recursive: true });
     for (const f of files) writeFileSync(join(dir, model, f), '{}');
     writeFileSync(join(dir, model, 'deja-model.json'), JSON.stringify(manifest));

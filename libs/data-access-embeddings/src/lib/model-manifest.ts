@@ -75,12 +75,19 @@ export function readModelManifest(modelsDir: string, model: string): ModelManife
   try {
     raw = JSON.parse(readFileSync(join(folder, 'deja-model.json'), 'utf8'));
   } catch (cause) {
-    throw new EmbeddingException(EmbeddingErrorCode.ModelInvalid, `${join(folder, 'deja-model.json')} is not valid JSON`, { cause });
+    throw new EmbeddingException(
+      EmbeddingErrorCode.ModelInvalid,
+      `${join(folder, 'deja-model.json')} is not valid JSON`,
+      { cause },
+    );
   }
   const parsed = modelManifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new EmbeddingException(EmbeddingErrorCode.ModelInvalid, `${join(folder, 'deja-model.json')} is invalid: ${issues}`);
+    throw new EmbeddingException(
+      EmbeddingErrorCode.ModelInvalid,
+      `${join(folder, 'deja-model.json')} is invalid: ${issues}`,
+    );
   }
   if (parsed.data.name !== model) {
     throw new EmbeddingException(

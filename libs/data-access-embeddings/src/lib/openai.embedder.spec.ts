@@ -12,13 +12,28 @@ function fakeFetch(captured: Captured[], dims: number, status = 200): typeof fet
     const body = JSON.parse(String(init?.body)) as Captured['body'];
     captured.push({ url: String(url), body });
     if (status !== 200) {
-      return new Response(JSON.stringify({ error: { message: 'nope', type: 'x' } }), { status, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ error: { message: 'nope', type: 'x' } }), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      });
     }
-    const data = body.input.map((_text, index) => ({ object: 'embedding', index, embedding: Array.from({ length: dims }, (_, d) => (d === index % dims ? 2 : 0)) }));
-    return new Response(JSON.stringify({ object: 'list', model: body.model, data: data.reverse(), usage: { prompt_tokens: 1, total_tokens: 1 } }), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
+    const data = body.input.map((_text, index) => ({
+      object: 'embedding',
+      index,
+      embedding: Array.from({ length: dims }, (_, d) => (d === index % dims ? 2 : 0)),
+    }));
+    return new Response(
+      JSON.stringify({
+        object: 'list',
+        model: body.model,
+        data: data.reverse(),
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      }),
+      {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      },
+    );
   }) as typeof fetch;
 }
 
@@ -40,10 +55,19 @@ describe('OpenAiEmbedder', () => {
 
   it('sends the configured dimension and base URL, and returns vectors in input order, normalised', async () => {
     const captured: Captured[] = [];
-    const e = new OpenAiEmbedder({ apiKey: 'k', dimension: 4, baseURL: 'http://127.0.0.1:9/v1', fetch: fakeFetch(captured, 4) });
+    const e = new OpenAiEmbedder({
+      apiKey: 'k',
+      dimension: 4,
+      baseURL: 'http://127.0.0.1:9/v1',
+      fetch: fakeFetch(captured, 4),
+    });
     const vectors = await e.embed(['a', 'b', 'c']);
     expect(captured[0].url).toBe('http://127.0.0.1:9/v1/embeddings');
-    expect(captured[0].body).toMatchObject({ model: 'text-embedding-3-small', dimensions: 4, encoding_format: 'float' });
+    expect(captured[0].body).toMatchObject({
+      model: 'text-embedding-3-small',
+      dimensions: 4,
+      encoding_format: 'float',
+    });
     expect(vectors.map((v) => Array.from(v))).toEqual([
       [1, 0, 0, 0],
       [0, 1, 0, 0],

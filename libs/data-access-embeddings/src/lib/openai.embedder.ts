@@ -58,7 +58,10 @@ export class OpenAiEmbedder implements Embedder {
       throw new EmbeddingException(EmbeddingErrorCode.BadConfig, `batchSize must be 1–2048, got ${this.batchSize}`);
     }
     if (!options.apiKey) {
-      throw new EmbeddingException(EmbeddingErrorCode.BadConfig, 'the OpenAI embedder needs an API key (OPENAI_API_KEY)');
+      throw new EmbeddingException(
+        EmbeddingErrorCode.BadConfig,
+        'the OpenAI embedder needs an API key (OPENAI_API_KEY)',
+      );
     }
     this.client = new OpenAI({
       apiKey: options.apiKey,
@@ -90,7 +93,10 @@ export class OpenAiEmbedder implements Embedder {
       throw toEmbeddingException(cause);
     }
     if (response.data.length !== input.length) {
-      throw new EmbeddingException(EmbeddingErrorCode.ProviderUnavailable, `provider returned ${response.data.length} embeddings for ${input.length} inputs`);
+      throw new EmbeddingException(
+        EmbeddingErrorCode.ProviderUnavailable,
+        `provider returned ${response.data.length} embeddings for ${input.length} inputs`,
+      );
     }
     const vectors = new Array<Float32Array>(input.length);
     for (const item of response.data) {
@@ -110,7 +116,11 @@ export class OpenAiEmbedder implements Embedder {
 export function toEmbeddingException(error: unknown): EmbeddingException {
   if (error instanceof EmbeddingException) return error;
   if (error instanceof OpenAI.APIConnectionError) {
-    return new EmbeddingException(EmbeddingErrorCode.ProviderUnavailable, `embedding provider unreachable: ${error.message}`, { cause: error });
+    return new EmbeddingException(
+      EmbeddingErrorCode.ProviderUnavailable,
+      `embedding provider unreachable: ${error.message}`,
+      { cause: error },
+    );
   }
   if (error instanceof OpenAI.APIError) {
     const status = error.status ?? 0;
@@ -121,5 +131,7 @@ export function toEmbeddingException(error: unknown): EmbeddingException {
       { cause: error },
     );
   }
-  return new EmbeddingException(EmbeddingErrorCode.ProviderUnavailable, `embedding request failed: ${String(error)}`, { cause: error });
+  return new EmbeddingException(EmbeddingErrorCode.ProviderUnavailable, `embedding request failed: ${String(error)}`, {
+    cause: error,
+  });
 }

@@ -38,7 +38,12 @@ describe('poolHiddenStates', () => {
   });
 
   it('accepts the bigint masks that ONNX int64 inputs use', () => {
-    const [a] = poolHiddenStates(hidden, { batch: 2, seqLen: 3, dim: 2 }, BigInt64Array.from([1n, 0n, 0n, 1n, 1n, 0n]), 'mean');
+    const [a] = poolHiddenStates(
+      hidden,
+      { batch: 2, seqLen: 3, dim: 2 },
+      BigInt64Array.from([1n, 0n, 0n, 1n, 1n, 0n]),
+      'mean',
+    );
     expect(Array.from(a)).toEqual([1, 0]);
   });
 

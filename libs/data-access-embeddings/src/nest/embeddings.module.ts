@@ -32,7 +32,9 @@ export class EmbeddingsModule {
           useFactory: async () => {
             const started = Date.now();
             const embedder = await createEmbedder(config);
-            logger.log(`embedding model ${embedder.model} (${embedder.dimension} dims, ${config.provider}) ready in ${Date.now() - started} ms`);
+            logger.log(
+              `embedding model ${embedder.model} (${embedder.dimension} dims, ${config.provider}) ready in ${Date.now() - started} ms`,
+            );
             return embedder;
           },
         },

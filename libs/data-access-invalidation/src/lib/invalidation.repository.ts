@@ -53,19 +53,31 @@ export class InvalidationTx {
    * audit record still has to go out (see `markPublished`).
    */
   async lockEvent(tenant: string, eventId: string): Promise<AppliedEvent | null> {
-    const { rows } = await this.client.query(`SELECT * FROM invalidation_events WHERE tenant = $1 AND event_id = $2 FOR UPDATE`, [tenant, eventId]);
+    const { rows } = await this.client.query(
+      `SELECT * FROM invalidation_events WHERE tenant = $1 AND event_id = $2 FOR UPDATE`,
+      [tenant, eventId],
+    );
     return rows[0] ? toApplied(rows[0]) : null;
   }
 
   async markPublished(tenant: string, eventId: string): Promise<void> {
-    await this.client.query(`UPDATE invalidation_events SET published_at = now() WHERE tenant = $1 AND event_id = $2`, [tenant, eventId]);
+    await this.client.query(`UPDATE invalidation_events SET published_at = now() WHERE tenant = $1 AND event_id = $2`, [
+      tenant,
+      eventId,
+    ]);
   }
 
   /** Writes the effect into the claimed record. */
-  async recordEffect(tenant: string, eventId: string, entriesRetired: number, newVersion: number | null): Promise<void> {
-    await this.client.query(`UPDATE invalidation_events SET entries_retired = $3, new_version = $4 WHERE tenant = $1 AND event_id = $2`, [
-      tenant, eventId, entriesRetired, newVersion,
-    ]);
+  async recordEffect(
+    tenant: string,
+    eventId: string,
+    entriesRetired: number,
+    newVersion: number | null,
+  ): Promise<void> {
+    await this.client.query(
+      `UPDATE invalidation_events SET entries_retired = $3, new_version = $4 WHERE tenant = $1 AND event_id = $2`,
+      [tenant, eventId, entriesRetired, newVersion],
+    );
   }
 
   /**
@@ -73,7 +85,10 @@ export class InvalidationTx {
    * after the other. A document never seen gets a row at version 0 (what "absent" means anyway).
    */
   async lockDocument(tenant: string, docId: string): Promise<DocumentState> {
-    await this.client.query(`INSERT INTO documents (tenant, doc_id, version) VALUES ($1, $2, 0) ON CONFLICT (tenant, doc_id) DO NOTHING`, [tenant, docId]);
+    await this.client.query(
+      `INSERT INTO documents (tenant, doc_id, version) VALUES ($1, $2, 0) ON CONFLICT (tenant, doc_id) DO NOTHING`,
+      [tenant, docId],
+    );
     const { rows } = await this.client.query<{ version: number; deleted: boolean }>(
       `SELECT version, deleted FROM documents WHERE tenant = $1 AND doc_id = $2 FOR UPDATE`,
       [tenant, docId],
@@ -84,9 +99,10 @@ export class InvalidationTx {
   }
 
   async saveDocument(tenant: string, docId: string, state: DocumentState): Promise<void> {
-    await this.client.query(`UPDATE documents SET version = $3, deleted = $4, updated_at = now() WHERE tenant = $1 AND doc_id = $2`, [
-      tenant, docId, state.version, state.deleted,
-    ]);
+    await this.client.query(
+      `UPDATE documents SET version = $3, deleted = $4, updated_at = now() WHERE tenant = $1 AND doc_id = $2`,
+      [tenant, docId, state.version, state.deleted],
+    );
   }
 
   /** Increments a namespace's version (a namespace never bumped is at 1) and returns the new one. */
@@ -128,7 +144,8 @@ export class InvalidationRepository {
     options: { retireBatch?: number } = {},
   ) {
     const batch = options.retireBatch ?? 10_000;
-    if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`retireBatch must be a positive integer (got ${batch})`);
+    if (!Number.isSafeInteger(batch) || batch < 1)
+      throw new RangeError(`retireBatch must be a positive integer (got ${batch})`);
     this.retireBatch = batch;
   }
 
@@ -138,7 +155,10 @@ export class InvalidationRepository {
   }
 
   async findEvent(tenant: string, eventId: string): Promise<AppliedEvent | null> {
-    const { rows } = await this.pool.query(`SELECT * FROM invalidation_events WHERE tenant = $1 AND event_id = $2`, [tenant, eventId]);
+    const { rows } = await this.pool.query(`SELECT * FROM invalidation_events WHERE tenant = $1 AND event_id = $2`, [
+      tenant,
+      eventId,
+    ]);
     return rows[0] ? toApplied(rows[0]) : null;
   }
 
@@ -156,7 +176,11 @@ export class InvalidationRepository {
    * deleting are skipped, so sweepers never wait on each other.
    */
   async deleteRetired(limit: number, graceSeconds: number): Promise<number> {
-    return this.deleteBatch(`retired_at IS NOT NULL AND retired_at < now() - make_interval(secs => $2::double precision)`, limit, graceSeconds);
+    return this.deleteBatch(
+      `retired_at IS NOT NULL AND retired_at < now() - make_interval(secs => $2::double precision)`,
+      limit,
+      graceSeconds,
+    );
   }
 
   /** Deletes at most `limit` entries that expired more than `graceSeconds` ago. */
@@ -233,8 +257,16 @@ export class InvalidationRepository {
       live: Number(e?.live ?? 0),
       retired: Number(e?.retired ?? 0),
       expired: Number(e?.expired ?? 0),
-      namespaces: namespaces.rows.map((r) => ({ tenant: r.tenant, namespace: r.namespace, version: Number(r.version) })),
-      documents: { count: Number(d?.count ?? 0), deleted: Number(d?.deleted ?? 0), maxVersion: Number(d?.max_version ?? 0) },
+      namespaces: namespaces.rows.map((r) => ({
+        tenant: r.tenant,
+        namespace: r.namespace,
+        version: Number(r.version),
+      })),
+      documents: {
+        count: Number(d?.count ?? 0),
+        deleted: Number(d?.deleted ?? 0),
+        maxVersion: Number(d?.max_version ?? 0),
+      },
       events: { applied: Number(ev?.applied ?? 0), unpublished: Number(ev?.unpublished ?? 0) },
     };
   }

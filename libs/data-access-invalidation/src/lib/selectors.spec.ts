@@ -1,7 +1,8 @@
 import { documentSelector, namespaceSelector, purgeSelector, type PurgeCommand } from './selectors';
 
 const base = { event_id: 'e1', tenant: 'acme', at: '2026-01-01T00:00:00Z' };
-const cmd = (c: { action: PurgeCommand['action'] } & Record<string, unknown>): PurgeCommand => ({ ...base, ...c }) as PurgeCommand;
+const cmd = (c: { action: PurgeCommand['action'] } & Record<string, unknown>): PurgeCommand =>
+  ({ ...base, ...c }) as PurgeCommand;
 
 describe('purgeSelector', () => {
   it('scopes every selector to the tenant as $1', () => {
@@ -25,11 +26,17 @@ describe('purgeSelector', () => {
   });
 
   it('maps purge_namespace to tenant and namespace', () => {
-    expect(purgeSelector(cmd({ action: 'purge_namespace', namespace: 'faq' }))).toEqual({ where: 'tenant = $1 AND namespace = $2', params: ['acme', 'faq'] });
+    expect(purgeSelector(cmd({ action: 'purge_namespace', namespace: 'faq' }))).toEqual({
+      where: 'tenant = $1 AND namespace = $2',
+      params: ['acme', 'faq'],
+    });
   });
 
   it('maps purge_document to array containment on doc_ids (the GIN index)', () => {
-    expect(purgeSelector(cmd({ action: 'purge_document', doc_id: 'D' }))).toEqual({ where: 'tenant = $1 AND doc_ids @> ARRAY[$2::text]', params: ['acme', 'D'] });
+    expect(purgeSelector(cmd({ action: 'purge_document', doc_id: 'D' }))).toEqual({
+      where: 'tenant = $1 AND doc_ids @> ARRAY[$2::text]',
+      params: ['acme', 'D'],
+    });
   });
 
   it('maps purge_entry to the entry id, lower-cased', () => {
@@ -58,7 +65,10 @@ describe('purgeSelector', () => {
   });
 
   it('maps purge_user to the user id', () => {
-    expect(purgeSelector(cmd({ action: 'purge_user', user: 'u1' }))).toEqual({ where: 'tenant = $1 AND user_id = $2', params: ['acme', 'u1'] });
+    expect(purgeSelector(cmd({ action: 'purge_user', user: 'u1' }))).toEqual({
+      where: 'tenant = $1 AND user_id = $2',
+      params: ['acme', 'u1'],
+    });
   });
 });
 
@@ -71,6 +81,9 @@ describe('documentSelector', () => {
 
 describe('namespaceSelector', () => {
   it('names entries built below the new version', () => {
-    expect(namespaceSelector('acme', 'faq', 4)).toEqual({ where: 'tenant = $1 AND namespace = $2 AND namespace_version < $3::bigint', params: ['acme', 'faq', 4] });
+    expect(namespaceSelector('acme', 'faq', 4)).toEqual({
+      where: 'tenant = $1 AND namespace = $2 AND namespace_version < $3::bigint',
+      params: ['acme', 'faq', 4],
+    });
   });
 });

@@ -30,13 +30,18 @@ export function purgeSelector(command: PurgeCommand): EntrySelector | null {
     case 'purge_document':
       return { where: 'tenant = $1 AND doc_ids @> ARRAY[$2::text]', params: [t, command.doc_id] };
     case 'purge_entry':
-      return UUID.test(command.entry_id) ? { where: 'tenant = $1 AND id = $2::uuid', params: [t, command.entry_id.toLowerCase()] } : null;
+      return UUID.test(command.entry_id)
+        ? { where: 'tenant = $1 AND id = $2::uuid', params: [t, command.entry_id.toLowerCase()] }
+        : null;
     case 'purge_query': {
       // Entries store the query in its normal form; the operator types it as users did.
       const normalized = normalizeQuery(command.query);
       return command.namespace === undefined
         ? { where: 'tenant = $1 AND normalized_query = $2', params: [t, normalized] }
-        : { where: 'tenant = $1 AND normalized_query = $2 AND namespace = $3', params: [t, normalized, command.namespace] };
+        : {
+            where: 'tenant = $1 AND normalized_query = $2 AND namespace = $3',
+            params: [t, normalized, command.namespace],
+          };
     }
     case 'purge_user':
       return { where: 'tenant = $1 AND user_id = $2', params: [t, command.user] };
@@ -51,14 +56,18 @@ export function purgeSelector(command: PurgeCommand): EntrySelector | null {
  */
 export function documentSelector(tenant: string, docId: string, state: DocumentState): EntrySelector {
   return {
-    where: 'tenant = $1 AND doc_ids @> ARRAY[$2::text] AND ($3::boolean OR COALESCE((doc_versions ->> $2::text)::bigint, 0) < $4::bigint)',
+    where:
+      'tenant = $1 AND doc_ids @> ARRAY[$2::text] AND ($3::boolean OR COALESCE((doc_versions ->> $2::text)::bigint, 0) < $4::bigint)',
     params: [tenant, docId, state.deleted, state.version],
   };
 }
 
 /** Entries of a namespace built at a version older than `version`. */
 export function namespaceSelector(tenant: string, namespace: string, version: number): EntrySelector {
-  return { where: 'tenant = $1 AND namespace = $2 AND namespace_version < $3::bigint', params: [tenant, namespace, version] };
+  return {
+    where: 'tenant = $1 AND namespace = $2 AND namespace_version < $3::bigint',
+    params: [tenant, namespace, version],
+  };
 }
 
 function assertNever(x: never): never {

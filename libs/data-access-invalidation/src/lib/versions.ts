@@ -22,14 +22,18 @@ export const UNSEEN_DOCUMENT: DocumentState = Object.freeze({ version: 0, delete
  * - a newer version, or no version at all (current + 1), sets the state the change describes —
  *   an update after a deletion brings the document back at its new version.
  */
-export function nextDocumentState(current: DocumentState | null, change: DocumentChange): { state: DocumentState; changed: boolean } {
+export function nextDocumentState(
+  current: DocumentState | null,
+  change: DocumentChange,
+): { state: DocumentState; changed: boolean } {
   const cur = current ?? UNSEEN_DOCUMENT;
   assertVersion(cur.version);
   if (change.version !== undefined) assertVersion(change.version);
   const target = change.version ?? cur.version + 1;
   let state: DocumentState;
   if (target > cur.version) state = { version: target, deleted: change.change === 'deleted' };
-  else if (target === cur.version) state = { version: cur.version, deleted: cur.deleted || change.change === 'deleted' };
+  else if (target === cur.version)
+    state = { version: cur.version, deleted: cur.deleted || change.change === 'deleted' };
   else state = cur;
   return { state, changed: state.version !== cur.version || state.deleted !== cur.deleted };
 }
@@ -42,5 +46,6 @@ export function nextNamespaceVersion(current: number | null): number {
 }
 
 function assertVersion(v: number): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`invalid version ${v}: versions are non-negative safe integers`);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new RangeError(`invalid version ${v}: versions are non-negative safe integers`);
 }

@@ -22,7 +22,16 @@ export interface ErasureReport {
   deleted: ErasedCounts;
 }
 
-const NONE: ErasedCounts = { cache_entries: 0, jobs: 0, request_log: 0, invalidation_events: 0, documents: 0, namespaces: 0, api_keys: 0, tenants: 0 };
+const NONE: ErasedCounts = {
+  cache_entries: 0,
+  jobs: 0,
+  request_log: 0,
+  invalidation_events: 0,
+  documents: 0,
+  namespaces: 0,
+  api_keys: 0,
+  tenants: 0,
+};
 
 /**
  * Erasure of everything Deja keeps about a tenant or about one user of a tenant: cache entries
@@ -70,9 +79,20 @@ export class ErasureRepository {
         `DELETE FROM cache_entries WHERE tenant = $1 AND (user_id = $2 OR requested_by = $2 OR request_id IN (${userJobs}))`,
         [tenant, user],
       );
-      deleted.request_log = await count(db, `DELETE FROM request_log WHERE tenant = $1 AND request_id IN (${userJobs})`, [tenant, user]);
-      deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`, [tenant, user]);
-      deleted.invalidation_events = await count(db, `DELETE FROM invalidation_events WHERE tenant = $1 AND payload ->> 'user' = $2`, [tenant, user]);
+      deleted.request_log = await count(
+        db,
+        `DELETE FROM request_log WHERE tenant = $1 AND request_id IN (${userJobs})`,
+        [tenant, user],
+      );
+      deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`, [
+        tenant,
+        user,
+      ]);
+      deleted.invalidation_events = await count(
+        db,
+        `DELETE FROM invalidation_events WHERE tenant = $1 AND payload ->> 'user' = $2`,
+        [tenant, user],
+      );
       return this.record(db, fence, tenant, 'user', deleted);
     });
   }
@@ -93,8 +113,17 @@ export class ErasureRepository {
     return rows[0];
   }
 
-  private async record(db: PoolClient, fence: { id: string; requested_at: Date }, tenant: string, scope: 'tenant' | 'user', deleted: ErasedCounts): Promise<ErasureReport> {
-    await db.query(`UPDATE erasures SET deleted = $2, completed_at = now() WHERE id = $1`, [fence.id, JSON.stringify(deleted)]);
+  private async record(
+    db: PoolClient,
+    fence: { id: string; requested_at: Date },
+    tenant: string,
+    scope: 'tenant' | 'user',
+    deleted: ErasedCounts,
+  ): Promise<ErasureReport> {
+    await db.query(`UPDATE erasures SET deleted = $2, completed_at = now() WHERE id = $1`, [
+      fence.id,
+      JSON.stringify(deleted),
+    ]);
     return { erasure_id: fence.id, tenant, scope, requested_at: new Date(fence.requested_at).toISOString(), deleted };
   }
 }

@@ -76,7 +76,11 @@ export class JobListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'deja-gateway-listen', connectionTimeoutMillis: 5000 });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: 'deja-gateway-listen',
+      connectionTimeoutMillis: 5000,
+    });
     client.on('notification', (n) => {
       if (n.channel === JOBS_CHANNEL && n.payload) this.onJob(n.payload);
     });

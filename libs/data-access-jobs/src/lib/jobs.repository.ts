@@ -62,7 +62,10 @@ export class JobsRepository {
       [job.id, job.tenant, job.clientId, JSON.stringify(job.request)],
     );
     if (inserted.rows[0]) return { job: inserted.rows[0], created: true };
-    const existing = await this.pool.query<JobRecord>(`SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND client_id = $2`, [job.tenant, job.clientId]);
+    const existing = await this.pool.query<JobRecord>(
+      `SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND client_id = $2`,
+      [job.tenant, job.clientId],
+    );
     if (!existing.rows[0]) throw new Error(`job with client id ${job.clientId} vanished between insert and select`);
     return { job: existing.rows[0], created: false };
   }
@@ -136,14 +139,25 @@ export class JobsRepository {
 
   /** Job counts by status and cache outcome, and money saved, for one tenant or all. */
   async stats(tenant?: string): Promise<JobStats> {
-    const r = await this.pool.query<{ status: JobStatus; outcome: string | null; n: number; saved: number | null; spent: number | null }>(
+    const r = await this.pool.query<{
+      status: JobStatus;
+      outcome: string | null;
+      n: number;
+      saved: number | null;
+      spent: number | null;
+    }>(
       `SELECT status, result->'cache'->>'outcome' AS outcome, count(*)::int AS n,
               sum((result->'cost'->>'saved_usd')::float8) AS saved, sum((result->'cost'->>'usd')::float8) AS spent
          FROM jobs WHERE ($1::text IS NULL OR tenant = $1)
         GROUP BY 1, 2`,
       [tenant ?? null],
     );
-    const stats: JobStats = { by_status: { queued: 0, completed: 0, failed: 0 }, by_outcome: {}, saved_usd: 0, spent_usd: 0 };
+    const stats: JobStats = {
+      by_status: { queued: 0, completed: 0, failed: 0 },
+      by_outcome: {},
+      saved_usd: 0,
+      spent_usd: 0,
+    };
     for (const row of r.rows) {
       stats.by_status[row.status] += row.n;
       if (row.outcome) stats.by_outcome[row.outcome] = (stats.by_outcome[row.outcome] ?? 0) + row.n;

@@ -24,7 +24,10 @@ export class TenantsRepository {
   /** Creates the tenant if missing and attaches the key digest if missing (start-up seeding). */
   async ensure(tenant: string, keyHash: string, label: string): Promise<void> {
     await this.pool.query(`INSERT INTO tenants (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [tenant]);
-    await this.pool.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING`, [keyHash, tenant, label]);
+    await this.pool.query(
+      `INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING`,
+      [keyHash, tenant, label],
+    );
   }
 
   /** Creates a new tenant with its first key; false when the tenant id is taken. */
@@ -36,7 +39,10 @@ export class TenantsRepository {
       );
       // Taken: nothing was written, so committing the empty transaction changes nothing.
       if ((r.rowCount ?? 0) === 0) return false;
-      await client.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, 'created by admin')`, [keyHash, tenant.id]);
+      await client.query(`INSERT INTO tenant_api_keys (key_hash, tenant, label) VALUES ($1, $2, 'created by admin')`, [
+        keyHash,
+        tenant.id,
+      ]);
       return true;
     });
   }

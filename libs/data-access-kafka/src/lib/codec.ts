@@ -7,7 +7,8 @@ import { MessageErrorCode, MessageHandlingException } from './kafka.exception';
  * validation rules are unit-tested without a broker.
  */
 export function decodeValue<S extends z.ZodType>(schema: S, value: Buffer | null): z.infer<S> {
-  if (value === null) throw new MessageHandlingException(MessageErrorCode.MalformedJson, 'message has no value (tombstone)', false);
+  if (value === null)
+    throw new MessageHandlingException(MessageErrorCode.MalformedJson, 'message has no value (tombstone)', false);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(value);
@@ -18,14 +19,24 @@ export function decodeValue<S extends z.ZodType>(schema: S, value: Buffer | null
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new MessageHandlingException(MessageErrorCode.MalformedJson, `value is not JSON: ${(error as Error).message}`, false);
+    throw new MessageHandlingException(
+      MessageErrorCode.MalformedJson,
+      `value is not JSON: ${(error as Error).message}`,
+      false,
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.') || '(root)',
+      message: i.message,
+    }));
     throw new MessageHandlingException(
       MessageErrorCode.SchemaViolation,
-      `value does not match schema: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      `value does not match schema: ${issues
+        .slice(0, 5)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}`,
       false,
       issues,
     );
@@ -55,7 +66,12 @@ export const DEAD_LETTER_VALUE_BYTES = 64 * 1024;
  * cut to {@link DEAD_LETTER_VALUE_BYTES} so a huge poison message cannot make its own dead letter
  * too large to publish (which would stop the consumer).
  */
-export function preserveValue(value: Buffer | null): { value: string | null; value_encoding: 'utf8' | 'base64'; value_truncated: boolean; original_bytes: number } {
+export function preserveValue(value: Buffer | null): {
+  value: string | null;
+  value_encoding: 'utf8' | 'base64';
+  value_truncated: boolean;
+  original_bytes: number;
+} {
   if (value === null) return { value: null, value_encoding: 'utf8', value_truncated: false, original_bytes: 0 };
   const truncated = value.length > DEAD_LETTER_VALUE_BYTES;
   const kept = truncated ? value.subarray(0, DEAD_LETTER_VALUE_BYTES) : value;

@@ -51,7 +51,12 @@ export class ConsumerRunner {
 
   async start(): Promise<void> {
     const { groupId, routes } = this.options;
-    const consumer = this.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+    });
     this.consumer = consumer;
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await Promise.all([consumer.connect(), producer.connect()]);
@@ -71,7 +76,9 @@ export class ConsumerRunner {
         }
       },
     });
-    consumer.on(consumer.events.CRASH, (e) => this.options.log('error', `consumer ${groupId} crashed: ${JSON.stringify(e.payload.error?.message)}`));
+    consumer.on(consumer.events.CRASH, (e) =>
+      this.options.log('error', `consumer ${groupId} crashed: ${JSON.stringify(e.payload.error?.message)}`),
+    );
     this.disconnectProducer = () => producer.disconnect();
   }
 
@@ -86,10 +93,21 @@ export class ConsumerRunner {
     await this.disconnectProducer();
   }
 
-  private async handle(payload: EachMessagePayload, route: { topic: TopicContract; handler: MessageHandler } | undefined, producer: Producer): Promise<void> {
+  private async handle(
+    payload: EachMessagePayload,
+    route: { topic: TopicContract; handler: MessageHandler } | undefined,
+    producer: Producer,
+  ): Promise<void> {
     const { topic, partition, message } = payload;
     const headers = headersToStrings(message.headers);
-    const base = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, headers, timestamp: message.timestamp };
+    const base = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8') ?? null,
+      headers,
+      timestamp: message.timestamp,
+    };
     const deadLetter = async (error: MessageHandlingException) => {
       const record: DeadLetterV1 = {
         source_topic: topic,
@@ -108,14 +126,22 @@ export class ConsumerRunner {
         if (isRetriable(sendError)) throw sendError;
         // Still refused (e.g. headers too large): keep the reason and where the message sits.
         const minimal: DeadLetterV1 = { ...record, value: null, value_truncated: true, headers: {} };
-        await producer.send({ topic: DEAD_LETTER_V1, messages: [{ key: base.key?.slice(0, 1000) ?? null, value: JSON.stringify(minimal) }] });
+        await producer.send({
+          topic: DEAD_LETTER_V1,
+          messages: [{ key: base.key?.slice(0, 1000) ?? null, value: JSON.stringify(minimal) }],
+        });
       }
-      this.options.log('warn', `dead-lettered ${topic}[${partition}]@${message.offset}: ${error.code} ${error.message}`);
+      this.options.log(
+        'warn',
+        `dead-lettered ${topic}[${partition}]@${message.offset}: ${error.code} ${error.message}`,
+      );
       this.options.onOutcome?.(topic, 'dead_letter');
     };
 
     if (!route) {
-      await deadLetter(new MessageHandlingException(MessageErrorCode.UnknownTopic, `no handler for topic ${topic}`, false));
+      await deadLetter(
+        new MessageHandlingException(MessageErrorCode.UnknownTopic, `no handler for topic ${topic}`, false),
+      );
       return;
     }
     let value: unknown;
@@ -153,15 +179,19 @@ export class ConsumerRunner {
         return;
       } catch (error) {
         if (!isRetriable(error)) {
-          const terminal = error instanceof MessageHandlingException
-            ? error
-            : new MessageHandlingException(MessageErrorCode.Rejected, serialiseError(error), false);
+          const terminal =
+            error instanceof MessageHandlingException
+              ? error
+              : new MessageHandlingException(MessageErrorCode.Rejected, serialiseError(error), false);
           await deadLetter(terminal);
           return;
         }
         if (this.stopping) throw error; // not committed: redelivered after restart
         const delay = Math.min(retry.maxMs, retry.initialMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-        this.options.log('warn', `retrying ${topic}[${partition}]@${offset} in ${Math.round(delay)} ms (attempt ${attempt + 1}): ${serialiseError(error)}`);
+        this.options.log(
+          'warn',
+          `retrying ${topic}[${partition}]@${offset} in ${Math.round(delay)} ms (attempt ${attempt + 1}): ${serialiseError(error)}`,
+        );
         this.options.onOutcome?.(topic, 'retry');
         await sleep(delay);
       }

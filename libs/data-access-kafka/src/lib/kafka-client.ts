@@ -20,7 +20,14 @@ export function createKafka(conn: KafkaConnection, sink?: KafkaLogSink): Kafka {
   };
   if (sink) {
     config.logCreator = () => (entry: LogEntry) => {
-      const level = entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : entry.level === logLevel.INFO ? 'log' : 'debug';
+      const level =
+        entry.level <= logLevel.ERROR
+          ? 'error'
+          : entry.level === logLevel.WARN
+            ? 'warn'
+            : entry.level === logLevel.INFO
+              ? 'log'
+              : 'debug';
       const { message, ...rest } = entry.log;
       sink(level, `[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(rest)}`);
     };

@@ -27,7 +27,10 @@ export class KafkaMetrics {
           const admin = adminOf();
           await admin.connect();
           for (const topic of topics()) {
-            const [committed, latest] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
+            const [committed, latest] = await Promise.all([
+              admin.fetchOffsets({ groupId, topics: [topic] }),
+              admin.fetchTopicOffsets(topic),
+            ]);
             const byPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
             let lag = 0;
             for (const p of latest) {

@@ -46,7 +46,11 @@ export function isRetriable(error: unknown): boolean {
     const e = error as { retriable?: unknown; code?: unknown; name?: unknown };
     if (typeof e.retriable === 'boolean') return e.retriable;
     // Connection-level failures from pg/net: the dependency may come back.
-    if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08\w{3}|53300)$/.test(e.code)) return true;
+    if (
+      typeof e.code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08\w{3}|53300)$/.test(e.code)
+    )
+      return true;
   }
   return false;
 }

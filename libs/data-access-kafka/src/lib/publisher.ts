@@ -15,7 +15,10 @@ export interface OutboundMessage<V> {
 export class TopicPublisher {
   constructor(private readonly producer: Producer) {}
 
-  async publish<T extends TopicContract>(topic: T, messages: ReadonlyArray<OutboundMessage<z.input<T['value']>>>): Promise<void> {
+  async publish<T extends TopicContract>(
+    topic: T,
+    messages: ReadonlyArray<OutboundMessage<z.input<T['value']>>>,
+  ): Promise<void> {
     if (messages.length === 0) return;
     const encoded = messages.map((m) => {
       const value = topic.value.parse(m.value);
@@ -25,7 +28,10 @@ export class TopicPublisher {
   }
 
   /** Publishes raw bytes: only for the dead-letter path and tests that send malformed input. */
-  async publishRaw(topic: string, messages: Array<{ key: string | null; value: string | Buffer | null; headers?: Record<string, string> }>): Promise<void> {
+  async publishRaw(
+    topic: string,
+    messages: Array<{ key: string | null; value: string | Buffer | null; headers?: Record<string, string> }>,
+  ): Promise<void> {
     await this.producer.send({ topic, messages });
   }
 }

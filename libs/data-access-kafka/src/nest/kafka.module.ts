@@ -33,7 +33,11 @@ export class KafkaModule {
           inject: [KAFKA],
           useFactory: async (kafka: Kafka) => {
             await ensureTopics(kafka);
-            const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 5 });
+            const producer = kafka.producer({
+              allowAutoTopicCreation: false,
+              idempotent: true,
+              maxInFlightRequests: 5,
+            });
             await producer.connect();
             return producer;
           },

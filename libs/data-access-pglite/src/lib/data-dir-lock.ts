@@ -21,7 +21,10 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
         if (Number.isInteger(owner) && isRunning(owner)) {
-          throw new PgliteException(PgliteErrorCode.DataDirInUse, `${dir} is in use by process ${owner}: stop it, or set DEJA_DATA_DIR to another folder`);
+          throw new PgliteException(
+            PgliteErrorCode.DataDirInUse,
+            `${dir} is in use by process ${owner}: stop it, or set DEJA_DATA_DIR to another folder`,
+          );
         }
         rmSync(path, { force: true });
       }

@@ -14,9 +14,14 @@ describe('embedded database (PGlite + pgvector)', () => {
     const first = await openEmbeddedDatabase({ dataDir: dir, runMigrations: true });
     try {
       expect(first.applied).toContain('1764200100000_cache-schema');
-      await expect(openEmbeddedDatabase({ dataDir: dir, runMigrations: false })).rejects.toMatchObject({ code: PgliteErrorCode.DataDirInUse });
+      await expect(openEmbeddedDatabase({ dataDir: dir, runMigrations: false })).rejects.toMatchObject({
+        code: PgliteErrorCode.DataDirInUse,
+      });
       await first.pool.query(`INSERT INTO documents (tenant, doc_id, version) VALUES ('t', 'd', 7)`);
-      const near = await first.pool.query<{ d: number }>(`SELECT $1::vector <=> $2::vector AS d`, [pgvector.toSql([1, 0, 0]), pgvector.toSql([1, 0, 0])]);
+      const near = await first.pool.query<{ d: number }>(`SELECT $1::vector <=> $2::vector AS d`, [
+        pgvector.toSql([1, 0, 0]),
+        pgvector.toSql([1, 0, 0]),
+      ]);
       expect(near.rows[0]?.d).toBeCloseTo(0, 6);
       // A transaction holds the one connection; a query from elsewhere waits for it.
       const client = await first.pool.connect();
@@ -32,7 +37,9 @@ describe('embedded database (PGlite + pgvector)', () => {
     const second = await openEmbeddedDatabase({ dataDir: dir, runMigrations: true });
     try {
       expect(second.applied).toEqual([]);
-      const r = await second.pool.query<{ version: number }>(`SELECT version FROM documents WHERE tenant = 't' AND doc_id = 'd'`);
+      const r = await second.pool.query<{ version: number }>(
+        `SELECT version FROM documents WHERE tenant = 't' AND doc_id = 'd'`,
+      );
       expect(r.rows).toEqual([{ version: 8 }]);
       const woken: string[] = [];
       await second.listen('deja_jobs', (p) => woken.push(p));

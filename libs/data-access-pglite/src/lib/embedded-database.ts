@@ -77,6 +77,10 @@ export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Pr
     await pglite?.close().catch(() => undefined);
     lock.release();
     if (error instanceof PgliteException) throw error;
-    throw new PgliteException(PgliteErrorCode.OpenFailed, `could not open the embedded database in ${options.dataDir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new PgliteException(
+      PgliteErrorCode.OpenFailed,
+      `could not open the embedded database in ${options.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -9,7 +9,9 @@ export function toJsonb(value: unknown): string {
   const json = JSON.stringify(value);
   // JSON.stringify writes NUL and lone surrogates as `\u` escapes (a whole pair is written as is):
   // without such an escape there is nothing to mend, and every job result passes here.
-  return /\\u(?:0000|d[89a-f])/i.test(json) ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? storableText(v) : v)) : json;
+  return /\\u(?:0000|d[89a-f])/i.test(json)
+    ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? storableText(v) : v))
+    : json;
 }
 
 /** A string jsonb and `text` columns accept (see {@link toJsonb}). */

@@ -11,7 +11,10 @@ export type MigrationTarget = { databaseUrl: string } | { dbClient: ClientBase }
  * Applies pending migrations. node-pg-migrate takes an advisory lock, so several replicas
  * starting at once apply each migration exactly once.
  */
-export async function migrate(target: MigrationTarget, log: (msg: string) => void = () => undefined): Promise<string[]> {
+export async function migrate(
+  target: MigrationTarget,
+  log: (msg: string) => void = () => undefined,
+): Promise<string[]> {
   const applied = await runner({
     ...target,
     dir: MIGRATIONS_DIR,

@@ -28,7 +28,8 @@ export function createPool(options: PoolOptions): Pool {
     idleTimeoutMillis: 30000,
     statement_timeout: 30000,
   });
-  const report = options.onIdleError ?? ((e: Error) => process.stderr.write(`postgres: idle connection lost: ${e.message}\n`));
+  const report =
+    options.onIdleError ?? ((e: Error) => process.stderr.write(`postgres: idle connection lost: ${e.message}\n`));
   pool.on('error', report);
   return pool;
 }

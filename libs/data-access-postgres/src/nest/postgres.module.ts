@@ -29,7 +29,13 @@ export class PostgresModule {
               const applied = await migrate({ databaseUrl: options.databaseUrl }, (m) => logger.debug(m));
               if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
             }
-            return createPool({ ...options, onIdleError: (e) => logger.warn(`idle connection lost (${(e as { code?: string }).code ?? e.name}): ${e.message}; the pool reconnects on the next query`) });
+            return createPool({
+              ...options,
+              onIdleError: (e) =>
+                logger.warn(
+                  `idle connection lost (${(e as { code?: string }).code ?? e.name}): ${e.message}; the pool reconnects on the next query`,
+                ),
+            });
           },
         },
         PoolLifecycle,

@@ -1,4 +1,9 @@
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import Anthropic, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from '@anthropic-ai/sdk';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { ToolCall } from '@deja/contracts';
 import type { ShapedRequest } from '@deja/util-prompt-cache';
@@ -24,7 +29,11 @@ export class AnthropicProviderClient implements LlmProviderClient {
 
   async send(request: ShapedRequest, options: SendOptions = {}): Promise<ProviderResponse> {
     if (request.provider !== 'anthropic') {
-      throw new ProviderError('anthropic', ProviderErrorCode.InvalidRequest, `an ${request.provider} request was sent to the Anthropic client`);
+      throw new ProviderError(
+        'anthropic',
+        ProviderErrorCode.InvalidRequest,
+        `an ${request.provider} request was sent to the Anthropic client`,
+      );
     }
     let message: Message;
     let headers: Headers;
@@ -49,7 +58,8 @@ function toResponse(message: Message, headers: Headers, simulatedEndpoint: boole
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (block.type === 'text') texts.push(block.text);
-    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+    else if (block.type === 'tool_use')
+      toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
   }
   return {
     answer: {

@@ -24,7 +24,11 @@ export class OpenAIProviderClient implements LlmProviderClient {
 
   async send(request: ShapedRequest, options: SendOptions = {}): Promise<ProviderResponse> {
     if (request.provider !== 'openai') {
-      throw new ProviderError('openai', ProviderErrorCode.InvalidRequest, `an ${request.provider} request was sent to the OpenAI client`);
+      throw new ProviderError(
+        'openai',
+        ProviderErrorCode.InvalidRequest,
+        `an ${request.provider} request was sent to the OpenAI client`,
+      );
     }
     let completion: ChatCompletion;
     let headers: Headers;
@@ -54,7 +58,10 @@ function toResponse(completion: ChatCompletion, headers: Headers, simulatedEndpo
       content: choice.message.content ?? '',
       finish_reason: choice.finish_reason ?? 'unknown',
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-      simulated: simulatedEndpoint || completion.system_fingerprint === SIMULATOR_FINGERPRINT || headers.get(SIMULATED_HEADER) === 'true',
+      simulated:
+        simulatedEndpoint ||
+        completion.system_fingerprint === SIMULATOR_FINGERPRINT ||
+        headers.get(SIMULATED_HEADER) === 'true',
     },
     usage: usageFromOpenAI(completion.usage),
     model: completion.model,

@@ -71,8 +71,14 @@ export class ProviderError extends Error {
   /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
   toJSON(): Record<string, unknown> {
     return {
-      name: this.name, provider: this.provider, code: this.code, message: this.message, retriable: this.retriable,
-      status: this.details.status, retry_after_ms: this.details.retryAfterMs, request_id: this.details.requestId,
+      name: this.name,
+      provider: this.provider,
+      code: this.code,
+      message: this.message,
+      retriable: this.retriable,
+      status: this.details.status,
+      retry_after_ms: this.details.retryAfterMs,
+      request_id: this.details.requestId,
     };
   }
 }
@@ -94,7 +100,10 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
  * `retry-after-ms` (OpenAI), else `retry-after` in seconds or as an HTTP date. Undefined when
  * absent or unreadable; capped so a bogus header cannot park a worker for hours.
  */
-export function retryAfterMs(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  headers: { get(name: string): string | null } | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!headers) return undefined;
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.get('retry-after-ms') !== null && Number.isFinite(ms) && ms >= 0) return Math.min(ms, MAX_RETRY_AFTER_MS);

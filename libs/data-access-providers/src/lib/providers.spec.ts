@@ -16,32 +16,66 @@ function fakeFetch(replies: Reply[]): { fetch: typeof fetch; calls: () => number
     const reply = replies[Math.min(calls - 1, replies.length - 1)]!;
     if (reply === 'hang') {
       return new Promise<Response>((_resolve, reject) => {
-        init?.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+        init?.signal?.addEventListener('abort', () =>
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+        );
       });
     }
-    return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status, headers: { 'content-type': 'application/json', ...reply.headers } });
+    return new Response(JSON.stringify(reply.body ?? {}), {
+      status: reply.status,
+      headers: { 'content-type': 'application/json', ...reply.headers },
+    });
   };
   return { fetch: fn as typeof fetch, calls: () => calls, bodies };
 }
 
-const openaiReq: ChatRequest = { provider: 'openai', model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], params: {} };
+const openaiReq: ChatRequest = {
+  provider: 'openai',
+  model: 'gpt-4.1',
+  messages: [{ role: 'user', content: 'hi' }],
+  params: {},
+};
 const anthropicReq: ChatRequest = { ...openaiReq, provider: 'anthropic', model: 'claude-sonnet-4-6' };
 const shapedOpenAI = shapeOpenAIRequest(openaiReq, { facts: getModel('gpt-4.1'), tenant: 'acme' });
-const shapedAnthropic = shapeAnthropicRequest(anthropicReq, { facts: getModel('claude-sonnet-4-6'), defaultMaxTokens: 256 });
+const shapedAnthropic = shapeAnthropicRequest(anthropicReq, {
+  facts: getModel('claude-sonnet-4-6'),
+  defaultMaxTokens: 256,
+});
 
 const completion = (fingerprint = 'fp_real') => ({
-  id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4.1', system_fingerprint: fingerprint,
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1,
+  model: 'gpt-4.1',
+  system_fingerprint: fingerprint,
   choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 2000, completion_tokens: 12, total_tokens: 2012, prompt_tokens_details: { cached_tokens: 1536 } },
+  usage: {
+    prompt_tokens: 2000,
+    completion_tokens: 12,
+    total_tokens: 2012,
+    prompt_tokens_details: { cached_tokens: 1536 },
+  },
 });
 const message = {
-  id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', stop_reason: 'end_turn', stop_sequence: null,
-  content: [{ type: 'text', text: 'hel' }, { type: 'text', text: 'lo' }, { type: 'tool_use', id: 'tu_1', name: 'search', input: { q: 'x' } }],
+  id: 'msg_1',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-sonnet-4-6',
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  content: [
+    { type: 'text', text: 'hel' },
+    { type: 'text', text: 'lo' },
+    { type: 'tool_use', id: 'tu_1', name: 'search', input: { q: 'x' } },
+  ],
   usage: { input_tokens: 20, cache_creation_input_tokens: 1500, cache_read_input_tokens: 3000, output_tokens: 7 },
 };
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   if (!(e instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(e)}`);
   return e;
 }
@@ -63,7 +97,9 @@ describe('OpenAIProviderClient', () => {
 
   it('classifies a 429 as retriable rate limiting with its retry-after, and does not retry itself', async () => {
     const f = fakeFetch([{ status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '2' } }]);
-    const e = await failure(new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedOpenAI));
+    const e = await failure(
+      new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedOpenAI),
+    );
     expect([e.code, e.retriable, e.retryAfterMs, e.status]).toEqual([ProviderErrorCode.RateLimited, true, 2000, 429]);
     expect(f.calls()).toBe(1);
   });
@@ -80,14 +116,18 @@ describe('OpenAIProviderClient', () => {
     [422, ProviderErrorCode.InvalidRequest, false],
   ])('classifies HTTP %i as %s (retriable: %s)', async (status, code, retriable) => {
     const f = fakeFetch([{ status, body: { error: { message: 'x' } } }]);
-    const e = await failure(new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedOpenAI));
+    const e = await failure(
+      new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedOpenAI),
+    );
     expect([e.code, e.retriable]).toEqual([code, retriable]);
     expect(f.calls()).toBe(1);
   });
 
   it('turns a call that outlives the timeout into a retriable provider_timeout', async () => {
     const f = fakeFetch(['hang']);
-    const e = await failure(new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 50, fetch: f.fetch }).send(shapedOpenAI));
+    const e = await failure(
+      new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 50, fetch: f.fetch }).send(shapedOpenAI),
+    );
     expect([e.code, e.retriable]).toEqual([ProviderErrorCode.Timeout, true]);
   });
 });
@@ -95,25 +135,43 @@ describe('OpenAIProviderClient', () => {
 describe('AnthropicProviderClient', () => {
   it('maps usage one to one, joins text blocks and returns tool calls', async () => {
     const f = fakeFetch([{ status: 200, body: message }]);
-    const res = await new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedAnthropic);
-    expect(res.usage).toMatchObject({ input_tokens: 20, cache_write_tokens: 1500, cache_read_tokens: 3000, output_tokens: 7 });
+    const res = await new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(
+      shapedAnthropic,
+    );
+    expect(res.usage).toMatchObject({
+      input_tokens: 20,
+      cache_write_tokens: 1500,
+      cache_read_tokens: 3000,
+      output_tokens: 7,
+    });
     expect(res.answer).toEqual({
-      content: 'hello', finish_reason: 'end_turn', simulated: false,
+      content: 'hello',
+      finish_reason: 'end_turn',
+      simulated: false,
       tool_calls: [{ id: 'tu_1', name: 'search', arguments: '{"q":"x"}' }],
     });
     expect(f.bodies[0]).toMatchObject({ model: 'claude-sonnet-4-6', max_tokens: 256 });
   });
 
   it('classifies 529 overloaded as retriable', async () => {
-    const f = fakeFetch([{ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'busy' } } }]);
-    const e = await failure(new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedAnthropic));
+    const f = fakeFetch([
+      { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'busy' } } },
+    ]);
+    const e = await failure(
+      new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedAnthropic),
+    );
     expect([e.code, e.retriable]).toEqual([ProviderErrorCode.Overloaded, true]);
     expect(f.calls()).toBe(1);
   });
 
   it('marks every answer of a simulator endpoint as simulated', async () => {
     const f = fakeFetch([{ status: 200, body: message }]);
-    const res = await new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch, simulated: true }).send(shapedAnthropic);
+    const res = await new AnthropicProviderClient({
+      apiKey: 'k',
+      timeoutMs: 1000,
+      fetch: f.fetch,
+      simulated: true,
+    }).send(shapedAnthropic);
     expect(res.answer.simulated).toBe(true);
   });
 });

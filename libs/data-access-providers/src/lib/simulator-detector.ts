@@ -34,7 +34,9 @@ export class SimulatorDetector {
 
   private async probe(): Promise<boolean> {
     try {
-      const res = await this.fetchFn(`${new URL(this.baseURL ?? '').origin}/_sim/stats`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      const res = await this.fetchFn(`${new URL(this.baseURL ?? '').origin}/_sim/stats`, {
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      });
       if (!res.ok) {
         this.known = false;
         return false;

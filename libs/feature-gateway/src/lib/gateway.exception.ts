@@ -29,7 +29,13 @@ export class GatewayException extends Error {
   constructor(
     readonly code: GatewayErrorCode,
     message: string,
-    readonly details: { retriable?: boolean; issues?: ErrorIssue[]; retryAfterSeconds?: number; jobId?: string; cause?: unknown } = {},
+    readonly details: {
+      retriable?: boolean;
+      issues?: ErrorIssue[];
+      retryAfterSeconds?: number;
+      jobId?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: details.cause });
     this.name = 'GatewayException';
@@ -41,7 +47,13 @@ export class GatewayException extends Error {
 
   /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, issues: this.details.issues };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retriable: this.retriable,
+      issues: this.details.issues,
+    };
   }
 }
 
@@ -83,7 +95,12 @@ export function httpStatusFor(code: GatewayErrorCode): number {
 }
 
 function isRetriableCode(code: GatewayErrorCode): boolean {
-  return [GatewayErrorCode.RateLimited, GatewayErrorCode.BrokerUnavailable, GatewayErrorCode.StoreUnavailable, GatewayErrorCode.Timeout].includes(code);
+  return [
+    GatewayErrorCode.RateLimited,
+    GatewayErrorCode.BrokerUnavailable,
+    GatewayErrorCode.StoreUnavailable,
+    GatewayErrorCode.Timeout,
+  ].includes(code);
 }
 
 /**
@@ -101,7 +118,10 @@ export function errorBody(e: GatewayException, flavour: 'deja' | 'anthropic' = '
 }
 
 /** zod issues as `{path, message}` with dotted paths, prefixed with where the value came from. */
-export function toIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): ErrorIssue[] {
+export function toIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix = '',
+): ErrorIssue[] {
   return issues.map((i) => {
     const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
     return { path: path || '(body)', message: i.message };

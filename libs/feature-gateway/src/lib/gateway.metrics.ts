@@ -17,12 +17,39 @@ export class GatewayMetrics {
 
   constructor(@Optional() registry?: Registry) {
     const registers = [registry ?? new Registry()];
-    this.jobsSubmitted = new Counter({ name: 'deja_gateway_jobs_submitted_total', help: 'Jobs created, by API', labelNames: ['api'], registers });
-    this.results = new Counter({ name: 'deja_gateway_results_total', help: 'Results that completed a job, by status and cache outcome', labelNames: ['status', 'outcome', 'tier'], registers });
-    this.savedUsd = new Counter({ name: 'deja_gateway_saved_usd_total', help: 'Money saved by the cache on completed jobs (USD)', registers });
-    this.spentUsd = new Counter({ name: 'deja_gateway_spent_usd_total', help: 'Money spent on providers for completed jobs (USD)', registers });
-    this.httpErrors = new Counter({ name: 'deja_gateway_http_errors_total', help: 'HTTP errors answered, by error type', labelNames: ['type'], registers });
-    this.jobsExpired = new Counter({ name: 'deja_gateway_jobs_expired_total', help: 'Jobs failed because no result came in time', registers });
+    this.jobsSubmitted = new Counter({
+      name: 'deja_gateway_jobs_submitted_total',
+      help: 'Jobs created, by API',
+      labelNames: ['api'],
+      registers,
+    });
+    this.results = new Counter({
+      name: 'deja_gateway_results_total',
+      help: 'Results that completed a job, by status and cache outcome',
+      labelNames: ['status', 'outcome', 'tier'],
+      registers,
+    });
+    this.savedUsd = new Counter({
+      name: 'deja_gateway_saved_usd_total',
+      help: 'Money saved by the cache on completed jobs (USD)',
+      registers,
+    });
+    this.spentUsd = new Counter({
+      name: 'deja_gateway_spent_usd_total',
+      help: 'Money spent on providers for completed jobs (USD)',
+      registers,
+    });
+    this.httpErrors = new Counter({
+      name: 'deja_gateway_http_errors_total',
+      help: 'HTTP errors answered, by error type',
+      labelNames: ['type'],
+      registers,
+    });
+    this.jobsExpired = new Counter({
+      name: 'deja_gateway_jobs_expired_total',
+      help: 'Jobs failed because no result came in time',
+      registers,
+    });
   }
 
   recordResult(r: ResultV1): void {

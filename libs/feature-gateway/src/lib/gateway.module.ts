@@ -16,7 +16,12 @@ import { JobsModule } from './jobs/jobs.module';
 export function gatewayInfrastructure(options: GatewayOptions): DynamicModule[] {
   return [
     KafkaModule.forRoot(options.kafka),
-    PostgresModule.forRoot({ databaseUrl: options.database.url, max: options.database.poolMax, applicationName: 'deja-gateway', runMigrations: options.database.runMigrations }),
+    PostgresModule.forRoot({
+      databaseUrl: options.database.url,
+      max: options.database.poolMax,
+      applicationName: 'deja-gateway',
+      runMigrations: options.database.runMigrations,
+    }),
   ];
 }
 
@@ -32,12 +37,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [
-        AuthModule,
-        JobsModule,
-        CompatModule,
-        AdminModule,
-      ],
+      imports: [AuthModule, JobsModule, CompatModule, AdminModule],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         {

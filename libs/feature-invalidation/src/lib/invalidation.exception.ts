@@ -62,7 +62,12 @@ export function toMessageError(error: InvalidationException): MessageHandlingExc
   switch (error.code) {
     case InvalidationErrorCode.InvalidRequest:
     case InvalidationErrorCode.UnknownEvent:
-      return new MessageHandlingException(MessageErrorCode.Rejected, `${error.code}: ${error.message}`, false, error.issues);
+      return new MessageHandlingException(
+        MessageErrorCode.Rejected,
+        `${error.code}: ${error.message}`,
+        false,
+        error.issues,
+      );
     case InvalidationErrorCode.PublishFailed:
       return MessageHandlingException.transient(`${error.code}: ${error.message}`, error);
   }

@@ -32,7 +32,8 @@ async function mapped(fn: () => Promise<unknown>): Promise<void> {
     await fn();
   } catch (error) {
     if (error instanceof InvalidationException) throw toMessageError(error);
-    if (isTransientDatabaseError(error)) throw MessageHandlingException.transient(`transaction rolled back, retrying: ${(error as Error).message}`, error);
+    if (isTransientDatabaseError(error))
+      throw MessageHandlingException.transient(`transaction rolled back, retrying: ${(error as Error).message}`, error);
     throw error;
   }
 }

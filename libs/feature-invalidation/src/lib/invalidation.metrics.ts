@@ -15,7 +15,12 @@ export class InvalidationMetrics {
       labelNames: ['cause', 'applied'],
       registers: [registry],
     });
-    this.retired = new Counter({ name: 'deja_invalidation_entries_retired_total', help: 'Cache entries retired, by cause', labelNames: ['cause'], registers: [registry] });
+    this.retired = new Counter({
+      name: 'deja_invalidation_entries_retired_total',
+      help: 'Cache entries retired, by cause',
+      labelNames: ['cause'],
+      registers: [registry],
+    });
     this.deleted = new Counter({
       name: 'deja_invalidation_entries_deleted_total',
       help: 'Cache entries deleted by the background sweep, by reason (retired or expired)',
@@ -28,6 +33,10 @@ export class InvalidationMetrics {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
       registers: [registry],
     });
-    this.sweepErrors = new Counter({ name: 'deja_invalidation_sweep_errors_total', help: 'Background deletion sweeps that failed', registers: [registry] });
+    this.sweepErrors = new Counter({
+      name: 'deja_invalidation_sweep_errors_total',
+      help: 'Background deletion sweeps that failed',
+      registers: [registry],
+    });
   }
 }

@@ -1,4 +1,12 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { TOPICS, type InvalidatedV1 } from '@deja/contracts';
@@ -38,18 +46,31 @@ export class InvalidationModule {
     return {
       module: InvalidationModule,
       providers: [
-        { provide: InvalidationRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new InvalidationRepository(pool) },
-        { provide: InvalidationMetrics, inject: [Registry], useFactory: (registry: Registry) => new InvalidationMetrics(registry) },
+        {
+          provide: InvalidationRepository,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => new InvalidationRepository(pool),
+        },
+        {
+          provide: InvalidationMetrics,
+          inject: [Registry],
+          useFactory: (registry: Registry) => new InvalidationMetrics(registry),
+        },
         {
           provide: Invalidator,
           inject: [InvalidationRepository, TopicPublisher, InvalidationMetrics],
           useFactory: (repo: InvalidationRepository, publisher: TopicPublisher, metrics: InvalidationMetrics) =>
-            new Invalidator(repo, (record: InvalidatedV1) => publisher.publish(TOPICS.invalidated, [{ key: record.tenant, value: record }]), metrics),
+            new Invalidator(
+              repo,
+              (record: InvalidatedV1) => publisher.publish(TOPICS.invalidated, [{ key: record.tenant, value: record }]),
+              metrics,
+            ),
         },
         {
           provide: Sweeper,
           inject: [InvalidationRepository, InvalidationMetrics],
-          useFactory: (repo: InvalidationRepository, metrics: InvalidationMetrics) => new Sweeper(repo, metrics, options.sweep, (level, msg) => logger[level](msg)),
+          useFactory: (repo: InvalidationRepository, metrics: InvalidationMetrics) =>
+            new Sweeper(repo, metrics, options.sweep, (level, msg) => logger[level](msg)),
         },
         SweeperLifecycle,
       ],

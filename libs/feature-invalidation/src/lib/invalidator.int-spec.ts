@@ -47,10 +47,18 @@ describe('Invalidator and Sweeper against Postgres', () => {
   });
 
   const change = (tenant: string, doc: string, extra: Partial<DocChangeV1> = {}): DocChangeV1 => ({
-    event_id: randomUUID(), tenant, doc_id: doc, change: 'updated', at: new Date().toISOString(), ...extra,
+    event_id: randomUUID(),
+    tenant,
+    doc_id: doc,
+    change: 'updated',
+    at: new Date().toISOString(),
+    ...extra,
   });
 
-  async function insertEntry(tenant: string, opts: { docVersions?: Record<string, number>; docIds?: string[]; retiredAgoSeconds?: number } = {}): Promise<string> {
+  async function insertEntry(
+    tenant: string,
+    opts: { docVersions?: Record<string, number>; docIds?: string[]; retiredAgoSeconds?: number } = {},
+  ): Promise<string> {
     const docVersions = opts.docVersions ?? {};
     const { rows } = await pool.query<{ id: string }>(
       `INSERT INTO cache_entries (tenant, namespace, scope_hash, query_hash, normalized_query, query_text, request_id, provider, model,
@@ -58,19 +66,32 @@ describe('Invalidator and Sweeper against Postgres', () => {
        VALUES ($1, 'support', 's', 'q', 'q', 'q', $2, 'openai', 'gpt-4o-mini', '{}', '{}', '{}', 1, $3, $4, 3600, now() + interval '1 hour',
          CASE WHEN $5::int IS NULL THEN NULL ELSE now() - make_interval(secs => $5::int) END)
        RETURNING id`,
-      [tenant, randomUUID(), JSON.stringify(docVersions), opts.docIds ?? Object.keys(docVersions), opts.retiredAgoSeconds ?? null],
+      [
+        tenant,
+        randomUUID(),
+        JSON.stringify(docVersions),
+        opts.docIds ?? Object.keys(docVersions),
+        opts.retiredAgoSeconds ?? null,
+      ],
     );
     return rows[0]!.id;
   }
 
-  const isRetired = async (id: string) => (await pool.query(`SELECT retired_at IS NOT NULL AS r FROM cache_entries WHERE id = $1`, [id])).rows[0]?.r as boolean;
+  const isRetired = async (id: string) =>
+    (await pool.query(`SELECT retired_at IS NOT NULL AS r FROM cache_entries WHERE id = $1`, [id])).rows[0]
+      ?.r as boolean;
   const docState = async (tenant: string, doc: string) =>
-    (await pool.query(`SELECT version::int, deleted FROM documents WHERE tenant = $1 AND doc_id = $2`, [tenant, doc])).rows[0] as { version: number; deleted: boolean };
+    (await pool.query(`SELECT version::int, deleted FROM documents WHERE tenant = $1 AND doc_id = $2`, [tenant, doc]))
+      .rows[0] as { version: number; deleted: boolean };
 
   it('applies 20 concurrent versionless changes of one document one after the other', async () => {
     const tenant = `conc-${run}`;
-    const results = await Promise.all(Array.from({ length: 20 }, () => invalidator.applyDocChange(change(tenant, 'D'))));
-    expect(results.map((r) => r.new_version).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => invalidator.applyDocChange(change(tenant, 'D'))),
+    );
+    expect(results.map((r) => r.new_version).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     expect(await docState(tenant, 'D')).toEqual({ version: 20, deleted: false });
   });
 
@@ -90,7 +111,12 @@ describe('Invalidator and Sweeper against Postgres', () => {
     const otherDoc = await insertEntry(tenant, { docVersions: { E: 0 } });
     const r = await invalidator.applyDocChange(change(tenant, 'D', { version: 2 }));
     expect(r).toMatchObject({ applied: true, entries_retired: 2, new_version: 2 });
-    expect([await isRetired(v1), await isRetired(v2), await isRetired(unrecorded), await isRetired(otherDoc)]).toEqual([true, false, true, false]);
+    expect([await isRetired(v1), await isRetired(v2), await isRetired(unrecorded), await isRetired(otherDoc)]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('publishes the original effect on redelivery when the audit failed after commit', async () => {
@@ -104,9 +130,17 @@ describe('Invalidator and Sweeper against Postgres', () => {
     expect((await repo.findEvent(tenant, event.event_id))?.publishedAt).toBeNull();
     expect(await docState(tenant, 'D')).toEqual({ version: 1, deleted: false });
 
-    expect(await invalidator.applyDocChange(event)).toMatchObject({ applied: true, entries_retired: 1, new_version: 1 });
+    expect(await invalidator.applyDocChange(event)).toMatchObject({
+      applied: true,
+      entries_retired: 1,
+      new_version: 1,
+    });
     expect((await repo.findEvent(tenant, event.event_id))?.publishedAt).toEqual(expect.any(Date));
-    expect(await invalidator.applyDocChange(event)).toMatchObject({ applied: false, entries_retired: 0, new_version: 1 });
+    expect(await invalidator.applyDocChange(event)).toMatchObject({
+      applied: false,
+      entries_retired: 0,
+      new_version: 1,
+    });
     expect(await docState(tenant, 'D')).toEqual({ version: 1, deleted: false });
   });
 
@@ -135,7 +169,13 @@ describe('Invalidator and Sweeper against Postgres', () => {
     const old = await Promise.all(Array.from({ length: 5 }, () => insertEntry(tenant, { retiredAgoSeconds: 120 })));
     const recent = await insertEntry(tenant, { retiredAgoSeconds: 1 });
     const sweeper = new Sweeper(repo, new InvalidationMetrics(new Registry()), {
-      intervalMs: 0, batchSize: 2, maxBatchesPerSweep: 2, retiredGraceSeconds: 60, expiredGraceSeconds: 60, eventRetentionDays: 30, staleWindowSeconds: 0,
+      intervalMs: 0,
+      batchSize: 2,
+      maxBatchesPerSweep: 2,
+      retiredGraceSeconds: 60,
+      expiredGraceSeconds: 60,
+      eventRetentionDays: 30,
+      staleWindowSeconds: 0,
     });
     const first = await sweeper.sweepOnce();
     expect(first.retired).toBeLessThanOrEqual(4);
@@ -151,27 +191,57 @@ describe('Invalidator and Sweeper against Postgres', () => {
   it('retires recent entries stored after the change that made them stale, and only those', async () => {
     const tenant = `stale-${run}`;
     await invalidator.applyDocChange(change(tenant, 'D', { version: 2 }));
-    await invalidator.applyCommand({ event_id: randomUUID(), tenant, action: 'bump_namespace', namespace: 'support', at: new Date().toISOString() });
+    await invalidator.applyCommand({
+      event_id: randomUUID(),
+      tenant,
+      action: 'bump_namespace',
+      namespace: 'support',
+      at: new Date().toISOString(),
+    });
     // Stored after both changes by completions that looked the versions up before them.
     const oldDoc = await insertEntry(tenant, { docVersions: { D: 1 } });
     const current = await insertEntry(tenant, { docVersions: { D: 2 } });
     await pool.query(`UPDATE cache_entries SET namespace_version = 2 WHERE id = $1`, [current]);
     const oldNamespace = await insertEntry(tenant, { docVersions: { D: 2 } });
     const outsideWindow = await insertEntry(tenant, { docVersions: { D: 1 } });
-    await pool.query(`UPDATE cache_entries SET namespace_version = 2 WHERE id = ANY ($1::uuid[])`, [[oldDoc, outsideWindow]]);
+    await pool.query(`UPDATE cache_entries SET namespace_version = 2 WHERE id = ANY ($1::uuid[])`, [
+      [oldDoc, outsideWindow],
+    ]);
     await pool.query(`UPDATE cache_entries SET created_at = now() - interval '2 hours' WHERE id = $1`, [outsideWindow]);
     const sweeper = new Sweeper(repo, new InvalidationMetrics(new Registry()), {
-      intervalMs: 0, batchSize: 1000, maxBatchesPerSweep: 10, retiredGraceSeconds: 3600, expiredGraceSeconds: 3600, eventRetentionDays: 30, staleWindowSeconds: 600,
+      intervalMs: 0,
+      batchSize: 1000,
+      maxBatchesPerSweep: 10,
+      retiredGraceSeconds: 3600,
+      expiredGraceSeconds: 3600,
+      eventRetentionDays: 30,
+      staleWindowSeconds: 600,
     });
     expect((await sweeper.sweepOnce()).stale).toBeGreaterThanOrEqual(2);
-    expect([await isRetired(oldDoc), await isRetired(oldNamespace), await isRetired(current), await isRetired(outsideWindow)]).toEqual([true, true, false, false]);
+    expect([
+      await isRetired(oldDoc),
+      await isRetired(oldNamespace),
+      await isRetired(current),
+      await isRetired(outsideWindow),
+    ]).toEqual([true, true, false, false]);
   });
 
   it('retires a large selection in several statements, counting all of them', async () => {
     const tenant = `batch-${run}`;
     const ids = await Promise.all(Array.from({ length: 7 }, () => insertEntry(tenant)));
-    const small = new Invalidator(new InvalidationRepository(pool, { retireBatch: 2 }), async () => undefined, new InvalidationMetrics(new Registry()));
-    expect(await small.applyCommand({ event_id: randomUUID(), tenant, action: 'purge_tenant', at: new Date().toISOString() })).toMatchObject({ entries_retired: 7 });
+    const small = new Invalidator(
+      new InvalidationRepository(pool, { retireBatch: 2 }),
+      async () => undefined,
+      new InvalidationMetrics(new Registry()),
+    );
+    expect(
+      await small.applyCommand({
+        event_id: randomUUID(),
+        tenant,
+        action: 'purge_tenant',
+        at: new Date().toISOString(),
+      }),
+    ).toMatchObject({ entries_retired: 7 });
     for (const id of ids) expect(await isRetired(id)).toBe(true);
   });
 });

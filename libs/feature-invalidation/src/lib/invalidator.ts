@@ -57,14 +57,23 @@ export class Invalidator {
     return this.apply(command.tenant, command.event_id, command.action, command, async (tx) => {
       if (command.action === 'bump_namespace') {
         const version = await tx.bumpNamespace(command.tenant, command.namespace);
-        return { retired: await tx.retire(namespaceSelector(command.tenant, command.namespace, version)), newVersion: version };
+        return {
+          retired: await tx.retire(namespaceSelector(command.tenant, command.namespace, version)),
+          newVersion: version,
+        };
       }
       const selector = purgeSelector(command);
       return { retired: selector ? await tx.retire(selector) : 0, newVersion: null };
     });
   }
 
-  private async apply(tenant: string, eventId: string, cause: InvalidationCause, payload: unknown, effect: (tx: InvalidationTx) => Promise<Effect>): Promise<InvalidatedV1> {
+  private async apply(
+    tenant: string,
+    eventId: string,
+    cause: InvalidationCause,
+    payload: unknown,
+    effect: (tx: InvalidationTx) => Promise<Effect>,
+  ): Promise<InvalidatedV1> {
     const applied = await this.repo.transaction(async (tx) => {
       if (!(await tx.claim(tenant, eventId, cause, payload))) return null;
       const e = await effect(tx);
@@ -84,12 +93,28 @@ export class Invalidator {
       const record = await tx.lockEvent(tenant, eventId);
       const at = this.now().toISOString();
       if (record && record.publishedAt === null) {
-        const first: InvalidatedV1 = { event_id: eventId, tenant, cause, applied: true, entries_retired: record.entriesRetired, new_version: record.newVersion, at };
+        const first: InvalidatedV1 = {
+          event_id: eventId,
+          tenant,
+          cause,
+          applied: true,
+          entries_retired: record.entriesRetired,
+          new_version: record.newVersion,
+          at,
+        };
         await this.publish(first);
         await tx.markPublished(tenant, eventId);
         return first;
       }
-      const replay: InvalidatedV1 = { event_id: eventId, tenant, cause, applied: false, entries_retired: 0, new_version: record?.newVersion ?? null, at };
+      const replay: InvalidatedV1 = {
+        event_id: eventId,
+        tenant,
+        cause,
+        applied: false,
+        entries_retired: 0,
+        new_version: record?.newVersion ?? null,
+        at,
+      };
       await this.publish(replay);
       return replay;
     });

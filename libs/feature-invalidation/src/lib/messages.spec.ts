@@ -5,8 +5,17 @@ const at = new Date('2026-11-27T00:00:00Z');
 
 describe('buildInvalidation', () => {
   it('fills event_id and at', () => {
-    const c = buildInvalidation({ tenant: 'acme', action: 'purge_namespace', namespace: 'faq' }, { eventId: 'e-1', at });
-    expect(c).toEqual({ tenant: 'acme', action: 'purge_namespace', namespace: 'faq', event_id: 'e-1', at: '2026-11-27T00:00:00.000Z' });
+    const c = buildInvalidation(
+      { tenant: 'acme', action: 'purge_namespace', namespace: 'faq' },
+      { eventId: 'e-1', at },
+    );
+    expect(c).toEqual({
+      tenant: 'acme',
+      action: 'purge_namespace',
+      namespace: 'faq',
+      event_id: 'e-1',
+      at: '2026-11-27T00:00:00.000Z',
+    });
   });
 
   it('makes a UUID event id when none is given', () => {
@@ -14,11 +23,15 @@ describe('buildInvalidation', () => {
   });
 
   it('keeps an event id the caller chose (an idempotency key for retries)', () => {
-    expect(buildInvalidation({ tenant: 'acme', action: 'purge_tenant', event_id: 'mine' }, { eventId: 'other' }).event_id).toBe('mine');
+    expect(
+      buildInvalidation({ tenant: 'acme', action: 'purge_tenant', event_id: 'mine' }, { eventId: 'other' }).event_id,
+    ).toBe('mine');
   });
 
   it('overrides a caller-supplied `at`', () => {
-    expect(buildInvalidation({ tenant: 'acme', action: 'purge_tenant', at: 'yesterday' }, { at }).at).toBe('2026-11-27T00:00:00.000Z');
+    expect(buildInvalidation({ tenant: 'acme', action: 'purge_tenant', at: 'yesterday' }, { at }).at).toBe(
+      '2026-11-27T00:00:00.000Z',
+    );
   });
 
   it('refuses an unknown action with the field that is wrong', () => {
@@ -42,7 +55,9 @@ describe('buildInvalidation', () => {
 
 describe('buildDocChange', () => {
   it('builds an update with a version', () => {
-    expect(buildDocChange({ tenant: 'acme', doc_id: 'D', change: 'updated', version: 3 }, { eventId: 'e', at })).toMatchObject({ change: 'updated', version: 3 });
+    expect(
+      buildDocChange({ tenant: 'acme', doc_id: 'D', change: 'updated', version: 3 }, { eventId: 'e', at }),
+    ).toMatchObject({ change: 'updated', version: 3 });
   });
 
   it('refuses a negative version', () => {

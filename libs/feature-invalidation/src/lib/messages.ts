@@ -44,10 +44,16 @@ function withFill(body: unknown, fill: Fill): Record<string, unknown> {
 function parseAs<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+  const issues = parsed.error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(body)',
+    message: i.message,
+  }));
   throw new InvalidationException(
     InvalidationErrorCode.InvalidRequest,
-    `not a valid ${what}: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    `not a valid ${what}: ${issues
+      .slice(0, 5)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ')}`,
     issues,
   );
 }

@@ -55,7 +55,10 @@ export class Sweeper {
   async sweepOnce(): Promise<SweepResult> {
     const end = this.metrics.sweepSeconds.startTimer();
     try {
-      const stale = this.options.staleWindowSeconds > 0 ? await this.drain((n) => this.repo.retireStale(n, this.options.staleWindowSeconds)) : 0;
+      const stale =
+        this.options.staleWindowSeconds > 0
+          ? await this.drain((n) => this.repo.retireStale(n, this.options.staleWindowSeconds))
+          : 0;
       this.metrics.retired.inc({ cause: 'stale_sweep' }, stale);
       const retired = await this.drain((n) => this.repo.deleteRetired(n, this.options.retiredGraceSeconds));
       this.metrics.deleted.inc({ reason: 'retired' }, retired);
@@ -89,12 +92,18 @@ export class Sweeper {
       this.running = this.sweepOnce()
         .then((r) => {
           if (r.stale + r.retired + r.expired + r.events > 0) {
-            this.log('log', `sweep: retired ${r.stale} stale entries; deleted ${r.retired} retired and ${r.expired} expired entries, ${r.events} old event records`);
+            this.log(
+              'log',
+              `sweep: retired ${r.stale} stale entries; deleted ${r.retired} retired and ${r.expired} expired entries, ${r.events} old event records`,
+            );
           }
         })
         .catch((error) => {
           this.metrics.sweepErrors.inc();
-          this.log('error', `sweep failed (next one in ${this.options.intervalMs} ms): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+          this.log(
+            'error',
+            `sweep failed (next one in ${this.options.intervalMs} ms): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          );
         })
         .finally(() => this.schedule(this.options.intervalMs));
     }, delayMs);

@@ -9,14 +9,19 @@ const fail = (e: Error) => async () => {
 };
 
 async function code(p: Promise<unknown>): Promise<string | undefined> {
-  return p.then(() => undefined, (e: unknown) => (e instanceof ProviderError ? e.code : 'other'));
+  return p.then(
+    () => undefined,
+    (e: unknown) => (e instanceof ProviderError ? e.code : 'other'),
+  );
 }
 
 describe('CircuitBreaker', () => {
   const setup = () => {
     const clock = new FakeClock();
     const states: string[] = [];
-    const breaker = new CircuitBreaker('openai', { failureThreshold: 3, cooldownMs: 5000 }, clock, (s) => states.push(s));
+    const breaker = new CircuitBreaker('openai', { failureThreshold: 3, cooldownMs: 5000 }, clock, (s) =>
+      states.push(s),
+    );
     return { clock, breaker, states };
   };
 
@@ -41,8 +46,10 @@ describe('CircuitBreaker', () => {
 
   it('rate limiting and bad requests do not trip it', async () => {
     const { breaker } = setup();
-    for (let i = 0; i < 5; i++) await code(breaker.run(fail(new ProviderError('openai', ProviderErrorCode.RateLimited, '429'))));
-    for (let i = 0; i < 5; i++) await code(breaker.run(fail(new ProviderError('openai', ProviderErrorCode.InvalidRequest, '400'))));
+    for (let i = 0; i < 5; i++)
+      await code(breaker.run(fail(new ProviderError('openai', ProviderErrorCode.RateLimited, '429'))));
+    for (let i = 0; i < 5; i++)
+      await code(breaker.run(fail(new ProviderError('openai', ProviderErrorCode.InvalidRequest, '400'))));
     expect(breaker.state).toBe('closed');
   });
 

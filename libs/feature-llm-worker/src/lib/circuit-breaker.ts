@@ -81,10 +81,15 @@ export class CircuitBreaker {
       this.probing = true;
       return;
     }
-    throw new ProviderError(this.provider, ProviderErrorCode.Unavailable, `${this.provider}: circuit open after ${this.settings.failureThreshold} consecutive failures, failing fast (last: ${this.lastOutage.slice(0, 300)})`, {
-      // Half-open with a probe in flight: come back soon, the probe decides.
-      retryAfterMs: left > 0 ? left : Math.min(1000, this.settings.cooldownMs),
-    });
+    throw new ProviderError(
+      this.provider,
+      ProviderErrorCode.Unavailable,
+      `${this.provider}: circuit open after ${this.settings.failureThreshold} consecutive failures, failing fast (last: ${this.lastOutage.slice(0, 300)})`,
+      {
+        // Half-open with a probe in flight: come back soon, the probe decides.
+        retryAfterMs: left > 0 ? left : Math.min(1000, this.settings.cooldownMs),
+      },
+    );
   }
 
   private succeeded(): void {

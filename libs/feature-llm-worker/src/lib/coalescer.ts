@@ -25,7 +25,11 @@ export class Coalescer<T> {
     private readonly maxRemembered = 10_000,
   ) {}
 
-  async run(key: string, work: () => Promise<T>, options: CoalesceOptions<T>): Promise<{ value: T; role: CoalesceRole }> {
+  async run(
+    key: string,
+    work: () => Promise<T>,
+    options: CoalesceOptions<T>,
+  ): Promise<{ value: T; role: CoalesceRole }> {
     const running = this.inFlight.get(key);
     if (running) return { value: await running, role: 'joined' };
     if (options.reuseRecent) {

@@ -27,21 +27,32 @@ export class LlmWorkerModule {
             const sdk = new Logger('ProviderSDK');
             const clients = createProviderClients({
               ...options.providers,
-              logger: { error: (m) => sdk.error(m), warn: (m) => sdk.warn(m), info: (m) => sdk.debug(m), debug: (m) => sdk.verbose(m) },
+              logger: {
+                error: (m) => sdk.error(m),
+                warn: (m) => sdk.warn(m),
+                info: (m) => sdk.debug(m),
+                debug: (m) => sdk.verbose(m),
+              },
             });
             for (const provider of ['openai', 'anthropic'] as const) {
               const settings = options.providers[provider];
-              if (!settings.apiKey && settings.baseURL) log.warn(`${provider}: no API key set, a placeholder key is sent to ${settings.baseURL}`);
+              if (!settings.apiKey && settings.baseURL)
+                log.warn(`${provider}: no API key set, a placeholder key is sent to ${settings.baseURL}`);
             }
             const configured = [...clients.keys()];
-            log.log(`providers configured: ${configured.length > 0 ? configured.join(', ') : 'none (every miss will fail with provider_not_configured)'}`);
+            log.log(
+              `providers configured: ${configured.length > 0 ? configured.join(', ') : 'none (every miss will fail with provider_not_configured)'}`,
+            );
             const metrics = new LlmWorkerMetrics(registry);
             return new LlmWorker(clients, options.worker, {
               observer: {
                 ...bind(metrics),
                 completion: (completion, role) => {
                   metrics.completion(completion, role);
-                  if (completion.error) log.warn(`request ${completion.request_id} failed: ${completion.error.code}: ${completion.error.message}`);
+                  if (completion.error)
+                    log.warn(
+                      `request ${completion.request_id} failed: ${completion.error.code}: ${completion.error.message}`,
+                    );
                 },
                 breakerState: (provider, state) => {
                   metrics.breakerState(provider, state);

@@ -17,7 +17,8 @@ function setup(script: ConstructorParameters<typeof FakeProvider>[1], over: Part
   return { clock, provider, worker };
 }
 
-const rateLimited = () => new ProviderError('openai', ProviderErrorCode.RateLimited, '429', { status: 429, retryAfterMs: 1000 });
+const rateLimited = () =>
+  new ProviderError('openai', ProviderErrorCode.RateLimited, '429', { status: 429, retryAfterMs: 1000 });
 const serverError = () => new ProviderError('openai', ProviderErrorCode.ServerError, '500', { status: 500 });
 
 describe('LlmWorker', () => {
@@ -45,7 +46,11 @@ describe('LlmWorker', () => {
     const followers = done.filter((c) => c.usage.output_tokens === 0);
     for (const f of followers) {
       expect(f.answer?.content).toBe('Paris.');
-      expect(f.cost).toEqual({ usd: 0, uncached_usd: leaders[0]!.cost.uncached_usd, saved_usd: leaders[0]!.cost.uncached_usd });
+      expect(f.cost).toEqual({
+        usd: 0,
+        uncached_usd: leaders[0]!.cost.uncached_usd,
+        saved_usd: leaders[0]!.cost.uncached_usd,
+      });
     }
   });
 
@@ -64,7 +69,10 @@ describe('LlmWorker', () => {
   it('never reuses a finished answer for a no-cache request, nor across versions or keys', async () => {
     const { worker, provider } = setup([response()]);
     await worker.complete(miss(), 'k');
-    await worker.complete(miss({ cache: { namespace: 'default', lookup: false, store: true, personal: false, context_docs: [] } }), 'k');
+    await worker.complete(
+      miss({ cache: { namespace: 'default', lookup: false, store: true, personal: false, context_docs: [] } }),
+      'k',
+    );
     const bumped = miss();
     bumped.lookup.namespace_version = 2;
     await worker.complete(bumped, 'k');
@@ -84,7 +92,12 @@ describe('LlmWorker', () => {
     const { worker, provider } = setup([serverError()], { breaker: { failureThreshold: 100, cooldownMs: 1000 } });
     const c = await worker.complete(miss(), 'k');
     expect(CompletionV1.parse(c)).toEqual(c);
-    expect(c).toMatchObject({ status: 'failed', answer: null, complete: false, error: { code: 'provider_server_error', retriable: true } });
+    expect(c).toMatchObject({
+      status: 'failed',
+      answer: null,
+      complete: false,
+      error: { code: 'provider_server_error', retriable: true },
+    });
     expect(c.cost).toEqual({ usd: 0, uncached_usd: 0, saved_usd: 0 });
     expect(provider.sent).toHaveLength(4);
     await worker.complete(miss({ requestId: 'r-2' }), 'k');
@@ -92,14 +105,19 @@ describe('LlmWorker', () => {
   });
 
   it('does not retry a terminal error', async () => {
-    const { worker, provider } = setup([new ProviderError('openai', ProviderErrorCode.InvalidRequest, '400 bad', { status: 400 })]);
+    const { worker, provider } = setup([
+      new ProviderError('openai', ProviderErrorCode.InvalidRequest, '400 bad', { status: 400 }),
+    ]);
     const c = await worker.complete(miss(), 'k');
     expect(c.error).toEqual({ code: 'invalid_request', message: '400 bad', retriable: false });
     expect(provider.sent).toHaveLength(1);
   });
 
   it('fails fast with provider_unavailable while the breaker is open', async () => {
-    const { worker, provider } = setup([serverError()], { retry: { ...options.retry, maxAttempts: 1 }, coalesceWindowMs: 0 });
+    const { worker, provider } = setup([serverError()], {
+      retry: { ...options.retry, maxAttempts: 1 },
+      coalesceWindowMs: 0,
+    });
     for (let i = 0; i < 3; i++) await worker.complete(miss({ requestId: `r-${i}` }), `k${i}`);
     expect(worker.breakerState('openai')).toBe('open');
     const c = await worker.complete(miss({ requestId: 'r-x' }), 'kx');
@@ -121,7 +139,9 @@ describe('LlmWorker', () => {
     const m = miss();
     m.request = { ...m.request, system: 'Time now: 2026-11-27T01:00:00Z. Answer briefly.' };
     const c = await worker.complete(m, 'k');
-    expect(c.warnings).toEqual(['volatile content in system prompt at char 10: ISO timestamp "2026-11-…" breaks prompt caching']);
+    expect(c.warnings).toEqual([
+      'volatile content in system prompt at char 10: ISO timestamp "2026-11-…" breaks prompt caching',
+    ]);
     expect(c.answer?.simulated).toBe(true);
   });
 

@@ -89,28 +89,44 @@ export class LlmWorker {
   /** Answers one miss. `key` is its Kafka key (scope hash + query hash). */
   async complete(miss: MissV1, key: string | null): Promise<CompletionV1> {
     const attributes = {
-      'deja.tenant': miss.tenant, 'deja.request_id': miss.request_id, 'deja.scope_hash': miss.lookup.scope_hash,
-      'gen_ai.system': miss.request.provider, 'gen_ai.request.model': miss.request.model,
+      'deja.tenant': miss.tenant,
+      'deja.request_id': miss.request_id,
+      'deja.scope_hash': miss.lookup.scope_hash,
+      'gen_ai.system': miss.request.provider,
+      'gen_ai.request.model': miss.request.model,
     };
     return withSpan('deja.llm.complete', attributes, async (span) => {
       const { completion, role } = await this.completeInner(miss, key);
       span.setAttributes({
-        'deja.coalesce.role': role, 'deja.completion.status': completion.status, 'deja.completion.error': completion.error?.code ?? '',
-        'gen_ai.usage.input_tokens': completion.usage.input_tokens + completion.usage.cache_write_tokens + completion.usage.cache_read_tokens,
+        'deja.coalesce.role': role,
+        'deja.completion.status': completion.status,
+        'deja.completion.error': completion.error?.code ?? '',
+        'gen_ai.usage.input_tokens':
+          completion.usage.input_tokens + completion.usage.cache_write_tokens + completion.usage.cache_read_tokens,
         'gen_ai.usage.output_tokens': completion.usage.output_tokens,
-        'deja.usage.cache_read_tokens': completion.usage.cache_read_tokens, 'deja.usage.cache_write_tokens': completion.usage.cache_write_tokens,
-        'deja.cost.usd': completion.cost.usd, 'deja.cost.saved_usd': completion.cost.saved_usd, 'deja.warnings': completion.warnings.length,
+        'deja.usage.cache_read_tokens': completion.usage.cache_read_tokens,
+        'deja.usage.cache_write_tokens': completion.usage.cache_write_tokens,
+        'deja.cost.usd': completion.cost.usd,
+        'deja.cost.saved_usd': completion.cost.saved_usd,
+        'deja.warnings': completion.warnings.length,
       });
       return completion;
     });
   }
 
-  private async completeInner(miss: MissV1, key: string | null): Promise<{ completion: CompletionV1; role: CoalesceRole }> {
+  private async completeInner(
+    miss: MissV1,
+    key: string | null,
+  ): Promise<{ completion: CompletionV1; role: CoalesceRole }> {
     const started = this.clock.now();
     const ageMs = started - Date.parse(miss.submitted_at);
     const maxAge = this.options.maxMissAgeMs ?? 0;
     if (maxAge > 0 && ageMs > maxAge) {
-      const error = { code: WorkerErrorCode.Expired, message: `submitted ${Math.round(ageMs / 1000)} s ago, more than the ${Math.round(maxAge / 1000)} s limit: not sent to ${miss.request.provider}`, retriable: false };
+      const error = {
+        code: WorkerErrorCode.Expired,
+        message: `submitted ${Math.round(ageMs / 1000)} s ago, more than the ${Math.round(maxAge / 1000)} s limit: not sent to ${miss.request.provider}`,
+        retriable: false,
+      };
       const completion = this.toCompletion(miss, { ok: false, error, warnings: [], latencyMs: 0 }, 'leader', 0);
       this.observer.completion?.(completion, 'leader');
       return { completion, role: 'leader' };
@@ -134,10 +150,20 @@ export class LlmWorker {
     const started = this.clock.now();
     const req = miss.request;
     const warnings: string[] = [];
-    const failed = (error: WireError): CallOutcome => ({ ok: false, error, warnings, latencyMs: this.clock.now() - started });
+    const failed = (error: WireError): CallOutcome => ({
+      ok: false,
+      error,
+      warnings,
+      latencyMs: this.clock.now() - started,
+    });
 
     const facts = this.modelFacts(req.provider, req.model, warnings);
-    if (!facts) return failed({ code: WorkerErrorCode.InvalidRequest, message: `unknown model "${req.model}" for provider ${req.provider}`, retriable: false });
+    if (!facts)
+      return failed({
+        code: WorkerErrorCode.InvalidRequest,
+        message: `unknown model "${req.model}" for provider ${req.provider}`,
+        retriable: false,
+      });
     const client = this.clients.get(req.provider);
     if (!client) {
       return failed({
@@ -150,7 +176,11 @@ export class LlmWorker {
     try {
       shaped = shapeRequest(req, miss.tenant, facts, this.options.promptCache);
     } catch (error) {
-      return failed({ code: WorkerErrorCode.InvalidRequest, message: `request cannot be sent to ${req.provider}: ${describe(error)}`, retriable: false });
+      return failed({
+        code: WorkerErrorCode.InvalidRequest,
+        message: `request cannot be sent to ${req.provider}: ${describe(error)}`,
+        retriable: false,
+      });
     }
     warnings.push(...shaped.warnings);
 
@@ -161,20 +191,28 @@ export class LlmWorker {
           const t0 = this.clock.now();
           try {
             // One span per attempt (GenAI conventions): the SDKs' fetch calls are not instrumented.
-            const res = await withSpan(`chat ${req.model}`, { 'gen_ai.operation.name': 'chat', 'gen_ai.system': req.provider, 'gen_ai.request.model': req.model }, async (span) => {
-              const r = await breaker.run(() => client.send(shaped));
-              span.setAttributes({
-                'gen_ai.response.model': r.model, 'gen_ai.usage.output_tokens': r.usage.output_tokens,
-                'gen_ai.usage.input_tokens': r.usage.input_tokens + r.usage.cache_write_tokens + r.usage.cache_read_tokens,
-                'deja.usage.cache_read_tokens': r.usage.cache_read_tokens, 'deja.usage.cache_write_tokens': r.usage.cache_write_tokens,
-              });
-              return r;
-            });
+            const res = await withSpan(
+              `chat ${req.model}`,
+              { 'gen_ai.operation.name': 'chat', 'gen_ai.system': req.provider, 'gen_ai.request.model': req.model },
+              async (span) => {
+                const r = await breaker.run(() => client.send(shaped));
+                span.setAttributes({
+                  'gen_ai.response.model': r.model,
+                  'gen_ai.usage.output_tokens': r.usage.output_tokens,
+                  'gen_ai.usage.input_tokens':
+                    r.usage.input_tokens + r.usage.cache_write_tokens + r.usage.cache_read_tokens,
+                  'deja.usage.cache_read_tokens': r.usage.cache_read_tokens,
+                  'deja.usage.cache_write_tokens': r.usage.cache_write_tokens,
+                });
+                return r;
+              },
+            );
             this.observer.providerCall?.(req.provider, req.model, 'ok', this.clock.now() - t0);
             return res;
           } catch (error) {
             const code = error instanceof ProviderError ? error.code : WorkerErrorCode.Internal;
-            if (code !== ProviderErrorCode.Unavailable) this.observer.providerCall?.(req.provider, req.model, 'error', this.clock.now() - t0);
+            if (code !== ProviderErrorCode.Unavailable)
+              this.observer.providerCall?.(req.provider, req.model, 'error', this.clock.now() - t0);
             this.observer.providerError?.(req.provider, code);
             throw error;
           }
@@ -184,12 +222,17 @@ export class LlmWorker {
           clock: this.clock,
           random: this.random,
           onRetry: (_attempt, error, delayMs) =>
-            this.observer.retry?.(req.provider, error instanceof ProviderError ? error.code : WorkerErrorCode.Internal, delayMs),
+            this.observer.retry?.(
+              req.provider,
+              error instanceof ProviderError ? error.code : WorkerErrorCode.Internal,
+              delayMs,
+            ),
         },
       );
       return { ok: true, response, facts, warnings, latencyMs: this.clock.now() - started };
     } catch (error) {
-      if (error instanceof ProviderError) return failed({ code: error.code, message: error.message.slice(0, 4000), retriable: error.retriable });
+      if (error instanceof ProviderError)
+        return failed({ code: error.code, message: error.message.slice(0, 4000), retriable: error.retriable });
       return failed({ code: WorkerErrorCode.Internal, message: describe(error).slice(0, 4000), retriable: false });
     }
   }
@@ -203,7 +246,10 @@ export class LlmWorker {
     try {
       const facts = resolveModel(model);
       if (facts.provider === provider) {
-        if (!facts.known) warnings.push(`model "${model}" is not in the catalog: cost and caching use ${provider}'s conservative defaults`);
+        if (!facts.known)
+          warnings.push(
+            `model "${model}" is not in the catalog: cost and caching use ${provider}'s conservative defaults`,
+          );
         return facts;
       }
       return undefined;
@@ -217,7 +263,9 @@ export class LlmWorker {
   private breaker(provider: Provider): CircuitBreaker {
     let breaker = this.breakers.get(provider);
     if (!breaker) {
-      breaker = new CircuitBreaker(provider, this.options.breaker, this.clock, (state) => this.observer.breakerState?.(provider, state));
+      breaker = new CircuitBreaker(provider, this.options.breaker, this.clock, (state) =>
+        this.observer.breakerState?.(provider, state),
+      );
       this.breakers.set(provider, breaker);
     }
     return breaker;
@@ -227,7 +275,14 @@ export class LlmWorker {
     const warnings = clampWarnings(outcome.warnings);
     if (!outcome.ok) {
       return {
-        ...miss, status: 'failed', answer: null, usage: ZERO_USAGE, cost: ZERO_COST, error: outcome.error, complete: false, warnings,
+        ...miss,
+        status: 'failed',
+        answer: null,
+        usage: ZERO_USAGE,
+        cost: ZERO_COST,
+        error: outcome.error,
+        complete: false,
+        warnings,
         provider_latency_ms: role === 'leader' ? outcome.latencyMs : waitedMs,
       };
     }
@@ -258,8 +313,12 @@ export function coalescingKey(miss: MissV1, key: string | null): string {
 }
 
 function clampWarnings(warnings: readonly string[]): string[] {
-  const unique = [...new Set(warnings)].map((w) => (w.length > MAX_WARNING_CHARS ? `${w.slice(0, MAX_WARNING_CHARS - 1)}…` : w));
-  return unique.length > MAX_WARNINGS ? [...unique.slice(0, MAX_WARNINGS - 1), `${unique.length - MAX_WARNINGS + 1} more warning(s) not listed`] : unique;
+  const unique = [...new Set(warnings)].map((w) =>
+    w.length > MAX_WARNING_CHARS ? `${w.slice(0, MAX_WARNING_CHARS - 1)}…` : w,
+  );
+  return unique.length > MAX_WARNINGS
+    ? [...unique.slice(0, MAX_WARNINGS - 1), `${unique.length - MAX_WARNINGS + 1} more warning(s) not listed`]
+    : unique;
 }
 
 function describe(error: unknown): string {

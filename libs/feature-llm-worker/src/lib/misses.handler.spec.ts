@@ -23,7 +23,9 @@ describe('MissesHandler', () => {
     await handler.onMiss(inbound('s:q', { 'reply-to': 'my.results' }));
     expect(worker.complete).toHaveBeenCalledWith(miss, 's:q');
     expect(publish.mock.calls[0][0].name).toBe(COMPLETIONS_V1);
-    expect(publish.mock.calls[0][1]).toEqual([{ key: 's:q', value: completion, headers: { 'reply-to': 'my.results' } }]);
+    expect(publish.mock.calls[0][1]).toEqual([
+      { key: 's:q', value: completion, headers: { 'reply-to': 'my.results' } },
+    ]);
   });
 
   it('falls back to scope and query hash when the miss has no key', async () => {
@@ -36,7 +38,9 @@ describe('MissesHandler', () => {
     let release: () => void = () => undefined;
     const publish = jest.fn().mockReturnValue(new Promise<void>((r) => (release = r)));
     let resolved = false;
-    const done = setup(publish).handler.onMiss(inbound('s:q')).then(() => (resolved = true));
+    const done = setup(publish)
+      .handler.onMiss(inbound('s:q'))
+      .then(() => (resolved = true));
     await new Promise((r) => setImmediate(r));
     expect(resolved).toBe(false);
     release();

@@ -16,7 +16,11 @@ export interface RetryableFailure {
 }
 
 function asFailure(error: unknown): RetryableFailure {
-  if (typeof error === 'object' && error !== null && typeof (error as { retriable?: unknown }).retriable === 'boolean') {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { retriable?: unknown }).retriable === 'boolean'
+  ) {
     return error as RetryableFailure;
   }
   return { retriable: false };
@@ -43,7 +47,11 @@ export interface RetryHooks {
  * thrown. A provider's `retry-after` is honoured (the wait is at least that long); a wait that
  * would overrun `maxTotalMs` is not started.
  */
-export async function withRetries<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, hooks: RetryHooks): Promise<T> {
+export async function withRetries<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  hooks: RetryHooks,
+): Promise<T> {
   const started = hooks.clock.now();
   for (let attempt = 1; ; attempt++) {
     try {

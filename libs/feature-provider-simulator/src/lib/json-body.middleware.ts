@@ -23,9 +23,14 @@ export class JsonBodyMiddleware implements NestMiddleware {
     this.parse(req, res, (error?: unknown) => {
       if (!error) return next();
       const status = (error as { status?: number }).status === 413 ? 413 : 400;
-      const message = status === 413 ? 'Request body too large.' : `We could not parse the JSON body of your request. (${(error as Error).message})`;
+      const message =
+        status === 413
+          ? 'Request body too large.'
+          : `We could not parse the JSON body of your request. (${(error as Error).message})`;
       const requestId = newId('req_');
-      const wire = (req.originalUrl ?? req.url).startsWith('/v1/messages') ? anthropicError(invalidRequest(message), requestId) : openaiError(invalidRequest(message), requestId);
+      const wire = (req.originalUrl ?? req.url).startsWith('/v1/messages')
+        ? anthropicError(invalidRequest(message), requestId)
+        : openaiError(invalidRequest(message), requestId);
       res.status(status).set(wire.headers).json(wire.body);
     });
   }

@@ -40,7 +40,9 @@ export class ProviderApiController {
 
   @Post('messages/count_tokens')
   countTokens(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.sim.run('anthropic', req, res, async (x) => respondAnthropicCountTokens(this.sim.engine, req.body, res, x));
+    return this.sim.run('anthropic', req, res, async (x) =>
+      respondAnthropicCountTokens(this.sim.engine, req.body, res, x),
+    );
   }
 
   @Get('models')
@@ -64,7 +66,14 @@ export class ProviderApiController {
     res.status(404).json(
       anthropic
         ? { type: 'error', error: { type: 'not_found_error', message: `model: ${id}` } }
-        : { error: { message: `The model '${id}' does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } },
+        : {
+            error: {
+              message: `The model '${id}' does not exist`,
+              type: 'invalid_request_error',
+              param: 'model',
+              code: 'model_not_found',
+            },
+          },
     );
   }
 }

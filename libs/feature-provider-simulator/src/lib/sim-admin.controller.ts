@@ -44,7 +44,8 @@ export class SimAdminController {
   @HttpCode(200)
   advanceClock(@Body() body: { advance_ms?: unknown }): { now: string; offset_ms: number } {
     const ms = Number(body?.advance_ms);
-    if (!(this.sim.clock instanceof SimClock)) throw new BadRequestException('this simulator runs on an injected clock');
+    if (!(this.sim.clock instanceof SimClock))
+      throw new BadRequestException('this simulator runs on an injected clock');
     if (!Number.isFinite(ms) || ms < 0) throw new BadRequestException('advance_ms must be a non-negative number');
     this.sim.clock.advance(ms);
     return { now: new Date(this.sim.clock.now()).toISOString(), offset_ms: this.sim.clock.offset };

@@ -21,7 +21,12 @@ export const simulatorConfigSchema = z.object({
   SIM_FAULT_KINDS: z
     .string()
     .default('429,500,529')
-    .transform((s) => s.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((k) => k.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(FAULT_KINDS)).min(1)),
   SIM_SEED: z.string().min(1).optional(),
   /** `retry-after` seconds on 429s. */
@@ -33,7 +38,10 @@ export const simulatorConfigSchema = z.object({
   SIM_RECORD_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   SIM_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
   /** Largest accepted request body. */
-  SIM_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 64mb').default('64mb'),
+  SIM_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'like 64mb')
+    .default('64mb'),
 });
 
 export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;

@@ -93,9 +93,16 @@ export class SimulatorService implements BeforeApplicationShutdown {
       if (recorded) return;
       recorded = true;
       const entry = this.log.add({
-        ...base, model: outcome.model ?? base.model, prompt_hash: outcome.prompt_hash ?? null,
-        last_user_text: outcome.last_user_text ?? null, usage: outcome.usage ?? null, tokens: outcome.tokens ?? null,
-        ttft_ms: outcome.ttft_ms ?? null, status, fault: fault ?? null, error: outcome.error ?? null,
+        ...base,
+        model: outcome.model ?? base.model,
+        prompt_hash: outcome.prompt_hash ?? null,
+        last_user_text: outcome.last_user_text ?? null,
+        usage: outcome.usage ?? null,
+        tokens: outcome.tokens ?? null,
+        ttft_ms: outcome.ttft_ms ?? null,
+        status,
+        fault: fault ?? null,
+        error: outcome.error ?? null,
       });
       this.logger.debug(describe(entry));
     };
@@ -118,9 +125,10 @@ export class SimulatorService implements BeforeApplicationShutdown {
       };
       await handle({ ctx, requestId, fault, signal: clientGone(res), record: (o, status = 200) => record(o, status) });
     } catch (error) {
-      const e = error instanceof SimulatorException
-        ? error
-        : new SimulatorException(SimErrorCode.ServerError, 'The simulator failed while processing the request.');
+      const e =
+        error instanceof SimulatorException
+          ? error
+          : new SimulatorException(SimErrorCode.ServerError, 'The simulator failed while processing the request.');
       if (!(error instanceof SimulatorException)) this.logger.error(`${req.method} ${req.path}: ${errorText(error)}`);
       const wire = provider === 'openai' ? openaiError(e, requestId) : anthropicError(e, requestId);
       record({ error: e.message }, wire.status);
@@ -137,9 +145,13 @@ export class SimulatorService implements BeforeApplicationShutdown {
   private throwFault(fault: FaultKind | undefined): void {
     switch (fault) {
       case '429':
-        throw new SimulatorException(SimErrorCode.RateLimited, 'Rate limit exceeded (simulated). Please retry after a short wait.', {
-          retryAfterSeconds: this.config.SIM_RETRY_AFTER_SECONDS,
-        });
+        throw new SimulatorException(
+          SimErrorCode.RateLimited,
+          'Rate limit exceeded (simulated). Please retry after a short wait.',
+          {
+            retryAfterSeconds: this.config.SIM_RETRY_AFTER_SECONDS,
+          },
+        );
       case '500':
         throw new SimulatorException(SimErrorCode.ServerError, 'Internal server error (simulated).');
       case '529':
@@ -183,13 +195,16 @@ function authenticate(provider: SimProvider, req: Request): string {
 function outputTokensHeader(value: string | undefined): { outputTokens?: number } {
   if (value === undefined || value === '') return {};
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw invalidRequest('x-sim-output-tokens: must be an integer from 1 to 1000000');
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw invalidRequest('x-sim-output-tokens: must be an integer from 1 to 1000000');
   return { outputTokens: n };
 }
 
 function describe(r: SimRequestRecord): string {
   const t = r.tokens;
-  const tokens = t ? ` in=${t.input_tokens} write=${t.cache_write_tokens} read=${t.cache_read_tokens} out=${t.output_tokens}` : '';
+  const tokens = t
+    ? ` in=${t.input_tokens} write=${t.cache_write_tokens} read=${t.cache_read_tokens} out=${t.output_tokens}`
+    : '';
   return `#${r.seq} ${r.method} ${r.path} ${r.model ?? '-'} ${r.status ?? 'held'}${r.fault ? ` fault=${r.fault}` : ''}${tokens}`;
 }
 

@@ -28,7 +28,11 @@ export interface RunningSimulator {
  * Creates the simulator app (body parsing is the module's own, so Nest's is off) without
  * listening. The app's `main.ts` and `startProviderSimulator` both use it.
  */
-export async function createSimulatorApp(options: { config: SimulatorConfig; clock?: Clock; logger?: false | LogLevel[] }) {
+export async function createSimulatorApp(options: {
+  config: SimulatorConfig;
+  clock?: Clock;
+  logger?: false | LogLevel[];
+}) {
   const app = await NestFactory.create(
     ProviderSimulatorModule.forRoot({ config: options.config, ...(options.clock ? { clock: options.clock } : {}) }),
     { bodyParser: false, logger: options.logger ?? logLevelsFrom(options.config.LOG_LEVEL) },
@@ -45,7 +49,11 @@ export async function startProviderSimulator(
   options: { config?: Partial<SimulatorConfig>; clock?: Clock; logger?: false | LogLevel[] } = {},
 ): Promise<RunningSimulator> {
   const config = simulatorConfig({ PORT: 0, SIM_LATENCY_SCALE: 0, ...options.config });
-  const app = await createSimulatorApp({ config, ...(options.clock ? { clock: options.clock } : {}), logger: options.logger ?? false });
+  const app = await createSimulatorApp({
+    config,
+    ...(options.clock ? { clock: options.clock } : {}),
+    logger: options.logger ?? false,
+  });
   await app.listen(config.PORT, config.HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;

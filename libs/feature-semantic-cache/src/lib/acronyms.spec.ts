@@ -2,11 +2,15 @@ import { expandAcronyms } from './acronyms';
 
 describe('expandAcronyms', () => {
   it('spells out an acronym whose letters start the other text’s words, hyphens included', () => {
-    expect(expandAcronyms('What is RAG?', 'Can you explain retrieval-augmented generation?')).toBe('What is retrieval augmented generation?');
+    expect(expandAcronyms('What is RAG?', 'Can you explain retrieval-augmented generation?')).toBe(
+      'What is retrieval augmented generation?',
+    );
   });
 
   it('skips filler words inside the expansion', () => {
-    expect(expandAcronyms('Is the ToS strict?', 'Are the terms of service strict?')).toBe('Is the terms of service strict?');
+    expect(expandAcronyms('Is the ToS strict?', 'Are the terms of service strict?')).toBe(
+      'Is the terms of service strict?',
+    );
   });
 
   it('keeps a plural s', () => {

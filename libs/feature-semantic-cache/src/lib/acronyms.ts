@@ -11,7 +11,10 @@ const FILLERS = new Set(['of', 'and', 'the', 'for', 'to', 'in', 'on', 'a', 'an',
 
 /** Returns `text` with each acronym that `other` spells out replaced by its expansion, or null when none is. */
 export function expandAcronyms(text: string, other: string): string | null {
-  const words = other.split(/[\s\-–/]+/).map((w) => w.replace(/[^\p{L}\p{N}&]/gu, '')).filter((w) => w.length > 0);
+  const words = other
+    .split(/[\s\-–/]+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}&]/gu, ''))
+    .filter((w) => w.length > 0);
   let changed = false;
   const expanded = text.replace(ACRONYM, (match, acronym: string, plural: string) => {
     const letters = acronym.toLowerCase().replace(/[^a-z0-9]/g, '');

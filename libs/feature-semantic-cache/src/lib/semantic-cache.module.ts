@@ -32,8 +32,13 @@ export class SemanticCacheModule {
           provide: CacheRepository,
           inject: [PG_POOL, CacheMetrics],
           useFactory: (pool: Pool, metrics: CacheMetrics) => {
-            if (!options.signingKey) logger.warn('DEJA_ENTRY_SIGNING_KEY is not set: cache entries are signed with the public development key (not for production)');
-            const signer = options.signingKey ? new EntrySigner(Buffer.from(options.signingKey, 'utf8')) : EntrySigner.development();
+            if (!options.signingKey)
+              logger.warn(
+                'DEJA_ENTRY_SIGNING_KEY is not set: cache entries are signed with the public development key (not for production)',
+              );
+            const signer = options.signingKey
+              ? new EntrySigner(Buffer.from(options.signingKey, 'utf8'))
+              : EntrySigner.development();
             return new CacheRepository(pool, signer, (entryId) => {
               metrics.forged.inc();
               logger.warn(`cache entry ${entryId} failed signature verification: not served`);
@@ -49,9 +54,18 @@ export class SemanticCacheModule {
               defaults: { ...DEFAULT_NAMESPACE_POLICY, ...options.defaults },
               databaseDownMode: options.databaseDownMode ?? 'bypass',
               databaseDownModeByNamespace: options.databaseDownModeByNamespace,
-              onDegraded: (error, mode) => logger.error(`Postgres unreachable, request handled in degraded mode (${mode}): ${error instanceof Error ? error.message : String(error)}`),
-              onStoreFailure: (error) => logger.error(`answer not cached, Postgres refused it: ${error instanceof Error ? error.message : String(error)}`),
-              onEmbedFailure: (error) => logger.error(`embedding failed, lookup degraded to the exact tier: ${error instanceof Error ? error.message : String(error)}`),
+              onDegraded: (error, mode) =>
+                logger.error(
+                  `Postgres unreachable, request handled in degraded mode (${mode}): ${error instanceof Error ? error.message : String(error)}`,
+                ),
+              onStoreFailure: (error) =>
+                logger.error(
+                  `answer not cached, Postgres refused it: ${error instanceof Error ? error.message : String(error)}`,
+                ),
+              onEmbedFailure: (error) =>
+                logger.error(
+                  `embedding failed, lookup degraded to the exact tier: ${error instanceof Error ? error.message : String(error)}`,
+                ),
             }),
         },
       ],

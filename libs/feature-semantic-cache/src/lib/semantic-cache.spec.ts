@@ -16,12 +16,21 @@ const request: RequestV1 = {
   request_id: 'r1',
   tenant: 'acme',
   submitted_at: new Date().toISOString(),
-  request: { provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is RAG?' }], params: {} },
+  request: {
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'What is RAG?' }],
+    params: {},
+  },
   cache: { namespace: 'default', lookup: true, store: true, personal: false, context_docs: [] },
 };
 
 function cache(mode: 'bypass' | 'fail' | 'retry') {
-  return new SemanticCache(downRepo, new EmbeddingsTesting.HashingTestEmbedder(), new CacheMetrics(new Registry()), { topK: 5, defaults: DEFAULT_NAMESPACE_POLICY, databaseDownMode: mode });
+  return new SemanticCache(downRepo, new EmbeddingsTesting.HashingTestEmbedder(), new CacheMetrics(new Registry()), {
+    topK: 5,
+    defaults: DEFAULT_NAMESPACE_POLICY,
+    databaseDownMode: mode,
+  });
 }
 
 describe('SemanticCache with Postgres unreachable', () => {
@@ -29,20 +38,35 @@ describe('SemanticCache with Postgres unreachable', () => {
     const outcome = await cache('bypass').lookup(request, 'ref');
     expect(outcome.kind).toBe('miss');
     if (outcome.kind !== 'miss') return;
-    expect(outcome.miss.lookup).toMatchObject({ outcome: 'bypass', cacheable: false, rejected_by: 'degraded:postgres_unavailable' });
+    expect(outcome.miss.lookup).toMatchObject({
+      outcome: 'bypass',
+      cacheable: false,
+      rejected_by: 'degraded:postgres_unavailable',
+    });
     const completion: CompletionV1 = {
-      ...outcome.miss, status: 'completed', complete: true, error: null, warnings: [], provider_latency_ms: 1,
+      ...outcome.miss,
+      status: 'completed',
+      complete: true,
+      error: null,
+      warnings: [],
+      provider_latency_ms: 1,
       answer: { content: 'answer', finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 }, cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
+      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
+      cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
     };
     const result = await cache('bypass').complete(completion);
-    expect(result).toMatchObject({ status: 'completed', answer: { content: 'answer' }, cache: { outcome: 'bypass', entry_id: null } });
+    expect(result).toMatchObject({
+      status: 'completed',
+      answer: { content: 'answer' },
+      cache: { outcome: 'bypass', entry_id: null },
+    });
   });
 
   it('fail: answers at once with a retriable cache_unavailable error', async () => {
     const outcome = await cache('fail').lookup(request, 'ref');
     expect(outcome.kind).toBe('failed');
-    if (outcome.kind === 'failed') expect(outcome.result.error).toMatchObject({ code: 'cache_unavailable', retriable: true });
+    if (outcome.kind === 'failed')
+      expect(outcome.result.error).toMatchObject({ code: 'cache_unavailable', retriable: true });
   });
 
   it('retry: leaves the error to the consumer, which retries the message', async () => {
@@ -50,10 +74,20 @@ describe('SemanticCache with Postgres unreachable', () => {
   });
 
   it('per namespace: an override applies to its namespace only', async () => {
-    const mixed = new SemanticCache(downRepo, new EmbeddingsTesting.HashingTestEmbedder(), new CacheMetrics(new Registry()), {
-      topK: 5, defaults: DEFAULT_NAMESPACE_POLICY, databaseDownMode: 'bypass', databaseDownModeByNamespace: { payments: 'fail' },
-    });
-    expect((await mixed.lookup({ ...request, cache: { ...request.cache, namespace: 'payments' } }, 'ref')).kind).toBe('failed');
+    const mixed = new SemanticCache(
+      downRepo,
+      new EmbeddingsTesting.HashingTestEmbedder(),
+      new CacheMetrics(new Registry()),
+      {
+        topK: 5,
+        defaults: DEFAULT_NAMESPACE_POLICY,
+        databaseDownMode: 'bypass',
+        databaseDownModeByNamespace: { payments: 'fail' },
+      },
+    );
+    expect((await mixed.lookup({ ...request, cache: { ...request.cache, namespace: 'payments' } }, 'ref')).kind).toBe(
+      'failed',
+    );
     expect((await mixed.lookup(request, 'ref')).kind).toBe('miss');
   });
 
@@ -65,18 +99,49 @@ describe('SemanticCache with Postgres unreachable', () => {
 
   it('delivers the answer when Postgres refuses to store it (a data error), without caching it', async () => {
     const refusing = {
-      namespace: async () => ({ version: 1, threshold: null, minThreshold: null, maxThreshold: null, ttlSeconds: null, slidingTtl: null }),
+      namespace: async () => ({
+        version: 1,
+        threshold: null,
+        minThreshold: null,
+        maxThreshold: null,
+        ttlSeconds: null,
+        slidingTtl: null,
+      }),
       ensureVectorIndex: async () => undefined,
       insert: async () => {
         throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
       },
     } as unknown as CacheRepository;
-    const c = new SemanticCache(refusing, new EmbeddingsTesting.HashingTestEmbedder(), new CacheMetrics(new Registry()), { topK: 5, defaults: DEFAULT_NAMESPACE_POLICY });
+    const c = new SemanticCache(
+      refusing,
+      new EmbeddingsTesting.HashingTestEmbedder(),
+      new CacheMetrics(new Registry()),
+      { topK: 5, defaults: DEFAULT_NAMESPACE_POLICY },
+    );
     const completion: CompletionV1 = {
-      ...request, status: 'completed', complete: true, error: null, warnings: [], provider_latency_ms: 1,
-      lookup: { scope_hash: 's', query_hash: 'q', normalized_query: 'what is rag', embedding_model: 'hash', embedding: null, namespace_version: 1, doc_versions: {}, nearest_similarity: null, outcome: 'miss', cacheable: true, rejected_by: null, threshold: 0.9 },
+      ...request,
+      status: 'completed',
+      complete: true,
+      error: null,
+      warnings: [],
+      provider_latency_ms: 1,
+      lookup: {
+        scope_hash: 's',
+        query_hash: 'q',
+        normalized_query: 'what is rag',
+        embedding_model: 'hash',
+        embedding: null,
+        namespace_version: 1,
+        doc_versions: {},
+        nearest_similarity: null,
+        outcome: 'miss',
+        cacheable: true,
+        rejected_by: null,
+        threshold: 0.9,
+      },
       answer: { content: 'half an emoji \ud83d', finish_reason: 'length', simulated: true },
-      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 }, cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
+      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
+      cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
     };
     const result = await c.complete(completion);
     expect(result).toMatchObject({ status: 'completed', cache: { entry_id: null } });

@@ -47,7 +47,6 @@ const NOT_CACHEABLE = '-';
 /** Candidates below this similarity are unrelated even with an acronym spelled out. */
 const ACRONYM_RESCORE_FLOOR = 0.3;
 
-
 /**
  * The cache decision for one request, and the storing of new answers. Scope is a hard filter
  * (a hash every entry must match exactly); similarity is compared only within it; guards refuse
@@ -70,9 +69,19 @@ export class SemanticCache {
   async lookup(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
     return withSpan(
       'deja.cache.lookup',
-      { 'deja.tenant': request.tenant, 'deja.request_id': request.request_id, 'deja.namespace': request.cache.namespace, 'gen_ai.system': request.request.provider, 'gen_ai.request.model': request.request.model },
+      {
+        'deja.tenant': request.tenant,
+        'deja.request_id': request.request_id,
+        'deja.namespace': request.cache.namespace,
+        'gen_ai.system': request.request.provider,
+        'gen_ai.request.model': request.request.model,
+      },
       async (span) => {
-        const outcome = await this.degradeWhenDatabaseDown(request.cache.namespace, () => this.lookupInner(request, messageRef), (mode) => this.degradedLookup(request, mode));
+        const outcome = await this.degradeWhenDatabaseDown(
+          request.cache.namespace,
+          () => this.lookupInner(request, messageRef),
+          (mode) => this.degradedLookup(request, mode),
+        );
         const decision = outcome.kind === 'hit' || outcome.kind === 'failed' ? outcome.result.cache : null;
         const miss = outcome.kind === 'miss' ? outcome.miss.lookup : null;
         span.setAttributes({
@@ -93,7 +102,11 @@ export class SemanticCache {
    * Postgres unreachable: `bypass` answers from the provider without the cache (nothing stored),
    * `fail` answers at once with a retriable error, `retry` leaves the message to be retried.
    */
-  private async degradeWhenDatabaseDown<T>(namespace: string, run: () => Promise<T>, degraded: (mode: DatabaseDownMode) => Promise<T>): Promise<T> {
+  private async degradeWhenDatabaseDown<T>(
+    namespace: string,
+    run: () => Promise<T>,
+    degraded: (mode: DatabaseDownMode) => Promise<T>,
+  ): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -111,14 +124,34 @@ export class SemanticCache {
 
   private async degradedLookup(request: RequestV1, mode: DatabaseDownMode): Promise<LookupOutcome> {
     if (mode === 'fail') {
-      return { kind: 'failed', result: failedResult(request, { code: 'cache_unavailable', message: 'the cache database is unreachable; retry later', retriable: true }, this.now()) };
+      return {
+        kind: 'failed',
+        result: failedResult(
+          request,
+          { code: 'cache_unavailable', message: 'the cache database is unreachable; retry later', retriable: true },
+          this.now(),
+        ),
+      };
     }
     this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
-    return this.miss(request, {
-      scope_hash: NOT_CACHEABLE, query_hash: NOT_CACHEABLE, normalized_query: '', embedding_model: null, embedding: null,
-      namespace_version: 0, doc_versions: {}, nearest_similarity: null, outcome: 'bypass', cacheable: false,
-      rejected_by: 'degraded:postgres_unavailable', threshold: null,
-    }, `${request.tenant}:${request.request_id}`);
+    return this.miss(
+      request,
+      {
+        scope_hash: NOT_CACHEABLE,
+        query_hash: NOT_CACHEABLE,
+        normalized_query: '',
+        embedding_model: null,
+        embedding: null,
+        namespace_version: 0,
+        doc_versions: {},
+        nearest_similarity: null,
+        outcome: 'bypass',
+        cacheable: false,
+        rejected_by: 'degraded:postgres_unavailable',
+        threshold: null,
+      },
+      `${request.tenant}:${request.request_id}`,
+    );
   }
 
   private async lookupInner(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
@@ -130,7 +163,13 @@ export class SemanticCache {
     }
 
     const [ns, docVersions] = await this.metrics.time('versions', () =>
-      Promise.all([this.repo.namespace(tenant, cache.namespace), this.repo.documentVersions(tenant, cache.context_docs.map((d) => d.id))]),
+      Promise.all([
+        this.repo.namespace(tenant, cache.namespace),
+        this.repo.documentVersions(
+          tenant,
+          cache.context_docs.map((d) => d.id),
+        ),
+      ]),
     );
     let threshold: number;
     let policy: NamespacePolicy;
@@ -141,7 +180,10 @@ export class SemanticCache {
     } catch (error) {
       if (error instanceof CachePolicyException) {
         this.metrics.lookups.inc({ outcome: 'failed', tier: 'none' });
-        return { kind: 'failed', result: failedResult(request, { code: error.code, message: error.message, retriable: false }, this.now()) };
+        return {
+          kind: 'failed',
+          result: failedResult(request, { code: error.code, message: error.message, retriable: false }, this.now()),
+        };
       }
       throw error;
     }
@@ -149,24 +191,55 @@ export class SemanticCache {
     const keys = deriveCacheKeys(request, { namespaceVersion: ns.version, docVersions });
     if (!keys.cacheable) {
       this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
-      return this.miss(request, {
-        scope_hash: NOT_CACHEABLE, query_hash: NOT_CACHEABLE, normalized_query: '', embedding_model: null, embedding: null,
-        namespace_version: ns.version, doc_versions: docVersions, nearest_similarity: null, outcome: 'bypass', cacheable: false,
-        rejected_by: `not_cacheable:${keys.reason}`, threshold,
-      }, `${tenant}:${request.request_id}`);
+      return this.miss(
+        request,
+        {
+          scope_hash: NOT_CACHEABLE,
+          query_hash: NOT_CACHEABLE,
+          normalized_query: '',
+          embedding_model: null,
+          embedding: null,
+          namespace_version: ns.version,
+          doc_versions: docVersions,
+          nearest_similarity: null,
+          outcome: 'bypass',
+          cacheable: false,
+          rejected_by: `not_cacheable:${keys.reason}`,
+          threshold,
+        },
+        `${tenant}:${request.request_id}`,
+      );
     }
 
     const base = {
-      scope_hash: keys.scopeHash, query_hash: keys.queryHash, normalized_query: keys.normalizedQuery,
-      namespace_version: keys.namespaceVersion, doc_versions: keys.docVersions, cacheable: true, threshold,
+      scope_hash: keys.scopeHash,
+      query_hash: keys.queryHash,
+      normalized_query: keys.normalizedQuery,
+      namespace_version: keys.namespaceVersion,
+      doc_versions: keys.docVersions,
+      cacheable: true,
+      threshold,
     };
     if (!cache.lookup) {
       this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
       const embedding = keys.semanticEligible && cache.store ? await this.embedOrNull(keys.queryText) : null;
-      return this.miss(request, { ...base, embedding_model: embedding ? this.embedder.model : null, embedding, nearest_similarity: null, outcome: 'bypass', rejected_by: null }, keys.missKey);
+      return this.miss(
+        request,
+        {
+          ...base,
+          embedding_model: embedding ? this.embedder.model : null,
+          embedding,
+          nearest_similarity: null,
+          outcome: 'bypass',
+          rejected_by: null,
+        },
+        keys.missKey,
+      );
     }
 
-    const exact = await this.metrics.time('exact_lookup', () => this.repo.findExact(tenant, keys.scopeHash, keys.queryHash));
+    const exact = await this.metrics.time('exact_lookup', () =>
+      this.repo.findExact(tenant, keys.scopeHash, keys.queryHash),
+    );
     if (exact) {
       const decision = decide({ queryText: keys.queryText, threshold, exact: { entryId: exact.id }, candidates: [] });
       return this.hit(request, exact, decision, policy);
@@ -178,7 +251,9 @@ export class SemanticCache {
       embedding = await this.embedOrNull(keys.queryText);
       if (embedding) {
         const vector = Float32Array.from(embedding);
-        candidates = await this.metrics.time('semantic_lookup', () => this.repo.findNearest(tenant, keys.scopeHash, this.embedder.model, vector, this.options.topK));
+        candidates = await this.metrics.time('semantic_lookup', () =>
+          this.repo.findNearest(tenant, keys.scopeHash, this.embedder.model, vector, this.options.topK),
+        );
       }
     }
     let decision = decide({
@@ -186,7 +261,8 @@ export class SemanticCache {
       threshold,
       candidates: candidates.map((c) => ({ entryId: c.id, similarity: c.similarity, queryText: c.queryText })),
     });
-    if (decision.outcome === 'miss' && candidates.length > 0) decision = (await this.acronymRescore(keys.queryText, candidates, threshold)) ?? decision;
+    if (decision.outcome === 'miss' && candidates.length > 0)
+      decision = (await this.acronymRescore(keys.queryText, candidates, threshold)) ?? decision;
     if (decision.outcome === 'hit' && decision.entryId) {
       // findNearest returned the verified entries: no second read on the hit path.
       const entry = candidates.find((c) => c.id === decision.entryId)?.entry;
@@ -195,10 +271,18 @@ export class SemanticCache {
     if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'miss' }, decision.similarity);
     if (decision.rejectedBy) this.metrics.guardRejections.inc({ guard: decision.rejectedBy });
     this.metrics.lookups.inc({ outcome: 'miss', tier: 'none' });
-    return this.miss(request, {
-      ...base, embedding_model: embedding ? this.embedder.model : null, embedding,
-      nearest_similarity: decision.similarity, outcome: 'miss', rejected_by: decision.rejectedBy,
-    }, keys.missKey);
+    return this.miss(
+      request,
+      {
+        ...base,
+        embedding_model: embedding ? this.embedder.model : null,
+        embedding,
+        nearest_similarity: decision.similarity,
+        outcome: 'miss',
+        rejected_by: decision.rejectedBy,
+      },
+      keys.missKey,
+    );
   }
 
   /**
@@ -206,21 +290,34 @@ export class SemanticCache {
    * and returns the result for the caller. Idempotent per request id.
    */
   async complete(c: CompletionV1): Promise<ResultV1> {
-    return withSpan('deja.cache.store', { 'deja.tenant': c.tenant, 'deja.request_id': c.request_id, 'deja.scope_hash': c.lookup.scope_hash }, async (span) => {
-      const result = await this.degradeWhenDatabaseDown(
-        c.cache.namespace,
-        () => this.completeInner(c),
-        async () => completionResult(c, null, this.now()),
-      );
-      span.setAttributes({ 'deja.cache.stored': result.cache.entry_id !== null, 'deja.cache.entry_id': result.cache.entry_id ?? '' });
-      return result;
-    });
+    return withSpan(
+      'deja.cache.store',
+      { 'deja.tenant': c.tenant, 'deja.request_id': c.request_id, 'deja.scope_hash': c.lookup.scope_hash },
+      async (span) => {
+        const result = await this.degradeWhenDatabaseDown(
+          c.cache.namespace,
+          () => this.completeInner(c),
+          async () => completionResult(c, null, this.now()),
+        );
+        span.setAttributes({
+          'deja.cache.stored': result.cache.entry_id !== null,
+          'deja.cache.entry_id': result.cache.entry_id ?? '',
+        });
+        return result;
+      },
+    );
   }
 
   private async completeInner(c: CompletionV1): Promise<ResultV1> {
     let entryId: string | null = null;
     const answer = c.answer;
-    const storable = c.status === 'completed' && c.complete && answer !== null && c.cache.store && c.lookup.cacheable && c.error === null;
+    const storable =
+      c.status === 'completed' &&
+      c.complete &&
+      answer !== null &&
+      c.cache.store &&
+      c.lookup.cacheable &&
+      c.error === null;
     if (!storable || answer === null) {
       this.metrics.stored.inc({ result: c.status === 'failed' ? 'skipped_error' : 'skipped' });
       return completionResult(c, null, this.now());
@@ -240,15 +337,27 @@ export class SemanticCache {
     try {
       stored = await this.metrics.time('store', () =>
         this.repo.insert({
-          tenant: c.tenant, namespace: c.cache.namespace, scopeHash: c.lookup.scope_hash, queryHash: c.lookup.query_hash,
-          normalizedQuery: c.lookup.normalized_query, queryText: lastUserText(c), embedding,
+          tenant: c.tenant,
+          namespace: c.cache.namespace,
+          scopeHash: c.lookup.scope_hash,
+          queryHash: c.lookup.query_hash,
+          normalizedQuery: c.lookup.normalized_query,
+          queryText: lastUserText(c),
+          embedding,
           embeddingModel: embedding ? (c.lookup.embedding_model ?? this.embedder.model) : null,
-          requestId: c.request_id, provider: c.request.provider, model: c.request.model,
+          requestId: c.request_id,
+          provider: c.request.provider,
+          model: c.request.model,
           // A stream cut inside a surrogate pair leaves half a character that jsonb refuses.
           answer: { ...answer, content: answer.content.toWellFormed() },
-          usage: c.usage, cost: c.cost,
-          namespaceVersion: c.lookup.namespace_version, docVersions: c.lookup.doc_versions,
-          userId: c.cache.personal ? (c.cache.user ?? null) : null, requestedBy: c.cache.user ?? null, submittedAt: c.submitted_at, ttlSeconds: ttl,
+          usage: c.usage,
+          cost: c.cost,
+          namespaceVersion: c.lookup.namespace_version,
+          docVersions: c.lookup.doc_versions,
+          userId: c.cache.personal ? (c.cache.user ?? null) : null,
+          requestedBy: c.cache.user ?? null,
+          submittedAt: c.submitted_at,
+          ttlSeconds: ttl,
         }),
       );
     } catch (error) {
@@ -264,12 +373,19 @@ export class SemanticCache {
     return completionResult(c, entryId, this.now());
   }
 
-  private async hit(request: RequestV1, entry: CacheEntry, decision: ReturnType<typeof decide>, policy: NamespacePolicy): Promise<LookupOutcome> {
+  private async hit(
+    request: RequestV1,
+    entry: CacheEntry,
+    decision: ReturnType<typeof decide>,
+    policy: NamespacePolicy,
+  ): Promise<LookupOutcome> {
     this.metrics.lookups.inc({ outcome: 'hit', tier: decision.tier ?? 'none' });
     if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'hit' }, decision.similarity);
     const next = expiryAfterHit(policy, { expiresAt: entry.expiresAt, ttlSeconds: entry.ttlSeconds }, this.now());
     // Counting the hit is bookkeeping: it must not delay or fail the answer.
-    void this.repo.recordHit(entry.id, next.getTime() === entry.expiresAt.getTime() ? null : next).catch(() => undefined);
+    void this.repo
+      .recordHit(entry.id, next.getTime() === entry.expiresAt.getTime() ? null : next)
+      .catch(() => undefined);
     return { kind: 'hit', result: hitResult(request, entry, toCacheDecision(decision), this.now()) };
   }
 
@@ -278,7 +394,11 @@ export class SemanticCache {
    * (see acronyms.ts): both are re-embedded with the acronym expanded, and the guards judge the
    * expanded texts. Only misses that involve such an acronym pay for it.
    */
-  private async acronymRescore(query: string, candidates: ReadonlyArray<{ id: string; queryText: string; similarity: number }>, threshold: number): Promise<ReturnType<typeof decide> | null> {
+  private async acronymRescore(
+    query: string,
+    candidates: ReadonlyArray<{ id: string; queryText: string; similarity: number }>,
+    threshold: number,
+  ): Promise<ReturnType<typeof decide> | null> {
     const pairs = candidates
       .filter((c) => c.similarity >= ACRONYM_RESCORE_FLOOR)
       .map((c) => {
@@ -288,11 +408,17 @@ export class SemanticCache {
       })
       .filter((p): p is { id: string; query: string; candidate: string } => p !== null);
     if (pairs.length === 0) return null;
-    const vectors = await this.metrics.time('embed', () => this.embedder.embed(pairs.flatMap((p) => [p.query, p.candidate])));
+    const vectors = await this.metrics.time('embed', () =>
+      this.embedder.embed(pairs.flatMap((p) => [p.query, p.candidate])),
+    );
     let best: ReturnType<typeof decide> | null = null;
     pairs.forEach((p, i) => {
       const similarity = dot(vectors[2 * i], vectors[2 * i + 1]);
-      const d = decide({ queryText: p.query, threshold, candidates: [{ entryId: p.id, similarity, queryText: p.candidate }] });
+      const d = decide({
+        queryText: p.query,
+        threshold,
+        candidates: [{ entryId: p.id, similarity, queryText: p.candidate }],
+      });
       if (d.outcome === 'hit' && (!best || (d.similarity ?? 0) > (best.similarity ?? 0))) best = d;
     });
     return best;
@@ -304,8 +430,10 @@ export class SemanticCache {
 
   private async embedOrNull(text: string): Promise<number[] | null> {
     try {
-      const [v] = await withSpan('deja.embed', { 'gen_ai.request.model': this.embedder.model, 'deja.embed.batch': 1 }, () =>
-        this.metrics.time('embed', () => this.embedder.embed([text])),
+      const [v] = await withSpan(
+        'deja.embed',
+        { 'gen_ai.request.model': this.embedder.model, 'deja.embed.batch': 1 },
+        () => this.metrics.time('embed', () => this.embedder.embed([text])),
       );
       return Array.from(v);
     } catch (error) {
@@ -319,8 +447,15 @@ export class SemanticCache {
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { code?: unknown; message?: unknown };
-  if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P01|57P02|57P03|08\w{3})$/.test(e.code)) return true;
-  return typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message);
+  if (
+    typeof e.code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P01|57P02|57P03|08\w{3})$/.test(e.code)
+  )
+    return true;
+  return (
+    typeof e.message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message)
+  );
 }
 
 /** Namespace overrides over the service defaults, validated. */
@@ -338,7 +473,12 @@ export function policyFor(ns: NamespaceRow, defaults: NamespacePolicy): Namespac
 function lastUserText(c: CompletionV1): string {
   const last = c.request.messages[c.request.messages.length - 1];
   if (!last) return '';
-  return typeof last.content === 'string' ? last.content : last.content.filter((p) => !p.cacheable).map((p) => p.text).join('\n');
+  return typeof last.content === 'string'
+    ? last.content
+    : last.content
+        .filter((p) => !p.cacheable)
+        .map((p) => p.text)
+        .join('\n');
 }
 
 export { DEFAULT_NAMESPACE_POLICY };

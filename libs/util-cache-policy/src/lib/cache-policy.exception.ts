@@ -25,7 +25,19 @@ export class CachePolicyException extends Error {
   }
 
   /** Explicit serialisation: `JSON.stringify(error)` would give `{}`. */
-  toJSON(): { name: string; code: CachePolicyErrorCode; message: string; retriable: boolean; details: Record<string, number | string> } {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, details: { ...this.details } };
+  toJSON(): {
+    name: string;
+    code: CachePolicyErrorCode;
+    message: string;
+    retriable: boolean;
+    details: Record<string, number | string>;
+  } {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retriable: this.retriable,
+      details: { ...this.details },
+    };
   }
 }

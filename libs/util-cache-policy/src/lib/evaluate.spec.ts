@@ -21,13 +21,19 @@ describe('evaluation math', () => {
   it('derives precision, false-hit rate and recall', () => {
     const m = metrics({ tp: 2, fp: 2, fn: 1, tn: 1 }, 0.9);
     expect(m).toMatchObject({ precision: 0.5, falseHitRate: 0.5, recall: 2 / 3, hitRate: 4 / 6 });
-    expect(metrics({ tp: 0, fp: 0, fn: 3, tn: 1 }, 0.99)).toMatchObject({ precision: null, falseHitRate: null, recall: 0 });
+    expect(metrics({ tp: 0, fp: 0, fn: 3, tn: 1 }, 0.99)).toMatchObject({
+      precision: null,
+      falseHitRate: null,
+      recall: 0,
+    });
   });
 
   it('finds the lowest threshold from which the false-hit rate stays within target', () => {
     const points = curve(pairs, [0.8, 0.9, 0.92, 0.94, 0.96, 0.98]);
     expect(lowestThresholdMeeting(points, { maxFalseHitRate: 0.02 })?.threshold).toBe(0.96);
-    expect(lowestThresholdMeeting(curve(pairs, [0.8, 0.9, 0.92], 'all'), { maxFalseHitRate: 0.02 })?.threshold).toBe(0.92);
+    expect(lowestThresholdMeeting(curve(pairs, [0.8, 0.9, 0.92], 'all'), { maxFalseHitRate: 0.02 })?.threshold).toBe(
+      0.92,
+    );
     expect(lowestThresholdMeeting(points, { maxFalseHitRate: 0.02, minRecall: 0.5 })).toBeNull();
   });
 
@@ -38,7 +44,11 @@ describe('evaluation math', () => {
   });
 
   it('partitions every pair and never raises recall with the threshold or with more guards', () => {
-    const pair = fc.record({ similarity: fc.double({ min: -1, max: 1, noNaN: true }), label: fc.constantFrom<0 | 1>(0, 1), vetoedBy: fc.subarray(['numbers', 'entities']) });
+    const pair = fc.record({
+      similarity: fc.double({ min: -1, max: 1, noNaN: true }),
+      label: fc.constantFrom<0 | 1>(0, 1),
+      vetoedBy: fc.subarray(['numbers', 'entities']),
+    });
     fc.assert(
       fc.property(fc.array(pair, { maxLength: 60 }), fc.double({ min: 0, max: 0.9, noNaN: true }), (ps, t) => {
         const c = confusionAt(ps, t);

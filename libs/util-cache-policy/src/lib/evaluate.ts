@@ -37,7 +37,11 @@ function vetoed(pair: ScoredPair, guards: GuardSelection): boolean {
 }
 
 /** Confusion counts at one threshold: served = similarity ≥ threshold and no selected guard vetoes. */
-export function confusionAt(pairs: readonly ScoredPair[], threshold: number, guards: GuardSelection = 'none'): Confusion {
+export function confusionAt(
+  pairs: readonly ScoredPair[],
+  threshold: number,
+  guards: GuardSelection = 'none',
+): Confusion {
   const c: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const pair of pairs) {
     const served = pair.similarity >= threshold && !vetoed(pair, guards);
@@ -66,7 +70,11 @@ export function metrics(c: Confusion, threshold: number): CurvePoint {
 }
 
 /** The metrics at each threshold. */
-export function curve(pairs: readonly ScoredPair[], thresholds: readonly number[], guards: GuardSelection = 'none'): CurvePoint[] {
+export function curve(
+  pairs: readonly ScoredPair[],
+  thresholds: readonly number[],
+  guards: GuardSelection = 'none',
+): CurvePoint[] {
   return thresholds.map((t) => metrics(confusionAt(pairs, t, guards), t));
 }
 

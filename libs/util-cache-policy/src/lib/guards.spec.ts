@@ -65,7 +65,11 @@ describe('false-hit guards', () => {
   });
 
   it('explains a veto with the guard name and the difference', () => {
-    expect(runGuards('Python 3.11', 'Python 3.12')).toEqual({ ok: false, guard: 'numbers', detail: expect.stringContaining('3.11') });
+    expect(runGuards('Python 3.11', 'Python 3.12')).toEqual({
+      ok: false,
+      guard: 'numbers',
+      detail: expect.stringContaining('3.11'),
+    });
   });
 
   it('runs only the selected subset, so each guard is measurable alone', () => {
@@ -80,11 +84,33 @@ describe('false-hit guards', () => {
     expect(extractNumbers('1,000 users and CO2 on day twenty five')).toEqual({ strong: ['1000', '25'], weak: ['2'] });
   });
 
-  const words = fc.constantFrom('how', 'to', 'enable', 'disable', 'Python', 'java', '3', '10', 'not', 'from', 'Celsius', 'Fahrenheit', 'than', 'faster', 'the', 'Ubuntu', 'is', '?');
+  const words = fc.constantFrom(
+    'how',
+    'to',
+    'enable',
+    'disable',
+    'Python',
+    'java',
+    '3',
+    '10',
+    'not',
+    'from',
+    'Celsius',
+    'Fahrenheit',
+    'than',
+    'faster',
+    'the',
+    'Ubuntu',
+    'is',
+    '?',
+  );
   const sentence = fc.array(words, { minLength: 1, maxLength: 9 }).map((w) => w.join(' '));
 
   it('never vetoes a text against itself', () => {
-    fc.assert(fc.property(sentence, (s) => expect(runGuards(s, s)).toEqual({ ok: true })), { numRuns: 1000 });
+    fc.assert(
+      fc.property(sentence, (s) => expect(runGuards(s, s)).toEqual({ ok: true })),
+      { numRuns: 1000 },
+    );
   });
 
   it('is symmetric: swapping query and cached text gives the same verdict', () => {

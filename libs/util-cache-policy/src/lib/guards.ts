@@ -32,7 +32,8 @@ export const GUARD_NAMES: readonly GuardName[] = Object.freeze(GUARDS.map((g) =>
 /** The guards with these names, in registry order; throws on an unknown name. */
 export function selectGuards(names: readonly string[]): Guard[] {
   const unknown = names.filter((n) => !GUARD_NAMES.includes(n as GuardName));
-  if (unknown.length > 0) throw new RangeError(`unknown guard(s): ${unknown.join(', ')}; known: ${GUARD_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new RangeError(`unknown guard(s): ${unknown.join(', ')}; known: ${GUARD_NAMES.join(', ')}`);
   return GUARDS.filter((g) => names.includes(g.name));
 }
 

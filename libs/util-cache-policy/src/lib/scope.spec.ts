@@ -4,7 +4,9 @@ import { deriveCacheKeys, deriveScope, queryText } from './scope';
 
 const versions = { namespaceVersion: 1, docVersions: {} as Record<string, number> };
 
-function request(overrides: { request?: Partial<RequestV1['request']>; cache?: Partial<RequestV1['cache']>; tenant?: string } = {}): RequestV1 {
+function request(
+  overrides: { request?: Partial<RequestV1['request']>; cache?: Partial<RequestV1['cache']>; tenant?: string } = {},
+): RequestV1 {
   return {
     request_id: 'r-1',
     tenant: overrides.tenant ?? 'acme',
@@ -48,7 +50,18 @@ describe('deriveScope', () => {
     ['max_tokens', request({ request: { params: { temperature: 0, max_tokens: 10 } } })],
     ['namespace', request({ cache: { namespace: 'pricing' } })],
     ['context docs', request({ cache: { context_docs: [{ id: 'doc-1' }] } })],
-    ['earlier turns', request({ request: { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'How do I reset my password?' }] } })],
+    [
+      'earlier turns',
+      request({
+        request: {
+          messages: [
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'Hello' },
+            { role: 'user', content: 'How do I reset my password?' },
+          ],
+        },
+      }),
+    ],
     ['personal user', request({ cache: { personal: true, user: 'u-1' } })],
   ])('changes when the %s changes', (_name, changed) => {
     expect(hash(changed)).not.toBe(hash(request()));
@@ -63,11 +76,19 @@ describe('deriveScope', () => {
 
   it('ignores document order, JSON key order, line endings and trailing spaces', () => {
     const a = request({
-      request: { system: 'Be brief.\nUse lists.', tools: [{ name: 't', parameters: { type: 'object', properties: { a: { type: 'string' } } } }], response_format: { type: 'json_schema', strict: true } },
+      request: {
+        system: 'Be brief.\nUse lists.',
+        tools: [{ name: 't', parameters: { type: 'object', properties: { a: { type: 'string' } } } }],
+        response_format: { type: 'json_schema', strict: true },
+      },
       cache: { context_docs: [{ id: 'a' }, { id: 'b' }] },
     });
     const b = request({
-      request: { system: [{ type: 'text', text: '  Be brief.  \r\nUse lists.\r\n' }], tools: [{ parameters: { properties: { a: { type: 'string' } }, type: 'object' }, name: 't' }], response_format: { strict: true, type: 'json_schema' } },
+      request: {
+        system: [{ type: 'text', text: '  Be brief.  \r\nUse lists.\r\n' }],
+        tools: [{ parameters: { properties: { a: { type: 'string' } }, type: 'object' }, name: 't' }],
+        response_format: { strict: true, type: 'json_schema' },
+      },
       cache: { context_docs: [{ id: 'b' }, { id: 'a' }] },
     });
     expect(hash(a)).toBe(hash(b));
@@ -79,7 +100,11 @@ describe('deriveScope', () => {
         request: {
           messages: [
             { role: 'user', content: 'Weather?' },
-            { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Oslo","unit":"C"}' }] },
+            {
+              role: 'assistant',
+              content: '',
+              tool_calls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Oslo","unit":"C"}' }],
+            },
             { role: 'tool', tool_call_id: 'call_1', content: result },
             { role: 'user', content: 'And tomorrow?' },
           ],
@@ -87,7 +112,9 @@ describe('deriveScope', () => {
       });
     expect(hash(withTool('-3C'))).not.toBe(hash(withTool('+3C')));
     const reordered = withTool('-3C');
-    reordered.request.messages[1].tool_calls = [{ id: 'call_1', name: 'weather', arguments: '{ "unit": "C", "city": "Oslo" }' }];
+    reordered.request.messages[1].tool_calls = [
+      { id: 'call_1', name: 'weather', arguments: '{ "unit": "C", "city": "Oslo" }' },
+    ];
     expect(hash(reordered)).toBe(hash(withTool('-3C')));
   });
 
@@ -98,12 +125,17 @@ describe('deriveScope', () => {
 
   it('keeps the user out of a shared (non-personal) scope', () => {
     expect(hash(request({ cache: { user: 'u-1' } }))).toBe(hash(request({ cache: { user: 'u-2' } })));
-    expect(hash(request({ cache: { personal: true, user: 'u-1' } }))).not.toBe(hash(request({ cache: { personal: true, user: 'u-2' } })));
+    expect(hash(request({ cache: { personal: true, user: 'u-1' } }))).not.toBe(
+      hash(request({ cache: { personal: true, user: 'u-2' } })),
+    );
   });
 
   it('refuses a request built from an older document version than the current one', () => {
     const req = request({ cache: { context_docs: [{ id: 'd1', version: 2 }] } });
-    expect(deriveScope(req, { namespaceVersion: 1, docVersions: { d1: 3 } })).toMatchObject({ cacheable: false, reason: 'stale_document_version' });
+    expect(deriveScope(req, { namespaceVersion: 1, docVersions: { d1: 3 } })).toMatchObject({
+      cacheable: false,
+      reason: 'stale_document_version',
+    });
   });
 
   it('scopes to a declared version ahead of the registry, and reports the versions used', () => {
@@ -120,13 +152,33 @@ describe('deriveScope', () => {
 describe('queryText and deriveCacheKeys', () => {
   it('embeds the final user message without its stable (cacheable) parts, which go to the scope', () => {
     const mk = (doc: string) =>
-      request({ request: { messages: [{ role: 'user', content: [{ type: 'text', text: doc, cacheable: true }, { type: 'text', text: 'Summarise it.' }] }] } });
+      request({
+        request: {
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: doc, cacheable: true },
+                { type: 'text', text: 'Summarise it.' },
+              ],
+            },
+          ],
+        },
+      });
     expect(queryText(mk('Doc A'))).toBe('Summarise it.');
     expect(hash(mk('Doc A'))).not.toBe(hash(mk('Doc B')));
   });
 
   it('has no semantic tier when the conversation ends with a tool result', () => {
-    const req = request({ request: { messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '', tool_calls: [{ id: 'c', name: 'f', arguments: '{}' }] }, { role: 'tool', tool_call_id: 'c', content: '42' }] } });
+    const req = request({
+      request: {
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: '', tool_calls: [{ id: 'c', name: 'f', arguments: '{}' }] },
+          { role: 'tool', tool_call_id: 'c', content: '42' },
+        ],
+      },
+    });
     const keys = deriveCacheKeys(req, versions);
     expect(keys).toMatchObject({ cacheable: true, queryText: '', semanticEligible: false });
   });
@@ -165,10 +217,19 @@ const scopeModel: fc.Arbitrary<ScopeModel> = fc.record({
   provider: fc.constantFrom<'openai' | 'anthropic'>('openai', 'anthropic'),
   model: fc.constantFrom('m1', 'm2'),
   system: fc.constantFrom('', 'Be brief.', 'Be brief.\nUse lists.', 'be brief.', 'Be  brief.'),
-  tools: fc.constantFrom<ToolDefinition[]>([], [{ name: 'a', parameters: { type: 'object', x: 1 } }], [{ name: 'a', parameters: { type: 'object', x: 2 } }], [{ name: 'b' }]),
+  tools: fc.constantFrom<ToolDefinition[]>(
+    [],
+    [{ name: 'a', parameters: { type: 'object', x: 1 } }],
+    [{ name: 'a', parameters: { type: 'object', x: 2 } }],
+    [{ name: 'b' }],
+  ),
   temperature: fc.constantFrom<number | undefined>(undefined, 0, 0.5),
   maxTokens: fc.constantFrom<number | undefined>(undefined, 100),
-  responseFormat: fc.constantFrom<unknown>(undefined, { type: 'json_object' }, { type: 'json_schema', schema: { a: 1, b: 2 } }),
+  responseFormat: fc.constantFrom<unknown>(
+    undefined,
+    { type: 'json_object' },
+    { type: 'json_schema', schema: { a: 1, b: 2 } },
+  ),
   namespace: fc.constantFrom('default', 'faq'),
   namespaceVersion: fc.constantFrom(0, 1),
   docs: fc.subarray(['d1', 'd2', 'd3']),
@@ -191,12 +252,22 @@ type Noise = typeof noise extends fc.Arbitrary<infer T> ? T : never;
 function reorder<T>(value: T, reverse: boolean): T {
   if (!reverse || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => reorder(v, reverse)) as T;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reorder(v, reverse)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reorder(v, reverse)]),
+  ) as T;
 }
 
-function render(m: ScopeModel, n: Noise): { req: RequestV1; versions: { namespaceVersion: number; docVersions: Record<string, number> } } {
+function render(
+  m: ScopeModel,
+  n: Noise,
+): { req: RequestV1; versions: { namespaceVersion: number; docVersions: Record<string, number> } } {
   const text = (s: string) => (n.crlf ? s.replace(/\n/g, '\r\n') : s) + n.trailing;
-  const history = m.history.map((content, i) => ({ role: (i % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant', content: text(content) }));
+  const history = m.history.map((content, i) => ({
+    role: (i % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant',
+    content: text(content),
+  }));
   const docs = n.shuffleDocs ? [...m.docs].reverse() : m.docs;
   const req: RequestV1 = {
     request_id: 'r',
@@ -223,12 +294,22 @@ function render(m: ScopeModel, n: Noise): { req: RequestV1; versions: { namespac
       context_docs: docs.map((id) => ({ id })),
     },
   };
-  return { req, versions: { namespaceVersion: m.namespaceVersion, docVersions: Object.fromEntries(m.docs.map((d) => [d, m.docVersion])) } };
+  return {
+    req,
+    versions: {
+      namespaceVersion: m.namespaceVersion,
+      docVersions: Object.fromEntries(m.docs.map((d) => [d, m.docVersion])),
+    },
+  };
 }
 
 /** Model equality, with the one documented equivalence: no documents → their version is moot. */
 function sameScope(a: ScopeModel, b: ScopeModel): boolean {
-  const norm = (m: ScopeModel) => ({ ...m, docs: [...m.docs].sort(), docVersion: m.docs.length === 0 ? 0 : m.docVersion });
+  const norm = (m: ScopeModel) => ({
+    ...m,
+    docs: [...m.docs].sort(),
+    docVersion: m.docs.length === 0 ? 0 : m.docVersion,
+  });
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
 

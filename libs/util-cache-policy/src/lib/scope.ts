@@ -165,7 +165,10 @@ export function deriveCacheKeys(request: RequestV1, versions: VersionsAtLookup):
   };
 }
 
-function splitConversation(messages: readonly ChatMessage[]): { history: readonly ChatMessage[]; final: ChatMessage | null } {
+function splitConversation(messages: readonly ChatMessage[]): {
+  history: readonly ChatMessage[];
+  final: ChatMessage | null;
+} {
   const last = messages[messages.length - 1];
   if (last && last.role === 'user' && !last.tool_call_id) return { history: messages.slice(0, -1), final: last };
   return { history: messages, final: null };

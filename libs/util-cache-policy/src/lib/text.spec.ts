@@ -55,9 +55,11 @@ describe('normalizeQuery', () => {
   });
 
   it('is idempotent', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
-      expect(normalizeQuery(normalizeQuery(s))).toBe(normalizeQuery(s));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
+        expect(normalizeQuery(normalizeQuery(s))).toBe(normalizeQuery(s));
+      }),
+    );
   });
 
   it('gives queryHash as sha256 hex of the normal form', () => {

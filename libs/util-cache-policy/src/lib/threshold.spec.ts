@@ -1,8 +1,23 @@
 import { CachePolicyErrorCode, CachePolicyException } from './cache-policy.exception';
 import type { NamespacePolicy } from './threshold';
-import { DEFAULT_NAMESPACE_POLICY, DEFAULT_THRESHOLD, decide, effectiveThreshold, effectiveTtlSeconds, expiryAfterHit, toCacheDecision, validateNamespacePolicy } from './threshold';
+import {
+  DEFAULT_NAMESPACE_POLICY,
+  DEFAULT_THRESHOLD,
+  decide,
+  effectiveThreshold,
+  effectiveTtlSeconds,
+  expiryAfterHit,
+  toCacheDecision,
+  validateNamespacePolicy,
+} from './threshold';
 
-const policy: NamespacePolicy = { threshold: 0.93, minThreshold: 0.85, maxThreshold: 0.99, ttlSeconds: 3600, slidingTtl: false };
+const policy: NamespacePolicy = {
+  threshold: 0.93,
+  minThreshold: 0.85,
+  maxThreshold: 0.99,
+  ttlSeconds: 3600,
+  slidingTtl: false,
+};
 
 describe('threshold policy', () => {
   it('ships a default namespace policy that validates and uses DEFAULT_THRESHOLD', () => {
@@ -15,20 +30,29 @@ describe('threshold policy', () => {
     expect(effectiveThreshold(policy, 0.99)).toBe(0.99);
   });
 
-  it.each([0.5, 0.8499, 0.995, Number.NaN])('refuses an override of %p outside the bounds instead of clamping', (value) => {
-    expect.assertions(3);
-    try {
-      effectiveThreshold(policy, value);
-    } catch (e) {
-      expect(e).toBeInstanceOf(CachePolicyException);
-      expect((e as CachePolicyException).code).toBe(CachePolicyErrorCode.THRESHOLD_OUT_OF_BOUNDS);
-      expect((e as CachePolicyException).message).toContain('[0.85, 0.99]');
-    }
-  });
+  it.each([0.5, 0.8499, 0.995, Number.NaN])(
+    'refuses an override of %p outside the bounds instead of clamping',
+    (value) => {
+      expect.assertions(3);
+      try {
+        effectiveThreshold(policy, value);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CachePolicyException);
+        expect((e as CachePolicyException).code).toBe(CachePolicyErrorCode.THRESHOLD_OUT_OF_BOUNDS);
+        expect((e as CachePolicyException).message).toContain('[0.85, 0.99]');
+      }
+    },
+  );
 
   it('serialises its error explicitly and says it is not retriable', () => {
     const error = new CachePolicyException(CachePolicyErrorCode.TTL_OUT_OF_BOUNDS, 'too long', { ttlSeconds: 9 });
-    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'CachePolicyException', code: 'TTL_OUT_OF_BOUNDS', message: 'too long', retriable: false, details: { ttlSeconds: 9 } });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: 'CachePolicyException',
+      code: 'TTL_OUT_OF_BOUNDS',
+      message: 'too long',
+      retriable: false,
+      details: { ttlSeconds: 9 },
+    });
   });
 
   it('lets a request shorten the TTL but not lengthen it past the namespace maximum', () => {
@@ -39,7 +63,9 @@ describe('threshold policy', () => {
   });
 
   it('rejects inconsistent namespace policies, naming every problem', () => {
-    expect(() => validateNamespacePolicy({ ...policy, threshold: 0.5, ttlSeconds: 0 })).toThrow(/threshold 0.5 is outside.*ttlSeconds must be/);
+    expect(() => validateNamespacePolicy({ ...policy, threshold: 0.5, ttlSeconds: 0 })).toThrow(
+      /threshold 0.5 is outside.*ttlSeconds must be/,
+    );
   });
 
   it('renews expiry on a hit only with a sliding TTL', () => {
@@ -54,7 +80,11 @@ describe('decide', () => {
   const base = { queryText: 'How do I enable dark mode?', threshold: 0.9 };
 
   it('serves the exact tier first', () => {
-    const d = decide({ ...base, exact: { entryId: 'e0' }, candidates: [{ entryId: 'e1', similarity: 0.99, queryText: 'x' }] });
+    const d = decide({
+      ...base,
+      exact: { entryId: 'e0' },
+      candidates: [{ entryId: 'e1', similarity: 0.99, queryText: 'x' }],
+    });
     expect(d).toMatchObject({ outcome: 'hit', tier: 'exact', entryId: 'e0', similarity: 1 });
   });
 
@@ -66,7 +96,14 @@ describe('decide', () => {
         { entryId: 'best', similarity: 0.97, queryText: 'how do i enable dark mode' },
       ],
     });
-    expect(d).toMatchObject({ outcome: 'hit', tier: 'semantic', entryId: 'best', similarity: 0.97, threshold: 0.9, rejectedBy: null });
+    expect(d).toMatchObject({
+      outcome: 'hit',
+      tier: 'semantic',
+      entryId: 'best',
+      similarity: 0.97,
+      threshold: 0.9,
+      rejectedBy: null,
+    });
   });
 
   it('skips a guarded candidate for the next one that passes', () => {
@@ -81,19 +118,43 @@ describe('decide', () => {
   });
 
   it('reports the guard that refused the best candidate when nothing hits', () => {
-    const d = decide({ ...base, candidates: [{ entryId: 'opposite', similarity: 0.98, queryText: 'How do I disable dark mode?' }] });
-    expect(d).toMatchObject({ outcome: 'miss', tier: null, entryId: null, similarity: 0.98, rejectedBy: 'antonyms', rejectedEntryId: 'opposite' });
-    expect(toCacheDecision(d)).toEqual({ outcome: 'miss', tier: null, similarity: 0.98, threshold: 0.9, entry_id: null, rejected_by: 'antonyms' });
+    const d = decide({
+      ...base,
+      candidates: [{ entryId: 'opposite', similarity: 0.98, queryText: 'How do I disable dark mode?' }],
+    });
+    expect(d).toMatchObject({
+      outcome: 'miss',
+      tier: null,
+      entryId: null,
+      similarity: 0.98,
+      rejectedBy: 'antonyms',
+      rejectedEntryId: 'opposite',
+    });
+    expect(toCacheDecision(d)).toEqual({
+      outcome: 'miss',
+      tier: null,
+      similarity: 0.98,
+      threshold: 0.9,
+      entry_id: null,
+      rejected_by: 'antonyms',
+    });
   });
 
   it('misses below the threshold and reports the nearest similarity', () => {
-    const d = decide({ ...base, candidates: [{ entryId: 'e', similarity: 0.89, queryText: 'How do I enable dark mode?' }] });
+    const d = decide({
+      ...base,
+      candidates: [{ entryId: 'e', similarity: 0.89, queryText: 'How do I enable dark mode?' }],
+    });
     expect(d).toMatchObject({ outcome: 'miss', similarity: 0.89, rejectedBy: null });
     expect(decide({ ...base, candidates: [] })).toMatchObject({ outcome: 'miss', similarity: null });
   });
 
   it('applies only the guards it is given', () => {
-    const d = decide({ ...base, guards: [], candidates: [{ entryId: 'opposite', similarity: 0.98, queryText: 'How do I disable dark mode?' }] });
+    const d = decide({
+      ...base,
+      guards: [],
+      candidates: [{ entryId: 'opposite', similarity: 0.98, queryText: 'How do I disable dark mode?' }],
+    });
     expect(d).toMatchObject({ outcome: 'hit', entryId: 'opposite' });
   });
 });

@@ -49,16 +49,24 @@ export function validateNamespacePolicy(policy: NamespacePolicy): NamespacePolic
   inUnit('minThreshold', policy.minThreshold);
   inUnit('maxThreshold', policy.maxThreshold);
   inUnit('threshold', policy.threshold);
-  if (policy.minThreshold > policy.maxThreshold) problems.push(`minThreshold ${policy.minThreshold} is above maxThreshold ${policy.maxThreshold}`);
+  if (policy.minThreshold > policy.maxThreshold)
+    problems.push(`minThreshold ${policy.minThreshold} is above maxThreshold ${policy.maxThreshold}`);
   if (policy.threshold < policy.minThreshold || policy.threshold > policy.maxThreshold) {
     problems.push(`threshold ${policy.threshold} is outside [${policy.minThreshold}, ${policy.maxThreshold}]`);
   }
-  if (!Number.isSafeInteger(policy.ttlSeconds) || policy.ttlSeconds <= 0) problems.push(`ttlSeconds must be a positive integer, got ${policy.ttlSeconds}`);
-  if (policy.maxTtlSeconds !== undefined && (!Number.isSafeInteger(policy.maxTtlSeconds) || policy.maxTtlSeconds < policy.ttlSeconds)) {
+  if (!Number.isSafeInteger(policy.ttlSeconds) || policy.ttlSeconds <= 0)
+    problems.push(`ttlSeconds must be a positive integer, got ${policy.ttlSeconds}`);
+  if (
+    policy.maxTtlSeconds !== undefined &&
+    (!Number.isSafeInteger(policy.maxTtlSeconds) || policy.maxTtlSeconds < policy.ttlSeconds)
+  ) {
     problems.push(`maxTtlSeconds must be an integer ≥ ttlSeconds (${policy.ttlSeconds}), got ${policy.maxTtlSeconds}`);
   }
   if (problems.length > 0) {
-    throw new CachePolicyException(CachePolicyErrorCode.INVALID_NAMESPACE_POLICY, `invalid namespace policy: ${problems.join('; ')}`);
+    throw new CachePolicyException(
+      CachePolicyErrorCode.INVALID_NAMESPACE_POLICY,
+      `invalid namespace policy: ${problems.join('; ')}`,
+    );
   }
   return policy;
 }
@@ -99,7 +107,11 @@ export function effectiveTtlSeconds(policy: NamespacePolicy, override?: number):
  * Expiry of an entry after a hit: unchanged unless the namespace has a sliding TTL, in which case
  * it moves to `now + ttl` (never backwards).
  */
-export function expiryAfterHit(policy: NamespacePolicy, entry: { expiresAt: Date; ttlSeconds: number }, now: Date): Date {
+export function expiryAfterHit(
+  policy: NamespacePolicy,
+  entry: { expiresAt: Date; ttlSeconds: number },
+  now: Date,
+): Date {
   if (!policy.slidingTtl) return entry.expiresAt;
   const slid = new Date(now.getTime() + entry.ttlSeconds * 1000);
   return slid > entry.expiresAt ? slid : entry.expiresAt;
@@ -149,7 +161,16 @@ export interface Decision {
 export function decide(input: DecideInput): Decision {
   const { threshold } = input;
   if (input.exact) {
-    return { outcome: 'hit', tier: 'exact', similarity: 1, threshold, entryId: input.exact.entryId, rejectedBy: null, rejectedDetail: null, rejectedEntryId: null };
+    return {
+      outcome: 'hit',
+      tier: 'exact',
+      similarity: 1,
+      threshold,
+      entryId: input.exact.entryId,
+      rejectedBy: null,
+      rejectedDetail: null,
+      rejectedEntryId: null,
+    };
   }
   const ranked = input.candidates
     .filter((c) => Number.isFinite(c.similarity))
@@ -160,7 +181,16 @@ export function decide(input: DecideInput): Decision {
     if (candidate.similarity < threshold) break;
     const verdict = runGuards(input.queryText, candidate.queryText, input.guards ?? GUARDS);
     if (verdict.ok) {
-      return { outcome: 'hit', tier: 'semantic', similarity: candidate.similarity, threshold, entryId: candidate.entryId, rejectedBy: null, rejectedDetail: null, rejectedEntryId: null };
+      return {
+        outcome: 'hit',
+        tier: 'semantic',
+        similarity: candidate.similarity,
+        threshold,
+        entryId: candidate.entryId,
+        rejectedBy: null,
+        rejectedDetail: null,
+        rejectedEntryId: null,
+      };
     }
     rejected ??= { entryId: candidate.entryId, guard: verdict.guard, detail: verdict.detail };
   }

@@ -24,7 +24,9 @@ describe('model catalog', () => {
 
   it('holds the documented cache price multipliers', () => {
     expect(getModel('claude-haiku-4-5').pricing).toMatchObject({
-      cacheWriteMultiplier: 1.25, cacheWriteExtendedMultiplier: 2, cacheReadMultiplier: 0.1,
+      cacheWriteMultiplier: 1.25,
+      cacheWriteExtendedMultiplier: 2,
+      cacheReadMultiplier: 0.1,
     });
     expect(getModel('gpt-4o').pricing.cacheReadMultiplier).toBe(0.5);
     expect(getModel('gpt-5-mini').pricing.cacheReadMultiplier).toBe(0.1);

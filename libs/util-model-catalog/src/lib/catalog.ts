@@ -52,6 +52,8 @@ export function resolveModel(id: string): ModelFacts {
 /** Known models, optionally filtered. */
 export function listModels(filter: { provider?: Provider; kind?: ModelKind } = {}): readonly ModelFacts[] {
   return MODELS.filter(
-    (m) => (filter.provider === undefined || m.provider === filter.provider) && (filter.kind === undefined || m.kind === filter.kind),
+    (m) =>
+      (filter.provider === undefined || m.provider === filter.provider) &&
+      (filter.kind === undefined || m.kind === filter.kind),
   );
 }

@@ -6,11 +6,19 @@ const zero = { input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, out
 describe('priceUsage', () => {
   it('prices plain input and output per million tokens', () => {
     // claude-sonnet-4-5: $3 in, $15 out
-    expect(priceUsage('claude-sonnet-4-5', { ...zero, input_tokens: 1_000_000, output_tokens: 1_000_000 })).toBeCloseTo(18, 10);
+    expect(priceUsage('claude-sonnet-4-5', { ...zero, input_tokens: 1_000_000, output_tokens: 1_000_000 })).toBeCloseTo(
+      18,
+      10,
+    );
   });
 
   it('charges Anthropic 5-minute writes 1.25×, 1-hour writes 2× and reads 0.1× of input', () => {
-    const usage = { ...zero, cache_write_tokens: 3_000_000, cache_write_1h_tokens: 1_000_000, cache_read_tokens: 1_000_000 };
+    const usage = {
+      ...zero,
+      cache_write_tokens: 3_000_000,
+      cache_write_1h_tokens: 1_000_000,
+      cache_read_tokens: 1_000_000,
+    };
     // 2M × 1.25 × $3 + 1M × 2 × $3 + 1M × 0.1 × $3
     expect(priceUsage('claude-sonnet-4-5', usage)).toBeCloseTo(7.5 + 6 + 0.3, 10);
   });
@@ -20,7 +28,9 @@ describe('priceUsage', () => {
   });
 
   it('rejects 1-hour writes larger than all writes', () => {
-    expect(() => priceUsage('claude-sonnet-4-5', { ...zero, cache_write_tokens: 1, cache_write_1h_tokens: 2 })).toThrow(RangeError);
+    expect(() => priceUsage('claude-sonnet-4-5', { ...zero, cache_write_tokens: 1, cache_write_1h_tokens: 2 })).toThrow(
+      RangeError,
+    );
   });
 
   it('rejects negative counts', () => {
@@ -53,10 +63,19 @@ describe('usage normalisation', () => {
   it('maps Anthropic usage one to one, including the 1-hour part of writes', () => {
     expect(
       usageFromAnthropic({
-        input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 300, cache_read_input_tokens: 2000,
+        input_tokens: 10,
+        output_tokens: 5,
+        cache_creation_input_tokens: 300,
+        cache_read_input_tokens: 2000,
         cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
       }),
-    ).toEqual({ input_tokens: 10, cache_write_tokens: 300, cache_write_1h_tokens: 200, cache_read_tokens: 2000, output_tokens: 5 });
+    ).toEqual({
+      input_tokens: 10,
+      cache_write_tokens: 300,
+      cache_write_1h_tokens: 200,
+      cache_read_tokens: 2000,
+      output_tokens: 5,
+    });
   });
 
   it('subtracts OpenAI cached tokens from prompt_tokens so they are not counted twice', () => {

@@ -3,13 +3,21 @@ import { getModel } from '@deja/util-model-catalog';
 import { shapeAnthropicRequest } from './anthropic-request';
 
 const sonnet = getModel('claude-sonnet-4-5'); // minimum 1,024 tokens
-const longText = (words: number, seed = 'policy') => Array.from({ length: words }, (_, i) => `${seed}${i % 50} word`).join(' ');
+const longText = (words: number, seed = 'policy') =>
+  Array.from({ length: words }, (_, i) => `${seed}${i % 50} word`).join(' ');
 
 function request(over: Partial<ChatRequest> = {}): ChatRequest {
-  return { provider: 'anthropic', model: sonnet.id, messages: [{ role: 'user', content: 'How do I reset my password?' }], params: {}, ...over };
+  return {
+    provider: 'anthropic',
+    model: sonnet.id,
+    messages: [{ role: 'user', content: 'How do I reset my password?' }],
+    params: {},
+    ...over,
+  };
 }
 
-const shape = (req: ChatRequest, longTtl = false) => shapeAnthropicRequest(req, { facts: sonnet, defaultMaxTokens: 1024, longTtlForStatic: longTtl });
+const shape = (req: ChatRequest, longTtl = false) =>
+  shapeAnthropicRequest(req, { facts: sonnet, defaultMaxTokens: 1024, longTtlForStatic: longTtl });
 
 describe('shapeAnthropicRequest', () => {
   it('marks a long system prompt with an ephemeral breakpoint and sends it in block form', () => {
@@ -25,10 +33,19 @@ describe('shapeAnthropicRequest', () => {
   });
 
   it('uses the 1-hour lifetime for tools and system when configured', () => {
-    const tools = [{ name: 'search', description: longText(1200, 'tool'), parameters: { type: 'object', properties: { q: { type: 'string' } } } }];
+    const tools = [
+      {
+        name: 'search',
+        description: longText(1200, 'tool'),
+        parameters: { type: 'object', properties: { q: { type: 'string' } } },
+      },
+    ];
     const shaped = shape(request({ tools, system: longText(200) }), true);
     expect(shaped.body.tools?.[0]).toMatchObject({ name: 'search', cache_control: { type: 'ephemeral', ttl: '1h' } });
-    expect((shaped.body.system as Array<{ cache_control?: unknown }>)[0]?.cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+    expect((shaped.body.system as Array<{ cache_control?: unknown }>)[0]?.cache_control).toEqual({
+      type: 'ephemeral',
+      ttl: '1h',
+    });
   });
 
   it('marks the stable conversation prefix: the last turn before the final user message', () => {
@@ -50,7 +67,19 @@ describe('shapeAnthropicRequest', () => {
 
   it('marks a large caller-marked cacheable document and strips the neutral flag', () => {
     const doc = longText(1500, 'doc');
-    const shaped = shape(request({ messages: [{ role: 'user', content: [{ type: 'text', text: doc, cacheable: true }, { type: 'text', text: 'Summarise.' }] }] }));
+    const shaped = shape(
+      request({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: doc, cacheable: true },
+              { type: 'text', text: 'Summarise.' },
+            ],
+          },
+        ],
+      }),
+    );
     expect(shaped.body.messages[0]?.content).toEqual([
       { type: 'text', text: doc, cache_control: { type: 'ephemeral' } },
       { type: 'text', text: 'Summarise.' },
@@ -58,9 +87,15 @@ describe('shapeAnthropicRequest', () => {
   });
 
   it('keeps a caller-provided cache_control and counts it against the four', () => {
-    const parts = Array.from({ length: 5 }, (_, i) => ({ type: 'text' as const, text: longText(300, `p${i}`), cache_control: { type: 'ephemeral', ttl: '5m' } }));
+    const parts = Array.from({ length: 5 }, (_, i) => ({
+      type: 'text' as const,
+      text: longText(300, `p${i}`),
+      cache_control: { type: 'ephemeral', ttl: '5m' },
+    }));
     const shaped = shape(request({ system: longText(1500), messages: [{ role: 'user', content: parts }] }));
-    const marked = (shaped.body.messages[0]?.content as Array<{ cache_control?: unknown }>).filter((b) => b.cache_control);
+    const marked = (shaped.body.messages[0]?.content as Array<{ cache_control?: unknown }>).filter(
+      (b) => b.cache_control,
+    );
     expect(marked).toHaveLength(4);
     expect((shaped.body.system as Array<{ cache_control?: unknown }>)[0]?.cache_control).toBeUndefined();
   });
@@ -70,13 +105,22 @@ describe('shapeAnthropicRequest', () => {
       request({
         messages: [
           { role: 'user', content: 'weather?' },
-          { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' }] },
+          {
+            role: 'assistant',
+            content: '',
+            tool_calls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' }],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: '12C' },
         ],
       }),
     );
-    expect(shaped.body.messages[1]?.content).toEqual([{ type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Paris' } }]);
-    expect(shaped.body.messages[2]).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '12C' }] });
+    expect(shaped.body.messages[1]?.content).toEqual([
+      { type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Paris' } },
+    ]);
+    expect(shaped.body.messages[2]).toEqual({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '12C' }],
+    });
   });
 
   it('maps generation params and warns about the ones Anthropic lacks', () => {
@@ -88,6 +132,8 @@ describe('shapeAnthropicRequest', () => {
 
   it('warns about a timestamp inside the system prompt', () => {
     const shaped = shape(request({ system: `Now: 2026-11-27T10:00:00Z. ${longText(100)}` }));
-    expect(shaped.warnings).toEqual([expect.stringMatching(/^volatile content in system prompt at char 5: ISO timestamp/)]);
+    expect(shaped.warnings).toEqual([
+      expect.stringMatching(/^volatile content in system prompt at char 5: ISO timestamp/),
+    ]);
   });
 });

@@ -57,17 +57,31 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
       ...(t.description === undefined ? {} : { description: t.description }),
       input_schema: sortKeys({ type: 'object', ...(t.parameters ?? {}) }) as Tool.InputSchema,
     };
-    refs.push({ block: { section: 'tools', tokens: countTokens(stableJson(tool)) }, mark: (ttl) => (tool.cache_control = cacheControl(ttl)), unmark: () => delete tool.cache_control });
+    refs.push({
+      block: { section: 'tools', tokens: countTokens(stableJson(tool)) },
+      mark: (ttl) => (tool.cache_control = cacheControl(ttl)),
+      unmark: () => delete tool.cache_control,
+    });
     return tool;
   });
 
-  const systemParts = typeof req.system === 'string' ? (req.system ? [{ type: 'text' as const, text: req.system }] : []) : (req.system ?? []);
+  const systemParts =
+    typeof req.system === 'string'
+      ? req.system
+        ? [{ type: 'text' as const, text: req.system }]
+        : []
+      : (req.system ?? []);
   const system: TextBlockParam[] = systemParts.map((part) => {
     const block: TextBlockParam = { type: 'text', text: part.text };
     const caller = callerCacheControl(part);
     if (caller) block.cache_control = caller;
     refs.push({
-      block: { section: 'system', tokens: countTokens(part.text), ...(part.cacheable ? { cacheable: true } : {}), ...(caller ? { callerTtl: caller.ttl ?? '5m' } : {}) },
+      block: {
+        section: 'system',
+        tokens: countTokens(part.text),
+        ...(part.cacheable ? { cacheable: true } : {}),
+        ...(caller ? { callerTtl: caller.ttl ?? '5m' } : {}),
+      },
       mark: (ttl) => (block.cache_control = cacheControl(ttl)),
       unmark: () => delete block.cache_control,
     });
@@ -117,9 +131,11 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
 
   const params = req.params;
   for (const unsupported of ['seed', 'presence_penalty', 'frequency_penalty'] as const) {
-    if (params[unsupported] !== undefined) warnings.push(`params.${unsupported} is not supported by Anthropic and was not sent`);
+    if (params[unsupported] !== undefined)
+      warnings.push(`params.${unsupported} is not supported by Anthropic and was not sent`);
   }
-  if (req.response_format !== undefined) warnings.push('response_format is not supported by Anthropic and was not sent');
+  if (req.response_format !== undefined)
+    warnings.push('response_format is not supported by Anthropic and was not sent');
 
   const toolChoice = anthropicToolChoice(req.tool_choice);
   const body: MessageCreateParamsNonStreaming = {
@@ -155,7 +171,10 @@ function blockTokens(block: ContentBlockParam): number {
     case 'tool_use':
       return 4 + countTokens(block.name) + countTokens(stableJson(block.input ?? {}));
     case 'tool_result':
-      return 4 + (typeof block.content === 'string' ? countTokens(block.content) : countTokens(stableJson(block.content ?? '')));
+      return (
+        4 +
+        (typeof block.content === 'string' ? countTokens(block.content) : countTokens(stableJson(block.content ?? '')))
+      );
     default:
       return countTokens(stableJson(block));
   }
@@ -181,10 +200,14 @@ function toAnthropicMessages(messages: readonly ChatMessage[], warnings: string[
   const out: MessageParam[] = [];
   for (const message of messages) {
     if (message.role === 'tool') {
-      const text = typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('\n');
+      const text =
+        typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('\n');
       const result: ContentBlockParam = { type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: text };
       const previous = out.at(-1);
-      if (previous?.role === 'user' && (previous.content as ContentBlockParam[]).every((b) => b.type === 'tool_result')) {
+      if (
+        previous?.role === 'user' &&
+        (previous.content as ContentBlockParam[]).every((b) => b.type === 'tool_result')
+      ) {
         (previous.content as ContentBlockParam[]).push(result);
       } else {
         out.push({ role: 'user', content: [result] });
@@ -194,7 +217,12 @@ function toAnthropicMessages(messages: readonly ChatMessage[], warnings: string[
     const content: ContentBlockParam[] = textBlocks(message.content);
     if (message.role === 'assistant') {
       for (const call of message.tool_calls ?? []) {
-        content.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArguments(call.arguments, call.name, warnings) });
+        content.push({
+          type: 'tool_use',
+          id: call.id,
+          name: call.name,
+          input: parseArguments(call.arguments, call.name, warnings),
+        });
       }
     }
     if (content.length === 0) content.push({ type: 'text', text: '' });
@@ -206,7 +234,8 @@ function toAnthropicMessages(messages: readonly ChatMessage[], warnings: string[
 function parseArguments(raw: string, name: string, warnings: string[]): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(raw || '{}');
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through: sent wrapped below
   }
@@ -222,7 +251,8 @@ function anthropicToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === 'none') return { type: 'none' };
   if (typeof choice === 'object') {
     const c = choice as { type?: unknown; name?: unknown; function?: { name?: unknown } };
-    const name = typeof c.function?.name === 'string' ? c.function.name : typeof c.name === 'string' ? c.name : undefined;
+    const name =
+      typeof c.function?.name === 'string' ? c.function.name : typeof c.name === 'string' ? c.name : undefined;
     if (name) return { type: 'tool', name };
     if (c.type === 'auto' || c.type === 'any' || c.type === 'none') return { type: c.type };
   }

@@ -48,7 +48,12 @@ export interface BreakpointPlan {
  * must not be dropped on the way to the provider), then by how much they cache — the
  * conversation prefix, the system prompt, the tools.
  */
-const PRIORITY: Record<Exclude<BreakpointReason, 'caller'>, number> = { cacheable: 0, conversation: 1, system: 2, tools: 3 };
+const PRIORITY: Record<Exclude<BreakpointReason, 'caller'>, number> = {
+  cacheable: 0,
+  conversation: 1,
+  system: 2,
+  tools: 3,
+};
 
 /**
  * Plans breakpoints: the caller's are kept (the first `maxBreakpoints` of them); the remaining
@@ -68,12 +73,18 @@ export function planBreakpoints(blocks: readonly PrefixBlock[], options: Breakpo
     if (b.callerTtl) caller.push({ index, ttl: b.callerTtl, reason: 'caller' });
   });
   if (caller.length > options.maxBreakpoints) {
-    warnings.push(`${caller.length} cache_control breakpoints given, at most ${options.maxBreakpoints} allowed: the last ${caller.length - options.maxBreakpoints} were removed`);
+    warnings.push(
+      `${caller.length} cache_control breakpoints given, at most ${options.maxBreakpoints} allowed: the last ${caller.length - options.maxBreakpoints} were removed`,
+    );
     caller = caller.slice(0, options.maxBreakpoints);
   }
   const taken = new Set(caller.map((b) => b.index));
   const eligible = (index: number | undefined): index is number =>
-    index !== undefined && index >= 0 && index < blocks.length && !taken.has(index) && (cumulativeTokens[index] ?? 0) >= options.minCacheableTokens;
+    index !== undefined &&
+    index >= 0 &&
+    index < blocks.length &&
+    !taken.has(index) &&
+    (cumulativeTokens[index] ?? 0) >= options.minCacheableTokens;
 
   const candidates = new Map<number, Exclude<BreakpointReason, 'caller'>>();
   const offer = (index: number | undefined, reason: Exclude<BreakpointReason, 'caller'>) => {
@@ -123,7 +134,9 @@ function orderTtls(sorted: readonly Breakpoint[], warnings: string[]): Breakpoin
     }
     if (!seenShort) return b;
     if (b.reason !== 'caller') return { ...b, ttl: '5m' as const };
-    warnings.push(`caller breakpoint with ttl 1h at block ${b.index} follows a 5m breakpoint: the provider rejects this order`);
+    warnings.push(
+      `caller breakpoint with ttl 1h at block ${b.index} follows a 5m breakpoint: the provider rejects this order`,
+    );
     return b;
   });
 }

@@ -8,7 +8,13 @@ const base: ChatRequest = {
   provider: 'openai',
   model: gpt.id,
   system: 'You are a support agent.',
-  tools: [{ name: 'lookup', description: 'find an order', parameters: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } }],
+  tools: [
+    {
+      name: 'lookup',
+      description: 'find an order',
+      parameters: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+    },
+  ],
   messages: [{ role: 'user', content: 'Where is my order?' }],
   params: { temperature: 0, max_tokens: 100 },
 };
@@ -25,7 +31,13 @@ describe('shapeOpenAIRequest', () => {
     const reordered: ChatRequest = {
       ...base,
       params: { max_tokens: 100, temperature: 0 },
-      tools: [{ parameters: { properties: { id: { type: 'string' } }, required: ['id'], type: 'object' }, description: 'find an order', name: 'lookup' }],
+      tools: [
+        {
+          parameters: { properties: { id: { type: 'string' } }, required: ['id'], type: 'object' },
+          description: 'find an order',
+          name: 'lookup',
+        },
+      ],
     };
     const a = JSON.stringify(shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme' }).body);
     const b = JSON.stringify(shapeOpenAIRequest(reordered, { facts: gpt, tenant: 'acme' }).body);
@@ -34,7 +46,10 @@ describe('shapeOpenAIRequest', () => {
 
   it('derives one prompt_cache_key per tenant, model, system prompt and tools — not per question', () => {
     const key = shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme' }).promptCacheKey;
-    const otherQuestion = shapeOpenAIRequest({ ...base, messages: [{ role: 'user', content: 'Refund?' }] }, { facts: gpt, tenant: 'acme' });
+    const otherQuestion = shapeOpenAIRequest(
+      { ...base, messages: [{ role: 'user', content: 'Refund?' }] },
+      { facts: gpt, tenant: 'acme' },
+    );
     expect(otherQuestion.body.prompt_cache_key).toBe(key);
     expect(promptCacheKey('globex', base)).not.toBe(key);
     expect(promptCacheKey('acme', { ...base, system: 'Other prompt' })).not.toBe(key);
@@ -43,23 +58,42 @@ describe('shapeOpenAIRequest', () => {
   });
 
   it('sends prompt_cache_retention only where the model supports it', () => {
-    expect(shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme', retention: '24h' }).body.prompt_cache_retention).toBe('24h');
-    const old = shapeOpenAIRequest({ ...base, model: 'gpt-4o' }, { facts: getModel('gpt-4o'), tenant: 'acme', retention: '24h' });
+    expect(shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme', retention: '24h' }).body.prompt_cache_retention).toBe(
+      '24h',
+    );
+    const old = shapeOpenAIRequest(
+      { ...base, model: 'gpt-4o' },
+      { facts: getModel('gpt-4o'), tenant: 'acme', retention: '24h' },
+    );
     expect(old.body).not.toHaveProperty('prompt_cache_retention');
     expect(old.warnings[0]).toMatch(/not supported by gpt-4o/);
   });
 
   it('translates assistant tool calls and tool results', () => {
     const { body } = shapeOpenAIRequest(
-      { ...base, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'lookup', arguments: '{"id":"1"}' }] }, { role: 'tool', tool_call_id: 'c1', content: 'shipped' }] },
+      {
+        ...base,
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'lookup', arguments: '{"id":"1"}' }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'shipped' },
+        ],
+      },
       { facts: gpt, tenant: 'acme' },
     );
-    expect(body.messages[2]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"id":"1"}' } }] });
+    expect(body.messages[2]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"id":"1"}' } }],
+    });
     expect(body.messages[3]).toEqual({ role: 'tool', tool_call_id: 'c1', content: 'shipped' });
   });
 
   it('warns about a request id in a tool description', () => {
-    const { warnings } = shapeOpenAIRequest({ ...base, tools: [{ name: 'lookup', description: 'request_id=9f2c1d7e4b' }] }, { facts: gpt, tenant: 'acme' });
+    const { warnings } = shapeOpenAIRequest(
+      { ...base, tools: [{ name: 'lookup', description: 'request_id=9f2c1d7e4b' }] },
+      { facts: gpt, tenant: 'acme' },
+    );
     expect(warnings).toEqual([expect.stringMatching(/^volatile content in tool "lookup" at char \d+: request id/)]);
   });
 
@@ -68,17 +102,27 @@ describe('shapeOpenAIRequest', () => {
       if (Array.isArray(v)) return v.map((x) => shuffle(x, seed));
       if (v === null || typeof v !== 'object') return v;
       const entries = Object.entries(v as Record<string, unknown>);
-      const rotated = entries.slice(seed % Math.max(1, entries.length)).concat(entries.slice(0, seed % Math.max(1, entries.length))).reverse();
+      const rotated = entries
+        .slice(seed % Math.max(1, entries.length))
+        .concat(entries.slice(0, seed % Math.max(1, entries.length)))
+        .reverse();
       return Object.fromEntries(rotated.map(([k, x]) => [k, shuffle(x, seed + 1)]));
     };
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 3 })), fc.nat(10), (parameters, seed) => {
-        const a: ChatRequest = { ...base, tools: [{ name: 't', parameters }] };
-        const b: ChatRequest = { ...base, tools: [{ name: 't', parameters: shuffle(parameters, seed) as Record<string, unknown> }] };
-        const sa = shapeOpenAIRequest(a, { facts: gpt, tenant: 'acme' });
-        const sb = shapeOpenAIRequest(b, { facts: gpt, tenant: 'acme' });
-        expect(JSON.stringify(sb.body)).toBe(JSON.stringify(sa.body));
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 3 })),
+        fc.nat(10),
+        (parameters, seed) => {
+          const a: ChatRequest = { ...base, tools: [{ name: 't', parameters }] };
+          const b: ChatRequest = {
+            ...base,
+            tools: [{ name: 't', parameters: shuffle(parameters, seed) as Record<string, unknown> }],
+          };
+          const sa = shapeOpenAIRequest(a, { facts: gpt, tenant: 'acme' });
+          const sb = shapeOpenAIRequest(b, { facts: gpt, tenant: 'acme' });
+          expect(JSON.stringify(sb.body)).toBe(JSON.stringify(sa.body));
+        },
+      ),
     );
   });
 });

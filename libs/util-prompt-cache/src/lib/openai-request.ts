@@ -75,7 +75,11 @@ export function shapeOpenAIRequest(req: ChatRequest, options: OpenAIShapeOptions
     model: req.model,
     ...(tools && tools.length > 0 ? { tools } : {}),
     ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
-    ...(req.response_format === undefined ? {} : { response_format: sortKeys(req.response_format) as ChatCompletionCreateParamsNonStreaming['response_format'] }),
+    ...(req.response_format === undefined
+      ? {}
+      : {
+          response_format: sortKeys(req.response_format) as ChatCompletionCreateParamsNonStreaming['response_format'],
+        }),
     messages,
     ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
     ...(p.top_p === undefined ? {} : { top_p: p.top_p }),
@@ -93,7 +97,9 @@ export function shapeOpenAIRequest(req: ChatRequest, options: OpenAIShapeOptions
 
 function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
   const content: string | ChatCompletionContentPartText[] =
-    typeof message.content === 'string' ? message.content : message.content.map((p) => ({ type: 'text', text: p.text }));
+    typeof message.content === 'string'
+      ? message.content
+      : message.content.map((p) => ({ type: 'text', text: p.text }));
   switch (message.role) {
     case 'user':
       return { role: 'user', content };
@@ -104,7 +110,13 @@ function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
         role: 'assistant',
         content: empty && calls.length > 0 ? null : content,
         ...(calls.length > 0
-          ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) }
+          ? {
+              tool_calls: calls.map((c) => ({
+                id: c.id,
+                type: 'function' as const,
+                function: { name: c.name, arguments: c.arguments },
+              })),
+            }
           : {}),
       };
     }
@@ -120,7 +132,8 @@ function openAIToolChoice(choice: unknown): ChatCompletionToolChoiceOption | und
   if (choice === 'any') return 'required';
   if (typeof choice === 'object') {
     const c = choice as { type?: unknown; name?: unknown; function?: { name?: unknown } };
-    if (c.type === 'function' && typeof c.function?.name === 'string') return { type: 'function', function: { name: c.function.name } };
+    if (c.type === 'function' && typeof c.function?.name === 'string')
+      return { type: 'function', function: { name: c.function.name } };
     if (c.type === 'tool' && typeof c.name === 'string') return { type: 'function', function: { name: c.name } };
     if (c.type === 'any') return 'required';
     if (c.type === 'auto' || c.type === 'none') return c.type;

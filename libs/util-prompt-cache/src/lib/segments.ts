@@ -28,13 +28,16 @@ export function cacheablePrefixSegments(req: ChatRequest): PrefixSegment[] {
     if (req.system.length > 0) segments.push({ where: 'system prompt', text: req.system });
   } else if (req.system) {
     const single = req.system.length === 1;
-    req.system.forEach((part, i) => segments.push({ where: single ? 'system prompt' : `system prompt block ${i}`, text: part.text }));
+    req.system.forEach((part, i) =>
+      segments.push({ where: single ? 'system prompt' : `system prompt block ${i}`, text: part.text }),
+    );
   }
   for (const tool of req.tools ?? []) segments.push({ where: `tool "${tool.name}"`, text: stableJson(tool) });
   req.messages.forEach((message, m) => {
     if (typeof message.content === 'string') return;
     message.content.forEach((part, p) => {
-      if (part.cacheable || callerCacheControl(part)) segments.push({ where: `cacheable block ${p} of message ${m}`, text: part.text });
+      if (part.cacheable || callerCacheControl(part))
+        segments.push({ where: `cacheable block ${p} of message ${m}`, text: part.text });
     });
   });
   return segments;

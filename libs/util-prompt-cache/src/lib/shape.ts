@@ -18,7 +18,12 @@ export interface PromptCachePolicy {
 }
 
 /** Shapes the request for its provider (`request.provider`) with the model's cache facts. */
-export function shapeRequest(req: ChatRequest, tenant: string, facts: ModelFacts, policy: PromptCachePolicy): ShapedRequest {
+export function shapeRequest(
+  req: ChatRequest,
+  tenant: string,
+  facts: ModelFacts,
+  policy: PromptCachePolicy,
+): ShapedRequest {
   if (req.provider === 'anthropic') {
     return shapeAnthropicRequest(req, {
       facts,
@@ -26,5 +31,9 @@ export function shapeRequest(req: ChatRequest, tenant: string, facts: ModelFacts
       longTtlForStatic: policy.anthropicLongTtlForStatic,
     });
   }
-  return shapeOpenAIRequest(req, { facts, tenant, ...(policy.openaiRetention ? { retention: policy.openaiRetention } : {}) });
+  return shapeOpenAIRequest(req, {
+    facts,
+    tenant,
+    ...(policy.openaiRetention ? { retention: policy.openaiRetention } : {}),
+  });
 }

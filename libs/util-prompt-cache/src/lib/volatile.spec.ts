@@ -6,7 +6,9 @@ describe('volatile content detection', () => {
   it('reports an ISO timestamp with its location, offset and a short excerpt', () => {
     const text = `${'x'.repeat(120)}Current time: 2026-11-27T01:28:52Z.`;
     const warnings = volatileWarnings([{ where: 'system prompt', text }]);
-    expect(warnings).toEqual(['volatile content in system prompt at char 134: ISO timestamp "2026-11-…" breaks prompt caching']);
+    expect(warnings).toEqual([
+      'volatile content in system prompt at char 134: ISO timestamp "2026-11-…" breaks prompt caching',
+    ]);
   });
 
   it.each([
@@ -23,7 +25,8 @@ describe('volatile content detection', () => {
   });
 
   it('leaves ordinary prose, plain dates, versions and prices alone', () => {
-    const text = 'You are a support agent for Acme (founded 1999). Policy of 2026-01-15, v2.3.1, costs $1,024.50 per seat. Answer in English.';
+    const text =
+      'You are a support agent for Acme (founded 1999). Policy of 2026-01-15, v2.3.1, costs $1,024.50 per seat. Answer in English.';
     expect(kinds(text)).toEqual([]);
   });
 

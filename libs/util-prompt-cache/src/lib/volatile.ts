@@ -49,7 +49,8 @@ const DETECTORS: readonly Detector[] = [
   { kind: 'UUID', pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi },
   {
     kind: 'request id',
-    pattern: /\b(?:request|req|trace|span|correlation|session|message|msg|run)[ _-]?id\s*[:=]\s*["']?[A-Za-z0-9._:-]{6,}/gi,
+    pattern:
+      /\b(?:request|req|trace|span|correlation|session|message|msg|run)[ _-]?id\s*[:=]\s*["']?[A-Za-z0-9._:-]{6,}/gi,
   },
   { kind: 'request id', pattern: /\b(?:req|msg|chatcmpl|run|trace|sess)_[A-Za-z0-9]{8,}\b/g },
   {

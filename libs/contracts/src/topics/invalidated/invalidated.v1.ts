@@ -8,7 +8,16 @@ export const InvalidatedKeyV1 = z.string().min(1).max(300);
 export const InvalidatedV1 = z.object({
   event_id: z.string().min(1).max(200),
   tenant: TenantId,
-  cause: z.enum(['doc_change', 'purge_tenant', 'purge_namespace', 'purge_document', 'purge_entry', 'purge_query', 'purge_user', 'bump_namespace']),
+  cause: z.enum([
+    'doc_change',
+    'purge_tenant',
+    'purge_namespace',
+    'purge_document',
+    'purge_entry',
+    'purge_query',
+    'purge_user',
+    'bump_namespace',
+  ]),
   /** False when the event had been applied before (a replay): nothing changed. */
   applied: z.boolean(),
   entries_retired: z.number().int().nonnegative(),

@@ -21,6 +21,9 @@ export const RequestV1 = z.object({
     context_docs: [],
   }),
   /** Topic the result goes to instead of deja.results.v1 (a header `reply-to` works as well). */
-  reply_to: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
+  reply_to: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/)
+    .optional(),
 });
 export type RequestV1 = z.infer<typeof RequestV1>;

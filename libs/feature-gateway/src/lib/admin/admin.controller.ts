@@ -14,7 +14,13 @@ import { parseOrThrow } from '../translate/common';
 export const CreateTenantBody = z
   .object({
     id: TenantIdSchema,
-    rate_limit: z.object({ rps: z.number().positive().max(100_000).optional(), burst: z.number().int().positive().max(1_000_000).optional() }).strict().optional(),
+    rate_limit: z
+      .object({
+        rps: z.number().positive().max(100_000).optional(),
+        burst: z.number().int().positive().max(1_000_000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -23,7 +29,9 @@ const TenantParams = z.object({ tenant: TenantIdSchema });
 const UserParams = z.object({
   tenant: TenantIdSchema,
   // Any id a request could carry as `deja.user`; never one Postgres cannot hold (NUL, half a character).
-  user: CacheOptions.shape.user.unwrap().refine((u) => u.isWellFormed() && !u.includes('\u0000'), 'must be well-formed text without NUL'),
+  user: CacheOptions.shape.user
+    .unwrap()
+    .refine((u) => u.isWellFormed() && !u.includes('\u0000'), 'must be well-formed text without NUL'),
 });
 const EraseTenantQuery = z.object({ keep_account: z.enum(['true', 'false']).default('false') }).strict();
 
@@ -41,7 +49,10 @@ export class AdminController {
 
   @Post('tenants')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a tenant', description: 'Returns the tenant\'s API key once; it is stored only as a digest.' })
+  @ApiOperation({
+    summary: 'Create a tenant',
+    description: "Returns the tenant's API key once; it is stored only as a digest.",
+  })
   @ApiBody({ schema: openApiSchema(CreateTenantBody) })
   async createTenant(@Body() body: unknown): Promise<{ tenant: string; api_key: string }> {
     const b = parseOrThrow(CreateTenantBody, body);
@@ -49,7 +60,10 @@ export class AdminController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Job counts by status and cache outcome, money spent and saved', description: '`?tenant=` narrows to one tenant.' })
+  @ApiOperation({
+    summary: 'Job counts by status and cache outcome, money spent and saved',
+    description: '`?tenant=` narrows to one tenant.',
+  })
   async stats(@Query() query: unknown): Promise<Record<string, unknown>> {
     const q = parseOrThrow(StatsQuery, query, 'query');
     return { tenant: q.tenant ?? null, ...(await this.jobs.stats(q.tenant)) };
@@ -59,7 +73,7 @@ export class AdminController {
   @ApiOperation({
     summary: 'Erase everything of a tenant',
     description:
-      'Deletes the tenant\'s cache entries (live and retired), jobs with their prompts and answers, request ids, invalidation records, documents and namespaces, and — unless `?keep_account=true` — the tenant and its API keys. Answers to requests still in flight are not stored afterwards. Idempotent: repeating it finishes an interrupted erasure.',
+      "Deletes the tenant's cache entries (live and retired), jobs with their prompts and answers, request ids, invalidation records, documents and namespaces, and — unless `?keep_account=true` — the tenant and its API keys. Answers to requests still in flight are not stored afterwards. Idempotent: repeating it finishes an interrupted erasure.",
   })
   async eraseTenant(@Param() params: unknown, @Query() query: unknown): Promise<ErasureReport> {
     const { tenant } = parseOrThrow(TenantParams, params, 'path');
@@ -84,7 +98,11 @@ export class AdminController {
     try {
       return await work();
     } catch (cause) {
-      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the erasure did not complete (Postgres); request it again', { cause, retryAfterSeconds: 2 });
+      throw new GatewayException(
+        GatewayErrorCode.StoreUnavailable,
+        'the erasure did not complete (Postgres); request it again',
+        { cause, retryAfterSeconds: 2 },
+      );
     }
   }
 }

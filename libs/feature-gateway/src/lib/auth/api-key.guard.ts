@@ -1,4 +1,12 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, applyDecorators, UseGuards, createParamDecorator } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+  applyDecorators,
+  UseGuards,
+  createParamDecorator,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -26,18 +34,32 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const key = presentedKey(req.headers);
-    if (!key) throw new GatewayException(GatewayErrorCode.Unauthenticated, 'missing API key: send `Authorization: Bearer <key>` (or `x-api-key: <key>`)');
+    if (!key)
+      throw new GatewayException(
+        GatewayErrorCode.Unauthenticated,
+        'missing API key: send `Authorization: Bearer <key>` (or `x-api-key: <key>`)',
+      );
     const principal = await this.auth.resolve(key);
     if (!principal) throw new GatewayException(GatewayErrorCode.Unauthenticated, 'unknown API key');
-    const adminOnly = this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [ctx.getHandler(), ctx.getClass()]) ?? false;
-    if (adminOnly && principal.kind !== 'admin') throw new GatewayException(GatewayErrorCode.Forbidden, 'this route needs the admin key');
-    if (!adminOnly && principal.kind === 'admin') throw new GatewayException(GatewayErrorCode.Forbidden, 'the admin key only opens /v1/admin routes; use a tenant key');
+    const adminOnly =
+      this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [ctx.getHandler(), ctx.getClass()]) ?? false;
+    if (adminOnly && principal.kind !== 'admin')
+      throw new GatewayException(GatewayErrorCode.Forbidden, 'this route needs the admin key');
+    if (!adminOnly && principal.kind === 'admin')
+      throw new GatewayException(
+        GatewayErrorCode.Forbidden,
+        'the admin key only opens /v1/admin routes; use a tenant key',
+      );
     if (principal.kind === 'tenant') {
       const taken = this.limiter.take(principal.tenant, principal.rateLimit);
       if (!taken.ok) {
-        throw new GatewayException(GatewayErrorCode.RateLimited, `rate limit of ${principal.rateLimit.rps}/s (burst ${principal.rateLimit.burst}) exceeded for tenant '${principal.tenant}'`, {
-          retryAfterSeconds: taken.retryAfterSeconds,
-        });
+        throw new GatewayException(
+          GatewayErrorCode.RateLimited,
+          `rate limit of ${principal.rateLimit.rps}/s (burst ${principal.rateLimit.burst}) exceeded for tenant '${principal.tenant}'`,
+          {
+            retryAfterSeconds: taken.retryAfterSeconds,
+          },
+        );
       }
     }
     req.principal = principal;

@@ -30,7 +30,9 @@ export class AuthService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.apiKey) {
       await this.tenants.ensure('default', hashApiKey(this.options.keySecret, this.options.apiKey), 'DEJA_API_KEY');
-      this.logger.log('tenant "default" has the key from DEJA_API_KEY (local use; create tenants through the admin API in production)');
+      this.logger.log(
+        'tenant "default" has the key from DEJA_API_KEY (local use; create tenants through the admin API in production)',
+      );
     }
   }
 
@@ -52,14 +54,20 @@ export class AuthService implements OnApplicationBootstrap {
     try {
       row = await this.tenants.findByKeyHash(digest);
     } catch (cause) {
-      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the key store (Postgres) is not reachable', { cause, retryAfterSeconds: 2 });
+      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the key store (Postgres) is not reachable', {
+        cause,
+        retryAfterSeconds: 2,
+      });
     }
     // The lookup was by digest; compare again in constant time so the decision does not depend on string compares.
     if (!row || !digestsEqual(row.key_hash, digest)) return undefined;
     return {
       kind: 'tenant',
       tenant: row.id,
-      rateLimit: { rps: row.rate_limit_rps ?? this.options.rateLimit.rps, burst: row.rate_limit_burst ?? this.options.rateLimit.burst },
+      rateLimit: {
+        rps: row.rate_limit_rps ?? this.options.rateLimit.rps,
+        burst: row.rate_limit_burst ?? this.options.rateLimit.burst,
+      },
     };
   }
 
@@ -73,7 +81,10 @@ export class AuthService implements OnApplicationBootstrap {
   /** Creates a tenant and returns its first key, which is shown exactly once. */
   async createTenant(id: string, rateLimit?: Partial<RateLimit>): Promise<{ tenant: string; api_key: string }> {
     const key = generateApiKey();
-    const created = await this.tenants.create({ id, rate_limit_rps: rateLimit?.rps ?? null, rate_limit_burst: rateLimit?.burst ?? null }, hashApiKey(this.options.keySecret, key));
+    const created = await this.tenants.create(
+      { id, rate_limit_rps: rateLimit?.rps ?? null, rate_limit_burst: rateLimit?.burst ?? null },
+      hashApiKey(this.options.keySecret, key),
+    );
     if (!created) throw new GatewayException(GatewayErrorCode.Conflict, `tenant '${id}' already exists`);
     return { tenant: id, api_key: key };
   }

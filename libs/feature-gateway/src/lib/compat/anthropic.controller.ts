@@ -4,7 +4,12 @@ import type { Response } from 'express';
 import { TenantId, TenantRoute } from '../auth/api-key.guard';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
 import { openApiSchema } from '../http/openapi';
-import { AnthropicMessagesBody, anthropicMessage, anthropicStreamFrames, anthropicToNeutral } from '../translate/anthropic';
+import {
+  AnthropicMessagesBody,
+  anthropicMessage,
+  anthropicStreamFrames,
+  anthropicToNeutral,
+} from '../translate/anthropic';
 import { CompatService, sendSse } from './compat.service';
 
 /** Anthropic-compatible Messages: point the official `@anthropic-ai/sdk` client's baseURL at the gateway. */
@@ -16,9 +21,17 @@ export class AnthropicController {
   constructor(private readonly compat: CompatService) {}
 
   @Post('messages')
-  @ApiOperation({ summary: 'Anthropic Messages (streaming too)', description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.' })
+  @ApiOperation({
+    summary: 'Anthropic Messages (streaming too)',
+    description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.',
+  })
   @ApiBody({ schema: openApiSchema(AnthropicMessagesBody) })
-  async messages(@TenantId() tenant: string, @Body() body: unknown, @Headers('cache-control') cacheControl: string | undefined, @Res() res: Response): Promise<void> {
+  async messages(
+    @TenantId() tenant: string,
+    @Body() body: unknown,
+    @Headers('cache-control') cacheControl: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     const t = anthropicToNeutral(body);
     const answer = await this.compat.answer('anthropic', tenant, t, cacheControl, res);
     if (t.stream) sendSse(res, anthropicStreamFrames(answer));

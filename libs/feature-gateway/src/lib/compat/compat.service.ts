@@ -19,21 +19,35 @@ export class CompatService {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {}
 
-  async answer(api: 'openai' | 'anthropic', tenant: string, t: TranslatedRequest, cacheControl: string | undefined, res: Response): Promise<CompletedAnswer> {
+  async answer(
+    api: 'openai' | 'anthropic',
+    tenant: string,
+    t: TranslatedRequest,
+    cacheControl: string | undefined,
+    res: Response,
+  ): Promise<CompletedAnswer> {
     const request = parseOrThrow(ChatRequest, t.request);
     const cache = resolveCacheOptions(t.deja, cacheControl);
     const { job: submitted } = await this.jobs.submit({ api, tenant, request, cache });
     const job = await this.jobs.waitFor(tenant, submitted.id, this.options.compatWaitSeconds * 1000);
     for (const [k, v] of Object.entries(cacheHeaders(job.id, job.result))) res.setHeader(k, v);
     if (job.status === 'queued') {
-      throw new GatewayException(GatewayErrorCode.Timeout, `no answer within ${this.options.compatWaitSeconds} s; the job goes on — fetch it with GET /v1/jobs/${job.id}`, { jobId: job.id, retryAfterSeconds: 5 });
+      throw new GatewayException(
+        GatewayErrorCode.Timeout,
+        `no answer within ${this.options.compatWaitSeconds} s; the job goes on — fetch it with GET /v1/jobs/${job.id}`,
+        { jobId: job.id, retryAfterSeconds: 5 },
+      );
     }
     const error = job.result?.error ?? job.error;
     if (job.status === 'failed' || !job.result?.answer) {
-      throw new GatewayException(GatewayErrorCode.UpstreamFailed, `the request failed: ${error ? `${error.code}: ${error.message}` : 'no answer'}`, {
-        jobId: job.id,
-        retriable: error?.retriable ?? false,
-      });
+      throw new GatewayException(
+        GatewayErrorCode.UpstreamFailed,
+        `the request failed: ${error ? `${error.code}: ${error.message}` : 'no answer'}`,
+        {
+          jobId: job.id,
+          retriable: error?.retriable ?? false,
+        },
+      );
     }
     return { jobId: job.id, model: request.model, result: job.result };
   }

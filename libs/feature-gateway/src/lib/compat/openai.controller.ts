@@ -16,9 +16,17 @@ export class OpenAiController {
   constructor(private readonly compat: CompatService) {}
 
   @Post('completions')
-  @ApiOperation({ summary: 'OpenAI Chat Completions (streaming too)', description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.' })
+  @ApiOperation({
+    summary: 'OpenAI Chat Completions (streaming too)',
+    description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.',
+  })
   @ApiBody({ schema: openApiSchema(OpenAiChatBody) })
-  async completions(@TenantId() tenant: string, @Body() body: unknown, @Headers('cache-control') cacheControl: string | undefined, @Res() res: Response): Promise<void> {
+  async completions(
+    @TenantId() tenant: string,
+    @Body() body: unknown,
+    @Headers('cache-control') cacheControl: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     const t = openAiToNeutral(body);
     const answer = await this.compat.answer('openai', tenant, t, cacheControl, res);
     if (t.stream) sendSse(res, openAiStreamFrames(answer, t.includeUsage));

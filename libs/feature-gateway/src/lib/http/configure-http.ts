@@ -18,17 +18,26 @@ export function configureGatewayHttp(app: INestApplication, options: Pick<Gatewa
   // Registered before Nest's default parser, which then sees a parser in place and adds none.
   express.useBodyParser('json', { limit: options.bodyLimitBytes });
   // Body-parser errors happen before Nest's routing, so its filters never see them.
-  express.use((error: unknown, req: Request, res: Response, next: NextFunction) => (error ? sendError(req, res, error, logger, metrics) : next()));
+  express.use((error: unknown, req: Request, res: Response, next: NextFunction) =>
+    error ? sendError(req, res, error, logger, metrics) : next(),
+  );
   // Unknown routes and undecodable path parameters never reach a controller's filter: without a
   // global one they would answer in Nest's default shape instead of the documented envelope.
   app.useGlobalFilters(new GatewayExceptionFilter(metrics));
 
   const config = new DocumentBuilder()
     .setTitle('Deja gateway')
-    .setDescription('Jobs API, OpenAI- and Anthropic-compatible endpoints and admin routes of the Deja LLM cache. See docs/api.md.')
+    .setDescription(
+      'Jobs API, OpenAI- and Anthropic-compatible endpoints and admin routes of the Deja LLM cache. See docs/api.md.',
+    )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Tenant API key (admin key on /v1/admin)' })
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Anthropic-style API key header' }, 'x-api-key')
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Anthropic-style API key header' },
+      'x-api-key',
+    )
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
 }

@@ -9,13 +9,31 @@ export function toGatewayException(error: unknown): GatewayException {
   if (error instanceof GatewayException) return error;
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const code = status === 404 ? GatewayErrorCode.NotFound : status === 413 ? GatewayErrorCode.PayloadTooLarge : status < 500 ? GatewayErrorCode.InvalidRequest : GatewayErrorCode.Internal;
+    const code =
+      status === 404
+        ? GatewayErrorCode.NotFound
+        : status === 413
+          ? GatewayErrorCode.PayloadTooLarge
+          : status < 500
+            ? GatewayErrorCode.InvalidRequest
+            : GatewayErrorCode.Internal;
     return new GatewayException(code, error.message, { cause: error });
   }
   const e = error as { type?: unknown; status?: unknown; limit?: unknown; message?: unknown };
-  if (e?.type === 'entity.too.large') return new GatewayException(GatewayErrorCode.PayloadTooLarge, `request body exceeds the limit of ${String(e.limit)} bytes`, { cause: error });
-  if (e?.type === 'entity.parse.failed') return new GatewayException(GatewayErrorCode.InvalidRequest, `request body is not valid JSON: ${String(e.message)}`, { cause: error });
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new GatewayException(GatewayErrorCode.InvalidRequest, String(e.message ?? 'bad request'), { cause: error });
+  if (e?.type === 'entity.too.large')
+    return new GatewayException(
+      GatewayErrorCode.PayloadTooLarge,
+      `request body exceeds the limit of ${String(e.limit)} bytes`,
+      { cause: error },
+    );
+  if (e?.type === 'entity.parse.failed')
+    return new GatewayException(
+      GatewayErrorCode.InvalidRequest,
+      `request body is not valid JSON: ${String(e.message)}`,
+      { cause: error },
+    );
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new GatewayException(GatewayErrorCode.InvalidRequest, String(e.message ?? 'bad request'), { cause: error });
   return new GatewayException(GatewayErrorCode.Internal, 'internal error', { cause: error });
 }
 
@@ -24,7 +42,10 @@ export function sendError(req: Request, res: Response, error: unknown, logger: L
   const e = toGatewayException(error);
   metrics?.httpErrors.inc({ type: e.code });
   const status = httpStatusFor(e.code);
-  if (status >= 500) logger.error(`${req.method} ${req.path} → ${status} ${e.code}: ${e.message}${e.cause instanceof Error ? ` (${e.cause.name}: ${e.cause.message})` : ''}`);
+  if (status >= 500)
+    logger.error(
+      `${req.method} ${req.path} → ${status} ${e.code}: ${e.message}${e.cause instanceof Error ? ` (${e.cause.name}: ${e.cause.message})` : ''}`,
+    );
   if (res.headersSent) {
     res.end();
     return;

@@ -21,7 +21,14 @@ export function jobView(job: JobRecord): Record<string, unknown> {
     status: job.status,
     answer: r?.answer ?? null,
     cache: r
-      ? { outcome: r.cache.outcome, tier: r.cache.tier, similarity: r.cache.similarity, threshold: r.cache.threshold, entry_id: r.cache.entry_id, rejected_by: r.cache.rejected_by ?? null }
+      ? {
+          outcome: r.cache.outcome,
+          tier: r.cache.tier,
+          similarity: r.cache.similarity,
+          threshold: r.cache.threshold,
+          entry_id: r.cache.entry_id,
+          rejected_by: r.cache.rejected_by ?? null,
+        }
       : null,
     usage: r?.usage ?? null,
     saved_usage: r?.saved_usage ?? null,

@@ -35,7 +35,11 @@ export class JobWaiters implements OnModuleInit, OnModuleDestroy {
    * Loads the job until it is no longer queued or the deadline passes. The wake-up promise is
    * armed before each load, so a notification that arrives during the load is not missed.
    */
-  async waitFor(id: string, timeoutMs: number, load: () => Promise<JobRecord | undefined>): Promise<JobRecord | undefined> {
+  async waitFor(
+    id: string,
+    timeoutMs: number,
+    load: () => Promise<JobRecord | undefined>,
+  ): Promise<JobRecord | undefined> {
     const deadline = Date.now() + timeoutMs;
     let wake: () => void = () => undefined;
     const onWake = () => wake();
@@ -49,7 +53,10 @@ export class JobWaiters implements OnModuleInit, OnModuleDestroy {
         const remaining = deadline - Date.now();
         if (!job || job.status !== 'queued' || remaining <= 0) return job;
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([woken, new Promise<void>((r) => (timer = setTimeout(r, Math.min(remaining, this.options.recheckMs))))]);
+        await Promise.race([
+          woken,
+          new Promise<void>((r) => (timer = setTimeout(r, Math.min(remaining, this.options.recheckMs)))),
+        ]);
         clearTimeout(timer);
       }
     } finally {

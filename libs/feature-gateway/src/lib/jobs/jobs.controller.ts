@@ -23,12 +23,25 @@ export class JobsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Submit a job', description: '202 with `{id, status}` for a new job; 200 with the job for a duplicate client `id`.' })
+  @ApiOperation({
+    summary: 'Submit a job',
+    description: '202 with `{id, status}` for a new job; 200 with the job for a duplicate client `id`.',
+  })
   @ApiBody({ schema: openApiSchema(JobSubmissionBody) })
   @ApiResponse({ status: 202, description: 'Queued' })
-  async submit(@TenantId() tenant: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
+  async submit(
+    @TenantId() tenant: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Record<string, unknown>> {
     const { id, deja, ...request } = parseOrThrow(JobSubmissionBody, body);
-    const { job, created } = await this.jobs.submit({ api: 'jobs', tenant, clientId: id, request, cache: parseOrThrow(JobSubmissionBody.shape.deja.unwrap(), deja ?? {}, 'deja') });
+    const { job, created } = await this.jobs.submit({
+      api: 'jobs',
+      tenant,
+      clientId: id,
+      request,
+      cache: parseOrThrow(JobSubmissionBody.shape.deja.unwrap(), deja ?? {}, 'deja'),
+    });
     if (!created) {
       res.status(200);
       return jobView(job);
@@ -37,9 +50,17 @@ export class JobsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a job', description: 'With `?wait=N` (at most 30 s) the call returns as soon as the job is done, or after N seconds.' })
+  @ApiOperation({
+    summary: 'Read a job',
+    description: 'With `?wait=N` (at most 30 s) the call returns as soon as the job is done, or after N seconds.',
+  })
   @ApiQuery({ name: 'wait', required: false, type: Number })
-  async get(@TenantId() tenant: string, @Param('id') id: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
+  async get(
+    @TenantId() tenant: string,
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Record<string, unknown>> {
     const { wait } = parseOrThrow(JobWaitQuery, query, 'query');
     const job = await this.jobs.get(tenant, id, Math.min(wait ?? 0, this.options.maxJobWaitSeconds));
     for (const [k, v] of Object.entries(cacheHeaders(job.id, job.result))) res.setHeader(k, v);

@@ -37,14 +37,26 @@ export class JobsService {
   ) {}
 
   async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
-    const { job, created } = await this.store(() => this.repo.create({ id: randomUUID(), tenant: s.tenant, clientId: s.clientId ?? null, request: { request: s.request, cache: s.cache } }));
+    const { job, created } = await this.store(() =>
+      this.repo.create({
+        id: randomUUID(),
+        tenant: s.tenant,
+        clientId: s.clientId ?? null,
+        request: { request: s.request, cache: s.cache },
+      }),
+    );
     if (created) {
       this.metrics.jobsSubmitted.inc({ api: s.api });
       await this.publish(job);
       return { job, created };
     }
     // A duplicate client id returns the existing job; one that never reached Kafka is sent again.
-    if (job.status === 'failed' && job.result === null && job.error?.code === PUBLISH_FAILED && (await this.store(() => this.repo.requeue(job.id)))) {
+    if (
+      job.status === 'failed' &&
+      job.result === null &&
+      job.error?.code === PUBLISH_FAILED &&
+      (await this.store(() => this.repo.requeue(job.id)))
+    ) {
       await this.publish(job);
       return { job: { ...job, status: 'queued', error: null, completed_at: null }, created: false };
     }
@@ -61,7 +73,9 @@ export class JobsService {
 
   /** Waits (bounded) for a job, known by its real id, to leave `queued`. */
   async waitFor(tenant: string, jobId: string, timeoutMs: number): Promise<JobRecord> {
-    const job = await this.waiters.waitFor(jobId, timeoutMs, () => this.store(() => this.repo.findForTenant(tenant, jobId)));
+    const job = await this.waiters.waitFor(jobId, timeoutMs, () =>
+      this.store(() => this.repo.findForTenant(tenant, jobId)),
+    );
     if (!job) throw new GatewayException(GatewayErrorCode.NotFound, `job '${jobId}' not found`);
     return job;
   }
@@ -70,7 +84,10 @@ export class JobsService {
     return this.store(() => this.repo.stats(tenant));
   }
 
-  private async waitForJob(timeoutMs: number, load: () => Promise<JobRecord | undefined>): Promise<JobRecord | undefined> {
+  private async waitForJob(
+    timeoutMs: number,
+    load: () => Promise<JobRecord | undefined>,
+  ): Promise<JobRecord | undefined> {
     const first = await load();
     if (!first || first.status !== 'queued') return first;
     // Wait on the job's real id: a client id is only an alias for lookup.
@@ -78,23 +95,45 @@ export class JobsService {
   }
 
   private async publish(job: JobRecord): Promise<void> {
-    const value: RequestV1 = { request_id: job.id, tenant: job.tenant, submitted_at: new Date().toISOString(), request: job.request.request, cache: job.request.cache };
+    const value: RequestV1 = {
+      request_id: job.id,
+      tenant: job.tenant,
+      submitted_at: new Date().toISOString(),
+      request: job.request.request,
+      cache: job.request.cache,
+    };
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.publisher.publish(TOPICS.requests, [{ key: job.id, value }]),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`publish timed out after ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs))),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new Error(`publish timed out after ${this.options.publishTimeoutMs} ms`)),
+              this.options.publishTimeoutMs,
+            )),
+        ),
       ]);
     } catch (cause) {
       const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
       this.logger.warn(`job ${job.id}: publish to ${TOPICS.requests.name} failed: ${message}`);
-      const error: WireError = { code: PUBLISH_FAILED, message: `the request could not be handed to Kafka: ${message}`, retriable: true };
-      await this.repo.markFailed(job.id, error).catch((e: Error) => this.logger.error(`job ${job.id}: could not mark failed: ${e.message}`));
-      throw new GatewayException(GatewayErrorCode.BrokerUnavailable, 'the message broker is unavailable; the job was not queued — retry later (with the same id to reuse it)', {
-        retryAfterSeconds: 5,
-        jobId: job.id,
-        cause,
-      });
+      const error: WireError = {
+        code: PUBLISH_FAILED,
+        message: `the request could not be handed to Kafka: ${message}`,
+        retriable: true,
+      };
+      await this.repo
+        .markFailed(job.id, error)
+        .catch((e: Error) => this.logger.error(`job ${job.id}: could not mark failed: ${e.message}`));
+      throw new GatewayException(
+        GatewayErrorCode.BrokerUnavailable,
+        'the message broker is unavailable; the job was not queued — retry later (with the same id to reuse it)',
+        {
+          retryAfterSeconds: 5,
+          jobId: job.id,
+          cause,
+        },
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -112,10 +151,17 @@ export class JobsService {
       if (cause instanceof GatewayException) throw cause;
       const sqlState = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
       if (typeof sqlState === 'string' && (sqlState.startsWith('22') || sqlState === '54001')) {
-        throw new GatewayException(GatewayErrorCode.InvalidRequest, `the request holds data that cannot be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        throw new GatewayException(
+          GatewayErrorCode.InvalidRequest,
+          `the request holds data that cannot be stored: ${cause instanceof Error ? cause.message : String(cause)}`,
+          { cause },
+        );
       }
       this.logger.error(`job store failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the job store (Postgres) is not reachable', { cause, retryAfterSeconds: 2 });
+      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the job store (Postgres) is not reachable', {
+        cause,
+        retryAfterSeconds: 2,
+      });
     }
   }
 }

@@ -29,6 +29,9 @@ export class ResultsHandler {
     if (changed) {
       this.waiters.wake(result.request_id);
       this.metrics.recordResult(result);
-    } else this.logger.debug(`result ${result.request_id}: no queued gateway job (duplicate, other tenant, or not a gateway job)`);
+    } else
+      this.logger.debug(
+        `result ${result.request_id}: no queued gateway job (duplicate, other tenant, or not a gateway job)`,
+      );
   }
 }

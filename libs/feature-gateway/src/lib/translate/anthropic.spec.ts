@@ -23,8 +23,18 @@ describe('anthropicToNeutral', () => {
   });
 
   it('turns a single unmarked text block into a plain string, like the string form', () => {
-    const a = anthropicToNeutral({ model: 'c', max_tokens: 5, system: [{ type: 'text', text: 'S' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'q' }] }] });
-    const b = anthropicToNeutral({ model: 'c', max_tokens: 5, system: 'S', messages: [{ role: 'user', content: 'q' }] });
+    const a = anthropicToNeutral({
+      model: 'c',
+      max_tokens: 5,
+      system: [{ type: 'text', text: 'S' }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'q' }] }],
+    });
+    const b = anthropicToNeutral({
+      model: 'c',
+      max_tokens: 5,
+      system: 'S',
+      messages: [{ role: 'user', content: 'q' }],
+    });
     expect(a.request).toEqual(b.request);
   });
 
@@ -34,21 +44,49 @@ describe('anthropicToNeutral', () => {
       max_tokens: 200,
       temperature: 0,
       stop_sequences: ['###'],
-      tools: [{ name: 'weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'weather',
+          description: 'Weather',
+          input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      ],
       tool_choice: { type: 'auto' },
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }, { type: 'text', text: 'And tomorrow?' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Let me check.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' },
+            { type: 'text', text: 'And tomorrow?' },
+          ],
+        },
       ],
     });
     expect(t.request.messages).toEqual([
       { role: 'user', content: 'Weather in Paris?' },
-      { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }] },
+      {
+        role: 'assistant',
+        content: 'Let me check.',
+        tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }],
+      },
       { role: 'tool', tool_call_id: 'toolu_1', content: '18C' },
       { role: 'user', content: 'And tomorrow?' },
     ]);
-    expect(t.request.tools).toEqual([{ name: 'weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }]);
+    expect(t.request.tools).toEqual([
+      {
+        name: 'weather',
+        description: 'Weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    ]);
     expect(t.request.params).toEqual({ max_tokens: 200, temperature: 0, stop: ['###'] });
     expect(t.request.tool_choice).toEqual({ type: 'auto' });
     expect(ChatRequest.safeParse(t.request).success).toBe(true);
@@ -64,8 +102,12 @@ describe('anthropicToNeutral', () => {
       throw new Error('expected a rejection');
     };
     expect(paths({ model: 'c', messages: [{ role: 'user', content: 'x' }] })).toEqual(['max_tokens']);
-    expect(paths({ model: 'c', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image', source: {} }] }] })).toEqual(['messages.0.content.0']);
-    expect(paths({ model: 'c', max_tokens: 1, top_k: 5, messages: [{ role: 'user', content: 'x' }] })).toEqual(['top_k']);
+    expect(
+      paths({ model: 'c', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image', source: {} }] }] }),
+    ).toEqual(['messages.0.content.0']);
+    expect(paths({ model: 'c', max_tokens: 1, top_k: 5, messages: [{ role: 'user', content: 'x' }] })).toEqual([
+      'top_k',
+    ]);
   });
 });
 
@@ -83,13 +125,30 @@ describe('Anthropic response encoders', () => {
   });
 
   it('reports zero usage on a hit', () => {
-    const hit = completed({ cache: { outcome: 'hit', tier: 'exact', similarity: 1, threshold: 0.93, entry_id: 'e', rejected_by: null } });
-    expect(anthropicMessage(hit)['usage']).toEqual({ input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 });
+    const hit = completed({
+      cache: { outcome: 'hit', tier: 'exact', similarity: 1, threshold: 0.93, entry_id: 'e', rejected_by: null },
+    });
+    expect(anthropicMessage(hit)['usage']).toEqual({
+      input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 0,
+    });
   });
 
   it('encodes tool calls as tool_use blocks with parsed input and stop_reason tool_use', () => {
-    const a = completed({ answer: { content: '', finish_reason: 'tool_calls', tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }], simulated: false } });
-    expect(anthropicMessage(a)).toMatchObject({ content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }], stop_reason: 'tool_use' });
+    const a = completed({
+      answer: {
+        content: '',
+        finish_reason: 'tool_calls',
+        tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }],
+        simulated: false,
+      },
+    });
+    expect(anthropicMessage(a)).toMatchObject({
+      content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }],
+      stop_reason: 'tool_use',
+    });
   });
 
   it('streams message_start … message_stop with text deltas that join to the answer', () => {
@@ -103,17 +162,33 @@ describe('Anthropic response encoders', () => {
       'message_stop',
     ]);
     for (const e of events) expect(JSON.parse(e.data).type).toBe(e.event);
-    const text = events.filter((e) => e.event === 'content_block_delta').map((e) => JSON.parse(e.data).delta.text).join('');
+    const text = events
+      .filter((e) => e.event === 'content_block_delta')
+      .map((e) => JSON.parse(e.data).delta.text)
+      .join('');
     expect(text).toBe('Paris is the capital of France.');
-    expect(JSON.parse(events.at(-2)!.data)).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 7 } });
+    expect(JSON.parse(events.at(-2)!.data)).toMatchObject({
+      delta: { stop_reason: 'end_turn' },
+      usage: { output_tokens: 7 },
+    });
   });
 
   it('streams tool_use input as input_json_delta pieces that join to the JSON', () => {
-    const a = completed({ answer: { content: 'Checking.', finish_reason: 'tool_use', tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }], simulated: false } });
+    const a = completed({
+      answer: {
+        content: 'Checking.',
+        finish_reason: 'tool_use',
+        tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }],
+        simulated: false,
+      },
+    });
     const events = parseSse(anthropicStreamFrames(a)).map((e) => JSON.parse(e.data));
     const starts = events.filter((e) => e.type === 'content_block_start');
     expect(starts.map((s) => s.content_block.type)).toEqual(['text', 'tool_use']);
-    const json = events.filter((e) => e.type === 'content_block_delta' && e.index === 1).map((e) => e.delta.partial_json).join('');
+    const json = events
+      .filter((e) => e.type === 'content_block_delta' && e.index === 1)
+      .map((e) => e.delta.partial_json)
+      .join('');
     expect(JSON.parse(json)).toEqual({ city: 'Paris' });
   });
 });

@@ -1,9 +1,21 @@
 import { z } from 'zod';
 import type { ChatMessage } from '@deja/contracts';
-import { chunkText, parseOrThrow, spentUsage, sseFrame, stopKind, unsupported, type CompletedAnswer, type NeutralRequest, type TranslatedRequest } from './common';
+import {
+  chunkText,
+  parseOrThrow,
+  spentUsage,
+  sseFrame,
+  stopKind,
+  unsupported,
+  type CompletedAnswer,
+  type NeutralRequest,
+  type TranslatedRequest,
+} from './common';
 
 const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).loose();
-const TextBlock = z.object({ type: z.literal('text'), text: z.string(), cache_control: CacheControl.nullable().optional() }).loose();
+const TextBlock = z
+  .object({ type: z.literal('text'), text: z.string(), cache_control: CacheControl.nullable().optional() })
+  .loose();
 /** Blocks are checked by type in code, so an unsupported type gets a clear message instead of a union error. */
 const Block = z.object({ type: z.string() }).loose();
 
@@ -21,7 +33,15 @@ export const AnthropicMessagesBody = z
     system: z.union([z.string(), z.array(TextBlock)]).optional(),
     tools: z
       .array(
-        z.object({ name: z.string().min(1), description: z.string().optional(), input_schema: z.record(z.string(), z.unknown()), type: z.string().optional(), cache_control: CacheControl.nullable().optional() }).loose(),
+        z
+          .object({
+            name: z.string().min(1),
+            description: z.string().optional(),
+            input_schema: z.record(z.string(), z.unknown()),
+            type: z.string().optional(),
+            cache_control: CacheControl.nullable().optional(),
+          })
+          .loose(),
       )
       .optional(),
     tool_choice: z.unknown().optional(),
@@ -41,7 +61,9 @@ type NeutralPart = { type: 'text'; text: string; cacheable?: boolean };
 function textPart(block: z.infer<typeof Block>, path: string): NeutralPart {
   const t = TextBlock.safeParse(block);
   if (!t.success) throw unsupported(path, 'a text block needs a string `text`');
-  return t.data.cache_control ? { type: 'text', text: t.data.text, cacheable: true } : { type: 'text', text: t.data.text };
+  return t.data.cache_control
+    ? { type: 'text', text: t.data.text, cacheable: true }
+    : { type: 'text', text: t.data.text };
 }
 
 /** Parts collapse to a plain string when nothing marks them cacheable, so equal prompts look equal. */
@@ -53,7 +75,8 @@ function toolResultContent(block: z.infer<typeof Block>, path: string): string |
   const content = (block as { content?: unknown }).content;
   if (content === undefined) return '';
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) throw unsupported(`${path}.content`, 'tool_result content must be a string or text blocks');
+  if (!Array.isArray(content))
+    throw unsupported(`${path}.content`, 'tool_result content must be a string or text blocks');
   return compact(content.map((c, i) => textPart(Block.parse(c), `${path}.content.${i}`)));
 }
 
@@ -63,7 +86,11 @@ function toolResultContent(block: z.infer<typeof Block>, path: string): string |
  */
 export function anthropicToNeutral(body: unknown): TranslatedRequest {
   const b = parseOrThrow(AnthropicMessagesBody, body);
-  if (b.top_k !== undefined) throw unsupported('top_k', 'top_k is not supported by Deja (it would change answers without being part of the cache scope)');
+  if (b.top_k !== undefined)
+    throw unsupported(
+      'top_k',
+      'top_k is not supported by Deja (it would change answers without being part of the cache scope)',
+    );
   const messages: z.input<typeof ChatMessage>[] = [];
   b.messages.forEach((m, i) => {
     const path = `messages.${i}.content`;
@@ -82,7 +109,8 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
         case 'tool_use': {
           const tu = block as { id?: unknown; name?: unknown; input?: unknown };
           if (m.role !== 'assistant') throw unsupported(p, 'tool_use blocks belong to assistant messages');
-          if (typeof tu.id !== 'string' || typeof tu.name !== 'string') throw unsupported(p, 'tool_use needs id and name');
+          if (typeof tu.id !== 'string' || typeof tu.name !== 'string')
+            throw unsupported(p, 'tool_use needs id and name');
           toolCalls.push({ id: tu.id, name: tu.name, arguments: JSON.stringify(tu.input ?? {}) });
           break;
         }
@@ -94,7 +122,10 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
           break;
         }
         default:
-          throw unsupported(p, `content block type '${block.type}' is not supported (text, tool_use and tool_result are)`);
+          throw unsupported(
+            p,
+            `content block type '${block.type}' is not supported (text, tool_use and tool_result are)`,
+          );
       }
     });
     if (parts.length > 0 || toolCalls.length > 0) {
@@ -109,27 +140,48 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
     model: b.model,
     messages,
     params: Object.fromEntries(
-      Object.entries({ max_tokens: b.max_tokens, temperature: b.temperature, top_p: b.top_p, stop: b.stop_sequences }).filter(([, v]) => v !== undefined),
+      Object.entries({
+        max_tokens: b.max_tokens,
+        temperature: b.temperature,
+        top_p: b.top_p,
+        stop: b.stop_sequences,
+      }).filter(([, v]) => v !== undefined),
     ),
   };
   if (typeof b.system === 'string') request.system = b.system;
   else if (b.system) request.system = compact(b.system.map((s, i) => textPart(s, `system.${i}`)));
   if (b.tools?.length) {
     request.tools = b.tools.map((t, i) => {
-      if (t.type !== undefined && t.type !== 'custom') throw unsupported(`tools.${i}.type`, `server tool '${t.type}' is not supported`);
-      return { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), parameters: t.input_schema };
+      if (t.type !== undefined && t.type !== 'custom')
+        throw unsupported(`tools.${i}.type`, `server tool '${t.type}' is not supported`);
+      return {
+        name: t.name,
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        parameters: t.input_schema,
+      };
     });
   }
   if (b.tool_choice !== undefined) request.tool_choice = b.tool_choice;
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: true };
 }
 
-const STOP: Record<ReturnType<typeof stopKind>, string> = { stop: 'end_turn', stop_sequence: 'stop_sequence', length: 'max_tokens', tool_calls: 'tool_use', content_filter: 'refusal' };
+const STOP: Record<ReturnType<typeof stopKind>, string> = {
+  stop: 'end_turn',
+  stop_sequence: 'stop_sequence',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  content_filter: 'refusal',
+};
 
 /** Usage in Anthropic's field names: `input_tokens` is uncached input; cache writes and reads are separate. */
 export function anthropicUsage(a: CompletedAnswer): Record<string, number> {
   const u = spentUsage(a.result);
-  return { input_tokens: u.input_tokens, cache_creation_input_tokens: u.cache_write_tokens, cache_read_input_tokens: u.cache_read_tokens, output_tokens: u.output_tokens };
+  return {
+    input_tokens: u.input_tokens,
+    cache_creation_input_tokens: u.cache_write_tokens,
+    cache_read_input_tokens: u.cache_read_tokens,
+    output_tokens: u.output_tokens,
+  };
 }
 
 type AnthropicBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
@@ -138,7 +190,8 @@ function contentBlocks(a: CompletedAnswer): AnthropicBlock[] {
   const answer = a.result.answer ?? { content: '', tool_calls: undefined };
   const blocks: AnthropicBlock[] = [];
   if (answer.content !== '' || !answer.tool_calls?.length) blocks.push({ type: 'text', text: answer.content });
-  for (const tc of answer.tool_calls ?? []) blocks.push({ type: 'tool_use', id: tc.id, name: tc.name, input: parseArguments(tc.arguments) });
+  for (const tc of answer.tool_calls ?? [])
+    blocks.push({ type: 'tool_use', id: tc.id, name: tc.name, input: parseArguments(tc.arguments) });
   return blocks;
 }
 
@@ -173,21 +226,67 @@ export function anthropicMessage(a: CompletedAnswer): Record<string, unknown> {
 export function anthropicStreamFrames(a: CompletedAnswer): string[] {
   const usage = anthropicUsage(a);
   const frames = [
-    sseFrame({ type: 'message_start', message: { id: messageId(a), type: 'message', role: 'assistant', model: a.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 0 } } }, 'message_start'),
+    sseFrame(
+      {
+        type: 'message_start',
+        message: {
+          id: messageId(a),
+          type: 'message',
+          role: 'assistant',
+          model: a.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 0 },
+        },
+      },
+      'message_start',
+    ),
   ];
   contentBlocks(a).forEach((block, index) => {
     if (block.type === 'text') {
-      frames.push(sseFrame({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, 'content_block_start'));
-      for (const text of chunkText(block.text)) frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }, 'content_block_delta'));
+      frames.push(
+        sseFrame(
+          { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
+          'content_block_start',
+        ),
+      );
+      for (const text of chunkText(block.text))
+        frames.push(
+          sseFrame({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }, 'content_block_delta'),
+        );
     } else {
-      frames.push(sseFrame({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }, 'content_block_start'));
+      frames.push(
+        sseFrame(
+          {
+            type: 'content_block_start',
+            index,
+            content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+          },
+          'content_block_start',
+        ),
+      );
       for (const partial_json of chunkText(JSON.stringify(block.input), 64)) {
-        frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta'));
+        frames.push(
+          sseFrame(
+            { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } },
+            'content_block_delta',
+          ),
+        );
       }
     }
     frames.push(sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'));
   });
-  frames.push(sseFrame({ type: 'message_delta', delta: { stop_reason: STOP[stopKind(a.result.answer?.finish_reason ?? 'stop')], stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }, 'message_delta'));
+  frames.push(
+    sseFrame(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: STOP[stopKind(a.result.answer?.finish_reason ?? 'stop')], stop_sequence: null },
+        usage: { output_tokens: usage.output_tokens },
+      },
+      'message_delta',
+    ),
+  );
   frames.push(sseFrame({ type: 'message_stop' }, 'message_stop'));
   return frames;
 }

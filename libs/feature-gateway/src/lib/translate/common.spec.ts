@@ -12,7 +12,11 @@ describe('Cache-Control request header', () => {
   });
 
   it('lets the body deja object win over the header and validates it', () => {
-    expect(resolveCacheOptions({ store: true, namespace: 'faq' }, 'no-store, no-cache')).toMatchObject({ store: true, lookup: false, namespace: 'faq' });
+    expect(resolveCacheOptions({ store: true, namespace: 'faq' }, 'no-store, no-cache')).toMatchObject({
+      store: true,
+      lookup: false,
+      namespace: 'faq',
+    });
     expect(() => resolveCacheOptions({ threshold: 2 }, undefined)).toThrow(/deja.threshold/);
     expect(() => resolveCacheOptions({ surprise: 1 }, undefined)).toThrow(/deja/);
   });
@@ -20,14 +24,36 @@ describe('Cache-Control request header', () => {
 
 describe('chunkText', () => {
   it('splits any text into pieces that join back to it', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), fc.integer({ min: 1, max: 50 }), (text, size) => chunkText(text, size).join('') === text));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 400 }),
+        fc.integer({ min: 1, max: 50 }),
+        (text, size) => chunkText(text, size).join('') === text,
+      ),
+    );
   });
 });
 
 describe('x-deja headers', () => {
   it('say outcome, tier, similarity, entry and money saved on a hit', () => {
-    const a = completed({ cache: { outcome: 'hit', tier: 'semantic', similarity: 0.9712, threshold: 0.93, entry_id: 'entry-9', rejected_by: null }, cost: { usd: 0, uncached_usd: 0.002, saved_usd: 0.002 } });
-    expect(cacheHeaders('job-1', a.result)).toMatchObject({ 'x-deja-cache': 'hit', 'x-deja-tier': 'semantic', 'x-deja-similarity': '0.9712', 'x-deja-entry': 'entry-9', 'x-deja-saved-usd': '0.002000' });
+    const a = completed({
+      cache: {
+        outcome: 'hit',
+        tier: 'semantic',
+        similarity: 0.9712,
+        threshold: 0.93,
+        entry_id: 'entry-9',
+        rejected_by: null,
+      },
+      cost: { usd: 0, uncached_usd: 0.002, saved_usd: 0.002 },
+    });
+    expect(cacheHeaders('job-1', a.result)).toMatchObject({
+      'x-deja-cache': 'hit',
+      'x-deja-tier': 'semantic',
+      'x-deja-similarity': '0.9712',
+      'x-deja-entry': 'entry-9',
+      'x-deja-saved-usd': '0.002000',
+    });
   });
 });
 
@@ -42,7 +68,15 @@ describe('gateway error codes', () => {
 describe('error bodies', () => {
   it('report unsupported features as invalid_request with the precise code and the field', () => {
     const e = unsupported('n', 'only n=1 is supported');
-    expect(errorBody(e)).toEqual({ error: { type: 'invalid_request', code: 'unsupported', message: 'n: only n=1 is supported', retriable: false, issues: [{ path: 'n', message: 'only n=1 is supported' }] } });
+    expect(errorBody(e)).toEqual({
+      error: {
+        type: 'invalid_request',
+        code: 'unsupported',
+        message: 'n: only n=1 is supported',
+        retriable: false,
+        issues: [{ path: 'n', message: 'only n=1 is supported' }],
+      },
+    });
     expect(errorBody(e, 'anthropic')).toMatchObject({ type: 'error', error: { type: 'invalid_request' } });
   });
 });

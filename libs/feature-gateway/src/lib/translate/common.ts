@@ -27,7 +27,14 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = toIssues(parsed.error.issues, prefix);
-    throw new GatewayException(GatewayErrorCode.InvalidRequest, `invalid request: ${issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+    throw new GatewayException(
+      GatewayErrorCode.InvalidRequest,
+      `invalid request: ${issues
+        .slice(0, 3)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}`,
+      { issues },
+    );
   }
   return parsed.data;
 }
@@ -62,7 +69,9 @@ export function cacheOptionsFromHeader(header: string | undefined): Partial<Cach
 /** Merges header-derived options with the body's `deja` object (the body wins) and validates. */
 export function resolveCacheOptions(deja: unknown, header: string | undefined): CacheOptions {
   if (deja !== undefined && (typeof deja !== 'object' || deja === null || Array.isArray(deja))) {
-    throw new GatewayException(GatewayErrorCode.InvalidRequest, 'invalid request: deja: must be an object', { issues: [{ path: 'deja', message: 'must be an object' }] });
+    throw new GatewayException(GatewayErrorCode.InvalidRequest, 'invalid request: deja: must be an object', {
+      issues: [{ path: 'deja', message: 'must be an object' }],
+    });
   }
   return parseOrThrow(CacheOptions, { ...cacheOptionsFromHeader(header), ...(deja as object | undefined) }, 'deja');
 }
@@ -108,7 +117,8 @@ export function chunkText(text: string, size = 24): string[] {
 
 /** Provider-format usage reports what this call spent: zero on a hit (the replayed answer's usage is in `saved_usage`). */
 export function spentUsage(result: ResultV1): ResultV1['usage'] {
-  if (result.cache.outcome === 'hit') return { input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 0 };
+  if (result.cache.outcome === 'hit')
+    return { input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 0 };
   return result.usage;
 }
 

@@ -22,7 +22,15 @@ describe('openAiToNeutral', () => {
   });
 
   it('keeps a single system message as a plain string', () => {
-    expect(openAiToNeutral({ model: 'm', messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'u' }] }).request.system).toBe('S');
+    expect(
+      openAiToNeutral({
+        model: 'm',
+        messages: [
+          { role: 'system', content: 'S' },
+          { role: 'user', content: 'u' },
+        ],
+      }).request.system,
+    ).toBe('S');
   });
 
   it('maps tools, tool calls, tool results, response_format and params', () => {
@@ -30,10 +38,21 @@ describe('openAiToNeutral', () => {
       model: 'gpt-4o',
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } },
+          ],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '18C' },
       ],
-      tools: [{ type: 'function', function: { name: 'weather', description: 'Gets weather', parameters: { type: 'object' } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'weather', description: 'Gets weather', parameters: { type: 'object' } },
+        },
+      ],
       tool_choice: 'auto',
       response_format: { type: 'json_object' },
       temperature: 0.2,
@@ -45,7 +64,11 @@ describe('openAiToNeutral', () => {
     });
     expect(t.request.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
-      { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' }] },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: '18C' },
     ]);
     expect(t.request.tools).toEqual([{ name: 'weather', description: 'Gets weather', parameters: { type: 'object' } }]);
@@ -56,7 +79,13 @@ describe('openAiToNeutral', () => {
   });
 
   it('returns the deja options and stream flags without passing them into the request', () => {
-    const t = openAiToNeutral({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true, stream_options: { include_usage: true }, deja: { namespace: 'faq' } });
+    const t = openAiToNeutral({
+      model: 'm',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+      stream_options: { include_usage: true },
+      deja: { namespace: 'faq' },
+    });
     expect(t).toMatchObject({ stream: true, includeUsage: true, deja: { namespace: 'faq' } });
     expect(JSON.stringify(t.request)).not.toContain('faq');
   });
@@ -70,7 +99,10 @@ describe('openAiToNeutral', () => {
       }
       throw new Error('expected a rejection');
     };
-    const img = bad({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] });
+    const img = bad({
+      model: 'm',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }],
+    });
     expect(img.code).toBe(GatewayErrorCode.Unsupported);
     expect(img.details.issues?.[0].path).toBe('messages.0.content.0');
     expect(bad({ model: 'm', n: 2, messages: [{ role: 'user', content: 'x' }] }).details.issues?.[0].path).toBe('n');
@@ -91,21 +123,46 @@ describe('OpenAI response encoders', () => {
       id: 'chatcmpl-job-1',
       object: 'chat.completion',
       model: 'gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Paris is the capital of France.' }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 150, completion_tokens: 7, total_tokens: 157, prompt_tokens_details: { cached_tokens: 30 } },
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Paris is the capital of France.' }, finish_reason: 'stop' },
+      ],
+      usage: {
+        prompt_tokens: 150,
+        completion_tokens: 7,
+        total_tokens: 157,
+        prompt_tokens_details: { cached_tokens: 30 },
+      },
     });
   });
 
   it('reports zero spent usage on a hit, not the replayed usage', () => {
-    const hit = completed({ cache: { outcome: 'hit', tier: 'semantic', similarity: 0.97, threshold: 0.93, entry_id: 'e1', rejected_by: null }, usage: { input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 0 }, saved_usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 7 } });
-    expect(openAiCompletion(hit)['usage']).toEqual({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, prompt_tokens_details: { cached_tokens: 0 } });
+    const hit = completed({
+      cache: { outcome: 'hit', tier: 'semantic', similarity: 0.97, threshold: 0.93, entry_id: 'e1', rejected_by: null },
+      usage: { input_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 0 },
+      saved_usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 7 },
+    });
+    expect(openAiCompletion(hit)['usage']).toEqual({
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      total_tokens: 0,
+      prompt_tokens_details: { cached_tokens: 0 },
+    });
   });
 
   it('encodes tool calls with null content and finish_reason tool_calls', () => {
-    const a = completed({ answer: { content: '', finish_reason: 'tool_use', tool_calls: [{ id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' }], simulated: false } });
+    const a = completed({
+      answer: {
+        content: '',
+        finish_reason: 'tool_use',
+        tool_calls: [{ id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' }],
+        simulated: false,
+      },
+    });
     const body = openAiCompletion(a) as { choices: Array<{ message: Record<string, unknown>; finish_reason: string }> };
     expect(body.choices[0].message['content']).toBeNull();
-    expect(body.choices[0].message['tool_calls']).toEqual([{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }]);
+    expect(body.choices[0].message['tool_calls']).toEqual([
+      { id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } },
+    ]);
     expect(body.choices[0].finish_reason).toBe('tool_calls');
   });
 
@@ -121,9 +178,23 @@ describe('OpenAI response encoders', () => {
   });
 
   it('streams tool call arguments in pieces that join to the arguments', () => {
-    const args = JSON.stringify({ city: 'Paris', unit: 'celsius', days: [1, 2, 3], note: 'a fairly long value to split into pieces' });
-    const a = completed({ answer: { content: '', finish_reason: 'tool_calls', tool_calls: [{ id: 'c1', name: 'weather', arguments: args }], simulated: false } });
-    const chunks = parseSse(openAiStreamFrames(a, false)).slice(0, -1).map((e) => JSON.parse(e.data));
+    const args = JSON.stringify({
+      city: 'Paris',
+      unit: 'celsius',
+      days: [1, 2, 3],
+      note: 'a fairly long value to split into pieces',
+    });
+    const a = completed({
+      answer: {
+        content: '',
+        finish_reason: 'tool_calls',
+        tool_calls: [{ id: 'c1', name: 'weather', arguments: args }],
+        simulated: false,
+      },
+    });
+    const chunks = parseSse(openAiStreamFrames(a, false))
+      .slice(0, -1)
+      .map((e) => JSON.parse(e.data));
     const calls = chunks.flatMap((c) => c.choices[0].delta.tool_calls ?? []);
     expect(calls[0]).toMatchObject({ index: 0, id: 'c1', function: { name: 'weather' } });
     expect(calls.map((c) => c.function.arguments).join('')).toBe(args);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ChatMessage } from '@deja/contracts';
-import { chunkText, parseOrThrow, spentUsage, sseFrame, stopKind, unsupported, type CompletedAnswer, type NeutralRequest, type TranslatedRequest } from './common';
+import {
+  chunkText,
+  parseOrThrow,
+  spentUsage,
+  sseFrame,
+  stopKind,
+  unsupported,
+  type CompletedAnswer,
+  type NeutralRequest,
+  type TranslatedRequest,
+} from './common';
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
 const Content = z.union([z.string(), z.array(ContentPart)]);
@@ -21,7 +31,10 @@ const OpenAiMessage = z
   })
   .loose()
   // As OpenAI: only an assistant message (which may carry just tool calls) may leave content out.
-  .refine((m) => m.role === 'assistant' || (m.content !== null && m.content !== undefined), { message: 'content is required for this role', path: ['content'] });
+  .refine((m) => m.role === 'assistant' || (m.content !== null && m.content !== undefined), {
+    message: 'content is required for this role',
+    path: ['content'],
+  });
 
 const nullableNumber = z.number().nullable().optional();
 
@@ -34,7 +47,12 @@ export const OpenAiChatBody = z
       .array(
         z.object({
           type: z.literal('function'),
-          function: z.object({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullable().optional() }),
+          function: z.object({
+            name: z.string().min(1),
+            description: z.string().optional(),
+            parameters: z.record(z.string(), z.unknown()).optional(),
+            strict: z.boolean().nullable().optional(),
+          }),
         }),
       )
       .optional(),
@@ -44,7 +62,10 @@ export const OpenAiChatBody = z
     top_p: nullableNumber,
     max_tokens: z.number().int().nullable().optional(),
     max_completion_tokens: z.number().int().nullable().optional(),
-    stop: z.union([z.string(), z.array(z.string())]).nullable().optional(),
+    stop: z
+      .union([z.string(), z.array(z.string())])
+      .nullable()
+      .optional(),
     seed: z.number().int().nullable().optional(),
     presence_penalty: nullableNumber,
     frequency_penalty: nullableNumber,
@@ -56,18 +77,24 @@ export const OpenAiChatBody = z
   .loose();
 export type OpenAiChatBody = z.infer<typeof OpenAiChatBody>;
 
-function textOf(content: z.infer<typeof Content> | null | undefined, path: string): string | Array<{ type: 'text'; text: string }> {
+function textOf(
+  content: z.infer<typeof Content> | null | undefined,
+  path: string,
+): string | Array<{ type: 'text'; text: string }> {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   return content.map((p, i) => {
-    if (p.type !== 'text' || typeof p.text !== 'string') throw unsupported(`${path}.${i}`, `content part type '${p.type}' is not supported (text only)`);
+    if (p.type !== 'text' || typeof p.text !== 'string')
+      throw unsupported(`${path}.${i}`, `content part type '${p.type}' is not supported (text only)`);
     return { type: 'text' as const, text: p.text };
   });
 }
 
 /** Drops undefined and null fields (OpenAI clients send `null` for "not set"). */
 function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as { [K in keyof T]?: NonNullable<T[K]> };
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as {
+    [K in keyof T]?: NonNullable<T[K]>;
+  };
 }
 
 /** OpenAI Chat Completions body → the neutral request (system and developer messages become `system`). */
@@ -91,7 +118,11 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
     }
     const msg: z.input<typeof ChatMessage> = { role: m.role, content };
     if (m.role === 'assistant' && m.tool_calls?.length) {
-      msg.tool_calls = m.tool_calls.map((tc) => ({ id: tc.id, name: tc.function.name, arguments: tc.function.arguments }));
+      msg.tool_calls = m.tool_calls.map((tc) => ({
+        id: tc.id,
+        name: tc.function.name,
+        arguments: tc.function.arguments,
+      }));
     }
     messages.push(msg);
   });
@@ -114,13 +145,27 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
   // One system message stays a plain string; several keep their boundaries as parts.
   if (system.length === 1) request.system = system[0].text;
   else if (system.length > 1) request.system = system;
-  if (b.tools?.length) request.tools = b.tools.map((t) => definedOnly({ name: t.function.name, description: t.function.description, parameters: t.function.parameters }) as { name: string });
+  if (b.tools?.length)
+    request.tools = b.tools.map(
+      (t) =>
+        definedOnly({
+          name: t.function.name,
+          description: t.function.description,
+          parameters: t.function.parameters,
+        }) as { name: string },
+    );
   if (b.tool_choice !== undefined && b.tool_choice !== null) request.tool_choice = b.tool_choice;
   if (b.response_format !== undefined && b.response_format !== null) request.response_format = b.response_format;
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: b.stream_options?.include_usage === true };
 }
 
-const FINISH: Record<ReturnType<typeof stopKind>, string> = { stop: 'stop', stop_sequence: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter' };
+const FINISH: Record<ReturnType<typeof stopKind>, string> = {
+  stop: 'stop',
+  stop_sequence: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+};
 
 /** Usage in OpenAI's field names: prompt_tokens include cached ones, reported in prompt_tokens_details. */
 export function openAiUsage(a: CompletedAnswer): Record<string, unknown> {
@@ -141,7 +186,11 @@ const created = (a: CompletedAnswer) => Math.floor(Date.parse(a.result.completed
 export function openAiCompletion(a: CompletedAnswer): Record<string, unknown> {
   const answer = a.result.answer ?? { content: '', finish_reason: 'stop', tool_calls: undefined };
   const toolCalls = answer.tool_calls?.length
-    ? answer.tool_calls.map((tc) => ({ id: tc.id, type: 'function', function: { name: tc.name, arguments: tc.arguments } }))
+    ? answer.tool_calls.map((tc) => ({
+        id: tc.id,
+        type: 'function',
+        function: { name: tc.name, arguments: tc.arguments },
+      }))
     : undefined;
   return {
     id: completionId(a),
@@ -151,7 +200,12 @@ export function openAiCompletion(a: CompletedAnswer): Record<string, unknown> {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: toolCalls && answer.content === '' ? null : answer.content, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: toolCalls && answer.content === '' ? null : answer.content,
+          refusal: null,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: FINISH[stopKind(answer.finish_reason)],
       },
@@ -167,14 +221,27 @@ export function openAiCompletion(a: CompletedAnswer): Record<string, unknown> {
  */
 export function openAiStreamFrames(a: CompletedAnswer, includeUsage: boolean): string[] {
   const answer = a.result.answer ?? { content: '', finish_reason: 'stop', tool_calls: undefined };
-  const base = { id: completionId(a), object: 'chat.completion.chunk', created: created(a), model: a.model, system_fingerprint: null };
+  const base = {
+    id: completionId(a),
+    object: 'chat.completion.chunk',
+    created: created(a),
+    model: a.model,
+    system_fingerprint: null,
+  };
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-    sseFrame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) });
+    sseFrame({
+      ...base,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
   const frames = [chunk({ role: 'assistant', content: '', refusal: null })];
   for (const piece of chunkText(answer.content)) frames.push(chunk({ content: piece }));
   (answer.tool_calls ?? []).forEach((tc, index) => {
-    frames.push(chunk({ tool_calls: [{ index, id: tc.id, type: 'function', function: { name: tc.name, arguments: '' } }] }));
-    for (const piece of chunkText(tc.arguments, 64)) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    frames.push(
+      chunk({ tool_calls: [{ index, id: tc.id, type: 'function', function: { name: tc.name, arguments: '' } }] }),
+    );
+    for (const piece of chunkText(tc.arguments, 64))
+      frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   frames.push(chunk({}, FINISH[stopKind(answer.finish_reason)]));
   if (includeUsage) frames.push(sseFrame({ ...base, choices: [], usage: openAiUsage(a) }));

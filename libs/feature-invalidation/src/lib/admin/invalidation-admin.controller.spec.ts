@@ -3,7 +3,10 @@ import { bodySchema } from './invalidation-admin.controller';
 
 describe('admin body schemas', () => {
   it('drops `at` and makes `event_id` optional in every command of the union', () => {
-    const schema = bodySchema(InvalidationV1) as { oneOf?: Array<Record<string, unknown>>; anyOf?: Array<Record<string, unknown>> };
+    const schema = bodySchema(InvalidationV1) as {
+      oneOf?: Array<Record<string, unknown>>;
+      anyOf?: Array<Record<string, unknown>>;
+    };
     const options = schema.oneOf ?? schema.anyOf ?? [];
     expect(options.length).toBe(7);
     for (const o of options) {

@@ -11,7 +11,14 @@ import { InvalidationExceptionFilter } from './invalidation-exception.filter';
 export interface EventStatus {
   event_id: string;
   /** One per tenant that sent this id (server-made ids are UUIDs: one). */
-  effects: Array<{ tenant: string; cause: string; entries_retired: number; new_version: number | null; applied_at: string; audited: boolean }>;
+  effects: Array<{
+    tenant: string;
+    cause: string;
+    entries_retired: number;
+    new_version: number | null;
+    applied_at: string;
+    audited: boolean;
+  }>;
 }
 
 /**
@@ -19,7 +26,10 @@ export interface EventStatus {
  * optional, since the server fills them.
  */
 export function bodySchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   const strip = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(strip);
     if (typeof node !== 'object' || node === null) return node;
@@ -59,19 +69,25 @@ export class InvalidationAdminController {
   @UseFilters(InvalidationExceptionFilter)
   @ApiOperation({
     summary: 'Purge cache entries or bump a namespace version',
-    description: 'Body: a deja.invalidations.v1 command without `at` (and `event_id`, unless you pass your own as an idempotency key). Answers 202 with the event id.',
+    description:
+      'Body: a deja.invalidations.v1 command without `at` (and `event_id`, unless you pass your own as an idempotency key). Answers 202 with the event id.',
   })
   @ApiBody({ schema: bodySchema(InvalidationV1) })
   async invalidate(@Body() body: unknown): Promise<{ event_id: string }> {
     const command = buildInvalidation(body);
-    await this.publish(() => this.publisher.publish(TOPICS.invalidations, [{ key: invalidationKey(command), value: command }]));
+    await this.publish(() =>
+      this.publisher.publish(TOPICS.invalidations, [{ key: invalidationKey(command), value: command }]),
+    );
     return { event_id: command.event_id };
   }
 
   @Post('doc-changes')
   @HttpCode(202)
   @UseFilters(InvalidationExceptionFilter)
-  @ApiOperation({ summary: 'Report a document change', description: 'Body: a deja.doc-changes.v1 event without `at` (and `event_id`). Answers 202 with the event id.' })
+  @ApiOperation({
+    summary: 'Report a document change',
+    description: 'Body: a deja.doc-changes.v1 event without `at` (and `event_id`). Answers 202 with the event id.',
+  })
   @ApiBody({ schema: bodySchema(DocChangeV1) })
   async docChanged(@Body() body: unknown): Promise<{ event_id: string }> {
     const event = buildDocChange(body);
@@ -81,15 +97,25 @@ export class InvalidationAdminController {
 
   @Get('invalidations/:event_id')
   @UseFilters(InvalidationExceptionFilter)
-  @ApiOperation({ summary: 'The effect of an invalidation command or document change', description: '404 until the invalidation-service has applied it. `?tenant=` narrows to one tenant.' })
+  @ApiOperation({
+    summary: 'The effect of an invalidation command or document change',
+    description: '404 until the invalidation-service has applied it. `?tenant=` narrows to one tenant.',
+  })
   @ApiParam({ name: 'event_id' })
   @ApiQuery({ name: 'tenant', required: false })
   async status(@Param('event_id') eventId: string, @Query('tenant') tenant?: string): Promise<EventStatus> {
     const t = TenantQuery.safeParse(tenant);
-    if (!t.success) throw new InvalidationException(InvalidationErrorCode.InvalidRequest, `invalid tenant: ${t.error.issues[0]?.message ?? ''}`);
+    if (!t.success)
+      throw new InvalidationException(
+        InvalidationErrorCode.InvalidRequest,
+        `invalid tenant: ${t.error.issues[0]?.message ?? ''}`,
+      );
     const records = await this.repo.findEventsById(eventId, t.data);
     if (records.length === 0) {
-      throw new InvalidationException(InvalidationErrorCode.UnknownEvent, `no applied event ${JSON.stringify(eventId)}: not consumed yet, or never sent`);
+      throw new InvalidationException(
+        InvalidationErrorCode.UnknownEvent,
+        `no applied event ${JSON.stringify(eventId)}: not consumed yet, or never sent`,
+      );
     }
     return { event_id: eventId, effects: records.map(toEffect) };
   }
@@ -98,11 +124,23 @@ export class InvalidationAdminController {
     try {
       await send();
     } catch (error) {
-      throw new InvalidationException(InvalidationErrorCode.PublishFailed, `Kafka did not accept the message: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+      throw new InvalidationException(
+        InvalidationErrorCode.PublishFailed,
+        `Kafka did not accept the message: ${error instanceof Error ? error.message : String(error)}`,
+        [],
+        { cause: error },
+      );
     }
   }
 }
 
 function toEffect(r: AppliedEvent): EventStatus['effects'][number] {
-  return { tenant: r.tenant, cause: r.cause, entries_retired: r.entriesRetired, new_version: r.newVersion, applied_at: r.appliedAt.toISOString(), audited: r.publishedAt !== null };
+  return {
+    tenant: r.tenant,
+    cause: r.cause,
+    entries_retired: r.entriesRetired,
+    new_version: r.newVersion,
+    applied_at: r.appliedAt.toISOString(),
+    audited: r.publishedAt !== null,
+  };
 }

@@ -29,7 +29,13 @@ export class InvalidationAdminModule {
     return {
       module: InvalidationAdminModule,
       controllers: [ProtectedInvalidationAdminController as Type<InvalidationAdminController>],
-      providers: [{ provide: InvalidationRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new InvalidationRepository(pool) }],
+      providers: [
+        {
+          provide: InvalidationRepository,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => new InvalidationRepository(pool),
+        },
+      ],
     };
   }
 }

@@ -13,6 +13,14 @@ export class InvalidationExceptionFilter implements ExceptionFilter<Invalidation
   catch(error: InvalidationException, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (error.retriable) res.setHeader('retry-after', '1');
-    res.status(httpStatusOf(error.code)).json({ error: { type: errorTypeOf(error.code), code: error.code, message: error.message, retriable: error.retriable, issues: error.issues } });
+    res.status(httpStatusOf(error.code)).json({
+      error: {
+        type: errorTypeOf(error.code),
+        code: error.code,
+        message: error.message,
+        retriable: error.retriable,
+        issues: error.issues,
+      },
+    });
   }
 }

@@ -12,8 +12,16 @@ describe('simulatedAnswer', () => {
   });
 
   it('pads or cuts to exactly outputTokens, then respects maxTokens', () => {
-    expect(simulatedAnswer({ model: 'm', promptHash: 'p', lastUserText: 'q', outputTokens: 500 }).tokens).toHaveLength(500);
-    const capped = simulatedAnswer({ model: 'm', promptHash: 'p', lastUserText: 'q', outputTokens: 500, maxTokens: 20 });
+    expect(simulatedAnswer({ model: 'm', promptHash: 'p', lastUserText: 'q', outputTokens: 500 }).tokens).toHaveLength(
+      500,
+    );
+    const capped = simulatedAnswer({
+      model: 'm',
+      promptHash: 'p',
+      lastUserText: 'q',
+      outputTokens: 500,
+      maxTokens: 20,
+    });
     expect(capped.tokens).toHaveLength(20);
     expect(capped.truncated).toBe(true);
   });
@@ -30,7 +38,9 @@ describe('simulatedEmbedding', () => {
     const e = (t: string) => simulatedEmbedding('text-embedding-3-small', t, 1536);
     const q = e('How do I reset my password?');
     expect(cosine(q, e('how do I reset my password'))).toBeGreaterThan(0.95);
-    expect(cosine(q, e('How can I reset the password?'))).toBeGreaterThan(cosine(q, e('What is the weather in Paris today?')));
+    expect(cosine(q, e('How can I reset the password?'))).toBeGreaterThan(
+      cosine(q, e('What is the weather in Paris today?')),
+    );
     expect(cosine(q, e('What is the weather in Paris today?'))).toBeLessThan(0.3);
   });
 

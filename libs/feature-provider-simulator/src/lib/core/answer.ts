@@ -27,7 +27,8 @@ export function simulatedAnswer(input: {
 }): SimulatedAnswer {
   const tag = sha256(input.model, input.promptHash).slice(0, 8);
   const question = input.lastUserText.replace(/\s+/g, ' ').trim();
-  const shown = question.length > QUESTION_CHARS ? `${question.slice(0, QUESTION_CHARS)}…` : question || '(no question)';
+  const shown =
+    question.length > QUESTION_CHARS ? `${question.slice(0, QUESTION_CHARS)}…` : question || '(no question)';
   let tokens = tokenize(`Simulated answer to: ${shown} [sim:${tag}]`);
   if (input.outputTokens !== undefined) {
     const random = seededRandom(tag);

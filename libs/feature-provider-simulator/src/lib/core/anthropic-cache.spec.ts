@@ -11,7 +11,9 @@ const MIN = 60_000;
 const system = textOfTokens(4000);
 
 type Ttl = '5m' | '1h';
-const cc = (ttl?: Ttl) => ({ cache_control: ttl ? { type: 'ephemeral' as const, ttl } : { type: 'ephemeral' as const } });
+const cc = (ttl?: Ttl) => ({
+  cache_control: ttl ? { type: 'ephemeral' as const, ttl } : { type: 'ephemeral' as const },
+});
 
 function request(system: string, question: string, opts: { ttl?: Ttl; model?: string } = {}): AnthropicMessagesRequest {
   return {
@@ -112,9 +114,7 @@ describe('AnthropicPromptCache', () => {
       model: sonnet.id,
       max_tokens: 100,
       system: [{ type: 'text', text: system, ...cc() }],
-      messages: [
-        { role: 'user', content: [{ type: 'text', text: textOfTokens(1500, 3), ...cc() }] },
-      ],
+      messages: [{ role: 'user', content: [{ type: 'text', text: textOfTokens(1500, 3), ...cc() }] }],
     };
     const u = send(turn);
     expect(u.cache_read_input_tokens).toBe(4000);
@@ -126,7 +126,9 @@ describe('AnthropicPromptCache', () => {
     const { send } = setup();
     const blocks = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'text', text: textOfTokens(100, i) }));
     const base = (content: Array<Record<string, unknown>>): AnthropicMessagesRequest => ({
-      model: sonnet.id, max_tokens: 10, system: [{ type: 'text', text: system }],
+      model: sonnet.id,
+      max_tokens: 10,
+      system: [{ type: 'text', text: system }],
       messages: [{ role: 'user', content: content as never }],
     });
     const first = blocks(5);
@@ -142,7 +144,8 @@ describe('AnthropicPromptCache', () => {
   it('splits writes between the 1-hour and the 5-minute parts', () => {
     const { send } = setup();
     const req: AnthropicMessagesRequest = {
-      model: sonnet.id, max_tokens: 10,
+      model: sonnet.id,
+      max_tokens: 10,
       system: [{ type: 'text', text: system, ...cc('1h') }],
       messages: [{ role: 'user', content: [{ type: 'text', text: textOfTokens(997), ...cc('5m') }] }],
     };
@@ -153,7 +156,9 @@ describe('AnthropicPromptCache', () => {
     const { send } = setup();
     send(request(system, 'q'));
     expect(send(request(system, 'q'), sonnet, 'key-b').cache_read_input_tokens).toBe(0);
-    expect(send(request(system, 'q', { model: 'claude-opus-4-1' }), getModel('claude-opus-4-1')).cache_read_input_tokens).toBe(0);
+    expect(
+      send(request(system, 'q', { model: 'claude-opus-4-1' }), getModel('claude-opus-4-1')).cache_read_input_tokens,
+    ).toBe(0);
   });
 
   it('makes an entry readable only once the response that wrote it has started', () => {
@@ -162,26 +167,37 @@ describe('AnthropicPromptCache', () => {
     const prompt = flattenAnthropicPrompt(request(system, 'q'), 4);
     const plan = cache.plan({ scope: 'k', model: sonnet.id, prompt, facts: sonnet.promptCache });
     cache.commit(plan, clock.now() + 500);
-    expect(cache.plan({ scope: 'k', model: sonnet.id, prompt, facts: sonnet.promptCache }).usage.cache_read_input_tokens).toBe(0);
+    expect(
+      cache.plan({ scope: 'k', model: sonnet.id, prompt, facts: sonnet.promptCache }).usage.cache_read_input_tokens,
+    ).toBe(0);
     clock.advance(500);
-    expect(cache.plan({ scope: 'k', model: sonnet.id, prompt, facts: sonnet.promptCache }).usage.cache_read_input_tokens).toBe(4000);
+    expect(
+      cache.plan({ scope: 'k', model: sonnet.id, prompt, facts: sonnet.promptCache }).usage.cache_read_input_tokens,
+    ).toBe(4000);
   });
 });
 
 describe('flattenAnthropicPrompt', () => {
   it('rejects a fifth cache_control breakpoint like the real API', () => {
     const req: AnthropicMessagesRequest = {
-      model: sonnet.id, max_tokens: 10,
+      model: sonnet.id,
+      max_tokens: 10,
       system: Array.from({ length: 5 }, (_, i) => ({ type: 'text' as const, text: `s${i}`, ...cc() })),
       messages: [{ role: 'user', content: 'q' }],
     };
-    expect(() => flattenAnthropicPrompt(req, 4)).toThrow('A maximum of 4 blocks with cache_control may be provided. Found 5.');
+    expect(() => flattenAnthropicPrompt(req, 4)).toThrow(
+      'A maximum of 4 blocks with cache_control may be provided. Found 5.',
+    );
   });
 
   it('rejects a 1-hour breakpoint after a 5-minute one', () => {
     const req: AnthropicMessagesRequest = {
-      model: sonnet.id, max_tokens: 10,
-      system: [{ type: 'text', text: 'a', ...cc('5m') }, { type: 'text', text: 'b', ...cc('1h') }],
+      model: sonnet.id,
+      max_tokens: 10,
+      system: [
+        { type: 'text', text: 'a', ...cc('5m') },
+        { type: 'text', text: 'b', ...cc('1h') },
+      ],
       messages: [{ role: 'user', content: 'q' }],
     };
     expect(() => flattenAnthropicPrompt(req, 4)).toThrow(/ttl='1h' must not come after/);

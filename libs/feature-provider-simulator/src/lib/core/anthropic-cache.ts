@@ -61,9 +61,10 @@ export class AnthropicPromptCache {
     }
     const tokensThrough = (i: number) => (i < 0 ? 0 : (prompt.cumulativeTokens[i] ?? 0));
     const read = tokensThrough(readBlock);
-    const writes = facts.mode === 'explicit'
-      ? breakpoints.filter(({ block }) => tokensThrough(block) >= facts.minCacheableTokens)
-      : [];
+    const writes =
+      facts.mode === 'explicit'
+        ? breakpoints.filter(({ block }) => tokensThrough(block) >= facts.minCacheableTokens)
+        : [];
     const newWrites = writes.filter(({ block }) => block > readBlock);
     const lastWrite = Math.max(readBlock, ...newWrites.map((w) => w.block));
     const lastLongWrite = Math.max(readBlock, ...newWrites.filter((w) => w.ttl === '1h').map((w) => w.block));

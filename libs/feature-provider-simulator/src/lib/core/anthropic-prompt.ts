@@ -68,11 +68,12 @@ function blockTokens(block: Record<string, unknown>): number {
       return 4 + countTokens(String(block['name'] ?? '')) + countTokens(stableJson(block['input'] ?? {}));
     case 'tool_result': {
       const content = block['content'];
-      const inner = typeof content === 'string'
-        ? countTokens(content)
-        : Array.isArray(content)
-          ? content.reduce<number>((n, b) => n + blockTokens(b as Record<string, unknown>), 0)
-          : 0;
+      const inner =
+        typeof content === 'string'
+          ? countTokens(content)
+          : Array.isArray(content)
+            ? content.reduce<number>((n, b) => n + blockTokens(b as Record<string, unknown>), 0)
+            : 0;
       return 4 + inner;
     }
     case 'thinking':
@@ -91,7 +92,12 @@ function blockTokens(block: Record<string, unknown>): number {
 export function flattenAnthropicPrompt(req: AnthropicMessagesRequest, maxBreakpoints: number): FlatPrompt {
   const blocks: PromptBlock[] = [];
   const identities: string[] = [];
-  const add = (where: string, identity: string, tokens: number, cc: z.infer<typeof CacheControl> | null | undefined) => {
+  const add = (
+    where: string,
+    identity: string,
+    tokens: number,
+    cc: z.infer<typeof CacheControl> | null | undefined,
+  ) => {
     blocks.push(cc ? { where, tokens, breakpoint: cc.ttl ?? '5m' } : { where, tokens });
     identities.push(identity);
   };
@@ -104,7 +110,12 @@ export function flattenAnthropicPrompt(req: AnthropicMessagesRequest, maxBreakpo
     if (req.system.length > 0) add('system', `system:${req.system}`, countTokens(req.system), undefined);
   } else {
     (req.system ?? []).forEach((block, i) =>
-      add(`system.${i}`, `system:${stableJson(withoutCacheControl(block))}`, countTokens(block.text), block.cache_control),
+      add(
+        `system.${i}`,
+        `system:${stableJson(withoutCacheControl(block))}`,
+        countTokens(block.text),
+        block.cache_control,
+      ),
     );
   }
   req.messages.forEach((message, m) => {
@@ -136,7 +147,9 @@ export function flattenAnthropicPrompt(req: AnthropicMessagesRequest, maxBreakpo
 function checkBreakpoints(blocks: readonly PromptBlock[], maxBreakpoints: number): void {
   const marked = blocks.filter((b) => b.breakpoint !== undefined);
   if (marked.length > maxBreakpoints) {
-    throw invalidRequest(`A maximum of ${maxBreakpoints} blocks with cache_control may be provided. Found ${marked.length}.`);
+    throw invalidRequest(
+      `A maximum of ${maxBreakpoints} blocks with cache_control may be provided. Found ${marked.length}.`,
+    );
   }
   let seenShort: PromptBlock | undefined;
   for (const block of marked) {
@@ -155,7 +168,9 @@ export function lastAnthropicUserText(req: AnthropicMessagesRequest): string {
     const message = req.messages[i];
     if (message?.role !== 'user') continue;
     if (typeof message.content === 'string') return message.content;
-    const texts = message.content.filter((b) => b.type === 'text').map((b) => String((b as Record<string, unknown>)['text'] ?? ''));
+    const texts = message.content
+      .filter((b) => b.type === 'text')
+      .map((b) => String((b as Record<string, unknown>)['text'] ?? ''));
     return texts.join('\n');
   }
   return '';

@@ -17,7 +17,12 @@ function features(text: string): Array<[string, number]> {
  * cache, with none of a real model's understanding (synonyms do not match). `dimensions`
  * shortens the native vector and renormalises it, as text-embedding-3 does.
  */
-export function simulatedEmbedding(model: string, text: string, nativeDimensions: number, dimensions = nativeDimensions): number[] {
+export function simulatedEmbedding(
+  model: string,
+  text: string,
+  nativeDimensions: number,
+  dimensions = nativeDimensions,
+): number[] {
   const vector = new Float64Array(nativeDimensions);
   for (const [feature, weight] of features(text)) {
     const random = seededRandom(`${model}\u0000${feature}`);

@@ -36,7 +36,8 @@ export class FaultInjector {
     if (header !== undefined && header !== '') {
       const value = header.trim().toLowerCase();
       if (value === 'none') return undefined;
-      if (!isFaultKind(value)) throw invalidRequest(`x-sim-fault: unknown fault "${header}" (one of ${FAULT_KINDS.join(', ')}, none)`);
+      if (!isFaultKind(value))
+        throw invalidRequest(`x-sim-fault: unknown fault "${header}" (one of ${FAULT_KINDS.join(', ')}, none)`);
       return value;
     }
     if (this.kinds.length === 0 || roll >= this.rate) return undefined;

@@ -15,7 +15,10 @@ describe('planLatency', () => {
     const scaled = planLatency({ ...model, scale: 0.1 }, { uncachedTokens: 1000, cachedTokens: 0 });
     expect(scaled.ttftMs).toBeCloseTo(50, 6);
     expect(scaled.perTokenMs).toBeCloseTo(2, 6);
-    expect(planLatency({ ...model, scale: 0 }, { uncachedTokens: 1000, cachedTokens: 0 })).toEqual({ ttftMs: 0, perTokenMs: 0 });
+    expect(planLatency({ ...model, scale: 0 }, { uncachedTokens: 1000, cachedTokens: 0 })).toEqual({
+      ttftMs: 0,
+      perTokenMs: 0,
+    });
   });
 
   it('adds the unscaled extra of a slow fault to the time to first token', () => {

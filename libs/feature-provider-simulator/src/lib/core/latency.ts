@@ -19,8 +19,13 @@ export interface LatencyPlan {
  * latency win of prompt caching); decoding is paid per output token. `scale` multiplies
  * everything (0 disables delays).
  */
-export function planLatency(model: LatencyModel, input: { uncachedTokens: number; cachedTokens: number }, extraMs = 0): LatencyPlan {
-  const ttft = model.baseMs + input.uncachedTokens * model.perInputTokenMs + input.cachedTokens * model.perCachedTokenMs;
+export function planLatency(
+  model: LatencyModel,
+  input: { uncachedTokens: number; cachedTokens: number },
+  extraMs = 0,
+): LatencyPlan {
+  const ttft =
+    model.baseMs + input.uncachedTokens * model.perInputTokenMs + input.cachedTokens * model.perCachedTokenMs;
   return { ttftMs: ttft * model.scale + extraMs, perTokenMs: model.perOutputTokenMs * model.scale };
 }
 

@@ -11,7 +11,14 @@ const MIN = 60_000;
 const system = textOfTokens(4000);
 
 function chat(system: string, question: string, extra: Partial<OpenAIChatRequest> = {}): OpenAIChatRequest {
-  return { model: 'gpt-4o', messages: [{ role: 'system', content: system }, { role: 'user', content: question }], ...extra };
+  return {
+    model: 'gpt-4o',
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: question },
+    ],
+    ...extra,
+  };
 }
 
 function setup() {
@@ -20,8 +27,12 @@ function setup() {
   const send = (req: OpenAIChatRequest, facts = gpt4o, scope = 'key-a') => {
     const tokens = serialiseOpenAIPrompt(req);
     const plan = cache.plan({
-      scope, model: facts.id, tokens, promptCacheKey: req.prompt_cache_key ?? null,
-      retention: req.prompt_cache_retention ?? null, facts: facts.promptCache,
+      scope,
+      model: facts.id,
+      tokens,
+      promptCacheKey: req.prompt_cache_key ?? null,
+      retention: req.prompt_cache_retention ?? null,
+      facts: facts.promptCache,
     });
     cache.commit(plan, clock.now());
     return plan;

@@ -1,9 +1,20 @@
 import { RequestLog } from './request-log';
 
 const record = (path = '/v1/messages') => ({
-  provider: 'anthropic' as const, method: 'POST', path, model: 'claude-haiku-4-5', stream: false, prompt_hash: 'h',
-  last_user_text: 'x'.repeat(800), prompt_cache_key: null, status: 200, fault: null, error: null, usage: null,
-  tokens: { input_tokens: 5, cache_write_tokens: 0, cache_read_tokens: 100, output_tokens: 7 }, ttft_ms: 1,
+  provider: 'anthropic' as const,
+  method: 'POST',
+  path,
+  model: 'claude-haiku-4-5',
+  stream: false,
+  prompt_hash: 'h',
+  last_user_text: 'x'.repeat(800),
+  prompt_cache_key: null,
+  status: 200,
+  fault: null,
+  error: null,
+  usage: null,
+  tokens: { input_tokens: 5, cache_write_tokens: 0, cache_read_tokens: 100, output_tokens: 7 },
+  ttft_ms: 1,
 });
 
 describe('RequestLog', () => {
@@ -23,7 +34,11 @@ describe('RequestLog', () => {
     const log = new RequestLog(10, () => 0);
     log.add(record());
     log.add(record('/v1/chat/completions'));
-    expect(log.snapshot()).toMatchObject({ requests: 2, cache_hits: 2, tokens: { input: 10, cache_read: 200, output: 14 } });
+    expect(log.snapshot()).toMatchObject({
+      requests: 2,
+      cache_hits: 2,
+      tokens: { input: 10, cache_read: 200, output: 14 },
+    });
     log.clear();
     expect(log.snapshot().requests).toBe(0);
     expect(log.add(record()).seq).toBe(3);

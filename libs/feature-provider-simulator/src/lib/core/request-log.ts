@@ -44,8 +44,14 @@ const TEXT_LIMIT = 500;
 
 function emptyStats(at: string): SimStats {
   return {
-    requests: 0, by_path: {}, by_status: {}, by_fault: {}, by_model: {}, cache_hits: 0,
-    tokens: { input: 0, cache_write: 0, cache_read: 0, output: 0 }, since: at,
+    requests: 0,
+    by_path: {},
+    by_status: {},
+    by_fault: {},
+    by_model: {},
+    cache_hits: 0,
+    tokens: { input: 0, cache_write: 0, cache_read: 0, output: 0 },
+    since: at,
   };
 }
 

@@ -7,6 +7,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';
-  const what = issue?.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'Field required' : issue?.message;
+  const what =
+    issue?.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'Field required' : issue?.message;
   throw invalidRequest(path ? `${path}: ${what}` : String(what), path || undefined);
 }

@@ -61,7 +61,12 @@ export interface OpenAITurn extends TurnBase {
 
 const EmbeddingsRequest = z.looseObject({
   model: z.string().min(1),
-  input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int()).min(1), z.array(z.array(z.number().int()).min(1)).min(1)]),
+  input: z.union([
+    z.string(),
+    z.array(z.string()).min(1),
+    z.array(z.number().int()).min(1),
+    z.array(z.array(z.number().int()).min(1)).min(1),
+  ]),
   dimensions: z.number().int().positive().optional(),
   encoding_format: z.enum(['float', 'base64']).optional(),
 });
@@ -96,20 +101,37 @@ export class SimulatorEngine {
     const req = parseAnthropicRequest(body);
     const facts = this.model(req.model, 'anthropic', 'chat');
     const prompt = flattenAnthropicPrompt(req, facts.promptCache.maxBreakpoints);
-    const plan = this.anthropicCache.plan({ scope: keyScope(ctx.apiKey), model: facts.id, prompt, facts: facts.promptCache });
+    const plan = this.anthropicCache.plan({
+      scope: keyScope(ctx.apiKey),
+      model: facts.id,
+      prompt,
+      facts: facts.promptCache,
+    });
     const { usage } = plan;
     const latency = planLatency(
       this.latencyModel,
-      { uncachedTokens: usage.input_tokens + usage.cache_creation_input_tokens, cachedTokens: usage.cache_read_input_tokens },
+      {
+        uncachedTokens: usage.input_tokens + usage.cache_creation_input_tokens,
+        cachedTokens: usage.cache_read_input_tokens,
+      },
       ctx.extraLatencyMs,
     );
     const lastUserText = lastAnthropicUserText(req);
     const answer = simulatedAnswer({
-      model: facts.id, promptHash: prompt.promptHash, lastUserText, maxTokens: req.max_tokens,
+      model: facts.id,
+      promptHash: prompt.promptHash,
+      lastUserText,
+      maxTokens: req.max_tokens,
       ...(ctx.outputTokens === undefined ? {} : { outputTokens: ctx.outputTokens }),
     });
     return {
-      model: req.model, facts, stream: req.stream === true, answer, latency, promptHash: prompt.promptHash, lastUserText,
+      model: req.model,
+      facts,
+      stream: req.stream === true,
+      answer,
+      latency,
+      promptHash: prompt.promptHash,
+      lastUserText,
       commitCache: () => this.anthropicCache.commit(plan, this.clock.now()),
       usage: { ...usage, output_tokens: answer.tokens.length },
       stopReason: answer.truncated ? 'max_tokens' : 'end_turn',
@@ -120,7 +142,9 @@ export class SimulatorEngine {
   anthropicCountTokens(body: unknown): { input_tokens: number } {
     const req = parseBody(AnthropicCountTokensRequest, body);
     const facts = this.model(req.model, 'anthropic', 'chat');
-    return { input_tokens: flattenAnthropicPrompt({ ...req, max_tokens: 1 }, facts.promptCache.maxBreakpoints).totalTokens };
+    return {
+      input_tokens: flattenAnthropicPrompt({ ...req, max_tokens: 1 }, facts.promptCache.maxBreakpoints).totalTokens,
+    };
   }
 
   openaiChat(body: unknown, ctx: CallContext): OpenAITurn {
@@ -128,8 +152,12 @@ export class SimulatorEngine {
     const facts = this.model(req.model, 'openai', 'chat');
     const tokens = serialiseOpenAIPrompt(req);
     const plan = this.openaiCache.plan({
-      scope: keyScope(ctx.apiKey), model: facts.id, tokens, promptCacheKey: req.prompt_cache_key ?? null,
-      retention: req.prompt_cache_retention ?? null, facts: facts.promptCache,
+      scope: keyScope(ctx.apiKey),
+      model: facts.id,
+      tokens,
+      promptCacheKey: req.prompt_cache_key ?? null,
+      retention: req.prompt_cache_retention ?? null,
+      facts: facts.promptCache,
     });
     const latency = planLatency(
       this.latencyModel,
@@ -140,14 +168,23 @@ export class SimulatorEngine {
     const lastUserText = lastOpenAIUserText(req);
     const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? undefined;
     const answer = simulatedAnswer({
-      model: facts.id, promptHash, lastUserText,
+      model: facts.id,
+      promptHash,
+      lastUserText,
       ...(maxTokens === undefined ? {} : { maxTokens }),
       ...(ctx.outputTokens === undefined ? {} : { outputTokens: ctx.outputTokens }),
     });
     return {
-      model: req.model, facts, stream: req.stream === true, answer, latency, promptHash, lastUserText,
+      model: req.model,
+      facts,
+      stream: req.stream === true,
+      answer,
+      latency,
+      promptHash,
+      lastUserText,
       commitCache: () => this.openaiCache.commit(plan, this.clock.now()),
-      promptTokens: plan.promptTokens, cachedTokens: plan.cachedTokens,
+      promptTokens: plan.promptTokens,
+      cachedTokens: plan.cachedTokens,
       includeUsage: req.stream_options?.include_usage === true,
       promptCacheKey: req.prompt_cache_key ?? null,
       finishReason: answer.truncated ? 'length' : 'stop',
@@ -166,17 +203,25 @@ export class SimulatorEngine {
         'dimensions',
       );
     }
-    const inputs: string[] = typeof req.input === 'string'
-      ? [req.input]
-      : req.input.map((item) => (typeof item === 'string' ? item : Array.isArray(item) ? item.join(' ') : String(item)));
+    const inputs: string[] =
+      typeof req.input === 'string'
+        ? [req.input]
+        : req.input.map((item) =>
+            typeof item === 'string' ? item : Array.isArray(item) ? item.join(' ') : String(item),
+          );
     // A flat array of integers is ONE pre-tokenised input.
-    const texts = Array.isArray(req.input) && typeof req.input[0] === 'number' ? [(req.input as number[]).join(' ')] : inputs;
-    if (texts.some((t) => t.length === 0)) throw invalidRequest("'$.input' is invalid: empty strings are not allowed.", 'input');
+    const texts =
+      Array.isArray(req.input) && typeof req.input[0] === 'number' ? [(req.input as number[]).join(' ')] : inputs;
+    if (texts.some((t) => t.length === 0))
+      throw invalidRequest("'$.input' is invalid: empty strings are not allowed.", 'input');
     const vectors = texts.map((t) => simulatedEmbedding(facts.id, t, native, req.dimensions ?? native));
     return {
-      model: req.model, vectors, encoding: req.encoding_format ?? 'float',
+      model: req.model,
+      vectors,
+      encoding: req.encoding_format ?? 'float',
       promptTokens: texts.reduce((n, t) => n + countTokens(t), 0),
-      promptHash: sha256(...texts), firstInput: texts[0] ?? '',
+      promptHash: sha256(...texts),
+      firstInput: texts[0] ?? '',
     };
   }
 
@@ -185,7 +230,9 @@ export class SimulatorEngine {
     if (!facts || facts.provider !== provider) {
       throw new SimulatorException(
         SimErrorCode.NotFound,
-        provider === 'anthropic' ? `model: ${id}` : `The model \`${id}\` does not exist or you do not have access to it.`,
+        provider === 'anthropic'
+          ? `model: ${id}`
+          : `The model \`${id}\` does not exist or you do not have access to it.`,
         { param: 'model' },
       );
     }

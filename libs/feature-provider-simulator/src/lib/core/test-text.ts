@@ -1,4 +1,15 @@
-const WORDS = [' cache', ' prefix', ' model', ' token', ' system', ' prompt', ' answer', ' vector', ' stream', ' policy'];
+const WORDS = [
+  ' cache',
+  ' prefix',
+  ' model',
+  ' token',
+  ' system',
+  ' prompt',
+  ' answer',
+  ' vector',
+  ' stream',
+  ' policy',
+];
 
 /** Deterministic text of exactly `n` tokens (each word is one token), varied by `salt`. */
 export function textOfTokens(n: number, salt = 0): string {

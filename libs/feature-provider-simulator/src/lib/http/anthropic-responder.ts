@@ -8,13 +8,25 @@ import { anthropicEvents, anthropicMessage, anthropicUsage } from './anthropic-w
 import { Pacer, startSse } from './pacing';
 
 /** `POST /v1/messages`, streaming or not. */
-export async function respondAnthropicMessages(engine: SimulatorEngine, body: unknown, res: Response, x: Exchange): Promise<void> {
+export async function respondAnthropicMessages(
+  engine: SimulatorEngine,
+  body: unknown,
+  res: Response,
+  x: Exchange,
+): Promise<void> {
   const turn = engine.anthropicMessages(body, x.ctx);
   const usage = anthropicUsage(turn);
-  x.record({
-    model: turn.model, prompt_hash: turn.promptHash, last_user_text: turn.lastUserText,
-    usage, tokens: usageFromAnthropic(usage), ttft_ms: turn.latency.ttftMs,
-  }, turn.stream || x.fault !== 'cut' ? 200 : null);
+  x.record(
+    {
+      model: turn.model,
+      prompt_hash: turn.promptHash,
+      last_user_text: turn.lastUserText,
+      usage,
+      tokens: usageFromAnthropic(usage),
+      ttft_ms: turn.latency.ttftMs,
+    },
+    turn.stream || x.fault !== 'cut' ? 200 : null,
+  );
   const id = newId('msg_');
   const headers = { 'request-id': x.requestId };
   const pacer = new Pacer(x.signal);

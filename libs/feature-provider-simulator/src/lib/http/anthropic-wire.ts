@@ -61,22 +61,39 @@ export function anthropicUsage(turn: AnthropicTurn): Record<string, unknown> {
  * per token, `content_block_stop`, `message_delta` (stop reason, cumulative usage),
  * `message_stop`.
  */
-export function* anthropicEvents(turn: AnthropicTurn, id: string): Generator<{ event: string; data: Record<string, unknown>; tokens: number }> {
+export function* anthropicEvents(
+  turn: AnthropicTurn,
+  id: string,
+): Generator<{ event: string; data: Record<string, unknown>; tokens: number }> {
   yield {
     event: 'message_start',
     data: {
       type: 'message_start',
       message: {
-        id, type: 'message', role: 'assistant', model: turn.model, content: [],
-        stop_reason: null, stop_sequence: null, usage: usage(turn, 1),
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: turn.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: usage(turn, 1),
       },
     },
     tokens: 0,
   };
-  yield { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, tokens: 0 };
+  yield {
+    event: 'content_block_start',
+    data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    tokens: 0,
+  };
   yield { event: 'ping', data: { type: 'ping' }, tokens: 0 };
   for (const token of turn.answer.tokens) {
-    yield { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: token } }, tokens: 1 };
+    yield {
+      event: 'content_block_delta',
+      data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: token } },
+      tokens: 1,
+    };
   }
   yield { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 }, tokens: 0 };
   const { service_tier: _tier, cache_creation: _split, ...cumulative } = usage(turn, turn.answer.tokens.length);

@@ -9,13 +9,25 @@ import { openaiChunks, openaiCompletion, openaiUsage } from './openai-wire';
 import { Pacer, startSse } from './pacing';
 
 /** `POST /v1/chat/completions`, streaming or not. */
-export async function respondOpenAIChat(engine: SimulatorEngine, body: unknown, res: Response, x: Exchange): Promise<void> {
+export async function respondOpenAIChat(
+  engine: SimulatorEngine,
+  body: unknown,
+  res: Response,
+  x: Exchange,
+): Promise<void> {
   const turn = engine.openaiChat(body, x.ctx);
   const usage = openaiUsage(turn);
-  x.record({
-    model: turn.model, prompt_hash: turn.promptHash, last_user_text: turn.lastUserText,
-    usage, tokens: usageFromOpenAI(usage), ttft_ms: turn.latency.ttftMs,
-  }, turn.stream || x.fault !== 'cut' ? 200 : null);
+  x.record(
+    {
+      model: turn.model,
+      prompt_hash: turn.promptHash,
+      last_user_text: turn.lastUserText,
+      usage,
+      tokens: usageFromOpenAI(usage),
+      ttft_ms: turn.latency.ttftMs,
+    },
+    turn.stream || x.fault !== 'cut' ? 200 : null,
+  );
   const id = newId('chatcmpl-');
   const created = Math.floor(engine.clock.now() / 1000);
   const headers = { 'x-request-id': x.requestId, 'openai-processing-ms': String(Math.round(turn.latency.ttftMs)) };
@@ -29,7 +41,11 @@ export async function respondOpenAIChat(engine: SimulatorEngine, body: unknown, 
       res.destroy();
       return;
     }
-    if (!x.signal.aborted) res.status(200).set(headers).json(openaiCompletion(turn, id, created));
+    if (!x.signal.aborted)
+      res
+        .status(200)
+        .set(headers)
+        .json(openaiCompletion(turn, id, created));
     return;
   }
 
@@ -56,13 +72,25 @@ export async function respondOpenAIChat(engine: SimulatorEngine, body: unknown, 
 export function respondOpenAIEmbeddings(engine: SimulatorEngine, body: unknown, res: Response, x: Exchange): void {
   const result = engine.openaiEmbeddings(body);
   const usage = { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens };
-  x.record({ model: result.model, prompt_hash: result.promptHash, last_user_text: result.firstInput, usage, tokens: usageFromOpenAI(usage), ttft_ms: 0 });
-  res.status(200).set({ 'x-request-id': x.requestId }).json({
-    object: 'list',
-    data: result.vectors.map((v, index) => ({
-      object: 'embedding', index, embedding: result.encoding === 'base64' ? embeddingToBase64(v) : v,
-    })),
+  x.record({
     model: result.model,
+    prompt_hash: result.promptHash,
+    last_user_text: result.firstInput,
     usage,
+    tokens: usageFromOpenAI(usage),
+    ttft_ms: 0,
   });
+  res
+    .status(200)
+    .set({ 'x-request-id': x.requestId })
+    .json({
+      object: 'list',
+      data: result.vectors.map((v, index) => ({
+        object: 'embedding',
+        index,
+        embedding: result.encoding === 'base64' ? embeddingToBase64(v) : v,
+      })),
+      model: result.model,
+      usage,
+    });
 }

@@ -11,7 +11,12 @@ export interface WireError {
 
 /** OpenAI's error envelope: `{ "error": { message, type, param, code } }`. */
 export function openaiError(e: SimulatorException, requestId: string): WireError {
-  const envelope = (status: number, type: string, code: string | null, headers: Record<string, string> = {}): WireError => ({
+  const envelope = (
+    status: number,
+    type: string,
+    code: string | null,
+    headers: Record<string, string> = {},
+  ): WireError => ({
     status,
     headers: { 'x-request-id': requestId, ...headers },
     body: { error: { message: e.message, type, param: e.options.param ?? null, code } },
@@ -24,7 +29,9 @@ export function openaiError(e: SimulatorException, requestId: string): WireError
     case SimErrorCode.NotFound:
       return envelope(404, 'invalid_request_error', 'model_not_found');
     case SimErrorCode.RateLimited:
-      return envelope(429, 'requests', 'rate_limit_exceeded', { 'retry-after': String(e.options.retryAfterSeconds ?? 1) });
+      return envelope(429, 'requests', 'rate_limit_exceeded', {
+        'retry-after': String(e.options.retryAfterSeconds ?? 1),
+      });
     case SimErrorCode.ServerError:
       return envelope(500, 'server_error', null);
     case SimErrorCode.Overloaded:
@@ -40,7 +47,12 @@ export function openaiUsage(turn: OpenAITurn): Record<string, unknown> {
     completion_tokens: completion,
     total_tokens: turn.promptTokens + completion,
     prompt_tokens_details: { cached_tokens: turn.cachedTokens, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -72,8 +84,19 @@ export function openaiCompletion(turn: OpenAITurn, id: string, created: number):
  * a finish chunk, and (with `stream_options.include_usage`) a final chunk with empty `choices`
  * and the usage — every earlier chunk then carries `usage: null`, as the API does.
  */
-export function* openaiChunks(turn: OpenAITurn, id: string, created: number): Generator<{ chunk: Record<string, unknown>; tokens: number }> {
-  const base = { id, object: 'chat.completion.chunk', created, model: turn.model, service_tier: 'default', system_fingerprint: FINGERPRINT };
+export function* openaiChunks(
+  turn: OpenAITurn,
+  id: string,
+  created: number,
+): Generator<{ chunk: Record<string, unknown>; tokens: number }> {
+  const base = {
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model: turn.model,
+    service_tier: 'default',
+    system_fingerprint: FINGERPRINT,
+  };
   const usageNull = turn.includeUsage ? { usage: null } : {};
   const choice = (delta: Record<string, unknown>, finish: string | null) => ({
     ...base,

@@ -132,7 +132,8 @@ function verbForms(base: string): string[] {
   if (base.endsWith('e')) forms.push(`${base}d`, `${base.slice(0, -1)}ing`);
   if (/[^aeiou]y$/.test(base)) forms.push(`${base.slice(0, -1)}ies`, `${base.slice(0, -1)}ied`);
   // Doubled final consonant: stop → stopped, stopping; zip → zipped.
-  if (/^[^aeiou]*[aeiou][bdgklmnprtz]$/.test(base)) forms.push(`${base}${base.slice(-1)}ed`, `${base}${base.slice(-1)}ing`);
+  if (/^[^aeiou]*[aeiou][bdgklmnprtz]$/.test(base))
+    forms.push(`${base}${base.slice(-1)}ed`, `${base}${base.slice(-1)}ing`);
   return forms;
 }
 
@@ -151,7 +152,11 @@ function compileSide(spec: string): Side {
   return side;
 }
 
-const COMPILED = PAIRS.map(([a, b]) => ({ a: compileSide(a), b: compileSide(b), label: `${a.split('|')[0]}/${b.split('|')[0]}`.replace(/~/g, '') }));
+const COMPILED = PAIRS.map(([a, b]) => ({
+  a: compileSide(a),
+  b: compileSide(b),
+  label: `${a.split('|')[0]}/${b.split('|')[0]}`.replace(/~/g, ''),
+}));
 
 function mentions(side: Side, words: ReadonlySet<string>, padded: string): string | null {
   for (const word of words) if (side.words.has(word)) return word;

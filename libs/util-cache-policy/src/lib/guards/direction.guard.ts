@@ -90,7 +90,9 @@ export function swappedRoles(query: string, candidate: string): [string, string]
         const bi = bj + gap.length + 1;
         if (b[bi] === a[i] && b.slice(bj + 1, bi).join(' ') === gap.join(' ')) {
           // The same ordered pair must not also occur in the other text (then nothing was swapped).
-          const alsoForward = (pb.get(a[i]) ?? []).some((k) => b.slice(k + 1, k + 1 + gap.length).join(' ') === gap.join(' ') && b[k + gap.length + 1] === a[j]);
+          const alsoForward = (pb.get(a[i]) ?? []).some(
+            (k) => b.slice(k + 1, k + 1 + gap.length).join(' ') === gap.join(' ') && b[k + gap.length + 1] === a[j],
+          );
           if (!alsoForward) return [a[i], a[j]];
         }
       }
@@ -107,7 +109,8 @@ export function swappedRoles(query: string, candidate: string): [string, string]
  */
 export const directionGuard: Guard = {
   name: 'direction',
-  description: 'the same two things in the opposite direction or roles (X to Y vs Y to X, A than B vs B than A, A likes B vs B likes A)',
+  description:
+    'the same two things in the opposite direction or roles (X to Y vs Y to X, A than B vs B than A, A likes B vs B likes A)',
   check(query: string, candidate: string): GuardVerdict {
     const qa = directionalArcs(query);
     const ca = directionalArcs(candidate);
@@ -115,17 +118,29 @@ export const directionGuard: Guard = {
       if (q.from === q.to) continue;
       const reversed = ca.find((c) => c.from === q.to && c.to === q.from);
       if (reversed && !ca.some((c) => c.from === q.from && c.to === q.to)) {
-        return { ok: false, guard: 'direction', detail: `query goes ${q.from} → ${q.to}, cached goes ${reversed.from} → ${reversed.to}` };
+        return {
+          ok: false,
+          guard: 'direction',
+          detail: `query goes ${q.from} → ${q.to}, cached goes ${reversed.from} → ${reversed.to}`,
+        };
       }
     }
     const swapped = swappedRoles(query, candidate);
     if (swapped) {
-      return { ok: false, guard: 'direction', detail: `roles swapped: query relates ${swapped[0]} → ${swapped[1]}, cached the other way round` };
+      return {
+        ok: false,
+        guard: 'direction',
+        detail: `roles swapped: query relates ${swapped[0]} → ${swapped[1]}, cached the other way round`,
+      };
     }
     const qc = comparison(query);
     const cc = comparison(candidate);
     if (qc && cc && qc.object !== cc.object && cc.subject.has(qc.object) && qc.subject.has(cc.object)) {
-      return { ok: false, guard: 'direction', detail: `query compares against ${qc.object}, cached against ${cc.object}` };
+      return {
+        ok: false,
+        guard: 'direction',
+        detail: `query compares against ${qc.object}, cached against ${cc.object}`,
+      };
     }
     return PASS;
   },

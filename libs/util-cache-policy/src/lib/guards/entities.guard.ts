@@ -4,11 +4,15 @@ import type { Token } from './tokenize';
 import { STOPWORDS, tokenize } from './tokenize';
 
 // A number with a unit or suffix glued on ("5th", "1990s", "16GB") is the numbers guard's job.
-const NUMBER_WITH_SUFFIX = /^\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|k|m|b|x|am|pm|px|kb|mb|gb|tb|ms|hz|ghz|mhz|kg|g|mg|km|cm|mm|ml|l|mph|kmh|fps|mp|p)$/i;
+const NUMBER_WITH_SUFFIX =
+  /^\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|k|m|b|x|am|pm|px|kb|mb|gb|tb|ms|hz|ghz|mhz|kg|g|mg|km|cm|mm|ml|l|mph|kmh|fps|mp|p)$/i;
 
 /** Letters and digits only, lower-cased: "Node.js", "node-js" and "NodeJS" are one name. */
 function squash(word: string): string {
-  return word.toLowerCase().replace(/'s$/, '').replace(/[^\p{L}\p{N}+#]/gu, '');
+  return word
+    .toLowerCase()
+    .replace(/'s$/, '')
+    .replace(/[^\p{L}\p{N}+#]/gu, '');
 }
 
 function casing(tokens: readonly Token[]): { titleCase: boolean; allCaps: boolean } {
@@ -38,7 +42,7 @@ export function extractEntities(text: string, otherText = ''): string[] {
     if (STOPWORDS.has(t.lower) || NUMBER_WITH_SUFFIX.test(t.raw) || /^[\d.,:-]+$/.test(t.raw)) continue;
     const shaped =
       /\p{Ll}\p{Lu}/u.test(t.raw) || // camelCase, iPhone
-      /\p{L}/u.test(t.raw) && /\p{N}/u.test(t.raw) || // gpt4o, mp3, python3.11
+      (/\p{L}/u.test(t.raw) && /\p{N}/u.test(t.raw)) || // gpt4o, mp3, python3.11
       /[\p{L}\p{N}][._][\p{L}\p{N}]/u.test(t.raw) || // os.path, snake_case, node.js
       /(?:\+\+|#)$/.test(t.raw) || // C++, C#
       (!allCaps && t.raw.length >= 2 && /^[\p{Lu}\p{N}&]+$/u.test(t.raw) && /\p{Lu}/u.test(t.raw) && t.raw !== 'I');
@@ -81,7 +85,12 @@ function spelledAcronyms(tokens: readonly Token[]): Set<string> {
 }
 
 /** Whether `entity` appears in `tokens`, alone or spelled across two or three adjacent tokens. */
-function mentioned(entity: string, squashed: readonly string[], rawCode: ReadonlySet<string>, acronyms: ReadonlySet<string>): boolean {
+function mentioned(
+  entity: string,
+  squashed: readonly string[],
+  rawCode: ReadonlySet<string>,
+  acronyms: ReadonlySet<string>,
+): boolean {
   if (entity.startsWith('`')) return rawCode.has(entity);
   const target = squash(entity);
   if (target.length === 0 || acronyms.has(target)) return true;

@@ -3,10 +3,37 @@ import { PASS } from './guard';
 import { tokenize } from './tokenize';
 
 const MARKERS = new Set([
-  'not', 'no', 'never', 'cannot', 'without', 'nobody', 'nothing', 'none', 'neither', 'nor', 'nowhere', 'unable',
+  'not',
+  'no',
+  'never',
+  'cannot',
+  'without',
+  'nobody',
+  'nothing',
+  'none',
+  'neither',
+  'nor',
+  'nowhere',
+  'unable',
   // Contractions typed without the apostrophe, common in real queries.
-  'dont', 'doesnt', 'didnt', 'cant', 'couldnt', 'wont', 'wouldnt', 'shouldnt', 'isnt', 'arent', 'wasnt',
-  'werent', 'havent', 'hasnt', 'hadnt', 'aint', 'mustnt', 'neednt',
+  'dont',
+  'doesnt',
+  'didnt',
+  'cant',
+  'couldnt',
+  'wont',
+  'wouldnt',
+  'shouldnt',
+  'isnt',
+  'arent',
+  'wasnt',
+  'werent',
+  'havent',
+  'hasnt',
+  'hadnt',
+  'aint',
+  'mustnt',
+  'neednt',
 ]);
 
 /** The negation markers of a text ("not", "never", "can't", "without", …), lower-cased. */
@@ -28,11 +55,11 @@ export function negationMarkers(text: string): string[] {
  */
 export const negationGuard: Guard = {
   name: 'negation',
-  description: 'one side is negated (not, never, can\'t, without, …) and the other is not',
+  description: "one side is negated (not, never, can't, without, …) and the other is not",
   check(query: string, candidate: string): GuardVerdict {
     const a = negationMarkers(query);
     const b = negationMarkers(candidate);
-    if ((a.length > 0) === (b.length > 0)) return PASS;
+    if (a.length > 0 === b.length > 0) return PASS;
     const [negated, which] = a.length > 0 ? [a, 'query'] : [b, 'cached'];
     return { ok: false, guard: 'negation', detail: `only the ${which} text is negated (${negated.join(', ')})` };
   },

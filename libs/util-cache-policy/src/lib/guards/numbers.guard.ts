@@ -2,15 +2,41 @@ import type { Guard, GuardVerdict } from './guard';
 import { PASS } from './guard';
 
 const UNITS: Record<string, number> = {
-  zero: 0, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
-  eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60,
-  seventy: 70, eighty: 80, ninety: 90,
+  zero: 0,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1_000, million: 1_000_000, billion: 1_000_000_000 };
 
 // "one" is left out on purpose: "which one is better" is not a quantity.
-const NUMBER_WORD = new RegExp(`\\b(?:${[...Object.keys(UNITS), ...Object.keys(SCALES)].join('|')})(?:[\\s-]+(?:${[...Object.keys(UNITS), ...Object.keys(SCALES), 'one', 'and'].join('|')}))*\\b`, 'gi');
+const NUMBER_WORD = new RegExp(
+  `\\b(?:${[...Object.keys(UNITS), ...Object.keys(SCALES)].join('|')})(?:[\\s-]+(?:${[...Object.keys(UNITS), ...Object.keys(SCALES), 'one', 'and'].join('|')}))*\\b`,
+  'gi',
+);
 
 // A digit group with decimal/version/time separators: 3, 3.11, 1,000, 10:30, 2.0.1.
 // A leading minus counts when it is a sign ("-5", "−5"), not a hyphen ("COVID-19").
@@ -51,7 +77,8 @@ export function extractNumbers(text: string): NumbersFound {
 }
 
 // A numeral followed by an ordinal suffix or a unit is still a quantity: "5th", "10kg", "24hrs".
-const ORDINAL_OR_UNIT = /^[\d.,:]+(?:st|nd|rd|th|s|k|m|b|x|am|pm|kg|g|mg|km|cm|mm|ml|l|lb|lbs|gb|mb|tb|kb|hrs?|mins?|h|yrs?|mph|fps|p|%)\b/i;
+const ORDINAL_OR_UNIT =
+  /^[\d.,:]+(?:st|nd|rd|th|s|k|m|b|x|am|pm|kg|g|mg|km|cm|mm|ml|l|lb|lbs|gb|mb|tb|kb|hrs?|mins?|h|yrs?|mph|fps|p|%)\b/i;
 
 function normalizeNumeral(raw: string): string[] {
   let s = raw.replace('\u2212', '-');
@@ -66,12 +93,23 @@ function wordsToNumber(phrase: string): number | null {
   let seen = false;
   for (const word of phrase.toLowerCase().split(/[\s-]+/)) {
     if (word === 'and') continue;
-    if (word === 'one') { current += 1; seen = true; continue; }
-    if (word in UNITS) { current += UNITS[word]; seen = true; continue; }
+    if (word === 'one') {
+      current += 1;
+      seen = true;
+      continue;
+    }
+    if (word in UNITS) {
+      current += UNITS[word];
+      seen = true;
+      continue;
+    }
     if (word in SCALES) {
       const scale = SCALES[word];
       if (scale === 100) current = (current || 1) * 100;
-      else { total += (current || 1) * scale; current = 0; }
+      else {
+        total += (current || 1) * scale;
+        current = 0;
+      }
       seen = true;
     }
   }

@@ -23,7 +23,8 @@ export function tokenize(text: string): Token[] {
     const raw = match[0];
     const index = match.index ?? 0;
     const between = clean.slice(last, index);
-    const sentenceInitial = tokens.length === 0 || SENTENCE_END.test(between) || /^[\s"'([]*$/.test(clean.slice(0, index));
+    const sentenceInitial =
+      tokens.length === 0 || SENTENCE_END.test(between) || /^[\s"'([]*$/.test(clean.slice(0, index));
     last = index + raw.length;
     const code = raw.startsWith('`');
     tokens.push({ raw, lower: code ? raw : raw.toLowerCase(), sentenceInitial, code });
