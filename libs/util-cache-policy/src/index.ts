@@ -5,3 +5,7 @@ export * from './lib/guards';
 export * from './lib/threshold';
 export * from './lib/evaluate';
 export * from './lib/cache-policy.exception';
+export * from './lib/decision/pair-features';
+export * from './lib/decision/instructions';
+export * from './lib/decision/decide';
+export * from './lib/decision/decision-model';

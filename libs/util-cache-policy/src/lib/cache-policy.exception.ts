@@ -2,6 +2,8 @@
 export enum CachePolicyErrorCode {
   /** A request's threshold override lies outside its namespace's [minThreshold, maxThreshold]. */
   THRESHOLD_OUT_OF_BOUNDS = 'THRESHOLD_OUT_OF_BOUNDS',
+  /** A request's target false-hit rate lies outside its namespace's calibrated range. */
+  TARGET_OUT_OF_BOUNDS = 'TARGET_OUT_OF_BOUNDS',
   /** A request's TTL override is longer than its namespace allows. */
   TTL_OUT_OF_BOUNDS = 'TTL_OUT_OF_BOUNDS',
   /** A namespace policy is inconsistent (e.g. threshold outside its own bounds). */

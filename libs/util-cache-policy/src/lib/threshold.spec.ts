@@ -3,21 +3,49 @@ import type { NamespacePolicy } from './threshold';
 import {
   DEFAULT_NAMESPACE_POLICY,
   DEFAULT_THRESHOLD,
-  decide,
+  effectiveRule,
   effectiveThreshold,
   effectiveTtlSeconds,
   expiryAfterHit,
-  toCacheDecision,
   validateNamespacePolicy,
 } from './threshold';
+import { decide, toCacheDecision } from './decision/decide';
 
 const policy: NamespacePolicy = {
+  rule: 'threshold',
+  targetFalseHitRate: 0.02,
+  minTargetFalseHitRate: 0.005,
+  maxTargetFalseHitRate: 0.2,
   threshold: 0.93,
   minThreshold: 0.85,
   maxThreshold: 0.99,
   ttlSeconds: 3600,
   slidingTtl: false,
 };
+
+describe('decision rule', () => {
+  const learned: NamespacePolicy = { ...policy, rule: 'learned' };
+
+  it('decides by the namespace rule unless the request names a threshold or a target', () => {
+    expect(effectiveRule(learned, {})).toEqual({ kind: 'learned', targetFalseHitRate: 0.02 });
+    expect(effectiveRule(policy, {})).toEqual({ kind: 'threshold', threshold: 0.93 });
+    expect(effectiveRule(learned, { threshold: 0.9 })).toEqual({ kind: 'threshold', threshold: 0.9 });
+    expect(effectiveRule(policy, { target_false_hit_rate: 0.05 })).toEqual({
+      kind: 'learned',
+      targetFalseHitRate: 0.05,
+    });
+  });
+
+  it.each([0, 0.001, 0.5, Number.NaN])('refuses a target false-hit rate of %p outside the bounds', (value) => {
+    expect(() => effectiveRule(learned, { target_false_hit_rate: value })).toThrow(
+      expect.objectContaining({ code: CachePolicyErrorCode.TARGET_OUT_OF_BOUNDS }),
+    );
+  });
+
+  it('refuses a namespace whose target lies outside its own bounds', () => {
+    expect(() => validateNamespacePolicy({ ...learned, targetFalseHitRate: 0.4 })).toThrow(/targetFalseHitRate/);
+  });
+});
 
 describe('threshold policy', () => {
   it('ships a default namespace policy that validates and uses DEFAULT_THRESHOLD', () => {
@@ -137,6 +165,9 @@ describe('decide', () => {
       threshold: 0.9,
       entry_id: null,
       rejected_by: 'antonyms',
+      probability: null,
+      target_false_hit_rate: null,
+      decision_model: null,
     });
   });
 

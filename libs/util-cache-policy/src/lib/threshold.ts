@@ -1,7 +1,4 @@
-import type { CacheDecision } from '@deja/contracts';
 import { CachePolicyErrorCode, CachePolicyException } from './cache-policy.exception';
-import type { Guard } from './guards';
-import { GUARDS, runGuards } from './guards';
 
 /**
  * The shipped default cosine-similarity threshold (with all guards on), chosen by measurement
@@ -12,9 +9,31 @@ import { GUARDS, runGuards } from './guards';
  */
 export const DEFAULT_THRESHOLD = 0.96;
 
+/**
+ * The default target false-hit rate of the learned decision stage: at most 2 % of the semantic
+ * hits it serves should be wrong, as calibrated on held-out pairs (docs/cache-decisions.md).
+ */
+export const DEFAULT_TARGET_FALSE_HIT_RATE = 0.02;
+
+/**
+ * How semantic candidates are judged: `learned` — the decision model's calibrated probability
+ * against a target false-hit rate (the default); `threshold` — a raw cosine threshold plus the
+ * guards, for experts and for embedding models the decision weights were not trained on.
+ */
+export type DecisionRuleKind = 'learned' | 'threshold';
+
+/** The rule one request is decided by. */
+export type EffectiveRule = { kind: 'learned'; targetFalseHitRate: number } | { kind: 'threshold'; threshold: number };
+
 /** Per-namespace cache policy. */
 export interface NamespacePolicy {
-  /** Cosine similarity a semantic candidate must reach. */
+  rule: DecisionRuleKind;
+  /** Learned rule: the share of semantic hits allowed to be wrong. */
+  targetFalseHitRate: number;
+  /** Bounds for a per-request target (the range the weights are calibrated for). */
+  minTargetFalseHitRate: number;
+  maxTargetFalseHitRate: number;
+  /** Threshold rule: cosine similarity a semantic candidate must reach. */
   threshold: number;
   /** Bounds for a per-request override. */
   minThreshold: number;
@@ -33,6 +52,10 @@ export interface NamespacePolicy {
  * false hits) and up to 1 (exact-tier only in practice).
  */
 export const DEFAULT_NAMESPACE_POLICY: Readonly<NamespacePolicy> = Object.freeze({
+  rule: 'learned',
+  targetFalseHitRate: DEFAULT_TARGET_FALSE_HIT_RATE,
+  minTargetFalseHitRate: 0.005,
+  maxTargetFalseHitRate: 0.2,
   threshold: DEFAULT_THRESHOLD,
   minThreshold: 0.85,
   maxThreshold: 1,
@@ -49,6 +72,15 @@ export function validateNamespacePolicy(policy: NamespacePolicy): NamespacePolic
   inUnit('minThreshold', policy.minThreshold);
   inUnit('maxThreshold', policy.maxThreshold);
   inUnit('threshold', policy.threshold);
+  inUnit('targetFalseHitRate', policy.targetFalseHitRate);
+  if (
+    policy.targetFalseHitRate < policy.minTargetFalseHitRate ||
+    policy.targetFalseHitRate > policy.maxTargetFalseHitRate
+  ) {
+    problems.push(
+      `targetFalseHitRate ${policy.targetFalseHitRate} is outside [${policy.minTargetFalseHitRate}, ${policy.maxTargetFalseHitRate}]`,
+    );
+  }
   if (policy.minThreshold > policy.maxThreshold)
     problems.push(`minThreshold ${policy.minThreshold} is above maxThreshold ${policy.maxThreshold}`);
   if (policy.threshold < policy.minThreshold || policy.threshold > policy.maxThreshold) {
@@ -89,6 +121,36 @@ export function effectiveThreshold(policy: NamespacePolicy, override?: number): 
   return override;
 }
 
+/**
+ * The rule for one request: a request's raw `threshold` (an expert's choice) wins, then a
+ * request's target false-hit rate, then the namespace's rule. Overrides outside the namespace's
+ * bounds are refused, not clamped (see `effectiveThreshold`).
+ */
+export function effectiveRule(
+  policy: NamespacePolicy,
+  request: { threshold?: number; target_false_hit_rate?: number },
+): EffectiveRule {
+  if (request.threshold !== undefined)
+    return { kind: 'threshold', threshold: effectiveThreshold(policy, request.threshold) };
+  if (request.target_false_hit_rate !== undefined) {
+    return { kind: 'learned', targetFalseHitRate: effectiveTarget(policy, request.target_false_hit_rate) };
+  }
+  return policy.rule === 'learned'
+    ? { kind: 'learned', targetFalseHitRate: policy.targetFalseHitRate }
+    : { kind: 'threshold', threshold: policy.threshold };
+}
+
+function effectiveTarget(policy: NamespacePolicy, target: number): number {
+  if (!Number.isFinite(target) || target < policy.minTargetFalseHitRate || target > policy.maxTargetFalseHitRate) {
+    throw new CachePolicyException(
+      CachePolicyErrorCode.TARGET_OUT_OF_BOUNDS,
+      `target_false_hit_rate ${target} is outside this namespace's allowed range [${policy.minTargetFalseHitRate}, ${policy.maxTargetFalseHitRate}]`,
+      { targetFalseHitRate: target, min: policy.minTargetFalseHitRate, max: policy.maxTargetFalseHitRate },
+    );
+  }
+  return target;
+}
+
 /** The TTL to store an answer with: the namespace's, or a request's override up to the namespace's maximum. */
 export function effectiveTtlSeconds(policy: NamespacePolicy, override?: number): number {
   if (override === undefined) return policy.ttlSeconds;
@@ -115,105 +177,4 @@ export function expiryAfterHit(
   if (!policy.slidingTtl) return entry.expiresAt;
   const slid = new Date(now.getTime() + entry.ttlSeconds * 1000);
   return slid > entry.expiresAt ? slid : entry.expiresAt;
-}
-
-/** A stored entry found by the semantic (vector) search within the request's scope. */
-export interface SemanticCandidate {
-  entryId: string;
-  /** Cosine similarity of the stored query's embedding to this query's, in [-1, 1]. */
-  similarity: number;
-  /** The stored entry's original query text (what the guards compare). */
-  queryText: string;
-}
-
-export interface DecideInput {
-  /** This request's query text (`queryText(request)`). */
-  queryText: string;
-  /** `effectiveThreshold(...)`. */
-  threshold: number;
-  /** The entry found by the exact tier (same scope hash and query hash), if any. */
-  exact?: { entryId: string } | null;
-  /** Semantic candidates, any order; the nearest few (top-k) is enough. */
-  candidates: readonly SemanticCandidate[];
-  /** Guards to apply; all by default. */
-  guards?: readonly Guard[];
-}
-
-/** The lookup's verdict: what every response reports. */
-export interface Decision {
-  outcome: 'hit' | 'miss';
-  tier: 'exact' | 'semantic' | null;
-  /** The hit's similarity; on a miss the nearest candidate's, if there was one. */
-  similarity: number | null;
-  threshold: number;
-  entryId: string | null;
-  /** On a miss: the guard that refused the best candidate above the threshold. */
-  rejectedBy: string | null;
-  rejectedDetail: string | null;
-  rejectedEntryId: string | null;
-}
-
-/**
- * Exact tier first, then the most similar semantic candidate that reaches the threshold AND
- * passes every guard; otherwise a miss. A candidate refused by a guard is reported in
- * `rejectedBy` when nothing else hits, so the response can say why a close match was not served.
- */
-export function decide(input: DecideInput): Decision {
-  const { threshold } = input;
-  if (input.exact) {
-    return {
-      outcome: 'hit',
-      tier: 'exact',
-      similarity: 1,
-      threshold,
-      entryId: input.exact.entryId,
-      rejectedBy: null,
-      rejectedDetail: null,
-      rejectedEntryId: null,
-    };
-  }
-  const ranked = input.candidates
-    .filter((c) => Number.isFinite(c.similarity))
-    .slice()
-    .sort((a, b) => b.similarity - a.similarity || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0));
-  let rejected: { entryId: string; guard: string; detail: string } | null = null;
-  for (const candidate of ranked) {
-    if (candidate.similarity < threshold) break;
-    const verdict = runGuards(input.queryText, candidate.queryText, input.guards ?? GUARDS);
-    if (verdict.ok) {
-      return {
-        outcome: 'hit',
-        tier: 'semantic',
-        similarity: candidate.similarity,
-        threshold,
-        entryId: candidate.entryId,
-        rejectedBy: null,
-        rejectedDetail: null,
-        rejectedEntryId: null,
-      };
-    }
-    rejected ??= { entryId: candidate.entryId, guard: verdict.guard, detail: verdict.detail };
-  }
-  return {
-    outcome: 'miss',
-    tier: null,
-    similarity: ranked[0]?.similarity ?? null,
-    threshold,
-    entryId: null,
-    rejectedBy: rejected?.guard ?? null,
-    rejectedDetail: rejected?.detail ?? null,
-    rejectedEntryId: rejected?.entryId ?? null,
-  };
-}
-
-/** The decision in the wire shape of `deja.results.v1` (similarity clamped to [-1, 1] for float noise). */
-export function toCacheDecision(decision: Decision): CacheDecision {
-  return {
-    outcome: decision.outcome,
-    tier: decision.tier,
-    similarity: decision.similarity === null ? null : Math.max(-1, Math.min(1, decision.similarity)),
-    threshold: decision.threshold,
-    entry_id: decision.entryId,
-    rejected_by: decision.rejectedBy,
-  };
 }
