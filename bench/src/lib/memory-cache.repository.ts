@@ -30,7 +30,8 @@ export class MemoryCacheRepository extends CacheRepository {
   }
 
   override async namespace(): Promise<NamespaceRow> {
-    return { version: 1, threshold: null, minThreshold: null, maxThreshold: null, ttlSeconds: null, slidingTtl: null };
+    return { version: 1, threshold: null,
+      targetFalseHitRate: null, minThreshold: null, maxThreshold: null, ttlSeconds: null, slidingTtl: null };
   }
 
   override async documentVersions(): Promise<Record<string, number>> {
@@ -58,6 +59,7 @@ export class MemoryCacheRepository extends CacheRepository {
         id: r.entry.id,
         queryText: r.entry.queryText,
         similarity: dot(r.embedding as Float32Array, embedding),
+        vector: r.embedding as Float32Array,
         entry: r.entry,
       }));
     return rows.sort((a, b) => b.similarity - a.similarity).slice(0, k);

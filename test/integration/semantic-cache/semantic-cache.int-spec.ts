@@ -39,6 +39,8 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
     model?: string;
     ttl?: number;
     lookup?: boolean;
+    /** A raw similarity threshold (the expert rule) instead of the learned decision stage. */
+    threshold?: number;
   }
 
   /** Sends a question; answers it as the llm-worker would when it misses; returns the result. */
@@ -61,6 +63,7 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
         personal: false,
         context_docs: [],
         ...(opts.ttl ? { ttl_seconds: opts.ttl } : {}),
+        ...(opts.threshold ? { threshold: opts.threshold } : {}),
       },
     };
     await probe.send(REQUESTS_V1, request.request_id, request);
@@ -94,9 +97,18 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
     expect(result.cache.outcome).toBe('miss');
   });
 
-  it('does not answer "Celsius to Fahrenheit" from "Fahrenheit to Celsius", and says which guard refused', async () => {
+  it('does not answer "Celsius to Fahrenheit" from "Fahrenheit to Celsius", and says what the decision stage thought', async () => {
     await ask('How do I convert Fahrenheit to Celsius?');
     const { result, missed } = await ask('How do I convert Celsius to Fahrenheit?');
+    expect(missed).toBe(true);
+    expect(result.cache).toMatchObject({ outcome: 'miss', target_false_hit_rate: 0.02 });
+    expect(result.cache.similarity).toBeGreaterThan(0.95);
+    expect(result.cache.probability).toBeLessThan(0.5);
+  });
+
+  it('under a raw threshold, refuses "Celsius to Fahrenheit" above the threshold and says which guard refused', async () => {
+    await ask('How do I convert Fahrenheit to Kelvin?', { threshold: 0.9 });
+    const { result, missed } = await ask('How do I convert Kelvin to Fahrenheit?', { threshold: 0.9 });
     expect(missed).toBe(true);
     expect(result.cache.outcome).toBe('miss');
     expect(result.cache.similarity).toBeGreaterThan(result.cache.threshold!);

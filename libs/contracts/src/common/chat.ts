@@ -64,6 +64,11 @@ export const CacheOptions = z
       .default('default'),
     /** Cosine similarity threshold override; bounded by the namespace's configured range. */
     threshold: z.number().min(0).max(1).optional(),
+    /**
+     * Target false-hit rate for the learned decision stage (e.g. 0.02); bounded by the
+     * namespace's range. Ignored when a raw `threshold` is given.
+     */
+    target_false_hit_rate: z.number().min(0).max(1).optional(),
     ttl_seconds: z
       .number()
       .int()

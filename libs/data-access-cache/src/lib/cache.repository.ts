@@ -22,6 +22,8 @@ export interface SemanticRow {
   id: string;
   queryText: string;
   similarity: number;
+  /** The stored query's sentence vector: the decision stage compares it with the new query's. */
+  vector: Float32Array;
   /** The verified entry itself, so a hit needs no second read. */
   entry: CacheEntry;
 }
@@ -53,7 +55,9 @@ export interface NewEntry {
 
 export interface NamespaceRow {
   version: number;
+  /** Set: the namespace is decided by this raw threshold instead of the learned stage. */
   threshold: number | null;
+  targetFalseHitRate: number | null;
   minThreshold: number | null;
   maxThreshold: number | null;
   ttlSeconds: number | null;
@@ -110,7 +114,8 @@ export class CacheRepository {
   /** Current namespace version and policy overrides (version 1 and defaults when never set). */
   async namespace(tenant: string, namespace: string): Promise<NamespaceRow> {
     const { rows } = await this.pool.query(
-      `SELECT version, threshold, min_threshold, max_threshold, ttl_seconds, sliding_ttl FROM namespaces WHERE tenant = $1 AND namespace = $2`,
+      `SELECT version, threshold, target_false_hit_rate, min_threshold, max_threshold, ttl_seconds, sliding_ttl
+         FROM namespaces WHERE tenant = $1 AND namespace = $2`,
       [tenant, namespace],
     );
     const r = rows[0];
@@ -118,6 +123,7 @@ export class CacheRepository {
       return {
         version: 1,
         threshold: null,
+        targetFalseHitRate: null,
         minThreshold: null,
         maxThreshold: null,
         ttlSeconds: null,
@@ -126,6 +132,7 @@ export class CacheRepository {
     return {
       version: r.version,
       threshold: r.threshold,
+      targetFalseHitRate: r.target_false_hit_rate,
       minThreshold: r.min_threshold,
       maxThreshold: r.max_threshold,
       ttlSeconds: r.ttl_seconds,
@@ -170,7 +177,8 @@ export class CacheRepository {
     k: number,
   ): Promise<SemanticRow[]> {
     const dim = dimensionOf(embedding);
-    const sql = `SELECT ${ENTRY_COLUMNS}, 1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
+    const sql = `SELECT ${ENTRY_COLUMNS}, e.embedding::text AS vector,
+              1 - ((e.embedding::vector(${dim})) <=> $3::vector(${dim})) AS similarity
        FROM cache_entries e
        WHERE e.tenant = $1 AND e.scope_hash = $2 AND e.embedding_dim = ${dim} AND e.embedding_model = $4 AND ${VALID}
        ORDER BY (e.embedding::vector(${dim})) <=> $3::vector(${dim})
@@ -191,7 +199,10 @@ export class CacheRepository {
     const found: SemanticRow[] = [];
     for (const r of best) {
       const entry = this.verified(r);
-      if (entry) found.push({ id: entry.id, queryText: entry.queryText, similarity: Number(r.similarity), entry });
+      if (!entry) continue;
+      // pgvector's text form ("[0.1,-0.2,…]") is a JSON array.
+      const vector = Float32Array.from(JSON.parse(String(r.vector)) as number[]);
+      found.push({ id: entry.id, queryText: entry.queryText, similarity: Number(r.similarity), vector, entry });
     }
     return found;
   }

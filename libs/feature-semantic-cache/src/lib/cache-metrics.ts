@@ -71,4 +71,14 @@ export class CacheMetrics {
       end();
     }
   }
+
+  /** Times a synchronous `fn` as `stage` (the decision stage: pure CPU, no await). */
+  timeSync<T>(stage: string, fn: () => T): T {
+    const end = this.stageSeconds.startTimer({ stage });
+    try {
+      return fn();
+    } finally {
+      end();
+    }
+  }
 }

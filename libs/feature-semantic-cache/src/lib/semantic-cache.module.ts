@@ -48,8 +48,8 @@ export class SemanticCacheModule {
         {
           provide: SemanticCache,
           inject: [CacheRepository, EMBEDDER, CacheMetrics],
-          useFactory: (repo: CacheRepository, embedder: Embedder, metrics: CacheMetrics) =>
-            new SemanticCache(repo, embedder, metrics, {
+          useFactory: (repo: CacheRepository, embedder: Embedder, metrics: CacheMetrics) => {
+            const cache = new SemanticCache(repo, embedder, metrics, {
               topK: options.topK ?? 5,
               defaults: { ...DEFAULT_NAMESPACE_POLICY, ...options.defaults },
               databaseDownMode: options.databaseDownMode ?? 'bypass',
@@ -66,7 +66,16 @@ export class SemanticCacheModule {
                 logger.error(
                   `embedding failed, lookup degraded to the exact tier: ${error instanceof Error ? error.message : String(error)}`,
                 ),
-            }),
+            });
+            if (cache.decisionModel) {
+              logger.log(`learned decision stage: ${cache.decisionModel.name} (for ${embedder.model})`);
+            } else {
+              logger.warn(
+                `no decision weights were trained on ${embedder.model}: every namespace is decided by its raw similarity threshold`,
+              );
+            }
+            return cache;
+          },
         },
       ],
       exports: [SemanticCache, CacheRepository, CacheMetrics],

@@ -4,9 +4,12 @@ import { dot, type Embedder } from '@deja/data-access-embeddings';
 import {
   CachePolicyException,
   decide,
+  decisionModelFor,
   DEFAULT_NAMESPACE_POLICY,
+  effectiveRule,
+  type DecideInput,
+  type DecisionModel,
   deriveCacheKeys,
-  effectiveThreshold,
   effectiveTtlSeconds,
   expiryAfterHit,
   toCacheDecision,
@@ -30,6 +33,11 @@ export interface SemanticCacheOptions {
   /** Namespace defaults before per-namespace overrides. */
   defaults: NamespacePolicy;
   now?: () => Date;
+  /**
+   * The learned decision stage's weights; by default the shipped ones when they were trained on
+   * this embedder's model (`decisionModelFor`). null: every namespace is decided by its raw threshold.
+   */
+  decisionModel?: DecisionModel | null;
   /** Called when the embedder fails: the lookup degrades to the exact tier. */
   onEmbedFailure?: (error: unknown) => void;
   /** What to do when Postgres is unreachable (default `bypass`). */
@@ -43,6 +51,12 @@ export interface SemanticCacheOptions {
 
 export type DatabaseDownMode = 'bypass' | 'fail' | 'retry';
 
+/** How one request is decided: the input to `decide`, and what its lookup context reports. */
+interface RequestRule {
+  input: Pick<DecideInput, 'threshold' | 'learned'>;
+  reported: Pick<LookupContext, 'threshold' | 'target_false_hit_rate' | 'decision_model'>;
+}
+
 const NOT_CACHEABLE = '-';
 /** Candidates below this similarity are unrelated even with an acronym spelled out. */
 const ACRONYM_RESCORE_FLOOR = 0.3;
@@ -55,6 +69,8 @@ const ACRONYM_RESCORE_FLOOR = 0.3;
  */
 export class SemanticCache {
   private readonly now: () => Date;
+  /** The learned stage's weights, or null when none fit this embedder (threshold rule only). */
+  readonly decisionModel: DecisionModel | null;
 
   constructor(
     private readonly repo: CacheRepository,
@@ -63,6 +79,7 @@ export class SemanticCache {
     private readonly options: SemanticCacheOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.decisionModel = options.decisionModel === undefined ? decisionModelFor(embedder.model) : options.decisionModel;
   }
 
   /** The lookup in its own span, with the decision's attributes (never the prompt text). */
@@ -171,11 +188,11 @@ export class SemanticCache {
         ),
       ]),
     );
-    let threshold: number;
+    let rule: RequestRule;
     let policy: NamespacePolicy;
     try {
       policy = policyFor(ns, this.options.defaults);
-      threshold = effectiveThreshold(policy, cache.threshold);
+      rule = this.ruleFor(policy, cache);
       effectiveTtlSeconds(policy, cache.ttl_seconds);
     } catch (error) {
       if (error instanceof CachePolicyException) {
@@ -205,7 +222,7 @@ export class SemanticCache {
           outcome: 'bypass',
           cacheable: false,
           rejected_by: `not_cacheable:${keys.reason}`,
-          threshold,
+          ...rule.reported,
         },
         `${tenant}:${request.request_id}`,
       );
@@ -218,7 +235,7 @@ export class SemanticCache {
       namespace_version: keys.namespaceVersion,
       doc_versions: keys.docVersions,
       cacheable: true,
-      threshold,
+      ...rule.reported,
     };
     if (!cache.lookup) {
       this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
@@ -241,7 +258,12 @@ export class SemanticCache {
       this.repo.findExact(tenant, keys.scopeHash, keys.queryHash),
     );
     if (exact) {
-      const decision = decide({ queryText: keys.queryText, threshold, exact: { entryId: exact.id }, candidates: [] });
+      const decision = decide({
+        ...rule.input,
+        queryText: keys.queryText,
+        exact: { entryId: exact.id },
+        candidates: [],
+      });
       return this.hit(request, exact, decision, policy);
     }
 
@@ -256,13 +278,22 @@ export class SemanticCache {
         );
       }
     }
-    let decision = decide({
-      queryText: keys.queryText,
-      threshold,
-      candidates: candidates.map((c) => ({ entryId: c.id, similarity: c.similarity, queryText: c.queryText })),
-    });
+    const queryVector = embedding ? Float32Array.from(embedding) : undefined;
+    let decision = this.metrics.timeSync('decide', () =>
+      decide({
+        ...rule.input,
+        learned: rule.input.learned ? { ...rule.input.learned, queryVector } : null,
+        queryText: keys.queryText,
+        candidates: candidates.map((c) => ({
+          entryId: c.id,
+          similarity: c.similarity,
+          queryText: c.queryText,
+          vector: c.vector,
+        })),
+      }),
+    );
     if (decision.outcome === 'miss' && candidates.length > 0)
-      decision = (await this.acronymRescore(keys.queryText, candidates, threshold)) ?? decision;
+      decision = (await this.acronymRescore(keys.queryText, candidates, rule.input)) ?? decision;
     if (decision.outcome === 'hit' && decision.entryId) {
       // findNearest returned the verified entries: no second read on the hit path.
       const entry = candidates.find((c) => c.id === decision.entryId)?.entry;
@@ -278,11 +309,31 @@ export class SemanticCache {
         embedding_model: embedding ? this.embedder.model : null,
         embedding,
         nearest_similarity: decision.similarity,
+        nearest_probability: decision.probability === null ? null : roundProbability(decision.probability),
         outcome: 'miss',
         rejected_by: decision.rejectedBy,
       },
       keys.missKey,
     );
+  }
+
+  /**
+   * The rule this request is decided by. The learned rule needs weights trained on this
+   * service's embedding model; without them a namespace on the learned rule is decided by its
+   * raw threshold (the start-up log says so).
+   */
+  private ruleFor(policy: NamespacePolicy, cache: RequestV1['cache']): RequestRule {
+    const rule = effectiveRule(policy, cache);
+    const model = this.decisionModel;
+    if (rule.kind === 'learned' && model) {
+      const learned = { model, targetFalseHitRate: rule.targetFalseHitRate };
+      return {
+        input: { threshold: model.retrievalFloor, learned },
+        reported: { threshold: null, target_false_hit_rate: rule.targetFalseHitRate, decision_model: model.name },
+      };
+    }
+    const threshold = rule.kind === 'threshold' ? rule.threshold : policy.threshold;
+    return { input: { threshold, learned: null }, reported: { threshold } };
   }
 
   /**
@@ -397,7 +448,7 @@ export class SemanticCache {
   private async acronymRescore(
     query: string,
     candidates: ReadonlyArray<{ id: string; queryText: string; similarity: number }>,
-    threshold: number,
+    rule: RequestRule['input'],
   ): Promise<ReturnType<typeof decide> | null> {
     const pairs = candidates
       .filter((c) => c.similarity >= ACRONYM_RESCORE_FLOOR)
@@ -415,8 +466,8 @@ export class SemanticCache {
     pairs.forEach((p, i) => {
       const similarity = dot(vectors[2 * i], vectors[2 * i + 1]);
       const d = decide({
+        ...rule,
         queryText: p.query,
-        threshold,
         candidates: [{ entryId: p.id, similarity, queryText: p.candidate }],
       });
       if (d.outcome === 'hit' && (!best || (d.similarity ?? 0) > (best.similarity ?? 0))) best = d;
@@ -461,11 +512,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Namespace overrides over the service defaults, validated. */
 export function policyFor(ns: NamespaceRow, defaults: NamespacePolicy): NamespacePolicy {
   return validateNamespacePolicy({
+    ...defaults,
+    // A namespace given its own raw threshold asked for the threshold rule: an expert's choice.
+    rule: ns.threshold !== null ? 'threshold' : defaults.rule,
+    targetFalseHitRate: ns.targetFalseHitRate ?? defaults.targetFalseHitRate,
     threshold: ns.threshold ?? defaults.threshold,
     minThreshold: ns.minThreshold ?? defaults.minThreshold,
     maxThreshold: ns.maxThreshold ?? defaults.maxThreshold,
     ttlSeconds: ns.ttlSeconds ?? defaults.ttlSeconds,
-    maxTtlSeconds: defaults.maxTtlSeconds,
     slidingTtl: ns.slidingTtl ?? defaults.slidingTtl,
   });
 }
@@ -482,3 +536,8 @@ function lastUserText(c: CompletionV1): string {
 }
 
 export { DEFAULT_NAMESPACE_POLICY };
+
+/** Probabilities on the wire carry four decimals: more digits only look like precision. */
+function roundProbability(p: number): number {
+  return Math.round(Math.max(0, Math.min(1, p)) * 1e4) / 1e4;
+}

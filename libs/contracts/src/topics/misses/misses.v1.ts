@@ -25,6 +25,10 @@ export const LookupContext = z.object({
   cacheable: z.boolean().default(true),
   rejected_by: z.string().nullable(),
   threshold: z.number().nullable(),
+  /** The learned stage's probability for the best candidate, when it scored one. */
+  nearest_probability: z.number().min(0).max(1).nullable().optional(),
+  target_false_hit_rate: z.number().min(0).max(1).nullable().optional(),
+  decision_model: z.string().max(200).nullable().optional(),
 });
 export type LookupContext = z.infer<typeof LookupContext>;
 

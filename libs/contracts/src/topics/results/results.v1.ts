@@ -14,6 +14,15 @@ export const CacheDecision = z.object({
   entry_id: z.string().nullable(),
   /** A semantic candidate passed the threshold but a guard refused it; says which. */
   rejected_by: z.string().nullable().default(null),
+  /**
+   * The learned decision stage's calibrated probability that the served answer is right (on a
+   * miss: the best candidate's); null when a raw similarity threshold decided.
+   */
+  probability: z.number().min(0).max(1).nullable().optional(),
+  /** The false-hit rate the probability was held to (the namespace's, or the request's). */
+  target_false_hit_rate: z.number().min(0).max(1).nullable().optional(),
+  /** Which decision weights decided (name and training seed). */
+  decision_model: z.string().max(200).nullable().optional(),
 });
 export type CacheDecision = z.infer<typeof CacheDecision>;
 

@@ -28,6 +28,9 @@ export function jobView(job: JobRecord): Record<string, unknown> {
           threshold: r.cache.threshold,
           entry_id: r.cache.entry_id,
           rejected_by: r.cache.rejected_by ?? null,
+          probability: r.cache.probability ?? null,
+          target_false_hit_rate: r.cache.target_false_hit_rate ?? null,
+          decision_model: r.cache.decision_model ?? null,
         }
       : null,
     usage: r?.usage ?? null,
