@@ -30,8 +30,15 @@ export class MemoryCacheRepository extends CacheRepository {
   }
 
   override async namespace(): Promise<NamespaceRow> {
-    return { version: 1, threshold: null,
-      targetFalseHitRate: null, minThreshold: null, maxThreshold: null, ttlSeconds: null, slidingTtl: null };
+    return {
+      version: 1,
+      threshold: null,
+      targetFalseHitRate: null,
+      minThreshold: null,
+      maxThreshold: null,
+      ttlSeconds: null,
+      slidingTtl: null,
+    };
   }
 
   override async documentVersions(): Promise<Record<string, number>> {
