@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decide, decisionModelFrom, normalizeQuery, type DecisionModel } from '@deja/util-cache-policy';
 import { VectorStore } from './vectors';
@@ -38,7 +38,13 @@ export function retrievalReport(
   const raw = JSON.parse(readFileSync(weightsFile, 'utf8')) as { cutoffs: Record<string, number> };
   const model = decisionModelFrom(raw);
   const store = VectorStore.load(join(dir, 'vectors'), model.embeddingModel, 384);
-  const test = askPools(positives(join(dir, 'qqp-test.jsonl')), store, model);
+  const pairs = positives(join(dir, 'qqp-test.jsonl'));
+  // The same pairs as a file, so `npm run bench -- retrieval` asks them through the real lookup.
+  writeFileSync(
+    join(dir, 'qqp-test-retrieval.jsonl'),
+    pairs.map((p) => JSON.stringify({ text_a: p.a, text_b: p.b, label: 1 })).join('\n') + '\n',
+  );
+  const test = askPools(pairs, store, model);
   const loosest: Record<string, number> = {};
   for (const target of TARGETS) loosest[String(target)] = lowestCut(test, target);
   return { test: points(test, raw.cutoffs), loosest: points(test, loosest) };
@@ -49,7 +55,7 @@ export function retrievalReport(
  * question, and a pool holding several of them would count a hit on a sibling as wrong. GPTCache's
  * own set has one pair per question; so does each pool here.
  */
-function positives(file: string): Array<{ a: string; b: string }> {
+export function positives(file: string): Array<{ a: string; b: string }> {
   const pairs = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())

@@ -38,7 +38,15 @@ export class CacheDriver {
     });
   }
 
-  /** The shipped threshold the decisions use (namespace defaults, no override). */
+  /** How semantic candidates are decided under the namespace defaults (no override), for reports. */
+  get rule(): string {
+    const model = this.cache.decisionModel;
+    return model && DEFAULT_NAMESPACE_POLICY.rule === 'learned'
+      ? `learned stage ${model.name}, target false-hit rate ${DEFAULT_NAMESPACE_POLICY.targetFalseHitRate * 100}%, guards`
+      : `threshold ${DEFAULT_NAMESPACE_POLICY.threshold.toFixed(2)} with guards`;
+  }
+
+  /** The raw threshold of the expert rule (namespace defaults, no override). */
   get threshold(): number {
     return DEFAULT_NAMESPACE_POLICY.threshold;
   }

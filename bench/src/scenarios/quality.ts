@@ -162,7 +162,7 @@ export function renderQuality(r: QualityResult): string {
   return [
     `quality: ${m.pairs} pairs (${m.positives} same meaning, ${m.negatives} different) from ${m.data}; ${m.unlabelled_skipped} unlabelled skipped; model ${m.model}; mode ${m.mode}; ${m.seconds} s`,
     '',
-    'shipped decision path (exact tier, threshold, guards, acronym re-scoring):',
+    'shipped decision path (exact tier, learned stage or threshold, guards, acronym re-scoring):',
     table(
       ['threshold', 'tp', 'fp', 'fn', 'tn', 'precision', 'false-hit rate', 'recall'],
       [[s.threshold.toFixed(2), s.tp, s.fp, s.fn, s.tn, pct(s.precision), pct(s.false_hit_rate), pct(s.recall)]],

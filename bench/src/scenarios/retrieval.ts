@@ -36,6 +36,8 @@ export interface RetrievalResult {
     mode: 'memory' | 'sql';
     model: string;
     threshold: number;
+    /** The decision rule the run used (learned stage and target, or a raw threshold). */
+    rule: string;
     p50_ms: number | null;
     p99_ms: number | null;
     /** Per lookup, from the cache's own stage metrics. */
@@ -134,6 +136,7 @@ export async function runRetrieval(o: RetrievalOptions): Promise<RetrievalResult
         mode: o.mode,
         model: embedder.model,
         threshold: driver.threshold,
+        rule: driver.rule,
         p50_ms: round(quantile(latencies, 0.5), 3),
         p99_ms: round(quantile(latencies, 0.99), 3),
         avg_embed_ms: perLookup('embed'),
@@ -151,7 +154,7 @@ export async function runRetrieval(o: RetrievalOptions): Promise<RetrievalResult
 export function renderRetrieval(r: RetrievalResult): string {
   const m = r.meta;
   return [
-    `retrieval: ${m.pairs} pairs, one scope, model ${m.model}, threshold ${m.threshold.toFixed(2)} with guards, mode ${m.mode}`,
+    `retrieval: ${m.pairs} pairs, one scope, model ${m.model}, ${m.rule}, mode ${m.mode}`,
     table(
       ['setting', 'correct', 'wrong', 'miss', 'avg ms'],
       [

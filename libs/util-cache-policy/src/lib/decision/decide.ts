@@ -52,11 +52,11 @@ export interface Decision {
   similarity: number | null;
   threshold: number;
   entryId: string | null;
-  /** On a miss: the guard that refused the best candidate the rule would otherwise have served. */
+  /** On a miss: the guard that refused the most similar candidate it refused. */
   rejectedBy: string | null;
   rejectedDetail: string | null;
   rejectedEntryId: string | null;
-  /** Learned rule: the served candidate's probability, or on a miss the best candidate's. */
+  /** Learned rule: the served candidate's probability, or on a miss the best one among those no guard refused. */
   probability: number | null;
   /** Learned rule: the target false-hit rate the probability was held to. */
   targetFalseHitRate: number | null;
@@ -68,7 +68,7 @@ const NOT_LEARNED = { probability: null, targetFalseHitRate: null, decisionModel
 
 /**
  * Exact tier first; then the semantic candidates, by the learned rule when one is given (the
- * candidate with the highest probability that clears the target's cut and passes every guard),
+ * most similar candidate that passes every guard and whose probability clears the target's cut),
  * else by the raw threshold (the most similar candidate at or above it that passes every guard);
  * otherwise a miss. A candidate the rule would have served but a guard refused is reported in
  * `rejectedBy`, so the response can say why a close match was not served.
@@ -111,28 +111,39 @@ function decideByThreshold(input: DecideInput, ranked: readonly SemanticCandidat
   return miss(input, ranked, rejected, NOT_LEARNED);
 }
 
+/**
+ * Candidates in similarity order: the guards first (a veto needs no probability), then the
+ * model; the first candidate whose probability clears the cut is served. On a miss every
+ * candidate above the floor has been scored, so the response can report the best probability.
+ */
 function decideLearned(input: DecideInput, rule: LearnedRule, ranked: readonly SemanticCandidate[]): Decision {
   const cut = rule.model.cutoff(rule.targetFalseHitRate);
   const query = textView(input.queryText);
-  let best: { candidate: SemanticCandidate; p: number } | null = null;
+  const guards = input.guards ?? GUARDS;
   let bestSeen: number | null = null;
-  let rejected: { r: Rejection; p: number } | null = null;
+  let rejected: Rejection | null = null;
   for (const candidate of ranked) {
     if (candidate.similarity < input.threshold) break;
-    const p = probabilityOf(rule, query, candidate);
+    const verdict = runGuards(input.queryText, candidate.queryText, guards);
+    if (!verdict.ok) {
+      rejected ??= rejection(candidate, verdict);
+      continue;
+    }
+    const p = probabilityOf(rule, query, candidate, guards === GUARDS);
+    if (p >= cut) return semanticHit(input, candidate, learnedFields(rule, p));
     bestSeen = Math.max(bestSeen ?? p, p);
-    if (p < cut || (best && p <= best.p)) continue;
-    const verdict = runGuards(input.queryText, candidate.queryText, input.guards ?? GUARDS);
-    if (verdict.ok) best = { candidate, p };
-    else if (!rejected || p > rejected.p) rejected = { r: rejection(candidate, verdict), p };
   }
-  if (best) return semanticHit(input, best.candidate, learnedFields(rule, best.p));
-  return miss(input, ranked, rejected?.r ?? null, learnedFields(rule, bestSeen));
+  return miss(input, ranked, rejected, learnedFields(rule, bestSeen));
 }
 
 /** The model's probability for one candidate; a pair the model cannot score counts as wrong. */
-function probabilityOf(rule: LearnedRule, query: TextView, candidate: SemanticCandidate): number {
-  const features = pairFeatures(query, textView(candidate.queryText), candidate.similarity);
+function probabilityOf(
+  rule: LearnedRule,
+  query: TextView,
+  candidate: SemanticCandidate,
+  guardsPassed: boolean,
+): number {
+  const features = pairFeatures(query, textView(candidate.queryText), candidate.similarity, guardsPassed);
   const vectors =
     rule.queryVector && candidate.vector ? { query: rule.queryVector, candidate: candidate.vector } : undefined;
   if (rule.model.usesVectors && !vectors) return 0;

@@ -130,15 +130,24 @@ function checkFile(file: ModelFile): string[] {
   return problems;
 }
 
-/** A projection as flat arrays: one pass per component, no nested arrays on the hot path. */
-function compile(p: Projection): { mean: Float64Array; components: Float64Array[] } {
-  return { mean: Float64Array.from(p.mean), components: p.components.map((c) => Float64Array.from(c)) };
+/** A projection as one flat row-major matrix: a tight loop, no nested arrays on the hot path. */
+interface CompiledProjection {
+  mean: Float64Array;
+  matrix: Float64Array;
+  rows: number;
+}
+
+function compile(p: Projection): CompiledProjection {
+  const width = p.mean.length;
+  const matrix = new Float64Array(p.components.length * width);
+  p.components.forEach((c, r) => matrix.set(c, r * width));
+  return { mean: Float64Array.from(p.mean), matrix, rows: p.components.length };
 }
 
 /** [features, projected u⊙v, projected |u−v|]: how the two vectors agree, dimension by dimension. */
 function withVectors(
   features: Float64Array,
-  [product, difference]: Array<ReturnType<typeof compile>>,
+  [product, difference]: readonly CompiledProjection[],
   vectors?: { query: Float32Array; candidate: Float32Array },
 ): Float64Array {
   if (!vectors) throw new Error('this decision model needs both sentence vectors');
@@ -146,18 +155,25 @@ function withVectors(
   const prod = new Float64Array(u.length);
   const diff = new Float64Array(u.length);
   for (let i = 0; i < u.length; i++) {
-    prod[i] = u[i] * v[i];
-    diff[i] = Math.abs(u[i] - v[i]);
+    prod[i] = u[i] * v[i] - product.mean[i];
+    diff[i] = Math.abs(u[i] - v[i]) - difference.mean[i];
   }
-  return Float64Array.from([...features, ...project(prod, product), ...project(diff, difference)]);
+  const x = new Float64Array(features.length + product.rows + difference.rows);
+  x.set(features);
+  project(prod, product, x, features.length);
+  project(diff, difference, x, features.length + product.rows);
+  return x;
 }
 
-function project(x: Float64Array, p: ReturnType<typeof compile>): number[] {
-  return p.components.map((component) => {
+/** Writes the projection of an already centred vector into `out` from `at`. */
+function project(centred: Float64Array, p: CompiledProjection, out: Float64Array, at: number): void {
+  const width = centred.length;
+  for (let r = 0; r < p.rows; r++) {
     let sum = 0;
-    for (let i = 0; i < component.length; i++) sum += (x[i] - p.mean[i]) * component[i];
-    return sum;
-  });
+    const row = r * width;
+    for (let i = 0; i < width; i++) sum += centred[i] * p.matrix[row + i];
+    out[at + r] = sum;
+  }
 }
 
 function leafValue(tree: Tree, x: Float64Array): number {

@@ -101,8 +101,11 @@ export function textView(text: string): TextView {
   };
 }
 
-/** The feature vector of a pair, in `PAIR_FEATURE_NAMES` order. */
-export function pairFeatures(a: TextView, b: TextView, cosine: number): Float64Array {
+/**
+ * The feature vector of a pair, in `PAIR_FEATURE_NAMES` order. `guardsPassed`: the caller ran
+ * every guard on this pair and none vetoed, so their features are 0 without running them again.
+ */
+export function pairFeatures(a: TextView, b: TextView, cosine: number, guardsPassed = false): Float64Array {
   const unmatchedA = countMissing(a.content, b);
   const unmatchedB = countMissing(b.content, a);
   const values: Record<PairFeatureName, number> = {
@@ -130,7 +133,7 @@ export function pairFeatures(a: TextView, b: TextView, cosine: number): Float64A
     guard_categories: 0,
     guard_entities: 0,
   };
-  for (const guard of FEATURE_GUARDS) {
+  for (const guard of guardsPassed ? [] : FEATURE_GUARDS) {
     if (!guard.check(a.text, b.text).ok) values[`guard_${guard.name as FeatureGuard}`] = 1;
   }
   return Float64Array.from(PAIR_FEATURE_NAMES, (name) => values[name]);
