@@ -42,6 +42,8 @@ export interface QualityResult {
     sample: { limit: number | null; seed: number };
     mode: 'memory' | 'sql';
     model: string;
+    /** The decision rule the run used (learned stage and target, or a raw threshold). */
+    rule: string;
     hits_by_tier: { exact: number; semantic: number };
     /** Semantic hits whose similarity is not the pair's plain cosine: served after acronym re-scoring. */
     acronym_hits: number;
@@ -147,6 +149,7 @@ export async function runQuality(o: QualityOptions): Promise<QualityResult> {
       sample: { limit: o.limit ?? null, seed: o.seed },
       mode: o.mode,
       model: embedder.model,
+      rule: driver.rule,
       hits_by_tier: tiers,
       acronym_hits: acronymHits,
       rejected_by: rejectedBy,
@@ -162,9 +165,9 @@ export function renderQuality(r: QualityResult): string {
   return [
     `quality: ${m.pairs} pairs (${m.positives} same meaning, ${m.negatives} different) from ${m.data}; ${m.unlabelled_skipped} unlabelled skipped; model ${m.model}; mode ${m.mode}; ${m.seconds} s`,
     '',
-    'shipped decision path (exact tier, learned stage or threshold, guards, acronym re-scoring):',
+    `shipped decision path (exact tier, ${r.meta.rule}, acronym re-scoring):`,
     table(
-      ['threshold', 'tp', 'fp', 'fn', 'tn', 'precision', 'false-hit rate', 'recall'],
+      ['raw threshold', 'tp', 'fp', 'fn', 'tn', 'precision', 'false-hit rate', 'recall'],
       [[s.threshold.toFixed(2), s.tp, s.fp, s.fn, s.tn, pct(s.precision), pct(s.false_hit_rate), pct(s.recall)]],
     ),
     `hits by tier: exact ${m.hits_by_tier.exact}, semantic ${m.hits_by_tier.semantic} (after acronym re-scoring: ${m.acronym_hits}); ` +
