@@ -10,7 +10,7 @@ import {
   effectiveTtlSeconds,
   expiryAfterHit,
   toCacheDecision,
-  validateNamespacePolicy,
+  namespacePolicy,
   type NamespacePolicy,
 } from '@deja/util-cache-policy';
 import { withSpan } from '@deja/util-telemetry';
@@ -460,14 +460,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** Namespace overrides over the service defaults, validated. */
 export function policyFor(ns: NamespaceRow, defaults: NamespacePolicy): NamespacePolicy {
-  return validateNamespacePolicy({
-    threshold: ns.threshold ?? defaults.threshold,
-    minThreshold: ns.minThreshold ?? defaults.minThreshold,
-    maxThreshold: ns.maxThreshold ?? defaults.maxThreshold,
-    ttlSeconds: ns.ttlSeconds ?? defaults.ttlSeconds,
-    maxTtlSeconds: defaults.maxTtlSeconds,
-    slidingTtl: ns.slidingTtl ?? defaults.slidingTtl,
-  });
+  return namespacePolicy(ns, defaults);
 }
 
 function lastUserText(c: CompletionV1): string {
