@@ -80,6 +80,7 @@ export class AppModule {
         BusModule.forRoot({ retentionMs: config.DEJA_BUS_RETENTION_HOURS * 3600_000, poolToken: BUS_POOL }),
         OpsModule.forRoot({
           service: 'deja',
+          metricsToken: config.DEJA_METRICS_TOKEN,
           checks: [
             { name: 'database', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },
             { name: 'bus', inject: [BUS_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { embeddingEnvSchema, refineEmbeddingEnv } from '@deja/data-access-embeddings';
-import { configLoader, envBoolean, httpConfig } from '@deja/util-config';
+import { configLoader, envBoolean, httpConfig, metricsConfig } from '@deja/util-config';
 
 const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
 const key = z.string().min(16, 'must be at least 16 characters').optional();
@@ -13,6 +13,7 @@ const key = z.string().min(16, 'must be at least 16 characters').optional();
 export const EmbeddedConfig = z
   .object({
     ...httpConfig(8080),
+    ...metricsConfig,
     ...embeddingEnvSchema,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('warn'),
     /** Database, bus and generated keys; relative paths are under the working directory. */

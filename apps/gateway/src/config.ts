@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { configLoader, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
+import {
+  configLoader,
+  httpConfig,
+  metricsConfig,
+  kafkaConfig,
+  postgresConfig,
+  telemetryConfig,
+} from '@deja/util-config';
 import type { GatewayOptions } from '@deja/feature-gateway';
 
 /** The gateway's whole configuration: `process.env` is read here and nowhere else. */
 export const GatewayConfig = z.object({
   ...httpConfig(8080),
+  ...metricsConfig,
   ...kafkaConfig,
   ...postgresConfig,
   ...telemetryConfig,
