@@ -33,4 +33,15 @@ export interface GatewayOptions {
   recheckMs: number;
   /** A job still queued after this long is failed with `expired` (a late result still completes it). */
   jobExpireSeconds: number;
+  /** How long a client may take to send its headers, and its whole request (default {@link DEFAULT_HTTP_TIMEOUTS}). */
+  httpTimeouts?: { headersMs: number; requestMs: number };
 }
+
+/**
+ * 10 s for the headers and 30 s for the whole request: a 2 MiB body needs ~70 KB/s. Node's own
+ * defaults (60 s and 300 s) let slow clients hold connections for minutes.
+ */
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<{ headersMs: number; requestMs: number }> = Object.freeze({
+  headersMs: 10_000,
+  requestMs: 30_000,
+});

@@ -2,19 +2,35 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
+import { presentedKey } from '../auth/api-key';
+import { AuthService } from '../auth/auth.service';
+import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
-import type { GatewayOptions } from '../gateway.options';
+import { DEFAULT_HTTP_TIMEOUTS, type GatewayOptions } from '../gateway.options';
 import { GatewayExceptionFilter, sendError } from './gateway-exception.filter';
 
 /**
- * HTTP setup the gateway needs before it listens: a JSON body limit whose violations answer 413
- * in the gateway's error format, the same format for every other HTTP error (unknown routes
- * included), and the OpenAPI document with its UI at `/docs`.
+ * HTTP setup the gateway needs before it listens: timeouts that close a client trickling its
+ * headers or body, no `X-Powered-By` and `nosniff` on every answer, the API key checked before a
+ * body is read, a JSON body limit whose violations answer 413 in the gateway's error format, the
+ * same format for every other HTTP error (unknown routes included), and the OpenAPI document
+ * with its UI at `/docs`.
  */
-export function configureGatewayHttp(app: INestApplication, options: Pick<GatewayOptions, 'bodyLimitBytes'>): void {
+export function configureGatewayHttp(
+  app: INestApplication,
+  options: Pick<GatewayOptions, 'bodyLimitBytes' | 'httpTimeouts'>,
+): void {
   const logger = new Logger('GatewayHttp');
   const express = app as NestExpressApplication;
   const metrics = app.get(GatewayMetrics, { strict: false });
+  applyTimeouts(app.getHttpServer() as Server, options.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS);
+  express.disable('x-powered-by');
+  express.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    next();
+  });
+  express.use(authenticateBeforeBody(app.get(AuthService, { strict: false }), logger, metrics));
   // Registered before Nest's default parser, which then sees a parser in place and adds none.
   express.useBodyParser('json', { limit: options.bodyLimitBytes });
   // Body-parser errors happen before Nest's routing, so its filters never see them.
@@ -40,4 +56,46 @@ export function configureGatewayHttp(app: INestApplication, options: Pick<Gatewa
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
+}
+
+/**
+ * Node's defaults let a client take 60 s to send its headers and 300 s for its whole request: a
+ * few hundred slow connections then hold the server. The request timeout covers receiving the
+ * request only (headers and body), not the answer, so a long wait for the pipeline is unaffected.
+ */
+function applyTimeouts(server: Server, t: NonNullable<GatewayOptions['httpTimeouts']>): void {
+  server.headersTimeout = t.headersMs;
+  server.requestTimeout = t.requestMs;
+  // Node checks both every 30 s by default (read when the server starts listening), so a timeout
+  // of a few seconds would otherwise fire up to 30 s late.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(
+    1000,
+    t.headersMs,
+  );
+}
+
+/**
+ * Checks the API key before the JSON parser reads a body, so an unauthenticated client cannot make
+ * the gateway receive and parse megabytes. Only that a key is known is checked here; roles and
+ * rate limits stay with the route's guard (which finds the key in the auth cache).
+ */
+function authenticateBeforeBody(auth: AuthService, logger: Logger, metrics: GatewayMetrics | undefined) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!carriesBody(req) || !req.path.startsWith('/v1/')) return next();
+    const key = presentedKey(req.headers);
+    const refuse = (message: string) => {
+      // The body is left unread: closing the connection after the answer spares receiving it.
+      res.setHeader('connection', 'close');
+      sendError(req, res, new GatewayException(GatewayErrorCode.Unauthenticated, message), logger, metrics);
+    };
+    if (!key) return refuse('missing API key: send `Authorization: Bearer <key>` (or `x-api-key: <key>`)');
+    auth.resolve(key).then(
+      (principal) => (principal ? next() : refuse('unknown API key')),
+      (error: unknown) => sendError(req, res, error, logger, metrics),
+    );
+  };
+}
+
+function carriesBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
