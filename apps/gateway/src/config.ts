@@ -7,7 +7,7 @@ import {
   postgresConfig,
   telemetryConfig,
 } from '@deja/util-config';
-import { DEVELOPMENT_KEY_SECRET, type GatewayOptions } from '@deja/feature-gateway';
+import { DEFAULT_IN_FLIGHT_LIMIT, DEVELOPMENT_KEY_SECRET, type GatewayOptions } from '@deja/feature-gateway';
 
 /** The gateway's whole configuration: `process.env` is read here and nowhere else. */
 export const GatewayConfig = z
@@ -36,6 +36,9 @@ export const GatewayConfig = z
     /** Default per-tenant token bucket (per replica); tenants may carry their own. */
     RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
+    /** Per tenant and replica: requests with a body in flight, and their bytes (429 above). */
+    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_IN_FLIGHT_LIMIT.requests),
+    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_IN_FLIGHT_LIMIT.bytes),
     /** How long a publish to Kafka may take before the job fails with 503. */
     PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
     /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
@@ -72,6 +75,7 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     keySecret: config.DEJA_KEY_SECRET ?? DEVELOPMENT_KEY_SECRET,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+    inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,

@@ -35,6 +35,21 @@ function trickle(port: number, head: string, chunk: string, everyMs: number, giv
   });
 }
 
+/** A request whose body never finishes: it holds its place until `close()`. */
+function held(port: number, key: string): Promise<{ close: () => void }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 400000\r\n\r\n{"a":"',
+      );
+      // Long enough for the gateway to have admitted it.
+      setTimeout(() => resolve({ close: () => socket.destroy() }), 300);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
 describe('gateway HTTP hygiene (real Postgres and Kafka, no pipeline)', () => {
   let app: INestApplication;
   let url: string;
@@ -43,7 +58,10 @@ describe('gateway HTTP hygiene (real Postgres and Kafka, no pipeline)', () => {
   let key: string;
 
   beforeAll(async () => {
-    const options = gatewayOptions({ httpTimeouts: { headersMs: 2000, requestMs: 3000 } });
+    const options = gatewayOptions({
+      httpTimeouts: { headersMs: 2000, requestMs: 3000 },
+      inFlightLimit: { requests: 2, bytes: 1_000_000 },
+    });
     const root: DynamicModule = {
       module: class HttpHygieneRoot {},
       imports: [...gatewayInfrastructure(options), GatewayModule.forRoot(options)],
@@ -128,5 +146,32 @@ describe('gateway HTTP hygiene (real Postgres and Kafka, no pipeline)', () => {
     expect(debug.body['cache']).toMatchObject({ outcome: 'miss', similarity: 0.9123 });
     expect(debug.headers.get('x-deja-similarity')).toBe('0.9123');
     expect((await http('GET', `${url}/v1/admin/tenants/${tenant}/jobs/${job.id}`, { key })).status).toBe(403);
+  });
+
+  it("limits one tenant's requests in flight (429, retry-after) and leaves another tenant's alone", async () => {
+    const other = await http('POST', `${url}/v1/admin/tenants`, {
+      key: ADMIN_KEY,
+      body: { id: `e2e-hygiene-other-${randomUUID().slice(0, 8)}` },
+    });
+    const otherKey = other.body['api_key'] as string;
+    const body = {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      deja: { threshold: 0.1 },
+    };
+    const slots = [await held(port, key), await held(port, key)];
+    try {
+      const refused = await http('POST', `${url}/v1/jobs`, { key, body });
+      expect(refused.status).toBe(429);
+      expect(refused.body['error']).toMatchObject({ code: 'rate_limited', retriable: true });
+      expect(refused.headers.get('retry-after')).toBe('1');
+      // Another tenant is not held back (its request reaches validation: 400 for the threshold).
+      expect((await http('POST', `${url}/v1/jobs`, { key: otherKey, body })).status).toBe(400);
+    } finally {
+      for (const s of slots) s.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await http('POST', `${url}/v1/jobs`, { key, body })).status).toBe(400);
   });
 });

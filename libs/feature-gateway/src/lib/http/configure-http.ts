@@ -4,10 +4,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
 import { presentedKey } from '../auth/api-key';
-import { AuthService } from '../auth/auth.service';
+import { AuthService, type Principal } from '../auth/auth.service';
+import { InFlightLimiter } from '../auth/in-flight-limiter';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
-import { DEFAULT_HTTP_TIMEOUTS, type GatewayOptions } from '../gateway.options';
+import { DEFAULT_HTTP_TIMEOUTS, DEFAULT_IN_FLIGHT_LIMIT, type GatewayOptions } from '../gateway.options';
 import { GatewayExceptionFilter, sendError } from './gateway-exception.filter';
 
 /**
@@ -19,7 +20,7 @@ import { GatewayExceptionFilter, sendError } from './gateway-exception.filter';
  */
 export function configureGatewayHttp(
   app: INestApplication,
-  options: Pick<GatewayOptions, 'bodyLimitBytes' | 'httpTimeouts'>,
+  options: Pick<GatewayOptions, 'bodyLimitBytes' | 'httpTimeouts' | 'inFlightLimit'>,
 ): void {
   const logger = new Logger('GatewayHttp');
   const express = app as NestExpressApplication;
@@ -30,7 +31,10 @@ export function configureGatewayHttp(
     res.setHeader('x-content-type-options', 'nosniff');
     next();
   });
-  express.use(authenticateBeforeBody(app.get(AuthService, { strict: false }), logger, metrics));
+  const limiter = new InFlightLimiter(options.inFlightLimit ?? DEFAULT_IN_FLIGHT_LIMIT);
+  express.use(
+    authenticateBeforeBody(app.get(AuthService, { strict: false }), limiter, options.bodyLimitBytes, logger, metrics),
+  );
   // Registered before Nest's default parser, which then sees a parser in place and adds none.
   express.useBodyParser('json', { limit: options.bodyLimitBytes });
   // Body-parser errors happen before Nest's routing, so its filters never see them.
@@ -75,25 +79,63 @@ function applyTimeouts(server: Server, t: NonNullable<GatewayOptions['httpTimeou
 }
 
 /**
- * Checks the API key before the JSON parser reads a body, so an unauthenticated client cannot make
- * the gateway receive and parse megabytes. Only that a key is known is checked here; roles and
- * rate limits stay with the route's guard (which finds the key in the auth cache).
+ * Before the JSON parser reads a body: checks the API key, so an unauthenticated client cannot
+ * make the gateway receive and parse megabytes, and holds the tenant to its in-flight limits
+ * (429 with `retry-after`), so one tenant's flood of large bodies does not take the memory and
+ * event loop the other tenants need. Roles and rate limits stay with the route's guard (which
+ * finds the key in the auth cache).
  */
-function authenticateBeforeBody(auth: AuthService, logger: Logger, metrics: GatewayMetrics | undefined) {
+function authenticateBeforeBody(
+  auth: AuthService,
+  limiter: InFlightLimiter,
+  bodyLimitBytes: number,
+  logger: Logger,
+  metrics: GatewayMetrics | undefined,
+) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!carriesBody(req) || !req.path.startsWith('/v1/')) return next();
     const key = presentedKey(req.headers);
-    const refuse = (message: string) => {
+    const refuse = (error: GatewayException) => {
       // The body is left unread: closing the connection after the answer spares receiving it.
       res.setHeader('connection', 'close');
-      sendError(req, res, new GatewayException(GatewayErrorCode.Unauthenticated, message), logger, metrics);
+      sendError(req, res, error, logger, metrics);
     };
-    if (!key) return refuse('missing API key: send `Authorization: Bearer <key>` (or `x-api-key: <key>`)');
+    const unauthenticated = (message: string) =>
+      refuse(new GatewayException(GatewayErrorCode.Unauthenticated, message));
+    if (!key) return unauthenticated('missing API key: send `Authorization: Bearer <key>` (or `x-api-key: <key>`)');
     auth.resolve(key).then(
-      (principal) => (principal ? next() : refuse('unknown API key')),
+      (principal) => {
+        if (!principal) return unauthenticated('unknown API key');
+        const refusal = holdInFlight(principal, req, res, limiter, bodyLimitBytes);
+        return refusal ? refuse(refusal) : next();
+      },
       (error: unknown) => sendError(req, res, error, logger, metrics),
     );
   };
+}
+
+/** Takes an in-flight slot for a tenant's request until its response is done; a refusal otherwise. */
+function holdInFlight(
+  principal: Principal,
+  req: Request,
+  res: Response,
+  limiter: InFlightLimiter,
+  bodyLimitBytes: number,
+): GatewayException | undefined {
+  if (principal.kind !== 'tenant') return undefined;
+  // A chunked body has no length up front: count it as large as it may be.
+  const declared = Number(req.headers['content-length']);
+  const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, bodyLimitBytes) : bodyLimitBytes;
+  const release = limiter.acquire(principal.tenant, bytes);
+  if (!release) {
+    return new GatewayException(
+      GatewayErrorCode.RateLimited,
+      `tenant '${principal.tenant}' has too many requests (or bytes) in flight on this replica; retry when some are answered`,
+      { retryAfterSeconds: 1 },
+    );
+  }
+  res.once('close', release);
+  return undefined;
 }
 
 function carriesBody(req: Request): boolean {
