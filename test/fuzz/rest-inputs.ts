@@ -141,6 +141,14 @@ function badDeja(victim: string): fc.Arbitrary<unknown> {
       ),
     }),
     fc.record({ ttl_seconds: fc.oneof(fc.constant(0), fc.constant(-1), fc.constant(1.5), fc.constant(1e12)) }),
+    // Valid numbers outside the (default) namespace's bounds: the gateway refuses them before
+    // storing a job (they used to come back as 502 upstream_failed with a failed job stored).
+    fc.record({ threshold: fc.oneof(fc.constant(0.5), fc.double({ min: 0, max: 0.8499, noNaN: true })) }),
+    fc.record({
+      ttl_seconds: fc.oneof(fc.constant(31_536_000), fc.integer({ min: 7 * 24 * 3600 + 1, max: 31_536_000 })),
+    }),
+    fc.record({ user: fc.constantFrom('a\u0000b', '\ud800', 'x\udfff') }),
+    fc.record({ context_docs: fc.constantFrom([{ id: 'd\u0000' }], [{ id: '\udc00' }]) }),
     fc.record({
       context_docs: fc.oneof(
         fc.constant('doc'),
@@ -158,6 +166,24 @@ function badDeja(victim: string): fc.Arbitrary<unknown> {
 function deepText(depth: number, asObject: boolean): string {
   return asObject ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}${']'.repeat(depth)}`;
 }
+
+/**
+ * Free-form JSON fields (forwarded to the provider as they are) nested beyond any real schema, as
+ * body text: `tool_choice`, `response_format` and a tool's parameter schema in each dialect.
+ */
+const DEEP_FIELDS: Record<Endpoint, Array<(deep: string) => string>> = {
+  '/v1/jobs': [
+    (d) => `"tool_choice":${d}`,
+    (d) => `"response_format":${d}`,
+    (d) => `"tools":[{"name":"t","parameters":{"p":${d}}}]`,
+  ],
+  '/v1/chat/completions': [
+    (d) => `"tool_choice":${d}`,
+    (d) => `"response_format":${d}`,
+    (d) => `"tools":[{"type":"function","function":{"name":"t","parameters":{"p":${d}}}}]`,
+  ],
+  '/v1/messages': [(d) => `"tool_choice":${d}`, (d) => `"tools":[{"name":"t","input_schema":{"p":${d}}}]`],
+};
 
 function withField(body: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
   return { ...body, [key]: value };
@@ -213,6 +239,16 @@ export function invalidCase(path: Endpoint, victim: string): fc.Arbitrary<RestCa
       kind: 'deep-nesting',
       expect: 'invalid',
     })),
+    // Deep nesting in the free-form fields (a stack overflow on the way to Postgres answered 503).
+    fc
+      .tuple(fc.integer({ min: 100, max: 6_000 }), fc.boolean(), fc.constantFrom(...DEEP_FIELDS[path]))
+      .map(([d, o, field]): RestCase => ({
+        path,
+        contentType: 'application/json',
+        body: `${JSON.stringify(base).slice(0, -1)},${field(deepText(d, o))}}`,
+        kind: 'deep-free-form',
+        expect: 'invalid',
+      })),
     // Malformed JSON text: truncated, or with trailing junk.
     fc
       .tuple(fc.integer({ min: 1, max: 60 }), fc.constantFrom('', ',', '}', 'x', ']]', ' NaN'))
@@ -331,5 +367,55 @@ export function oddCase(path: Endpoint, victim: string, nonce: () => string): fc
         kind: 'long-text',
         expect: 'odd',
       })),
+  );
+}
+
+/** One admin request the fuzzer sends; every one must be refused with a 400. */
+export interface AdminCase {
+  method: 'POST' | 'GET';
+  path: string;
+  body?: string;
+  kind: string;
+}
+
+/** Text Postgres cannot store, in a field of an otherwise valid value. */
+const unstorable = fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'a\udfffb', 'x\ud83d', '\u0000\ud800');
+
+/**
+ * Admin invalidation requests carrying text Postgres cannot store (NUL, lone surrogates) in each
+ * string field: they used to be accepted (202) and dead-lettered, answer 503 (`doc-changes`) or
+ * 500 (`GET …/invalidations/a%00b`).
+ */
+export function adminInvalidCase(tenant: string): fc.Arbitrary<AdminCase> {
+  const post = (path: string, kind: string) => (body: Record<string, unknown>) => ({
+    method: 'POST' as const,
+    path,
+    body: JSON.stringify({ tenant, ...body }),
+    kind,
+  });
+  return fc.oneof(
+    unstorable.map((u) => post('/v1/admin/invalidations', 'purge:event_id')({ action: 'purge_tenant', event_id: u })),
+    unstorable.map((u) => post('/v1/admin/invalidations', 'purge:query')({ action: 'purge_query', query: `q ${u}` })),
+    unstorable.map((u) => post('/v1/admin/invalidations', 'purge:doc_id')({ action: 'purge_document', doc_id: u })),
+    unstorable.map((u) => post('/v1/admin/invalidations', 'purge:user')({ action: 'purge_user', user: u })),
+    unstorable.map((u) => post('/v1/admin/invalidations', 'purge:entry_id')({ action: 'purge_entry', entry_id: u })),
+    unstorable.map((u) =>
+      post('/v1/admin/invalidations', 'bump:reason')({ action: 'bump_namespace', namespace: 'n', reason: u }),
+    ),
+    unstorable.map((u) => post('/v1/admin/doc-changes', 'doc-change:doc_id')({ doc_id: u, change: 'updated' })),
+    unstorable.map((u) =>
+      post('/v1/admin/doc-changes', 'doc-change:event_id')({ doc_id: 'd', change: 'deleted', event_id: u }),
+    ),
+    fc.constantFrom('a%00b', '%00', 'x%00%00').map((id) => ({
+      method: 'GET' as const,
+      path: `/v1/admin/invalidations/${id}`,
+      kind: 'event-status:event_id',
+    })),
+    // A surrogate's UTF-8 bytes are not UTF-8 at all: the path cannot be decoded (400, no field).
+    fc.constantFrom('a%ED%A0%80b', '%ED%BF%BF').map((id) => ({
+      method: 'GET' as const,
+      path: `/v1/admin/invalidations/${id}`,
+      kind: 'event-status-undecodable',
+    })),
   );
 }

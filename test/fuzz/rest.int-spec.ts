@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { ServiceProcess } from '../integration/support/service-process';
 import { awaitJob, createTenant, healthy, pool, startAll, startGroupsAtLatest, stopAll } from './fuzz-stack';
-import { ENDPOINTS, invalidCase, oddCase, validBody, type RestCase } from './rest-inputs';
+import { adminInvalidCase, ENDPOINTS, invalidCase, oddCase, validBody, type RestCase } from './rest-inputs';
 
 /**
  * Fuzzes the gateway's REST API with generated bad bodies against the real pipeline (gateway,
@@ -84,10 +84,10 @@ describe('REST fuzz: gateway', () => {
 
   const validJobIds: string[] = [];
   const acceptedOddJobs: string[] = [];
-  const counts = { invalid: 0, odd: 0, valid: 0, oversized: 0 };
+  const counts = { invalid: 0, odd: 0, valid: 0, oversized: 0, admin: 0 };
 
   it('refuses every certainly-invalid body with a 4xx JSON error — never a 5xx — while valid jobs interleaved are accepted', async () => {
-    const perEndpoint = 2_200;
+    const perEndpoint = 3_200;
     const cases: RestCase[] = [];
     for (const [i, path] of ENDPOINTS.entries())
       cases.push(...fc.sample(invalidCase(path, victimTenant), { numRuns: perEndpoint, seed: seed + i }));
@@ -180,6 +180,26 @@ describe('REST fuzz: gateway', () => {
     expect(notCompleted).toEqual([]);
   }, 180_000);
 
+  it('refuses admin invalidation requests with text Postgres cannot store as 400 naming the field — never 202, 5xx', async () => {
+    const cases = fc.sample(adminInvalidCase(attackerTenant), { numRuns: 300, seed: seed + 20 });
+    const failures: string[] = [];
+    await pool(cases, 8, async (c) => {
+      const res = await fetch(`${gw}${c.path}`, {
+        method: c.method,
+        headers: { authorization: `Bearer ${adminKey}`, ...(c.body ? { 'content-type': 'application/json' } : {}) },
+        body: c.body,
+      });
+      const text = await res.text();
+      counts.admin++;
+      const field = c.kind.split(':')[1];
+      const error = (JSON.parse(text) as { error?: { code?: string; issues?: Array<{ path: string }> } }).error;
+      const named = field === undefined || (error?.issues ?? []).some((i) => i.path === field);
+      if (res.status !== 400 || error?.code !== 'invalid_request' || !named)
+        failures.push(`${c.method} ${c.path} [${c.kind}] → ${res.status} ${text.slice(0, 200)}`);
+    });
+    expect({ seed, failures: failures.slice(0, 20) }).toEqual({ seed, failures: [] });
+  });
+
   it("never answers one tenant from another tenant's cache, whatever the request claims", async () => {
     const namespace = `fuzz-shared-${run}`;
     const questions = Array.from({ length: 15 }, (_, i) => `Which port does service number ${i} of ${run} listen on?`);
@@ -240,6 +260,6 @@ describe('REST fuzz: gateway', () => {
     for (const port of Object.values(ports)) expect(await healthy(port)).toBe(true);
     for (const s of services) expect(s.output).not.toMatch(/crashed|"level":"fatal"|Unhandled/);
     // The counts the fuzz run reached (read by docs/reliability.md).
-    expect(counts.invalid + counts.odd + counts.oversized).toBeGreaterThan(6_000);
+    expect(counts.invalid + counts.odd + counts.oversized + counts.admin).toBeGreaterThanOrEqual(10_000);
   });
 });

@@ -49,6 +49,7 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
     keySecret: config.DEJA_KEY_SECRET,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+    inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
     publishTimeoutMs: 5000,
     compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,
@@ -80,6 +81,7 @@ export class AppModule {
         BusModule.forRoot({ retentionMs: config.DEJA_BUS_RETENTION_HOURS * 3600_000, poolToken: BUS_POOL }),
         OpsModule.forRoot({
           service: 'deja',
+          metricsToken: config.DEJA_METRICS_TOKEN,
           checks: [
             { name: 'database', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },
             { name: 'bus', inject: [BUS_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },

@@ -5,12 +5,14 @@ import { bootstrapService } from '@deja/feature-ops';
 import { startProviderSimulator } from '@deja/feature-provider-simulator';
 import { AppModule, embeddedGatewayOptions } from './app.module';
 import { banner } from './banner';
+import { privateDataDir } from './data-dir';
 import { loadConfig } from './config';
 import { resolveKeys } from './keys';
 import { simulatedProviders } from './providers';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  privateDataDir(config.DEJA_DATA_DIR);
   const keys = resolveKeys(config.DEJA_DATA_DIR, {
     apiKey: config.DEJA_API_KEY,
     adminKey: config.DEJA_ADMIN_KEY,

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { embeddingEnvSchema, refineEmbeddingEnv } from '@deja/data-access-embeddings';
-import { configLoader, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
+import {
+  configLoader,
+  httpConfig,
+  metricsConfig,
+  kafkaConfig,
+  postgresConfig,
+  telemetryConfig,
+} from '@deja/util-config';
 
 /** The embedding-service's whole configuration: `process.env` is read here and nowhere else. */
 export const EmbeddingServiceConfig = z
   .object({
     ...httpConfig(8081),
+    ...metricsConfig,
     ...kafkaConfig,
     ...postgresConfig,
     ...telemetryConfig,

@@ -16,7 +16,7 @@ import type { Pool } from 'pg';
 /** Wiring only: the gateway's behaviour lives in libs/feature-gateway. */
 @Module({})
 export class AppModule {
-  static forRoot(options: GatewayOptions): DynamicModule {
+  static forRoot(options: GatewayOptions, ops: { metricsToken?: string } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -26,6 +26,7 @@ export class AppModule {
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
         OpsModule.forRoot({
           service: 'gateway',
+          metricsToken: ops.metricsToken,
           checks: [
             { name: 'postgres', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },
             { name: 'kafka', inject: [KAFKA], useFactory: (kafka: Kafka) => kafkaCheck(kafka) },

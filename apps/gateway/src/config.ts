@@ -1,43 +1,66 @@
 import { z } from 'zod';
-import { configLoader, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
-import type { GatewayOptions } from '@deja/feature-gateway';
+import {
+  configLoader,
+  httpConfig,
+  metricsConfig,
+  kafkaConfig,
+  postgresConfig,
+  telemetryConfig,
+} from '@deja/util-config';
+import { DEFAULT_IN_FLIGHT_LIMIT, DEVELOPMENT_KEY_SECRET, type GatewayOptions } from '@deja/feature-gateway';
 
 /** The gateway's whole configuration: `process.env` is read here and nowhere else. */
-export const GatewayConfig = z.object({
-  ...httpConfig(8080),
-  ...kafkaConfig,
-  ...postgresConfig,
-  ...telemetryConfig,
-  /** Local use and first start: ensures tenant `default` with this key. Not for production. */
-  DEJA_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Admin key for the admin routes. Not for production: use a secret store. */
-  DEJA_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Secret of the API-key HMAC. Set it in production; changing it invalidates every stored key. */
-  DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').default('deja-local-development-key-secret'),
-  /** Largest accepted JSON body, bytes (413 above). */
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(100 * 1024 * 1024)
-    .default(2 * 1024 * 1024),
-  /** Default per-tenant token bucket (per replica); tenants may carry their own. */
-  RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
-  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
-  /** How long a publish to Kafka may take before the job fails with 503. */
-  PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
-  /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
-  COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
-  /** Waiters re-check Postgres this often in case a notification was lost. */
-  JOB_RECHECK_MS: z.coerce.number().int().min(100).max(60000).default(2000),
-  /** A job with no result after this long is failed as `expired` (a late result still completes it). */
-  JOB_EXPIRE_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(7 * 24 * 3600)
-    .default(900),
-});
+export const GatewayConfig = z
+  .object({
+    ...httpConfig(8080),
+    ...metricsConfig,
+    ...kafkaConfig,
+    ...postgresConfig,
+    ...telemetryConfig,
+    /** Local use and first start: ensures tenant `default` with this key. Not for production. */
+    DEJA_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Admin key for the admin routes. Not for production: use a secret store. */
+    DEJA_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Secret of the API-key HMAC; changing it invalidates every stored key. Required unless the
+     * gateway listens on loopback only (local use), where the public development secret is used.
+     */
+    DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Largest accepted JSON body, bytes (413 above). */
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(2 * 1024 * 1024),
+    /** Default per-tenant token bucket (per replica); tenants may carry their own. */
+    RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
+    RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
+    /** Per tenant and replica: requests with a body in flight, and their bytes (429 above). */
+    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_IN_FLIGHT_LIMIT.requests),
+    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_IN_FLIGHT_LIMIT.bytes),
+    /** How long a publish to Kafka may take before the job fails with 503. */
+    PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+    /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
+    COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+    /** Waiters re-check Postgres this often in case a notification was lost. */
+    JOB_RECHECK_MS: z.coerce.number().int().min(100).max(60000).default(2000),
+    /** A job with no result after this long is failed as `expired` (a late result still completes it). */
+    JOB_EXPIRE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(900),
+  })
+  .superRefine((c, ctx) => {
+    if (c.DEJA_KEY_SECRET === undefined && !isLoopback(c.HOST))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEJA_KEY_SECRET'],
+        message: `is required when the gateway listens beyond loopback (HOST=${c.HOST}): without it API keys are digested under a public default secret`,
+      });
+  });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
 export const loadConfig = configLoader('gateway', GatewayConfig);
@@ -49,13 +72,19 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
     apiKey: config.DEJA_API_KEY,
     adminKey: config.DEJA_ADMIN_KEY,
-    keySecret: config.DEJA_KEY_SECRET,
+    keySecret: config.DEJA_KEY_SECRET ?? DEVELOPMENT_KEY_SECRET,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+    inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,
     recheckMs: config.JOB_RECHECK_MS,
     jobExpireSeconds: config.JOB_EXPIRE_SECONDS,
   };
+}
+
+/** Only this machine can reach a gateway bound to these: the one case a development secret is acceptable. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

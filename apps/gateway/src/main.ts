@@ -8,7 +8,7 @@ const config = loadConfig();
 const options = gatewayOptions(config);
 void bootstrapService({
   service: 'gateway',
-  module: AppModule.forRoot(options),
+  module: AppModule.forRoot(options, { metricsToken: config.DEJA_METRICS_TOKEN }),
   port: config.PORT,
   host: config.HOST,
   logLevel: config.LOG_LEVEL,

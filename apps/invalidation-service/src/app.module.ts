@@ -26,6 +26,7 @@ export class AppModule {
         }),
         OpsModule.forRoot({
           service: 'invalidation-service',
+          metricsToken: config.DEJA_METRICS_TOKEN,
           checks: [
             { name: 'postgres', inject: [PG_POOL], useFactory: (pool: Pool) => postgresCheck(pool) },
             { name: 'kafka', inject: [KAFKA], useFactory: (kafka: Kafka) => kafkaCheck(kafka) },

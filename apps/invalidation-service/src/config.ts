@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { configLoader, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
+import {
+  configLoader,
+  httpConfig,
+  metricsConfig,
+  kafkaConfig,
+  postgresConfig,
+  telemetryConfig,
+} from '@deja/util-config';
 
 /** The invalidation-service's whole configuration: `process.env` is read here and nowhere else. */
 export const InvalidationServiceConfig = z.object({
   ...httpConfig(8083),
+  ...metricsConfig,
   ...kafkaConfig,
   ...postgresConfig,
   ...telemetryConfig,

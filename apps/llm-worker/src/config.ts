@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { configLoader, envBoolean, httpConfig, kafkaConfig, postgresConfig, telemetryConfig } from '@deja/util-config';
+import {
+  configLoader,
+  envBoolean,
+  httpConfig,
+  metricsConfig,
+  kafkaConfig,
+  postgresConfig,
+  telemetryConfig,
+} from '@deja/util-config';
 
 const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
 
 /** The llm-worker's whole configuration: `process.env` is read here and nowhere else. */
 export const LlmWorkerConfig = z.object({
   ...httpConfig(8082),
+  ...metricsConfig,
   ...kafkaConfig,
   ...postgresConfig,
   ...telemetryConfig,

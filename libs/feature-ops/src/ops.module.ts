@@ -2,12 +2,14 @@ import { DynamicModule, Global, Module, type InjectionToken } from '@nestjs/comm
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { HealthCheck } from './health';
 import { HEALTH_CHECKS, HealthController, SERVICE_NAME } from './health.controller';
-import { MetricsController } from './metrics.controller';
+import { METRICS_TOKEN, MetricsController } from './metrics.controller';
 
 export interface OpsModuleOptions {
   service: string;
   /** Named readiness checks built from injected dependencies. */
   checks: Array<{ name: string; inject: InjectionToken[]; useFactory: (...deps: never[]) => HealthCheck }>;
+  /** When set, `/metrics` answers only a scrape with `Authorization: Bearer <token>` (`DEJA_METRICS_TOKEN`). */
+  metricsToken?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export class OpsModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_NAME, useValue: options.service },
+        { provide: METRICS_TOKEN, useValue: options.metricsToken },
         {
           provide: Registry,
           useFactory: () => {

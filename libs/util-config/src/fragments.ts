@@ -48,3 +48,11 @@ export const httpConfig = (fallbackPort: number) => ({
   PORT: port(fallbackPort),
   HOST: z.string().min(1).default('127.0.0.1'),
 });
+
+/**
+ * `/metrics` behind a bearer token: without one, anyone who reaches the port reads the service's
+ * internals. Every service with `/metrics` spreads this.
+ */
+export const metricsConfig = {
+  DEJA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJson, storableString } from './primitives';
 
 /**
  * The provider-neutral request Deja caches. Both compatible endpoints and the jobs API are
@@ -29,7 +30,7 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 export const ToolDefinition = z.object({
   name: z.string().min(1).max(200),
   description: z.string().max(100_000).optional(),
-  parameters: z.record(z.string(), z.unknown()).optional(),
+  parameters: boundedJson(z.record(z.string(), z.unknown())).optional(),
 });
 export type ToolDefinition = z.infer<typeof ToolDefinition>;
 
@@ -48,7 +49,7 @@ export const GenerationParams = z
 export type GenerationParams = z.infer<typeof GenerationParams>;
 
 export const ContextDoc = z.object({
-  id: z.string().min(1).max(500),
+  id: storableString(1, 500),
   version: z.number().int().nonnegative().optional(),
 });
 export type ContextDoc = z.infer<typeof ContextDoc>;
@@ -80,7 +81,7 @@ export const CacheOptions = z
     /** false: never store the answer (Cache-Control: no-store). */
     store: z.boolean().default(true),
     /** Personal answers are scoped to this user. */
-    user: z.string().min(1).max(200).optional(),
+    user: storableString(1, 200).optional(),
     personal: z.boolean().default(false),
     context_docs: z.array(ContextDoc).max(100).default([]),
   })
@@ -93,8 +94,8 @@ export const ChatRequest = z.object({
   system: z.union([z.string().max(2_000_000), z.array(TextPart).max(50)]).optional(),
   messages: z.array(ChatMessage).min(1).max(1000),
   tools: z.array(ToolDefinition).max(128).optional(),
-  tool_choice: z.unknown().optional(),
-  response_format: z.unknown().optional(),
+  tool_choice: boundedJson(z.unknown()).optional(),
+  response_format: boundedJson(z.unknown()).optional(),
   params: GenerationParams.default({}),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;

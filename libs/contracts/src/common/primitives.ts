@@ -16,6 +16,52 @@ export const Namespace = z
   .regex(/^[A-Za-z0-9._-]+$/, 'only letters, digits and . _ - are allowed')
   .describe('Cache namespace: its own threshold, TTL and version');
 
+/**
+ * Whether Postgres can hold the text in a `text` or `jsonb` column: no NUL character and no half
+ * of a UTF-16 surrogate pair. Anything else is refused by the database with a data error, which a
+ * caller would otherwise see only after the message was accepted (202) and then dead-lettered.
+ */
+export function isStorableText(s: string): boolean {
+  return s.isWellFormed() && !s.includes('\u0000');
+}
+export const STORABLE_TEXT_MESSAGE = 'must be well-formed text without NUL (U+0000) or unpaired surrogates';
+
+/** A bounded string Postgres can store (see {@link isStorableText}). */
+export function storableString(min: number, max: number) {
+  return z.string().min(min).max(max).refine(isStorableText, STORABLE_TEXT_MESSAGE);
+}
+
+/**
+ * Deepest nesting accepted in the free-form JSON of a request (tool schemas, `tool_choice`,
+ * `response_format`). Real tool schemas stay far below it (OpenAI's structured outputs allow 10
+ * levels of properties, about 20 of JSON); unbounded nesting overflows the stack of every
+ * recursive reader on the way (`JSON.stringify` at ~4,500 levels, canonical hashing, Postgres).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when `value` nests arrays/objects deeper than `max` levels (a scalar is depth 0). Walks
+ * iteratively, so the check itself cannot overflow the stack it protects.
+ */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Free-form JSON (forwarded to the provider as is), bounded in depth. */
+export function boundedJson<T extends z.ZodType>(schema: T) {
+  return schema.refine(
+    (v) => !jsonDepthExceeds(v, MAX_JSON_DEPTH),
+    `must not nest deeper than ${MAX_JSON_DEPTH} levels`,
+  );
+}
+
 export const IsoTimestamp = z.iso.datetime({ offset: true });
 
 /** Provider wire formats Deja speaks. */

@@ -65,6 +65,44 @@ export interface NamespaceRow {
 }
 
 /**
+ * A namespace's version and policy overrides (version 1 and no overrides when never set). Also
+ * read by the gateway, which refuses a request's threshold or TTL outside these bounds before it
+ * stores or enqueues anything.
+ */
+export async function findNamespace(
+  pool: Pick<Pool, 'query'>,
+  tenant: string,
+  namespace: string,
+): Promise<NamespaceRow> {
+  const { rows } = await pool.query(
+    `SELECT version, threshold, target_false_hit_rate, min_threshold, max_threshold, ttl_seconds, sliding_ttl
+       FROM namespaces WHERE tenant = $1 AND namespace = $2`,
+    [tenant, namespace],
+  );
+  const r = rows[0];
+  if (!r) {
+    return {
+      version: 1,
+      threshold: null,
+      targetFalseHitRate: null,
+      minThreshold: null,
+      maxThreshold: null,
+      ttlSeconds: null,
+      slidingTtl: null,
+    };
+  }
+  return {
+    version: r.version,
+    threshold: r.threshold,
+    targetFalseHitRate: r.target_false_hit_rate,
+    minThreshold: r.min_threshold,
+    maxThreshold: r.max_threshold,
+    ttlSeconds: r.ttl_seconds,
+    slidingTtl: r.sliding_ttl,
+  };
+}
+
+/**
  * Validity every served entry must satisfy, evaluated by the lookup query itself: not retired,
  * not expired, built from the namespace's current version and from the current version of every
  * document it used. Correctness never waits for a purge to run.
@@ -113,31 +151,7 @@ export class CacheRepository {
 
   /** Current namespace version and policy overrides (version 1 and defaults when never set). */
   async namespace(tenant: string, namespace: string): Promise<NamespaceRow> {
-    const { rows } = await this.pool.query(
-      `SELECT version, threshold, target_false_hit_rate, min_threshold, max_threshold, ttl_seconds, sliding_ttl
-         FROM namespaces WHERE tenant = $1 AND namespace = $2`,
-      [tenant, namespace],
-    );
-    const r = rows[0];
-    if (!r)
-      return {
-        version: 1,
-        threshold: null,
-        targetFalseHitRate: null,
-        minThreshold: null,
-        maxThreshold: null,
-        ttlSeconds: null,
-        slidingTtl: null,
-      };
-    return {
-      version: r.version,
-      threshold: r.threshold,
-      targetFalseHitRate: r.target_false_hit_rate,
-      minThreshold: r.min_threshold,
-      maxThreshold: r.max_threshold,
-      ttlSeconds: r.ttl_seconds,
-      slidingTtl: r.sliding_ttl,
-    };
+    return findNamespace(this.pool, tenant, namespace);
   }
 
   /** Current version of each named document (absent: never changed, version 0). Deleted documents keep their last version; the lookup query refuses entries that used them. */

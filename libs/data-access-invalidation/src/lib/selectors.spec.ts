@@ -51,7 +51,7 @@ describe('purgeSelector', () => {
   });
 
   it('matches purge_query on the normalised query, as entries store it', () => {
-    expect(purgeSelector(cmd({ action: 'purge_query', query: '  How do I reset my PASSWORD?  ' }))).toEqual({
+    expect(purgeSelector(cmd({ action: 'purge_query', query: '  How do I reset my Password?  ' }))).toEqual({
       where: 'tenant = $1 AND normalized_query = $2',
       params: ['acme', 'how do i reset my password'],
     });

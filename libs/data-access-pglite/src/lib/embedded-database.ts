@@ -5,6 +5,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { Client, Pool, type ClientConfig } from 'pg';
 import { migrate } from '@deja/data-access-postgres';
 import { DataDirLock } from './data-dir-lock';
+import { tightenPrivateTree } from './private-data-dir';
 import { PgliteErrorCode, PgliteException } from './pglite.exception';
 
 export interface EmbeddedDatabaseOptions {
@@ -40,7 +41,9 @@ export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Pr
   try {
     const started = Date.now();
     pglite = await PGlite.create({ dataDir: join(options.dataDir, 'pgdata'), extensions: { vector } });
-    log(`PGlite ready in ${Date.now() - started} ms at ${options.dataDir}`);
+    // Its initial files come out of an archive as 0666 whatever the umask; they hold prompts and answers.
+    const tightened = tightenPrivateTree(options.dataDir);
+    log(`PGlite ready in ${Date.now() - started} ms at ${options.dataDir} (${tightened} modes made owner-only)`);
     const db = pglite;
     // A fresh wire connection per pg client, so a client the pool discards never leaves its
     // listeners on the next one.

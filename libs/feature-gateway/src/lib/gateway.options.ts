@@ -1,3 +1,4 @@
+import type { InFlightLimit } from './auth/in-flight-limiter';
 import type { RateLimit } from './auth/rate-limiter';
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
@@ -33,4 +34,27 @@ export interface GatewayOptions {
   recheckMs: number;
   /** A job still queued after this long is failed with `expired` (a late result still completes it). */
   jobExpireSeconds: number;
+  /** Per tenant and replica: requests with a body in flight, and their bytes (default {@link DEFAULT_IN_FLIGHT_LIMIT}). */
+  inFlightLimit?: InFlightLimit;
+  /** How long a client may take to send its headers, and its whole request (default {@link DEFAULT_HTTP_TIMEOUTS}). */
+  httpTimeouts?: { headersMs: number; requestMs: number };
 }
+
+/**
+ * 10 s for the headers and 30 s for the whole request: a 2 MiB body needs ~70 KB/s. Node's own
+ * defaults (60 s and 300 s) let slow clients hold connections for minutes.
+ */
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<{ headersMs: number; requestMs: number }> = Object.freeze({
+  headersMs: 10_000,
+  requestMs: 30_000,
+});
+
+/**
+ * 32 requests and 16 MiB of bodies in flight per tenant and replica: far above one application's
+ * steady traffic (compatible calls stay in flight while they wait for the answer), far below what
+ * starves the other tenants (the issue's flood: 50 × 1.6 MB).
+ */
+export const DEFAULT_IN_FLIGHT_LIMIT: Readonly<InFlightLimit> = Object.freeze({
+  requests: 32,
+  bytes: 16 * 1024 * 1024,
+});

@@ -1,4 +1,4 @@
-import { InvalidationException } from './invalidation.exception';
+import { InvalidationErrorCode, InvalidationException } from './invalidation.exception';
 import { buildDocChange, buildInvalidation, docChangeKey, invalidationKey } from './messages';
 
 const at = new Date('2026-11-27T00:00:00Z');
@@ -51,6 +51,23 @@ describe('buildInvalidation', () => {
   it('refuses a body that is not an object', () => {
     expect(() => buildInvalidation([1, 2])).toThrow(InvalidationException);
   });
+
+  // Postgres cannot store these: accepted, they came back as 202 and were then dead-lettered.
+  it.each([
+    ['a NUL in event_id', { action: 'purge_tenant', event_id: 'a\u0000b' }, 'event_id'],
+    ['a lone surrogate in a purge_query query', { action: 'purge_query', query: 'what \ud800 is' }, 'query'],
+    ['a NUL in a purge_document doc_id', { action: 'purge_document', doc_id: 'doc\u0000' }, 'doc_id'],
+    ['a lone low surrogate in purge_user user', { action: 'purge_user', user: '\udc00u' }, 'user'],
+  ])('refuses %s with the field named (invalid_request)', (_what, body, field) => {
+    try {
+      buildInvalidation({ tenant: 'acme', ...body });
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidationException);
+      expect((error as InvalidationException).code).toBe(InvalidationErrorCode.InvalidRequest);
+      expect((error as InvalidationException).issues.map((i) => i.path)).toContain(field);
+    }
+  });
 });
 
 describe('buildDocChange', () => {
@@ -62,6 +79,15 @@ describe('buildDocChange', () => {
 
   it('refuses a negative version', () => {
     expect(() => buildDocChange({ tenant: 'acme', doc_id: 'D', change: 'updated', version: -1 })).toThrow(/version/);
+  });
+
+  it('refuses a NUL in doc_id with the field named (was 503 publish_failed)', () => {
+    expect(() => buildDocChange({ tenant: 'acme', doc_id: 'a\u0000b', change: 'updated' })).toThrow(
+      expect.objectContaining({
+        code: InvalidationErrorCode.InvalidRequest,
+        issues: [expect.objectContaining({ path: 'doc_id' })],
+      }),
+    );
   });
 });
 

@@ -78,4 +78,37 @@ describe('CircuitBreaker', () => {
     clock.advance(1);
     await expect(breaker.run(ok)).resolves.toBe('ok');
   });
+
+  describe('one tenant cannot open it for all', () => {
+    /** A call of `tenant` that stays in flight until released. */
+    const pending = (breaker: CircuitBreaker, tenant: string) => {
+      let release: (v: string) => void = () => undefined;
+      const done = breaker.run(() => new Promise<string>((r) => (release = r)), tenant);
+      return { done, release: () => release('ok') };
+    };
+
+    it("stays closed while one tenant's requests fail (e.g. prompts that crash the provider) and another tenant is calling", async () => {
+      const { breaker } = setup();
+      const other = pending(breaker, 'tenant-b');
+      for (let i = 0; i < 10; i++) await code(breaker.run(fail(outage()), 'tenant-a'));
+      expect(breaker.state).toBe('closed');
+      other.release();
+      await expect(other.done).resolves.toBe('ok');
+      await expect(breaker.run(ok, 'tenant-b')).resolves.toBe('ok');
+    });
+
+    it('opens when the failures come from two tenants (an outage)', async () => {
+      const { breaker } = setup();
+      await code(breaker.run(fail(outage()), 'tenant-a'));
+      await code(breaker.run(fail(outage()), 'tenant-a'));
+      await code(breaker.run(fail(outage()), 'tenant-b'));
+      expect(breaker.state).toBe('open');
+    });
+
+    it('opens for a lone tenant: nobody else is held back', async () => {
+      const { breaker } = setup();
+      for (let i = 0; i < 3; i++) await code(breaker.run(fail(outage()), 'tenant-a'));
+      expect(breaker.state).toBe('open');
+    });
+  });
 });

@@ -39,6 +39,12 @@ function isOutage(error: unknown): boolean {
  * opens and calls fail fast with the retriable `provider_unavailable` (its `retryAfterMs` is the
  * cool-down left); after the cool-down one probe goes through (half-open) — success closes it,
  * an outage failure opens it again.
+ *
+ * The breaker is shared by every tenant, so one tenant's requests must not open it for the
+ * others: a 5xx can be caused by the request itself (a prompt that crashes the provider), and one
+ * tenant's flood of those would otherwise fail everyone fast. A run of failures therefore opens
+ * it only when it comes from two tenants or more, or when no other tenant called the provider
+ * during the run (then the failing tenant is the only one it holds back).
  */
 export class CircuitBreaker {
   private current: BreakerState = 'closed';
@@ -46,6 +52,9 @@ export class CircuitBreaker {
   private openedAt = 0;
   private probing = false;
   private lastOutage = '';
+  /** Tenants whose calls started since the last success, and those whose calls failed since. */
+  private readonly callers = new Set<string>();
+  private readonly failing = new Set<string>();
 
   constructor(
     readonly provider: Provider,
@@ -58,15 +67,17 @@ export class CircuitBreaker {
     return this.current;
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs one call of `tenant` (the calls of a single-tenant deployment can omit it). */
+  async run<T>(fn: () => Promise<T>, tenant = ''): Promise<T> {
     this.admit();
+    this.callers.add(tenant);
     const probe = this.current === 'half_open';
     try {
       const value = await fn();
       this.succeeded();
       return value;
     } catch (error) {
-      if (isOutage(error)) this.failed(error);
+      if (isOutage(error)) this.failed(error, tenant);
       else if (!(error instanceof ProviderError && error.code === ProviderErrorCode.RateLimited)) this.succeeded();
       else if (probe) this.probing = false; // a throttled probe proves nothing: let the next call probe
       throw error;
@@ -94,15 +105,19 @@ export class CircuitBreaker {
 
   private succeeded(): void {
     this.failures = 0;
+    this.callers.clear();
+    this.failing.clear();
     this.probing = false;
     if (this.current !== 'closed') this.transition('closed');
   }
 
-  private failed(error: unknown): void {
+  private failed(error: unknown, tenant: string): void {
     this.lastOutage = error instanceof Error ? error.message : String(error);
     this.failures++;
+    this.failing.add(tenant);
     this.probing = false;
-    if (this.current === 'half_open' || this.failures >= this.settings.failureThreshold) {
+    const widespread = this.failing.size >= 2 || this.callers.size <= 1;
+    if (this.current === 'half_open' || (this.failures >= this.settings.failureThreshold && widespread)) {
       this.openedAt = this.clock.now();
       if (this.current !== 'open') this.transition('open');
     }

@@ -1,4 +1,5 @@
 import type { CompletionV1, Provider } from '@deja/contracts';
+import { modelLabel } from '@deja/util-model-catalog';
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { BreakerState } from './circuit-breaker';
@@ -9,7 +10,9 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 
 /**
  * The llm-worker's Prometheus metrics: provider calls, errors by code, retries, breaker state,
- * completions by status and coalescing role, tokens by kind, spend and savings in USD.
+ * completions by status and coalescing role, tokens by kind, spend and savings in USD. Every
+ * label value comes from a closed set: the model is the catalog's id or `other` (see
+ * {@link modelLabel}), providers and codes are enums.
  */
 export class LlmWorkerMetrics implements LlmWorkerObserver {
   private readonly calls: Counter<'provider' | 'model' | 'outcome'>;
@@ -82,7 +85,7 @@ export class LlmWorkerMetrics implements LlmWorkerObserver {
   }
 
   providerCall(provider: Provider, model: string, outcome: 'ok' | 'error', latencyMs: number): void {
-    this.calls.inc({ provider, model, outcome });
+    this.calls.inc({ provider, model: modelLabel(model), outcome });
     this.callSeconds.observe({ provider }, latencyMs / 1000);
   }
 
@@ -100,7 +103,7 @@ export class LlmWorkerMetrics implements LlmWorkerObserver {
 
   completion(c: CompletionV1, role: CoalesceRole): void {
     this.completions.inc({ status: c.status, role });
-    const labels = { provider: c.request.provider, model: c.request.model };
+    const labels = { provider: c.request.provider, model: modelLabel(c.request.model) };
     const u = c.usage;
     if (u.input_tokens) this.tokens.inc({ ...labels, kind: 'input' }, u.input_tokens);
     if (u.cache_write_tokens) this.tokens.inc({ ...labels, kind: 'cache_write' }, u.cache_write_tokens);

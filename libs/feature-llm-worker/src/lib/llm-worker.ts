@@ -195,7 +195,7 @@ export class LlmWorker {
               `chat ${req.model}`,
               { 'gen_ai.operation.name': 'chat', 'gen_ai.system': req.provider, 'gen_ai.request.model': req.model },
               async (span) => {
-                const r = await breaker.run(() => client.send(shaped));
+                const r = await breaker.run(() => client.send(shaped), miss.tenant);
                 span.setAttributes({
                   'gen_ai.response.model': r.model,
                   'gen_ai.usage.output_tokens': r.usage.output_tokens,

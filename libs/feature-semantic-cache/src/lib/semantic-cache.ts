@@ -13,7 +13,7 @@ import {
   effectiveTtlSeconds,
   expiryAfterHit,
   toCacheDecision,
-  validateNamespacePolicy,
+  namespacePolicy,
   type NamespacePolicy,
 } from '@deja/util-cache-policy';
 import { withSpan } from '@deja/util-telemetry';
@@ -511,17 +511,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** Namespace overrides over the service defaults, validated. */
 export function policyFor(ns: NamespaceRow, defaults: NamespacePolicy): NamespacePolicy {
-  return validateNamespacePolicy({
-    ...defaults,
-    // A namespace given its own raw threshold asked for the threshold rule: an expert's choice.
-    rule: ns.threshold !== null ? 'threshold' : defaults.rule,
-    targetFalseHitRate: ns.targetFalseHitRate ?? defaults.targetFalseHitRate,
-    threshold: ns.threshold ?? defaults.threshold,
-    minThreshold: ns.minThreshold ?? defaults.minThreshold,
-    maxThreshold: ns.maxThreshold ?? defaults.maxThreshold,
-    ttlSeconds: ns.ttlSeconds ?? defaults.ttlSeconds,
-    slidingTtl: ns.slidingTtl ?? defaults.slidingTtl,
-  });
+  return namespacePolicy(ns, defaults);
 }
 
 function lastUserText(c: CompletionV1): string {

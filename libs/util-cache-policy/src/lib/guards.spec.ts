@@ -15,6 +15,14 @@ describe('false-hit guards', () => {
     ['numbers', 'List the top five movies', 'List the top 10 movies'],
     ['numbers', 'Is -5 a valid input?', 'Is 5 a valid input?'],
     ['numbers', 'Events in 2019', 'Events in 2020'],
+    ['case', 'Is the password Hunter2 correct', 'Is the password hunter2 correct'],
+    [
+      'case',
+      'How many uppercase letters are in the string ABCDEF',
+      'How many uppercase letters are in the string abcdef',
+    ],
+    ['case', 'Is the password "Secret" right?', 'is the password "secret" right'],
+    ['case', 'What does `getUser` return', 'What does `getuser` return'],
     ['negation', 'Why does my build work?', "Why doesn't my build work?"],
     ['negation', 'Coffee with sugar', 'Coffee without sugar'],
     ['negation', 'Can I do this?', "Can't I do this?"],
@@ -59,6 +67,10 @@ describe('false-hit guards', () => {
     ['Should I mix milk with coffee?', 'Should I mix coffee with milk?'],
     ['How To Learn Machine Learning Fast', 'How to learn machine learning fast'],
     ['Where can I download MP4 files?', 'Where to download mp4 files'],
+    ['What is the capital of France', 'what is the capital of france?'],
+    ['Can I reset my password?', 'can i reset my password'],
+    ['Does my iPhone support eSIM', 'does my iphone support esim'],
+    ['Can I see who viewed my profile on WhatsApp?', 'Who visited my profile on whatsapp?'],
   ])('lets a paraphrase through: %j ~ %j', (a, b) => {
     expect(runGuards(a, b)).toEqual({ ok: true });
     expect(runGuards(b, a)).toEqual({ ok: true });
@@ -77,7 +89,7 @@ describe('false-hit guards', () => {
     expect(runGuards('enable 5', 'disable 6', selectGuards(['antonyms']))).toMatchObject({ guard: 'antonyms' });
     expect(runGuards('enable 5', 'disable 5', selectGuards(['numbers'])).ok).toBe(true);
     expect(() => selectGuards(['nope'])).toThrow(/unknown guard/);
-    expect(GUARD_NAMES).toEqual(['numbers', 'negation', 'antonyms', 'direction', 'categories', 'entities']);
+    expect(GUARD_NAMES).toEqual(['numbers', 'case', 'negation', 'antonyms', 'direction', 'categories', 'entities']);
   });
 
   it('reads numbers as quantities, names and words', () => {

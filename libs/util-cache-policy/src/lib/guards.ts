@@ -1,4 +1,5 @@
 import { antonymsGuard } from './guards/antonyms.guard';
+import { caseGuard } from './guards/case.guard';
 import { categoriesGuard } from './guards/categories.guard';
 import { directionGuard } from './guards/direction.guard';
 import { entitiesGuard } from './guards/entities.guard';
@@ -20,6 +21,7 @@ export { categoryMembers } from './guards/categories.guard';
  */
 export const GUARDS: readonly Guard[] = Object.freeze([
   numbersGuard,
+  caseGuard,
   negationGuard,
   antonymsGuard,
   directionGuard,

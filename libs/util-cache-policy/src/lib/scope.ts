@@ -6,7 +6,7 @@ import { canonicalPromptText, normalizeQuery, queryHash } from './text';
  * Version of the scope layout and of the query normal form. It is part of every scope, so a
  * change to canonicalisation starts a fresh key space instead of colliding with old keys.
  */
-export const CACHE_KEY_VERSION = 1;
+export const CACHE_KEY_VERSION = 2;
 
 /** Versions current at lookup time, read from the version tables just before the lookup. */
 export interface VersionsAtLookup {

@@ -4,11 +4,11 @@ import { canonicalPromptText, normalizeQuery, queryHash } from './text';
 describe('normalizeQuery', () => {
   it.each([
     ['  What is   Deja?  ', 'what is deja'],
-    ['WHAT IS DEJA?!', 'what is deja'],
+    ['What is the capital of France', 'what is the capital of france'],
     ['What is Deja', 'what is deja'],
     ['ｗｈａｔ\u00a0is deja', 'what is deja'],
     ['What\u2019s new?', "what's new"],
-    ['STRASSE or straße', 'strasse or strasse'],
+    ['Straße or strasse', 'strasse or strasse'],
     ['line one\n\tline two', 'line one line two'],
     ['zero\u200bwidth', 'zerowidth'],
   ])('folds presentation differences: %j → %j', (input, expected) => {
@@ -19,11 +19,41 @@ describe('normalizeQuery', () => {
     ['What is 5!', 'what is 5!'],
     ['What is (n+1)!?', 'what is (n+1)!'],
     ['Is 10² more than 99?', 'is 10^2 more than 99'],
-    ['H₂O or H2O', 'h_2o or h2o'],
+    ['H₂O or H2O', 'H_2O or H2O'],
     ['Use `Foo` or `foo`', 'use `Foo` or `foo`'],
     ['Call `getUser()`', 'call `getUser()`'],
   ])('keeps what changes meaning: %j → %j', (input, expected) => {
     expect(normalizeQuery(input)).toBe(expected);
+  });
+
+  describe('case folding (only where case cannot change what is asked)', () => {
+    it.each([
+      ['What is the capital of France', 'what is the capital of france?'],
+      ['Where is Paris? Tell me.', 'where is paris? tell me'],
+      ['A cat sat. A dog too', 'a cat sat. a dog too'],
+      ['Can I reset my password', 'can i reset my password'],
+      ["What's new in Straße", "what's new in strasse"],
+    ])('still one exact key: %j ~ %j', (a, b) => {
+      expect(normalizeQuery(a)).toBe(normalizeQuery(b));
+    });
+
+    it.each([
+      ['How many uppercase letters are in the string ABCDEF', 'How many uppercase letters are in the string abcdef'],
+      ['Is the password Hunter2 correct', 'Is the password hunter2 correct'],
+      ['Is the password "Hunter" correct', 'Is the password "hunter" correct'],
+      ["Is the password 'Secret' correct", "Is the password 'secret' correct"],
+      ['Does my iPhone support it', 'Does my iphone support it'],
+      ['What does getUser return', 'What does getuser return'],
+      ['Is variable X larger than x', 'Is variable x larger than x'],
+      ['WHAT IS DEJA', 'what is deja'],
+      ['Call `getUser()`', 'Call `getuser()`'],
+    ])('keeps apart: %j ≠ %j', (a, b) => {
+      expect(normalizeQuery(a)).not.toBe(normalizeQuery(b));
+    });
+
+    it('does not mistake apostrophes for quotes', () => {
+      expect(normalizeQuery("Don't the Users' Files work")).toBe("don't the users' files work");
+    });
   });
 
   it('keeps signs and decimal points apart', () => {

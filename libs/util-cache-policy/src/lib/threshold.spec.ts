@@ -1,4 +1,5 @@
 import { CachePolicyErrorCode, CachePolicyException } from './cache-policy.exception';
+import { queryHash } from './text';
 import type { NamespacePolicy } from './threshold';
 import {
   DEFAULT_NAMESPACE_POLICY,
@@ -115,6 +116,22 @@ describe('decide', () => {
     });
     expect(d).toMatchObject({ outcome: 'hit', tier: 'exact', entryId: 'e0', similarity: 1 });
   });
+
+  it.each([
+    ['Is the password hunter2 correct', 'Is the password Hunter2 correct'],
+    ['How many uppercase letters are in the string abcdef', 'How many uppercase letters are in the string ABCDEF'],
+  ])(
+    'never serves %j from %j: not exact (other key), and the case guard refuses the uncased embedding match',
+    (q, stored) => {
+      expect(queryHash(q)).not.toBe(queryHash(stored));
+      const d = decide({
+        queryText: q,
+        threshold: 0.96,
+        candidates: [{ entryId: 'e', similarity: 1, queryText: stored }],
+      });
+      expect(d).toMatchObject({ outcome: 'miss', rejectedBy: 'case' });
+    },
+  );
 
   it('serves the most similar candidate that passes the threshold and the guards', () => {
     const d = decide({

@@ -103,6 +103,32 @@ export function validateNamespacePolicy(policy: NamespacePolicy): NamespacePolic
   return policy;
 }
 
+/** A namespace's stored overrides of the service defaults (null: not set). */
+export interface NamespaceOverrides {
+  /** Set: the namespace is decided by this raw threshold (an expert's choice), not the learned stage. */
+  threshold: number | null;
+  targetFalseHitRate: number | null;
+  minThreshold: number | null;
+  maxThreshold: number | null;
+  ttlSeconds: number | null;
+  slidingTtl: boolean | null;
+}
+
+/** A namespace's overrides over the service defaults, validated. */
+export function namespacePolicy(overrides: NamespaceOverrides, defaults: NamespacePolicy): NamespacePolicy {
+  return validateNamespacePolicy({
+    ...defaults,
+    rule: overrides.threshold !== null ? 'threshold' : defaults.rule,
+    targetFalseHitRate: overrides.targetFalseHitRate ?? defaults.targetFalseHitRate,
+    threshold: overrides.threshold ?? defaults.threshold,
+    minThreshold: overrides.minThreshold ?? defaults.minThreshold,
+    maxThreshold: overrides.maxThreshold ?? defaults.maxThreshold,
+    ttlSeconds: overrides.ttlSeconds ?? defaults.ttlSeconds,
+    maxTtlSeconds: defaults.maxTtlSeconds,
+    slidingTtl: overrides.slidingTtl ?? defaults.slidingTtl,
+  });
+}
+
 /**
  * The threshold for one request: the namespace's, or the request's override when it lies within
  * the namespace's bounds. An override outside the bounds is refused, not clamped: a clamp would

@@ -1,4 +1,13 @@
-import { findModel, getModel, listModels, providerOf, resolveModel, UnknownModelError } from './catalog';
+import {
+  findModel,
+  getModel,
+  listModels,
+  modelLabel,
+  OTHER_MODEL_LABEL,
+  providerOf,
+  resolveModel,
+  UnknownModelError,
+} from './catalog';
 
 describe('model catalog', () => {
   it('holds the prompt-cache minimums the spec lists', () => {
@@ -60,5 +69,14 @@ describe('model catalog', () => {
   it('lists embedding models with their native dimensions', () => {
     const small = listModels({ kind: 'embedding' }).find((m) => m.id === 'text-embedding-3-small');
     expect(small?.embeddingDimensions).toBe(1536);
+  });
+});
+
+describe('modelLabel (metric label values)', () => {
+  it('is the catalog id for a known model or alias, `other` for anything else', () => {
+    expect(modelLabel('gpt-4o-mini')).toBe('gpt-4o-mini');
+    expect(modelLabel('claude-sonnet-4-5-20250929')).toBe('claude-sonnet-4-5');
+    expect(modelLabel('claude-made-up')).toBe(OTHER_MODEL_LABEL);
+    expect(modelLabel('dj_secret_key')).toBe('other');
   });
 });

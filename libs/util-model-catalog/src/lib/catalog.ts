@@ -49,6 +49,19 @@ export function resolveModel(id: string): ModelFacts {
   return { id, ...UNKNOWN_MODEL_DEFAULTS[provider] };
 }
 
+/** The label value of every model the catalog does not know. */
+export const OTHER_MODEL_LABEL = 'other';
+
+/**
+ * A model id as a metric label: the catalog's id for a known model or alias, `other` for anything
+ * else. The model name comes from the client, so used as-is it would publish whatever a caller
+ * puts there (a key, a prompt) on `/metrics` and grow one series per made-up name, forever.
+ * This way the label set is the catalog plus one.
+ */
+export function modelLabel(id: string): string {
+  return findModel(id)?.id ?? OTHER_MODEL_LABEL;
+}
+
 /** Known models, optionally filtered. */
 export function listModels(filter: { provider?: Provider; kind?: ModelKind } = {}): readonly ModelFacts[] {
   return MODELS.filter(

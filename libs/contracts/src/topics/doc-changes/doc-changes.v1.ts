@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { IsoTimestamp, TenantId } from '../../common/primitives';
+import { IsoTimestamp, storableString, TenantId } from '../../common/primitives';
 
 export const DOC_CHANGES_V1 = 'deja.doc-changes.v1';
 /** Key: tenant and document id, so one document's events stay in order on one partition. */
 export const DocChangeKeyV1 = z.string().min(1).max(800);
 
 export const DocChangeV1 = z.object({
-  event_id: z.string().min(1).max(200),
+  event_id: storableString(1, 200),
   tenant: TenantId,
-  doc_id: z.string().min(1).max(500),
+  doc_id: storableString(1, 500),
   change: z.enum(['updated', 'deleted']),
   /** The document's new version; when absent the current version is incremented. */
   version: z.number().int().nonnegative().optional(),

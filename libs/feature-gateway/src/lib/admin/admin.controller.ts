@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CacheOptions, TenantId as TenantIdSchema } from '@deja/contracts';
@@ -8,8 +9,10 @@ import { AuthService } from '../auth/auth.service';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
 import { openApiSchema } from '../http/openapi';
+import { jobView } from '../jobs/job-view';
 import { JobsService } from '../jobs/jobs.service';
 import { parseOrThrow } from '../translate/common';
+import { cacheHeaders } from '../translate/headers';
 
 export const CreateTenantBody = z
   .object({
@@ -33,6 +36,7 @@ const UserParams = z.object({
     .unwrap()
     .refine((u) => u.isWellFormed() && !u.includes('\u0000'), 'must be well-formed text without NUL'),
 });
+const JobParams = z.object({ tenant: TenantIdSchema, id: z.string().min(1).max(200) });
 const EraseTenantQuery = z.object({ keep_account: z.enum(['true', 'false']).default('false') }).strict();
 
 /** Admin routes (admin key only). Other admin routes (e.g. invalidations) live in their own modules using `@AdminRoute()`. */
@@ -67,6 +71,22 @@ export class AdminController {
   async stats(@Query() query: unknown): Promise<Record<string, unknown>> {
     const q = parseOrThrow(StatsQuery, query, 'query');
     return { tenant: q.tenant ?? null, ...(await this.jobs.stats(q.tenant)) };
+  }
+
+  @Get('tenants/:tenant/jobs/:id')
+  @ApiOperation({
+    summary: "A tenant's job with debug output",
+    description:
+      'The job view with what tenant callers do not see: on a miss, the similarity of the nearest entry in scope (body `cache.similarity` and `x-deja-similarity`).',
+  })
+  async debugJob(
+    @Param() params: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Record<string, unknown>> {
+    const { tenant, id } = parseOrThrow(JobParams, params, 'path');
+    const job = await this.jobs.get(tenant, id);
+    for (const [k, v] of Object.entries(cacheHeaders(job.id, job.result, { debug: true }))) res.setHeader(k, v);
+    return { tenant, ...jobView(job, { debug: true }) };
   }
 
   @Delete('tenants/:tenant')

@@ -1,6 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
+ * The HMAC secret of local use (gateway on loopback, embedded mode): public, so it protects
+ * nothing; every other deployment must set `DEJA_KEY_SECRET`.
+ */
+export const DEVELOPMENT_KEY_SECRET = 'deja-local-development-key-secret';
+
+/**
  * API keys are stored as HMAC-SHA256 digests under a server secret: a leaked table does not give
  * usable keys, and lookups stay an index hit (keys are random, so no per-key salt is needed).
  */

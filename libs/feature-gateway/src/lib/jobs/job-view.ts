@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CacheOptions, ChatRequest, Identifier } from '@deja/contracts';
 import type { JobRecord } from '@deja/data-access-jobs';
+import { visibleSimilarity, type ViewOptions } from '../translate/headers';
 
 /** `POST /v1/jobs` body: the neutral request, Deja's options, and an optional client id for idempotency. */
 export const JobSubmissionBody = ChatRequest.extend({
@@ -12,8 +13,8 @@ export const JobWaitQuery = z.object({
   wait: z.coerce.number().min(0, 'must be 0 or more seconds').optional(),
 });
 
-/** The public view of a job. */
-export function jobView(job: JobRecord): Record<string, unknown> {
+/** The public view of a job (with `debug`, also a miss's nearest similarity). */
+export function jobView(job: JobRecord, options: ViewOptions = {}): Record<string, unknown> {
   const r = job.result;
   return {
     id: job.id,
@@ -24,7 +25,7 @@ export function jobView(job: JobRecord): Record<string, unknown> {
       ? {
           outcome: r.cache.outcome,
           tier: r.cache.tier,
-          similarity: r.cache.similarity,
+          similarity: visibleSimilarity(r.cache, options),
           threshold: r.cache.threshold,
           entry_id: r.cache.entry_id,
           rejected_by: r.cache.rejected_by ?? null,

@@ -7,6 +7,7 @@ import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
 import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { JobWaiters } from './job-waiters.service';
+import { NamespaceBounds } from './namespace-bounds.service';
 
 export interface JobSubmission {
   /** Which API the job came through (a metrics label). */
@@ -34,9 +35,12 @@ export class JobsService {
     private readonly waiters: JobWaiters,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly metrics: GatewayMetrics,
+    private readonly bounds: NamespaceBounds,
   ) {}
 
   async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
+    // A caller's mistake is a 400 now, not a failed job later.
+    await this.store(() => this.bounds.check(s.tenant, s.cache));
     const { job, created } = await this.store(() =>
       this.repo.create({
         id: randomUUID(),

@@ -1,13 +1,33 @@
-import type { ResultV1 } from '@deja/contracts';
+import type { CacheDecision, ResultV1 } from '@deja/contracts';
+
+/** Whether to show what only an operator debugging the cache should see. */
+export interface ViewOptions {
+  /** The admin key asked for the debug view (`GET /v1/admin/tenants/{tenant}/jobs/{id}`). */
+  debug?: boolean;
+}
+
+/**
+ * The similarity a response may show: the served entry's on a hit. On a miss it is the nearest
+ * *other* question's in the scope — shown to any caller it would let one user probe, request by
+ * request, how close their text comes to what others asked — so only the debug view has it.
+ */
+export function visibleSimilarity(cache: CacheDecision, options: ViewOptions = {}): number | null {
+  return cache.outcome === 'hit' || options.debug ? cache.similarity : null;
+}
 
 /** The `x-deja-*` response headers that say what the cache did and what it saved. */
-export function cacheHeaders(jobId: string, result: ResultV1 | null): Record<string, string> {
+export function cacheHeaders(
+  jobId: string,
+  result: ResultV1 | null,
+  options: ViewOptions = {},
+): Record<string, string> {
   const h: Record<string, string> = { 'x-deja-job-id': jobId };
   if (!result) return h;
   const c = result.cache;
   h['x-deja-cache'] = c.outcome;
   h['x-deja-tier'] = c.tier ?? 'none';
-  if (c.similarity !== null) h['x-deja-similarity'] = c.similarity.toFixed(4);
+  const similarity = visibleSimilarity(c, options);
+  if (similarity !== null) h['x-deja-similarity'] = similarity.toFixed(4);
   if (c.threshold !== null) h['x-deja-threshold'] = c.threshold.toFixed(4);
   if (c.entry_id !== null) h['x-deja-entry'] = c.entry_id;
   if (c.rejected_by) h['x-deja-rejected-by'] = c.rejected_by;

@@ -1,5 +1,8 @@
 import { DocChangeV1, InvalidationV1 } from '@deja/contracts';
-import { bodySchema } from './invalidation-admin.controller';
+import type { InvalidationRepository } from '@deja/data-access-invalidation';
+import type { TopicPublisher } from '@deja/data-access-kafka';
+import { InvalidationErrorCode } from '../invalidation.exception';
+import { bodySchema, InvalidationAdminController } from './invalidation-admin.controller';
 
 describe('admin body schemas', () => {
   it('drops `at` and makes `event_id` optional in every command of the union', () => {
@@ -23,5 +26,26 @@ describe('admin body schemas', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(['change', 'doc_id', 'event_id', 'tenant', 'version']);
     expect(schema.required.sort()).toEqual(['change', 'doc_id', 'tenant']);
     expect(schema).not.toHaveProperty('$schema');
+  });
+});
+
+describe('GET /v1/admin/invalidations/{event_id}', () => {
+  const repo = { findEventsById: jest.fn().mockResolvedValue([]) };
+  const controller = new InvalidationAdminController({} as TopicPublisher, repo as unknown as InvalidationRepository);
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a lone surrogate', 'a\ud800'],
+  ])('refuses an event id with %s as 400 invalid_request before Postgres sees it (was 500)', async (_what, id) => {
+    await expect(controller.status(id)).rejects.toMatchObject({
+      code: InvalidationErrorCode.InvalidRequest,
+      issues: [expect.objectContaining({ path: 'event_id' })],
+    });
+    expect(repo.findEventsById).not.toHaveBeenCalled();
+  });
+
+  it('looks up a well-formed event id (404 until applied)', async () => {
+    await expect(controller.status('evt-1')).rejects.toMatchObject({ code: InvalidationErrorCode.UnknownEvent });
+    expect(repo.findEventsById).toHaveBeenCalledWith('evt-1', undefined);
   });
 });

@@ -49,6 +49,8 @@ export function bodySchema(schema: z.ZodType): Record<string, unknown> {
   return strip(json) as Record<string, unknown>;
 }
 const TenantQuery = TenantId.optional();
+/** Any id an event could carry: a NUL or half a character never reaches Postgres (it would answer 500). */
+const EventIdParam = DocChangeV1.shape.event_id;
 
 /**
  * Operator routes for invalidation. They publish to Kafka (the invalidation-service applies the
@@ -104,11 +106,19 @@ export class InvalidationAdminController {
   @ApiParam({ name: 'event_id' })
   @ApiQuery({ name: 'tenant', required: false })
   async status(@Param('event_id') eventId: string, @Query('tenant') tenant?: string): Promise<EventStatus> {
+    const id = EventIdParam.safeParse(eventId);
+    if (!id.success)
+      throw new InvalidationException(
+        InvalidationErrorCode.InvalidRequest,
+        `invalid event_id: ${id.error.issues[0]?.message ?? ''}`,
+        [{ path: 'event_id', message: id.error.issues[0]?.message ?? 'invalid' }],
+      );
     const t = TenantQuery.safeParse(tenant);
     if (!t.success)
       throw new InvalidationException(
         InvalidationErrorCode.InvalidRequest,
         `invalid tenant: ${t.error.issues[0]?.message ?? ''}`,
+        [{ path: 'tenant', message: t.error.issues[0]?.message ?? 'invalid' }],
       );
     const records = await this.repo.findEventsById(eventId, t.data);
     if (records.length === 0) {

@@ -5,7 +5,20 @@ import { createHash } from 'node:crypto';
  * (one native stringify and one update: prompts have thousands of parts).
  */
 export function sha256(...parts: readonly string[]): string {
+  return sha256Of(parts);
+}
+
+/**
+ * {@link sha256} of an array, for prompts of any length: spreading 100,000+ tokens into a call's
+ * arguments throws `RangeError` (the argument list lives on the stack).
+ */
+export function sha256Of(parts: readonly string[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/** Appends `items` to `target` one by one: `target.push(...items)` throws on very long arrays. */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 /** Short, stable id for logs and answers. */

@@ -1,6 +1,6 @@
 import { tokenize } from '@deja/util-model-catalog';
 import { z } from 'zod';
-import { sha256, shortHash, stableJson } from './hash';
+import { pushAll, sha256Of, shortHash, stableJson } from './hash';
 import { parseBody } from './request-schema';
 
 const ContentPart = z.looseObject({ type: z.string().min(1) });
@@ -59,14 +59,19 @@ function contentTokens(content: OpenAIChatRequest['messages'][number]['content']
  */
 export function serialiseOpenAIPrompt(req: OpenAIChatRequest): string[] {
   const tokens: string[] = [];
-  if (req.tools?.length) tokens.push('<|tools|>', ...tokenize(stableJson(req.tools)));
+  // pushAll, not push(...): a prompt of ~300 KB is more tokens than a call can take as arguments.
+  if (req.tools?.length) {
+    tokens.push('<|tools|>');
+    pushAll(tokens, tokenize(stableJson(req.tools)));
+  }
   if (req.response_format !== undefined && req.response_format !== null) {
-    tokens.push('<|response_format|>', ...tokenize(stableJson(req.response_format)));
+    tokens.push('<|response_format|>');
+    pushAll(tokens, tokenize(stableJson(req.response_format)));
   }
   for (const message of req.messages) {
     tokens.push(`<|start|>${message.role}${message.name ? `:${message.name}` : ''}`);
-    tokens.push(...contentTokens(message.content));
-    if (message.tool_calls?.length) tokens.push(...tokenize(stableJson(message.tool_calls)));
+    pushAll(tokens, contentTokens(message.content));
+    if (message.tool_calls?.length) pushAll(tokens, tokenize(stableJson(message.tool_calls)));
     if (message.tool_call_id) tokens.push(`<|tool_call_id:${message.tool_call_id}|>`);
     tokens.push('<|end|>');
   }
@@ -76,7 +81,7 @@ export function serialiseOpenAIPrompt(req: OpenAIChatRequest): string[] {
 
 /** Hash of the whole prompt: the simulated answer is a function of model + this. */
 export function openAIPromptHash(tokens: readonly string[]): string {
-  return sha256(...tokens);
+  return sha256Of(tokens);
 }
 
 /** Text of the last user message. */

@@ -14,7 +14,7 @@ import type { SimulatedAnswer } from './answer';
 import { simulatedAnswer } from './answer';
 import type { Clock } from './clock';
 import { simulatedEmbedding } from './embeddings';
-import { sha256 } from './hash';
+import { sha256, sha256Of } from './hash';
 import type { LatencyModel, LatencyPlan } from './latency';
 import { planLatency } from './latency';
 import { OpenAIPromptCache } from './openai-cache';
@@ -220,7 +220,7 @@ export class SimulatorEngine {
       vectors,
       encoding: req.encoding_format ?? 'float',
       promptTokens: texts.reduce((n, t) => n + countTokens(t), 0),
-      promptHash: sha256(...texts),
+      promptHash: sha256Of(texts),
       firstInput: texts[0] ?? '',
     };
   }

@@ -1,7 +1,7 @@
 /** Verdict of one guard on a (query, cached entry's query) pair that already passed the threshold. */
 export type GuardVerdict = { ok: true } | { ok: false; guard: GuardName; detail: string };
 
-export type GuardName = 'numbers' | 'negation' | 'antonyms' | 'direction' | 'entities' | 'categories';
+export type GuardName = 'numbers' | 'case' | 'negation' | 'antonyms' | 'direction' | 'entities' | 'categories';
 
 /**
  * A false-hit guard: a cheap, symmetric, lexical check for a difference that sentence embeddings
