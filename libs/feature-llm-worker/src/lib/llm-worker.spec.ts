@@ -113,6 +113,29 @@ describe('LlmWorker', () => {
     expect(provider.sent).toHaveLength(1);
   });
 
+  it("carries the provider's error answer (status, type, code, param) on the completion, valid on the wire", async () => {
+    const fault = {
+      status: 404,
+      type: 'invalid_request_error',
+      code: 'model_not_found',
+      param: 'model',
+      message: 'The model `gpt-9` does not exist',
+      retry_after_ms: null,
+    };
+    const { worker, provider } = setup([
+      new ProviderError('openai', ProviderErrorCode.NotFound, 'openai 404: no such model', { status: 404, fault }),
+    ]);
+    const c = await worker.complete(miss(), 'k');
+    expect(CompletionV1.parse(c)).toEqual(c);
+    expect(c.error).toEqual({
+      code: 'model_not_found',
+      message: 'openai 404: no such model',
+      retriable: false,
+      provider_error: fault,
+    });
+    expect(provider.sent).toHaveLength(1);
+  });
+
   it('fails fast with provider_unavailable while the breaker is open', async () => {
     const { worker, provider } = setup([serverError()], {
       retry: { ...options.retry, maxAttempts: 1 },

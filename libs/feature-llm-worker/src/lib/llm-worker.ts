@@ -232,7 +232,13 @@ export class LlmWorker {
       return { ok: true, response, facts, warnings, latencyMs: this.clock.now() - started };
     } catch (error) {
       if (error instanceof ProviderError)
-        return failed({ code: error.code, message: error.message.slice(0, 4000), retriable: error.retriable });
+        return failed({
+          code: error.code,
+          message: error.message.slice(0, 4000),
+          retriable: error.retriable,
+          // The provider's own answer travels on, so the caller gets its status and error shape.
+          ...(error.details.fault ? { provider_error: error.details.fault } : {}),
+        });
       return failed({ code: WorkerErrorCode.Internal, message: describe(error).slice(0, 4000), retriable: false });
     }
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { errorBody, GatewayErrorCode, httpStatusFor } from '../gateway.exception';
-import { cacheOptionsFromHeader, chunkText, resolveCacheOptions, unsupported } from './common';
+import { GatewayErrorCode, httpStatusFor } from '../gateway.exception';
+import { cacheOptionsFromHeader, chunkText, resolveCacheOptions } from './common';
 import { cacheHeaders } from './headers';
 import { completed } from './fixtures';
 
@@ -62,21 +62,5 @@ describe('gateway error codes', () => {
     for (const code of Object.values(GatewayErrorCode)) expect(httpStatusFor(code)).toBeGreaterThanOrEqual(400);
     expect(httpStatusFor(GatewayErrorCode.BrokerUnavailable)).toBe(503);
     expect(httpStatusFor(GatewayErrorCode.RateLimited)).toBe(429);
-  });
-});
-
-describe('error bodies', () => {
-  it('report unsupported features as invalid_request with the precise code and the field', () => {
-    const e = unsupported('n', 'only n=1 is supported');
-    expect(errorBody(e)).toEqual({
-      error: {
-        type: 'invalid_request',
-        code: 'unsupported',
-        message: 'n: only n=1 is supported',
-        retriable: false,
-        issues: [{ path: 'n', message: 'only n=1 is supported' }],
-      },
-    });
-    expect(errorBody(e, 'anthropic')).toMatchObject({ type: 'error', error: { type: 'invalid_request' } });
   });
 });
