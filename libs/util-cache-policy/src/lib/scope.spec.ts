@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { deriveCacheKeys, deriveScope, queryText } from './scope';
 
 const versions = { namespaceVersion: 1, docVersions: {} as Record<string, number> };
+/** The scope hash of `request()` as computed before provider fields joined the scope. */
+const GOLDEN_HASH = '6e5c152d011cfad3e4bd028a8fb9c6ac99a129509e05b97d6147a2c16cf0d1c4';
 
 function request(
   overrides: { request?: Partial<RequestV1['request']>; cache?: Partial<RequestV1['cache']>; tenant?: string } = {},
@@ -118,6 +120,24 @@ describe('deriveScope', () => {
     expect(hash(reordered)).toBe(hash(withTool('-3C')));
   });
 
+  it('changes with provider fields that change the answer, and not with those that cannot', () => {
+    const base = request();
+    expect(hash(request({ request: { provider_params: { reasoning_effort: 'high' } } }))).not.toBe(hash(base));
+    expect(hash(request({ request: { provider_params: { reasoning_effort: 'high' } } }))).not.toBe(
+      hash(request({ request: { provider_params: { reasoning_effort: 'low' } } })),
+    );
+    expect(hash(request({ request: { tools: [{ name: 'search', strict: true }] } }))).not.toBe(
+      hash(request({ request: { tools: [{ name: 'search' }] } })),
+    );
+    expect(hash(request({ request: { provider_hints: { user: 'u-1', service_tier: 'flex' } } }))).toBe(hash(base));
+    expect(hash(request({ request: { provider_params: {} } }))).toBe(hash(base));
+  });
+
+  it('keeps the scope hash of a request without provider fields as it was before they existed', () => {
+    // Pinned: entries stored before provider fields were scoped must still be found.
+    expect(hash(request())).toBe(GOLDEN_HASH);
+  });
+
   it('refuses a personal answer without a user', () => {
     const result = deriveScope(request({ cache: { personal: true } }), versions);
     expect(result).toMatchObject({ cacheable: false, reason: 'personal_without_user' });
@@ -210,6 +230,7 @@ interface ScopeModel {
   docVersion: number;
   history: string[];
   personalUser: string | null;
+  providerParams: Record<string, unknown> | undefined;
 }
 
 const scopeModel: fc.Arbitrary<ScopeModel> = fc.record({
@@ -222,6 +243,8 @@ const scopeModel: fc.Arbitrary<ScopeModel> = fc.record({
     [{ name: 'a', parameters: { type: 'object', x: 1 } }],
     [{ name: 'a', parameters: { type: 'object', x: 2 } }],
     [{ name: 'b' }],
+    [{ name: 'b', strict: true }],
+    [{ name: 'b', options: { input_examples: [{ q: 1 }] } }],
   ),
   temperature: fc.constantFrom<number | undefined>(undefined, 0, 0.5),
   maxTokens: fc.constantFrom<number | undefined>(undefined, 100),
@@ -236,6 +259,12 @@ const scopeModel: fc.Arbitrary<ScopeModel> = fc.record({
   docVersion: fc.constantFrom(0, 1),
   history: fc.constantFrom<string[]>([], ['Hi'], ['Hi', 'Hello!']),
   personalUser: fc.constantFrom<string | null>(null, 'u1', 'u2'),
+  providerParams: fc.constantFrom<Record<string, unknown> | undefined>(
+    undefined,
+    { reasoning_effort: 'low' },
+    { reasoning_effort: 'high' },
+    { reasoning_effort: 'low', logit_bias: { '50256': -100, '13': 5 } },
+  ),
 });
 
 const noise = fc.record({
@@ -246,6 +275,10 @@ const noise = fc.record({
   shuffleDocs: fc.boolean(),
   question: fc.constantFrom('q1', 'What is it?', 'Something else'),
   nonPersonalUser: fc.constantFrom(undefined, 'someone'),
+  /** Fields that cannot change the answer (forwarded, never scoped). */
+  hints: fc.constantFrom<Record<string, unknown> | undefined>(undefined, { user: 'u-9' }, { metadata: { a: '1' } }),
+  /** No provider params written as an empty object instead of left out. */
+  emptyParamsAsObject: fc.boolean(),
 });
 type Noise = typeof noise extends fc.Arbitrary<infer T> ? T : never;
 
@@ -282,6 +315,8 @@ function render(
         tools: m.tools,
         response_format: m.responseFormat,
         params: { temperature: m.temperature, max_tokens: m.maxTokens },
+        provider_params: m.providerParams ?? (n.emptyParamsAsObject ? {} : undefined),
+        provider_hints: n.hints,
       },
       n.reverseKeys,
     ),

@@ -31,6 +31,8 @@ export interface CacheScope {
   tool_choice: Canonical;
   response_format: Canonical;
   params: Canonical;
+  /** Provider fields that change the answer (`reasoning_effort`, `output_config`, …); absent when none. */
+  provider_params?: Canonical;
   namespace: string;
   namespace_version: number;
   /** [doc id, version] sorted by id. */
@@ -103,6 +105,8 @@ export function deriveScope(request: RequestV1, versions: VersionsAtLookup): Sco
     tool_choice: toCanonical(chat.tool_choice),
     response_format: toCanonical(chat.response_format),
     params: canonicalParams(chat.params),
+    // Left out when empty, so requests without such fields keep the scope hashes they always had.
+    provider_params: isEmpty(chat.provider_params) ? undefined : toCanonical(chat.provider_params),
     namespace: cache.namespace,
     namespace_version: versions.namespaceVersion,
     docs: docList,
@@ -206,7 +210,14 @@ function canonicalTool(tool: ToolDefinition): Canonical {
     name: tool.name,
     description: tool.description === undefined ? null : canonicalPromptText(tool.description),
     parameters: toCanonical(tool.parameters),
+    // Only when set: tools without them keep their earlier canonical form (and scope hashes).
+    ...(tool.strict === undefined ? {} : { strict: tool.strict }),
+    ...(isEmpty(tool.options) ? {} : { options: toCanonical(tool.options) }),
   };
+}
+
+function isEmpty(fields: Readonly<Record<string, unknown>> | undefined): boolean {
+  return fields === undefined || Object.keys(fields).length === 0;
 }
 
 /** Tool-call arguments are JSON text: parsed so key order and spacing do not matter. */

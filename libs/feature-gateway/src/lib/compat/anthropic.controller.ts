@@ -9,6 +9,7 @@ import {
   anthropicMessage,
   anthropicStreamFrames,
   anthropicToNeutral,
+  refuseCredentialHeaders,
 } from '../translate/anthropic';
 import { CompatService, sendSse } from './compat.service';
 
@@ -30,8 +31,10 @@ export class AnthropicController {
     @TenantId() tenant: string,
     @Body() body: unknown,
     @Headers('cache-control') cacheControl: string | undefined,
+    @Headers() headers: Record<string, string | string[] | undefined>,
     @Res() res: Response,
   ): Promise<void> {
+    refuseCredentialHeaders(headers);
     const t = anthropicToNeutral(body);
     const answer = await this.compat.answer('anthropic', tenant, t, cacheControl, res);
     if (t.stream) sendSse(res, anthropicStreamFrames(answer));

@@ -11,6 +11,8 @@ import {
   type NeutralRequest,
   type TranslatedRequest,
 } from './common';
+import { ANTHROPIC_FIELDS, ANTHROPIC_TOOL_FIELDS } from './anthropic-fields';
+import { forwardFields, nonEmpty } from './fields';
 
 const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).loose();
 const TextBlock = z
@@ -24,7 +26,7 @@ const AnthropicMessage = z.object({
   content: z.union([z.string(), z.array(Block)]),
 });
 
-/** The Anthropic Messages request body, as far as Deja reads it (unknown fields are ignored). */
+/** The Anthropic Messages request body, as far as Deja reads it (its field table refuses unknown fields). */
 export const AnthropicMessagesBody = z
   .object({
     model: z.string().min(1),
@@ -38,7 +40,8 @@ export const AnthropicMessagesBody = z
             name: z.string().min(1),
             description: z.string().optional(),
             input_schema: z.record(z.string(), z.unknown()),
-            type: z.string().optional(),
+            type: z.string().nullable().optional(),
+            strict: z.boolean().optional(),
             cache_control: CacheControl.nullable().optional(),
           })
           .loose(),
@@ -80,17 +83,27 @@ function toolResultContent(block: z.infer<typeof Block>, path: string): string |
   return compact(content.map((c, i) => textPart(Block.parse(c), `${path}.content.${i}`)));
 }
 
+/** The SDK sends `user_profile_id` and `workspace_id` as these headers, not in the body. */
+const CREDENTIAL_HEADERS = { 'anthropic-user-profile-id': 'user_profile_id', 'anthropic-workspace-id': 'workspace_id' };
+
+/** Refuses the Anthropic header parameters that select the caller's own credentials (Deja uses its own). */
+export function refuseCredentialHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): void {
+  for (const [header, field] of Object.entries(CREDENTIAL_HEADERS)) {
+    if (headers[header] !== undefined)
+      throw unsupported(
+        field,
+        `Deja calls Anthropic with its own credentials: a caller's ${field} (${header}) cannot apply`,
+      );
+  }
+}
+
 /**
  * Anthropic Messages body → the neutral request. `cache_control`-marked text blocks become
  * `cacheable` parts; `tool_use` blocks become tool calls and `tool_result` blocks tool messages.
  */
 export function anthropicToNeutral(body: unknown): TranslatedRequest {
   const b = parseOrThrow(AnthropicMessagesBody, body);
-  if (b.top_k !== undefined)
-    throw unsupported(
-      'top_k',
-      'top_k is not supported by Deja (it would change answers without being part of the cache scope)',
-    );
+  const forwarded = forwardFields(body as Record<string, unknown>, ANTHROPIC_FIELDS, 'Anthropic Messages request');
   const messages: z.input<typeof ChatMessage>[] = [];
   b.messages.forEach((m, i) => {
     const path = `messages.${i}.content`;
@@ -152,16 +165,25 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
   else if (b.system) request.system = compact(b.system.map((s, i) => textPart(s, `system.${i}`)));
   if (b.tools?.length) {
     request.tools = b.tools.map((t, i) => {
-      if (t.type !== undefined && t.type !== 'custom')
+      if (t.type !== undefined && t.type !== null && t.type !== 'custom')
         throw unsupported(`tools.${i}.type`, `server tool '${t.type}' is not supported`);
+      const options = nonEmpty(
+        forwardFields(t, ANTHROPIC_TOOL_FIELDS, 'Anthropic tool definition', `tools.${i}.`).params,
+      );
       return {
         name: t.name,
         ...(t.description !== undefined ? { description: t.description } : {}),
         parameters: t.input_schema,
+        ...(typeof t.strict === 'boolean' ? { strict: t.strict } : {}),
+        ...(options ? { options } : {}),
       };
     });
   }
   if (b.tool_choice !== undefined) request.tool_choice = b.tool_choice;
+  const params = nonEmpty(forwarded.params);
+  const hints = nonEmpty(forwarded.hints);
+  if (params) request.provider_params = params;
+  if (hints) request.provider_hints = hints;
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: true };
 }
 
