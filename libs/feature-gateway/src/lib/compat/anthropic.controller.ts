@@ -1,9 +1,10 @@
-import { Body, Controller, Headers, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Headers, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantId, TenantRoute } from '../auth/api-key.guard';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
 import { openApiSchema } from '../http/openapi';
+import { countTokens } from '../translate/models';
 import {
   AnthropicMessagesBody,
   anthropicMessage,
@@ -20,6 +21,16 @@ import { CompatService, sendSse } from './compat.service';
 @UseFilters(GatewayExceptionFilter)
 export class AnthropicController {
   constructor(private readonly compat: CompatService) {}
+
+  @Post('messages/count_tokens')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Anthropic token count of a Messages request (the catalog tokenizer: an estimate of Claude’s)',
+  })
+  countTokens(@Headers() headers: Record<string, string | string[] | undefined>, @Body() body: unknown) {
+    refuseCredentialHeaders(headers);
+    return countTokens(body);
+  }
 
   @Post('messages')
   @ApiOperation({
