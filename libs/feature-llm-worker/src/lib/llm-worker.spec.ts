@@ -43,6 +43,8 @@ describe('LlmWorker', () => {
     expect(new Set(done.map((c) => c.request_id)).size).toBe(50);
     const leaders = done.filter((c) => c.usage.output_tokens > 0);
     expect(leaders).toHaveLength(1);
+    expect(leaders[0]!.coalesced).toBeUndefined();
+    expect(done.filter((c) => c.coalesced === true)).toHaveLength(49);
     const followers = done.filter((c) => c.usage.output_tokens === 0);
     for (const f of followers) {
       expect(f.answer?.content).toBe('Paris.');

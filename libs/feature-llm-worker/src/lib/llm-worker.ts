@@ -305,6 +305,7 @@ export class LlmWorker {
       complete: response.complete,
       warnings,
       provider_latency_ms: leader ? outcome.latencyMs : role === 'joined' ? waitedMs : 0,
+      ...(leader ? {} : { coalesced: true }),
     };
   }
 }

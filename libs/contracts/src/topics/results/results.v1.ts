@@ -14,6 +14,8 @@ export const CacheDecision = z.object({
   entry_id: z.string().nullable(),
   /** A semantic candidate passed the threshold but a guard refused it; says which. */
   rejected_by: z.string().nullable().default(null),
+  /** A miss answered by sharing an identical miss's provider call (`x-deja-cache: coalesced`). */
+  coalesced: z.boolean().optional(),
 });
 export type CacheDecision = z.infer<typeof CacheDecision>;
 

@@ -12,6 +12,10 @@ export const JobWaitQuery = z.object({
   wait: z.coerce.number().min(0, 'must be 0 or more seconds').optional(),
 });
 
+function round4(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10_000) / 10_000;
+}
+
 /** The public view of a job. */
 export function jobView(job: JobRecord): Record<string, unknown> {
   const r = job.result;
@@ -24,10 +28,12 @@ export function jobView(job: JobRecord): Record<string, unknown> {
       ? {
           outcome: r.cache.outcome,
           tier: r.cache.tier,
-          similarity: r.cache.similarity,
-          threshold: r.cache.threshold,
+          // Rounded as in `x-deja-similarity`: more digits are float noise, not information.
+          similarity: round4(r.cache.similarity),
+          threshold: round4(r.cache.threshold),
           entry_id: r.cache.entry_id,
           rejected_by: r.cache.rejected_by ?? null,
+          coalesced: r.cache.coalesced === true,
         }
       : null,
     usage: r?.usage ?? null,

@@ -57,6 +57,28 @@ describe('x-deja headers', () => {
   });
 });
 
+describe('x-deja-cache on a coalesced miss', () => {
+  it('says coalesced, not miss, when the answer shared another request’s provider call and saved money', () => {
+    const follower = completed({
+      cache: {
+        outcome: 'miss',
+        tier: null,
+        similarity: 0.5,
+        threshold: 0.93,
+        entry_id: null,
+        rejected_by: null,
+        coalesced: true,
+      },
+      cost: { usd: 0, uncached_usd: 0.002, saved_usd: 0.002 },
+    });
+    expect(cacheHeaders('job-1', follower.result)).toMatchObject({
+      'x-deja-cache': 'coalesced',
+      'x-deja-saved-usd': '0.002000',
+    });
+    expect(cacheHeaders('job-1', completed().result)['x-deja-cache']).toBe('miss');
+  });
+});
+
 describe('gateway error codes', () => {
   it('map every code to an HTTP status', () => {
     for (const code of Object.values(GatewayErrorCode)) expect(httpStatusFor(code)).toBeGreaterThanOrEqual(400);

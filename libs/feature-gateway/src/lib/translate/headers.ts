@@ -5,7 +5,8 @@ export function cacheHeaders(jobId: string, result: ResultV1 | null): Record<str
   const h: Record<string, string> = { 'x-deja-job-id': jobId };
   if (!result) return h;
   const c = result.cache;
-  h['x-deja-cache'] = c.outcome;
+  // A coalesced miss shared another request's provider call: it reports savings, so it must not read as a plain miss.
+  h['x-deja-cache'] = c.outcome === 'miss' && c.coalesced ? 'coalesced' : c.outcome;
   h['x-deja-tier'] = c.tier ?? 'none';
   if (c.similarity !== null) h['x-deja-similarity'] = c.similarity.toFixed(4);
   if (c.threshold !== null) h['x-deja-threshold'] = c.threshold.toFixed(4);
