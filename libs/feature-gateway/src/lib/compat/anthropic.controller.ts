@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Headers, Post, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantId, TenantRoute } from '../auth/api-key.guard';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
@@ -33,6 +33,8 @@ export class AnthropicController {
   }
 
   @Post('messages')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'A `message`, or Messages server-sent events with `stream: true`' })
   @ApiOperation({
     summary: 'Anthropic Messages (streaming too)',
     description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.',
