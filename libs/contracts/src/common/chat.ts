@@ -23,6 +23,10 @@ export const ChatMessage = z.object({
   content: z.union([z.string().max(2_000_000), z.array(TextPart).max(200)]),
   tool_calls: z.array(ToolCall).max(100).optional(),
   tool_call_id: z.string().max(200).optional(),
+  /** OpenAI participant name (`messages[].name`): it can change the answer, so it is in the scope. */
+  name: z.string().min(1).max(200).optional(),
+  /** Anthropic `tool_result.is_error`: the tool failed, and the model answers accordingly. */
+  is_error: z.boolean().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 

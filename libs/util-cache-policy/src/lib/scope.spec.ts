@@ -65,6 +65,10 @@ describe('deriveScope', () => {
       }),
     ],
     ['personal user', request({ cache: { personal: true, user: 'u-1' } })],
+    [
+      'final message name',
+      request({ request: { messages: [{ role: 'user', content: 'How do I reset my password?', name: 'ada' }] } }),
+    ],
   ])('changes when the %s changes', (_name, changed) => {
     expect(hash(changed)).not.toBe(hash(request()));
   });
@@ -118,6 +122,21 @@ describe('deriveScope', () => {
       { id: 'call_1', name: 'weather', arguments: '{ "unit": "C", "city": "Oslo" }' },
     ];
     expect(hash(reordered)).toBe(hash(withTool('-3C')));
+  });
+
+  it('changes when an earlier tool result failed (is_error) and with the participant name of earlier turns', () => {
+    const withResult = (extra: { is_error?: boolean; name?: string }) =>
+      request({
+        request: {
+          messages: [
+            { role: 'user', content: 'Weather?', ...(extra.name ? { name: extra.name } : {}) },
+            { role: 'assistant', content: '', tool_calls: [{ id: 't1', name: 'f', arguments: '{}' }] },
+            { role: 'tool', tool_call_id: 't1', content: 'timeout', ...(extra.is_error ? { is_error: true } : {}) },
+          ],
+        },
+      });
+    expect(hash(withResult({ is_error: true }))).not.toBe(hash(withResult({})));
+    expect(hash(withResult({ name: 'ada' }))).not.toBe(hash(withResult({})));
   });
 
   it('changes with provider fields that change the answer, and not with those that cannot', () => {

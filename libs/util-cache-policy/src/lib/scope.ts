@@ -41,6 +41,8 @@ export interface CacheScope {
   history: Canonical[];
   /** Parts of the final user message marked `cacheable` (stable blocks such as a document). */
   final_context: string[];
+  /** The final user message's participant name, when it has one. */
+  final_name?: string;
   /** Set only for personal answers. */
   user: string | null;
 }
@@ -112,6 +114,7 @@ export function deriveScope(request: RequestV1, versions: VersionsAtLookup): Sco
     docs: docList,
     history: history.map(canonicalMessage),
     final_context: final ? finalContextParts(final) : [],
+    final_name: final?.name,
     user: cache.personal ? (cache.user ?? null) : null,
   };
   return {
@@ -202,6 +205,9 @@ function canonicalMessage(message: ChatMessage): Canonical {
       arguments: canonicalArguments(call.arguments),
     })),
     tool_call_id: message.tool_call_id ?? null,
+    // Only when set: messages without them keep their earlier canonical form (and scope hashes).
+    ...(message.name === undefined ? {} : { name: message.name }),
+    ...(message.is_error === undefined ? {} : { is_error: message.is_error }),
   };
 }
 

@@ -40,6 +40,21 @@ describe('shapeAnthropicRequest', () => {
     expect(body.tools?.[0]).toMatchObject({ name: 'search', strict: true, input_examples: [{}] });
   });
 
+  it('marks a failed tool result with is_error', () => {
+    const { body } = shape(
+      request({
+        messages: [
+          { role: 'user', content: 'Weather?' },
+          { role: 'assistant', content: '', tool_calls: [{ id: 't1', name: 'w', arguments: '{}' }] },
+          { role: 'tool', tool_call_id: 't1', content: 'timeout', is_error: true },
+        ],
+      }),
+    );
+    expect(body.messages[2]!.content).toEqual([
+      expect.objectContaining({ type: 'tool_result', tool_use_id: 't1', content: 'timeout', is_error: true }),
+    ]);
+  });
+
   it('marks a long system prompt with an ephemeral breakpoint and sends it in block form', () => {
     const shaped = shape(request({ system: longText(1500) }));
     expect(shaped.body.system).toEqual([{ type: 'text', text: longText(1500), cache_control: { type: 'ephemeral' } }]);

@@ -206,7 +206,12 @@ function toAnthropicMessages(messages: readonly ChatMessage[], warnings: string[
     if (message.role === 'tool') {
       const text =
         typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('\n');
-      const result: ContentBlockParam = { type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: text };
+      const result: ContentBlockParam = {
+        type: 'tool_result',
+        tool_use_id: message.tool_call_id ?? '',
+        content: text,
+        ...(message.is_error === undefined ? {} : { is_error: message.is_error }),
+      };
       const previous = out.at(-1);
       if (
         previous?.role === 'user' &&
@@ -218,6 +223,7 @@ function toAnthropicMessages(messages: readonly ChatMessage[], warnings: string[
       }
       continue;
     }
+    if (message.name !== undefined) warnings.push('message names are an OpenAI field: not sent to Anthropic');
     const content: ContentBlockParam[] = textBlocks(message.content);
     if (message.role === 'assistant') {
       for (const call of message.tool_calls ?? []) {

@@ -45,6 +45,14 @@ describe('shapeOpenAIRequest', () => {
     });
   });
 
+  it('sends participant names of user and assistant turns', () => {
+    const { body } = shapeOpenAIRequest(
+      { ...base, messages: [{ role: 'user', content: 'hi', name: 'ada' }] },
+      { facts: gpt, tenant: 'acme' },
+    );
+    expect(body.messages.at(-1)).toEqual({ role: 'user', content: 'hi', name: 'ada' });
+  });
+
   it("hashes a caller's prompt_cache_key with the tenant, and honours its prompt_cache_retention", () => {
     const shaped = (tenant: string) =>
       shapeOpenAIRequest(

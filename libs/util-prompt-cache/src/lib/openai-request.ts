@@ -53,6 +53,8 @@ export function shapeOpenAIRequest(req: ChatRequest, options: OpenAIShapeOptions
     messages.push({ role: 'system', content: req.system.map((p) => ({ type: 'text', text: p.text })) });
   }
   for (const message of req.messages) messages.push(toOpenAIMessage(message));
+  if (req.messages.some((m) => m.is_error))
+    warnings.push('is_error on a tool result is an Anthropic field: not sent to OpenAI');
 
   const tools: ChatCompletionTool[] | undefined = req.tools?.map((t) => ({
     type: 'function',
@@ -115,14 +117,16 @@ function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
     typeof message.content === 'string'
       ? message.content
       : message.content.map((p) => ({ type: 'text', text: p.text }));
+  const name = message.name === undefined ? {} : { name: message.name };
   switch (message.role) {
     case 'user':
-      return { role: 'user', content };
+      return { role: 'user', content, ...name };
     case 'assistant': {
       const calls = message.tool_calls ?? [];
       const empty = typeof content === 'string' ? content.length === 0 : content.length === 0;
       return {
         role: 'assistant',
+        ...name,
         content: empty && calls.length > 0 ? null : content,
         ...(calls.length > 0
           ? {

@@ -114,6 +114,34 @@ describe('anthropicToNeutral', () => {
     ]);
   });
 
+  it('keeps is_error of a tool result, and refuses citations and server-tool fields on blocks, naming them', () => {
+    const { request } = anthropicToNeutral({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 't1', name: 'w', input: {}, caller: { type: 'direct' } }],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'timeout', is_error: true }] },
+      ],
+    });
+    expect(request.messages[2]).toEqual({ role: 'tool', tool_call_id: 't1', content: 'timeout', is_error: true });
+    const refusedPath = (content: unknown[]) => {
+      try {
+        anthropicToNeutral({ model: 'c', max_tokens: 1, messages: [{ role: 'user', content }] });
+      } catch (e) {
+        return (e as GatewayException).details.issues?.[0]?.path;
+      }
+      return undefined;
+    };
+    expect(refusedPath([{ type: 'text', text: 'x', citations: [{ type: 'char_location' }] }])).toBe(
+      'messages.0.content.0.citations',
+    );
+    expect(refusedPath([{ type: 'text', text: 'x', mystery: 1 }])).toBe('messages.0.content.0.mystery');
+  });
+
   it("refuses the SDK's workspace and user-profile header parameters, naming the field", () => {
     expect(() => refuseCredentialHeaders({ 'anthropic-workspace-id': 'wrkspc_1' })).toThrow(/workspace_id/);
     expect(() => refuseCredentialHeaders({ 'anthropic-user-profile-id': 'p' })).toThrow(/user_profile_id/);

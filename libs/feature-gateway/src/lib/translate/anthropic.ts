@@ -13,6 +13,11 @@ import {
 } from './common';
 import { ANTHROPIC_FIELDS, ANTHROPIC_TOOL_FIELDS } from './anthropic-fields';
 import { forwardFields, nonEmpty } from './fields';
+import {
+  ANTHROPIC_TEXT_BLOCK_FIELDS,
+  ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS,
+  ANTHROPIC_TOOL_USE_BLOCK_FIELDS,
+} from './message-fields';
 
 const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).loose();
 const TextBlock = z
@@ -64,6 +69,7 @@ type NeutralPart = { type: 'text'; text: string; cacheable?: boolean };
 function textPart(block: z.infer<typeof Block>, path: string): NeutralPart {
   const t = TextBlock.safeParse(block);
   if (!t.success) throw unsupported(path, 'a text block needs a string `text`');
+  forwardFields(block, ANTHROPIC_TEXT_BLOCK_FIELDS, 'Anthropic text block', `${path}.`);
   return t.data.cache_control
     ? { type: 'text', text: t.data.text, cacheable: true }
     : { type: 'text', text: t.data.text };
@@ -121,6 +127,7 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
           break;
         case 'tool_use': {
           const tu = block as { id?: unknown; name?: unknown; input?: unknown };
+          forwardFields(block, ANTHROPIC_TOOL_USE_BLOCK_FIELDS, 'Anthropic tool_use block', `${p}.`);
           if (m.role !== 'assistant') throw unsupported(p, 'tool_use blocks belong to assistant messages');
           if (typeof tu.id !== 'string' || typeof tu.name !== 'string')
             throw unsupported(p, 'tool_use needs id and name');
@@ -128,10 +135,16 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
           break;
         }
         case 'tool_result': {
-          const tr = block as { tool_use_id?: unknown };
+          const tr = block as { tool_use_id?: unknown; is_error?: unknown };
+          forwardFields(block, ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS, 'Anthropic tool_result block', `${p}.`);
           if (m.role !== 'user') throw unsupported(p, 'tool_result blocks belong to user messages');
           if (typeof tr.tool_use_id !== 'string') throw unsupported(p, 'tool_result needs tool_use_id');
-          messages.push({ role: 'tool', tool_call_id: tr.tool_use_id, content: toolResultContent(block, p) });
+          messages.push({
+            role: 'tool',
+            tool_call_id: tr.tool_use_id,
+            content: toolResultContent(block, p),
+            ...(typeof tr.is_error === 'boolean' ? { is_error: tr.is_error } : {}),
+          });
           break;
         }
         default:

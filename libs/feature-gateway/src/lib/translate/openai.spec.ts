@@ -118,6 +118,39 @@ describe('openAiToNeutral', () => {
     expect(request.tools).toEqual([{ name: 'f', parameters: { type: 'object' }, strict: true }]);
   });
 
+  it('keeps participant names of user and assistant turns, and refuses one on a system message', () => {
+    const { request } = openAiToNeutral({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: 'hi', name: 'ada' },
+        { role: 'assistant', content: 'hello', name: 'bot', refusal: null },
+        { role: 'user', content: 'x' },
+      ],
+    });
+    expect(request.messages.slice(0, 2)).toEqual([
+      { role: 'user', content: 'hi', name: 'ada' },
+      { role: 'assistant', content: 'hello', name: 'bot' },
+    ]);
+    expect(() =>
+      openAiToNeutral({
+        model: 'gpt-4o',
+        messages: [
+          { role: 'system', content: 's', name: 'n' },
+          { role: 'user', content: 'x' },
+        ],
+      }),
+    ).toThrow(/messages\.0\.name/);
+    expect(() =>
+      openAiToNeutral({
+        model: 'gpt-4o',
+        messages: [
+          { role: 'assistant', content: 'x', audio: { id: 'a' } },
+          { role: 'user', content: 'x' },
+        ],
+      }),
+    ).toThrow(/messages\.0\.audio/);
+  });
+
   it.each([
     ['logprobs', { logprobs: true }],
     ['top_logprobs', { top_logprobs: 3 }],

@@ -12,6 +12,7 @@ import {
   type TranslatedRequest,
 } from './common';
 import { forwardFields, isObject, nonEmpty } from './fields';
+import { OPENAI_MESSAGE_FIELDS } from './message-fields';
 import { OPENAI_FIELDS, OPENAI_FUNCTION_FIELDS } from './openai-fields';
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
@@ -29,7 +30,7 @@ const OpenAiMessage = z
     content: Content.nullable().optional(),
     tool_calls: z.array(OpenAiToolCall).optional(),
     tool_call_id: z.string().optional(),
-    name: z.string().optional(),
+    name: z.string().nullish(),
   })
   .loose()
   // As OpenAI: only an assistant message (which may carry just tool calls) may leave content out.
@@ -111,10 +112,14 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
     });
   const system: Array<{ type: 'text'; text: string }> = [];
   const messages: z.input<typeof ChatMessage>[] = [];
+  const rawMessages = (body as { messages: unknown[] }).messages;
   b.messages.forEach((m, i) => {
     const path = `messages.${i}`;
+    forwardFields(rawMessages[i] as Record<string, unknown>, OPENAI_MESSAGE_FIELDS, 'OpenAI message', `${path}.`);
     const content = textOf(m.content, `${path}.content`);
     if (m.role === 'system' || m.role === 'developer') {
+      if (m.name)
+        throw unsupported(`${path}.name`, 'a name on a system or developer message is not kept (they merge into one)');
       if (typeof content === 'string') system.push({ type: 'text', text: content });
       else system.push(...content);
       return;
@@ -124,7 +129,7 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
       messages.push({ role: 'tool', content, tool_call_id: m.tool_call_id });
       return;
     }
-    const msg: z.input<typeof ChatMessage> = { role: m.role, content };
+    const msg: z.input<typeof ChatMessage> = { role: m.role, content, ...(m.name ? { name: m.name } : {}) };
     if (m.role === 'assistant' && m.tool_calls?.length) {
       msg.tool_calls = m.tool_calls.map((tc) => ({
         id: tc.id,

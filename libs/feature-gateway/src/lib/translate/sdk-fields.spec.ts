@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import ts from 'typescript';
 import { ANTHROPIC_FIELDS, ANTHROPIC_TOOL_FIELDS } from './anthropic-fields';
+import {
+  ANTHROPIC_TEXT_BLOCK_FIELDS,
+  ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS,
+  ANTHROPIC_TOOL_USE_BLOCK_FIELDS,
+  OPENAI_MESSAGE_FIELDS,
+} from './message-fields';
 import { OPENAI_FIELDS, OPENAI_FUNCTION_FIELDS } from './openai-fields';
 
 const ROOT = join(__dirname, '..', '..', '..', '..', '..');
@@ -60,6 +66,15 @@ describe('every field of the SDKs’ request types has a rule (a new SDK field c
       OpenAiFunction: { from: 'openai/resources/shared', name: 'FunctionDefinition' },
       AnthropicRequest: { from: '@anthropic-ai/sdk/resources/messages', name: 'MessageCreateParamsBase' },
       AnthropicTool: { from: '@anthropic-ai/sdk/resources/messages', name: 'Tool' },
+      OpenAiSystem: { from: 'openai/resources/chat/completions', name: 'ChatCompletionSystemMessageParam' },
+      OpenAiDeveloper: { from: 'openai/resources/chat/completions', name: 'ChatCompletionDeveloperMessageParam' },
+      OpenAiUser: { from: 'openai/resources/chat/completions', name: 'ChatCompletionUserMessageParam' },
+      OpenAiAssistant: { from: 'openai/resources/chat/completions', name: 'ChatCompletionAssistantMessageParam' },
+      OpenAiTool: { from: 'openai/resources/chat/completions', name: 'ChatCompletionToolMessageParam' },
+      OpenAiFunctionMessage: { from: 'openai/resources/chat/completions', name: 'ChatCompletionFunctionMessageParam' },
+      AnthropicText: { from: '@anthropic-ai/sdk/resources/messages', name: 'TextBlockParam' },
+      AnthropicToolUse: { from: '@anthropic-ai/sdk/resources/messages', name: 'ToolUseBlockParam' },
+      AnthropicToolResult: { from: '@anthropic-ai/sdk/resources/messages', name: 'ToolResultBlockParam' },
     });
   });
 
@@ -81,6 +96,24 @@ describe('every field of the SDKs’ request types has a rule (a new SDK field c
     expect(sorted(Object.keys(ANTHROPIC_FIELDS))).toEqual(
       sorted([...new Set([...props['AnthropicRequest']!, 'temperature', 'top_p', 'top_k', 'deja'])]),
     );
+  });
+
+  it('OpenAI messages: the table covers every field of every role’s message type', () => {
+    const roles = [
+      'OpenAiSystem',
+      'OpenAiDeveloper',
+      'OpenAiUser',
+      'OpenAiAssistant',
+      'OpenAiTool',
+      'OpenAiFunctionMessage',
+    ];
+    expect(sorted(Object.keys(OPENAI_MESSAGE_FIELDS))).toEqual(sorted([...new Set(roles.flatMap((r) => props[r]!))]));
+  });
+
+  it('Anthropic text, tool_use and tool_result blocks: the tables cover exactly the SDK’s fields', () => {
+    expect(sorted(Object.keys(ANTHROPIC_TEXT_BLOCK_FIELDS))).toEqual(props['AnthropicText']);
+    expect(sorted(Object.keys(ANTHROPIC_TOOL_USE_BLOCK_FIELDS))).toEqual(props['AnthropicToolUse']);
+    expect(sorted(Object.keys(ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS))).toEqual(props['AnthropicToolResult']);
   });
 
   it('Anthropic custom tools: the table covers exactly the SDK’s fields', () => {
