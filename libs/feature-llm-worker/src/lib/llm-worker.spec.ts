@@ -11,7 +11,8 @@ const options: LlmWorkerOptions = {
 };
 
 function setup(script: ConstructorParameters<typeof FakeProvider>[1], over: Partial<LlmWorkerOptions> = {}) {
-  const clock = new FakeClock();
+  // One second after the fixtures' submitted_at: misses reach the worker after they were made.
+  const clock = new FakeClock(Date.parse('2026-11-27T01:00:01.000Z'));
   const provider = new FakeProvider('openai', script);
   const worker = new LlmWorker(new Map([['openai', provider]]), { ...options, ...over }, { clock, random: () => 0.5 });
   return { clock, provider, worker };
@@ -66,6 +67,18 @@ describe('LlmWorker', () => {
     clock.advance(2000);
     await worker.complete(miss({ requestId: 'c' }), 'k');
     expect(provider.sent).toHaveLength(2);
+  });
+
+  it('does not hand a finished answer to an identical miss submitted after it finished (a purge may have retired it)', async () => {
+    const { worker, provider, clock } = setup([response()]);
+    await worker.complete(miss({ requestId: 'a' }), 'k');
+    clock.advance(1000);
+    const late = await worker.complete(
+      miss({ requestId: 'late', submitted_at: new Date(clock.now()).toISOString() }),
+      'k',
+    );
+    expect(provider.sent).toHaveLength(2);
+    expect(late.coalesced).toBeUndefined();
   });
 
   it('never reuses a finished answer for a no-cache request, nor across versions or keys', async () => {

@@ -135,6 +135,7 @@ export class LlmWorker {
       // A no-cache request may share a call already running, never an answer already given.
       reuseRecent: miss.cache.lookup !== false && miss.lookup.outcome !== 'bypass',
       remember: (o) => o.ok && o.response.complete,
+      submittedAt: Date.parse(miss.submitted_at),
     });
     const completion = this.toCompletion(miss, outcome, role, this.clock.now() - started);
     this.observer.completion?.(completion, role);
