@@ -1,5 +1,6 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -8,6 +9,36 @@ import OpenAI from 'openai';
 import { startProviderSimulator, type RunningSimulator } from '@deja/feature-provider-simulator';
 import { EmbeddedDeja, freePort } from '../integration/embedded/embedded-process';
 import { FaultProxy } from './fault-proxy';
+
+const ROOT = join(__dirname, '..', '..');
+/** The Python SDK versions the suite installs (those of the issue's report), into a venv under tmp/. */
+const PYTHON_SDKS = ['openai==3.57.0', 'anthropic==2.16.0'];
+const VENV = join(ROOT, 'tmp', 'compat-python-venv');
+const VENV_PYTHON = join(VENV, 'bin', 'python');
+
+/**
+ * A virtualenv with the official Python SDKs, installed from PyPI with pip on first use and
+ * reused afterwards. A machine without python3 or without access to PyPI fails here, saying so.
+ */
+function pythonWithSdks(): string {
+  const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', timeout: 300_000 });
+  const ready = () =>
+    existsSync(VENV_PYTHON) &&
+    run(VENV_PYTHON, [
+      '-c',
+      'import openai, anthropic; print(openai.__version__, anthropic.__version__)',
+    ]).stdout.trim() === PYTHON_SDKS.map((p) => p.split('==')[1]).join(' ');
+  if (ready()) return VENV_PYTHON;
+  const venv = run('python3', ['-m', 'venv', VENV]);
+  if (venv.status !== 0)
+    throw new Error(
+      `python3 -m venv failed (install python3 with venv to run the Python SDK half): ${venv.stderr ?? venv.error}`,
+    );
+  const pip = run(VENV_PYTHON, ['-m', 'pip', 'install', '--quiet', ...PYTHON_SDKS]);
+  if (pip.status !== 0 || !ready())
+    throw new Error(`pip install ${PYTHON_SDKS.join(' ')} failed (needs PyPI): ${pip.stderr}`);
+  return VENV_PYTHON;
+}
 
 /**
  * The compatibility suite: the official Node SDKs, unchanged but for their base URL, against a
@@ -263,6 +294,98 @@ describe('official SDKs against Deja (compatibility suite)', () => {
       expect(Number(follower.response.headers.get('x-deja-saved-usd'))).toBeGreaterThan(0);
       expect(follower.data.usage?.total_tokens).toBe(0);
       expect(proxy.calls(text)).toHaveLength(1);
+    });
+  });
+
+  describe('Python SDKs (openai, anthropic from PyPI)', () => {
+    type Failure = {
+      class: string | null;
+      status: number;
+      type: string | null;
+      code: string | null;
+      param: string | null;
+      should_retry: string | null;
+      retry_after: string | null;
+      attempts: number;
+    };
+    let seen: Record<string, unknown> & {
+      openai_errors: Record<string, Failure>;
+      anthropic_errors: Record<string, Failure>;
+    };
+
+    beforeAll(async () => {
+      const python = pythonWithSdks();
+      // Asynchronously: the simulator and the fault proxy answer from this very process.
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(
+          python,
+          [join(__dirname, 'python', 'sdk_compat.py'), deja.url, deja.apiKey, run],
+          { timeout: 120_000, maxBuffer: 10_000_000 },
+          (error, out, err) =>
+            error ? reject(new Error(`sdk_compat.py failed: ${error.message}\n${err}`)) : resolve(out),
+        ),
+      );
+      seen = JSON.parse(stdout) as typeof seen;
+    }, 420_000);
+
+    it('chat, streaming, a forced tool call and structured output work unchanged', () => {
+      expect(seen['openai_plain']).toEqual({
+        content: expect.stringContaining('Simulated answer to:'),
+        cache: ['miss', 'hit'],
+      });
+      expect(seen['openai_stream']).toContain('Simulated answer to:');
+      const tool = seen['openai_tool'] as { finish: string; name: string; arguments: unknown };
+      expect([tool.finish, tool.name, ajv.validate(weather, tool.arguments)]).toEqual([
+        'tool_calls',
+        'get_weather',
+        true,
+      ]);
+      expect(ajv.validate(weather, seen['openai_json'])).toBe(true);
+      expect(seen['anthropic_plain']).toEqual({
+        type: 'text',
+        text: expect.stringContaining('Simulated'),
+        stop: 'end_turn',
+      });
+      expect(seen['anthropic_stream']).toContain('Simulated');
+      const used = seen['anthropic_tool'] as { stop: string; name: string; input: unknown };
+      expect([used.stop, used.name, ajv.validate(weather, used.input)]).toEqual(['tool_use', 'get_weather', true]);
+    });
+
+    it('openai raises the provider-class exceptions with type, code and param, and does not retry a 4xx', () => {
+      const e = seen.openai_errors;
+      expect(e['not_found']).toMatchObject({
+        class: 'NotFoundError',
+        status: 404,
+        code: 'model_not_found',
+        attempts: 1,
+      });
+      expect(e['bad_request']).toMatchObject({
+        class: 'BadRequestError',
+        param: 'temperature',
+        code: 'invalid_value',
+        attempts: 1,
+      });
+      expect(e['auth']).toMatchObject({
+        class: 'AuthenticationError',
+        code: 'invalid_api_key',
+        should_retry: 'false',
+        attempts: 1,
+      });
+      expect(e['refused']).toMatchObject({
+        class: 'BadRequestError',
+        type: 'invalid_request_error',
+        param: 'logprobs',
+        attempts: 1,
+      });
+      expect(e['rate_limited']).toMatchObject({ class: 'RateLimitError', status: 429, retry_after: '1' });
+    });
+
+    it('anthropic raises the provider-class exceptions with error.type, and does not retry a 4xx', () => {
+      const e = seen.anthropic_errors;
+      expect(e['not_found']).toMatchObject({ class: 'NotFoundError', type: 'not_found_error', attempts: 1 });
+      expect(e['permission']).toMatchObject({ class: 'PermissionDeniedError', type: 'permission_error', attempts: 1 });
+      expect(e['refused']).toMatchObject({ class: 'BadRequestError', type: 'invalid_request_error', attempts: 1 });
+      expect(e['overloaded']).toMatchObject({ class: 'OverloadedError', status: 529, type: 'overloaded_error' });
     });
   });
 
