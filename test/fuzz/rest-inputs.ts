@@ -85,6 +85,8 @@ const wrongTypes: Record<Endpoint, Record<string, fc.Arbitrary<unknown>>> = {
     temperature: notNumber,
     max_tokens: fc.oneof(notNumber, fc.constant(-1), fc.constant(1.5)),
     n: fc.integer({ min: 2, max: 10 }),
+    logprobs: fc.constant(true),
+    web_search_options: fc.constant({}),
     stream: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })),
   },
   '/v1/messages': {
@@ -92,7 +94,9 @@ const wrongTypes: Record<Endpoint, Record<string, fc.Arbitrary<unknown>>> = {
     messages: notArray,
     max_tokens: fc.oneof(notNumber, fc.constant(0), fc.constant(-5)),
     system: fc.oneof(fc.integer(), fc.boolean()),
-    top_k: fc.integer({ min: 1, max: 100 }),
+    // Refused fields (top_k is forwarded now, so it is no longer certainly invalid).
+    thinking: fc.integer({ min: 1024, max: 4096 }).map((budget_tokens) => ({ type: 'enabled', budget_tokens })),
+    container: fc.string({ minLength: 1, maxLength: 8 }),
     temperature: notNumber,
   },
 };

@@ -71,10 +71,12 @@ describe('REST fuzz: gateway', () => {
     return { c, status: res.status, json, text };
   }
 
-  /** The error object of a gateway error body, in either dialect. */
+  /** The error object of a gateway error body, in any dialect, with Deja's code as `code`. */
   function errorOf(s: Sent): { code?: unknown; message?: unknown } | undefined {
-    const body = s.json as { error?: { code?: unknown; message?: unknown } } | undefined;
-    return body && typeof body === 'object' ? body.error : undefined;
+    const body = s.json as { error?: { code?: unknown; deja_code?: unknown; message?: unknown } } | undefined;
+    if (!body || typeof body !== 'object' || !body.error) return undefined;
+    // Anthropic's envelope has no `code`: Deja's code is its `deja_code` there.
+    return { ...body.error, code: body.error.deja_code ?? body.error.code };
   }
 
   function describeCase(s: Sent): string {

@@ -5,3 +5,4 @@ export * from './lib/segments';
 export * from './lib/anthropic-request';
 export * from './lib/openai-request';
 export * from './lib/shape';
+export * from './lib/provider-fields';

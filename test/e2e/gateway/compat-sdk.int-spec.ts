@@ -139,6 +139,29 @@ describe('OpenAI- and Anthropic-compatible endpoints with the official SDKs', ()
     expect((err as Error).message).toContain('simulated provider failure');
   });
 
+  it("OpenAI SDK: a provider's 404 arrives as NotFoundError with the provider's fields, and the SDK's default retries do not fire", async () => {
+    let attempts = 0;
+    const counting: typeof fetch = (input, init) => {
+      attempts++;
+      return fetch(input, init);
+    };
+    const defaults = new OpenAI({ apiKey: s.keys.main.key, baseURL: `${s.a.url}/v1`, fetch: counting });
+    const err = await defaults.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `NOTFOUND ${Date.now()}` }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    const e = err as InstanceType<typeof OpenAI.NotFoundError>;
+    expect([e.status, e.type, e.code, e.param]).toEqual([404, 'invalid_request_error', 'model_not_found', 'model']);
+    expect(e.error).toMatchObject({ deja_code: 'model_not_found', job_id: expect.any(String) });
+    expect(e.headers.get('x-should-retry')).toBe('false');
+
+    const failed = await defaults.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `FAIL ${Date.now()}` }] })
+      .catch((x: unknown) => x);
+    expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(attempts).toBe(2);
+  });
+
   it('answers 504 with the job id when no result comes in time, and the job stays readable', async () => {
     const restore = keepOffKafka(s.a);
     const res = await http('POST', `${s.a.url}/v1/chat/completions`, {
@@ -148,7 +171,7 @@ describe('OpenAI- and Anthropic-compatible endpoints with the official SDKs', ()
     expect(res.status).toBe(504);
     const jobId = (res.body['error'] as Record<string, unknown>)['job_id'] as string;
     expect(res.body).toMatchObject({
-      error: { type: 'timeout', message: expect.stringContaining(`/v1/jobs/${jobId}`) },
+      error: { type: 'server_error', code: 'timeout', message: expect.stringContaining(`/v1/jobs/${jobId}`) },
     });
     expect((await http('GET', `${s.b.url}/v1/jobs/${jobId}`, { key: s.keys.main.key })).body['status']).toBe('queued');
   });
@@ -234,7 +257,7 @@ describe('OpenAI- and Anthropic-compatible endpoints with the official SDKs', ()
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({
       type: 'error',
-      error: { type: 'invalid_request', issues: [{ path: 'max_tokens' }] },
+      error: { type: 'invalid_request_error', deja_code: 'invalid_request', issues: [{ path: 'max_tokens' }] },
     });
     const stranger = new Anthropic({ apiKey: 'dj_unknown', baseURL: s.b.url, maxRetries: 0 });
     const err = await stranger.messages

@@ -332,7 +332,7 @@ export interface GatewayStack {
 /**
  * Two gateway replicas sharing one results consumer group, plus a simulated pipeline that
  * answers requests of this run's tenants: last user message `HIT …` → a semantic hit,
- * `FAIL …` → a failed result, `IGNORE …` → no answer, anything else → a miss.
+ * `FAIL …` → a failed result, `NOTFOUND …` → a provider's 404, `IGNORE …` → no answer, anything else → a miss.
  */
 export async function startStack(over: Partial<GatewayOptions> = {}): Promise<GatewayStack> {
   const run = randomUUID().slice(0, 8);
@@ -348,6 +348,26 @@ export async function startStack(over: Partial<GatewayOptions> = {}): Promise<Ga
         status: 'failed',
         answer: null,
         error: { code: 'provider_error', message: 'simulated provider failure', retriable: false },
+      };
+    }
+    if (text.startsWith('NOTFOUND')) {
+      return {
+        ...miss(''),
+        status: 'failed',
+        answer: null,
+        error: {
+          code: 'model_not_found',
+          message: 'openai 404: The model `gpt-9` does not exist',
+          retriable: false,
+          provider_error: {
+            status: 404,
+            type: 'invalid_request_error',
+            code: 'model_not_found',
+            param: 'model',
+            message: 'The model `gpt-9` does not exist',
+            retry_after_ms: null,
+          },
+        },
       };
     }
     return miss(`answer to: ${text}`);

@@ -24,13 +24,24 @@ export const ChatMessage = z.object({
   content: z.union([z.string().max(2_000_000), z.array(TextPart).max(200)]),
   tool_calls: z.array(ToolCall).max(100).optional(),
   tool_call_id: z.string().max(200).optional(),
+  /** OpenAI participant name (`messages[].name`): it can change the answer, so it is in the scope. */
+  name: z.string().min(1).max(200).optional(),
+  /** Anthropic `tool_result.is_error`: the tool failed, and the model answers accordingly. */
+  is_error: z.boolean().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** Provider fields Deja forwards unchanged, by name (the compatible endpoints allow only known ones). */
+const ProviderFields = z.record(z.string().min(1).max(100), z.unknown());
 
 export const ToolDefinition = z.object({
   name: z.string().min(1).max(200),
   description: z.string().max(100_000).optional(),
   parameters: boundedJson(z.record(z.string(), z.unknown())).optional(),
+  /** Strict schema adherence (OpenAI `function.strict`, Anthropic `strict`): changes the answer. */
+  strict: z.boolean().optional(),
+  /** Other provider tool fields that change the answer (e.g. Anthropic `input_examples`): forwarded, in the scope. */
+  options: ProviderFields.optional(),
 });
 export type ToolDefinition = z.infer<typeof ToolDefinition>;
 
@@ -97,6 +108,17 @@ export const ChatRequest = z.object({
   tool_choice: boundedJson(z.unknown()).optional(),
   response_format: boundedJson(z.unknown()).optional(),
   params: GenerationParams.default({}),
+  /**
+   * Provider request fields that can change the answer and have no neutral form (e.g. OpenAI
+   * `reasoning_effort`, `logit_bias`; Anthropic `output_config`, `top_k`): forwarded unchanged
+   * to that provider and part of the cache scope.
+   */
+  provider_params: ProviderFields.optional(),
+  /**
+   * Provider request fields that cannot change the answer (e.g. `metadata`, `user`,
+   * `service_tier`): forwarded unchanged, not part of the cache scope.
+   */
+  provider_hints: ProviderFields.optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 

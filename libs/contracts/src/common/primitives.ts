@@ -85,10 +85,29 @@ export const Cost = z.object({
 });
 export type Cost = z.infer<typeof Cost>;
 
+/**
+ * The error a provider answered with, as it sent it, so the compatible endpoints can hand it on
+ * unchanged: its HTTP status (an SDK picks its exception class from it) and its body's fields
+ * (OpenAI `error.type` / `code` / `param`, Anthropic `error.type`), which caller code branches on.
+ */
+export const ProviderFault = z.object({
+  status: z.number().int().min(400).max(599),
+  type: z.string().max(200).nullable(),
+  code: z.string().max(200).nullable(),
+  param: z.string().max(500).nullable(),
+  /** The provider's own message, without the SDK's status prefix. */
+  message: z.string().max(4000),
+  /** The provider's `retry-after`, when it sent one (429, 529). */
+  retry_after_ms: z.number().int().nonnegative().max(3_600_000).nullable(),
+});
+export type ProviderFault = z.infer<typeof ProviderFault>;
+
 /** Errors on the wire say whether a retry can help. */
 export const WireError = z.object({
   code: z.string().min(1).max(100),
   message: z.string().max(4000),
   retriable: z.boolean(),
+  /** Set when the failure is a provider's HTTP error answer (absent in messages of older producers). */
+  provider_error: ProviderFault.optional(),
 });
 export type WireError = z.infer<typeof WireError>;

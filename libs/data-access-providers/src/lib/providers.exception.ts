@@ -1,4 +1,4 @@
-import type { Provider } from '@deja/contracts';
+import type { Provider, ProviderFault } from '@deja/contracts';
 
 /** Why a provider call failed. The values travel on the wire as `CompletionV1.error.code`. */
 export enum ProviderErrorCode {
@@ -53,7 +53,14 @@ export class ProviderError extends Error {
     readonly provider: Provider,
     readonly code: ProviderErrorCode,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number; requestId?: string; cause?: unknown } = {},
+    readonly details: {
+      status?: number;
+      retryAfterMs?: number;
+      requestId?: string;
+      /** The provider's error answer as it sent it, when there was one (an HTTP 4xx/5xx). */
+      fault?: ProviderFault;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ProviderError';
@@ -79,6 +86,7 @@ export class ProviderError extends Error {
       status: this.details.status,
       retry_after_ms: this.details.retryAfterMs,
       request_id: this.details.requestId,
+      provider_error: this.details.fault,
     };
   }
 }

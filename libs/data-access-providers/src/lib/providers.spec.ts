@@ -123,6 +123,36 @@ describe('OpenAIProviderClient', () => {
     expect(f.calls()).toBe(1);
   });
 
+  it("keeps OpenAI's error as sent: status, type, code, param and its message without the SDK's prefix", async () => {
+    const body = {
+      error: {
+        message: 'The model `gpt-9` does not exist or you do not have access to it.',
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'model_not_found',
+      },
+    };
+    const f = fakeFetch([{ status: 404, body }]);
+    const e = await failure(
+      new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedOpenAI),
+    );
+    expect(e.details.fault).toEqual({ status: 404, ...body.error, retry_after_ms: null });
+  });
+
+  it("keeps a 429's retry-after in the provider fault", async () => {
+    const f = fakeFetch([
+      {
+        status: 429,
+        body: { error: { message: 'slow', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+        headers: { 'retry-after': '7' },
+      },
+    ]);
+    const e = await failure(
+      new OpenAIProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedOpenAI),
+    );
+    expect(e.details.fault).toMatchObject({ status: 429, code: 'rate_limit_exceeded', retry_after_ms: 7000 });
+  });
+
   it('turns a call that outlives the timeout into a retriable provider_timeout', async () => {
     const f = fakeFetch(['hang']);
     const e = await failure(
@@ -162,6 +192,24 @@ describe('AnthropicProviderClient', () => {
     );
     expect([e.code, e.retriable]).toEqual([ProviderErrorCode.Overloaded, true]);
     expect(f.calls()).toBe(1);
+  });
+
+  it("keeps Anthropic's error envelope as sent: status, error.type and message", async () => {
+    const f = fakeFetch([
+      { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'model: claude-x' } } },
+    ]);
+    const e = await failure(
+      new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedAnthropic),
+    );
+    expect([e.code, e.retriable]).toEqual([ProviderErrorCode.NotFound, false]);
+    expect(e.details.fault).toEqual({
+      status: 404,
+      type: 'not_found_error',
+      code: null,
+      param: null,
+      message: 'model: claude-x',
+      retry_after_ms: null,
+    });
   });
 
   it('marks every answer of a simulator endpoint as simulated', async () => {

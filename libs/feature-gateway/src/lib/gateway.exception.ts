@@ -1,3 +1,5 @@
+import type { ProviderFault } from '@deja/contracts';
+
 /** Every way a gateway request can fail. Each code is mapped to HTTP in {@link httpStatusFor}. */
 export enum GatewayErrorCode {
   InvalidRequest = 'invalid_request',
@@ -14,8 +16,10 @@ export enum GatewayErrorCode {
   StoreUnavailable = 'store_unavailable',
   /** The pipeline did not answer in time; the job goes on and can be fetched later. */
   Timeout = 'timeout',
-  /** The pipeline answered with a failure (provider error, etc.). */
+  /** The pipeline answered with a failure that is not a provider's HTTP error (timeout, connection, etc.). */
   UpstreamFailed = 'upstream_failed',
+  /** The provider answered with an HTTP error: passed on with the provider's status and fields. */
+  ProviderError = 'provider_error',
   Internal = 'internal',
 }
 
@@ -34,6 +38,10 @@ export class GatewayException extends Error {
       issues?: ErrorIssue[];
       retryAfterSeconds?: number;
       jobId?: string;
+      /** The provider's error answer, for `ProviderError`: its status and body fields are passed on. */
+      provider?: ProviderFault;
+      /** The pipeline's own code for the failure (e.g. `model_not_found`), when it came from there. */
+      pipelineCode?: string;
       cause?: unknown;
     } = {},
   ) {
@@ -81,6 +89,7 @@ export function httpStatusFor(code: GatewayErrorCode): number {
     case GatewayErrorCode.Internal:
       return 500;
     case GatewayErrorCode.UpstreamFailed:
+    case GatewayErrorCode.ProviderError: // the fallback: `statusOf` uses the provider's own status
       return 502;
     case GatewayErrorCode.BrokerUnavailable:
     case GatewayErrorCode.StoreUnavailable:
@@ -103,18 +112,10 @@ function isRetriableCode(code: GatewayErrorCode): boolean {
   ].includes(code);
 }
 
-/**
- * The JSON body of an error: `{error: {type, code, message, retriable, issues?, job_id?}}`.
- * `type` is the broad class clients branch on (every 400 is `invalid_request`, as providers do);
- * `code` is the precise reason.
- */
-export function errorBody(e: GatewayException, flavour: 'deja' | 'anthropic' = 'deja'): Record<string, unknown> {
-  const type = e.code === GatewayErrorCode.Unsupported ? GatewayErrorCode.InvalidRequest : e.code;
-  const error: Record<string, unknown> = { type, code: e.code, message: e.message, retriable: e.retriable };
-  if (e.details.issues) error['issues'] = e.details.issues;
-  if (e.details.jobId) error['job_id'] = e.details.jobId;
-  // Anthropic clients expect `{type: 'error', error: {...}}`; the inner object is the same.
-  return flavour === 'anthropic' ? { type: 'error', error } : { error };
+/** The status to answer with: a provider's error keeps the provider's own status. */
+export function statusOf(e: GatewayException): number {
+  if (e.code === GatewayErrorCode.ProviderError && e.details.provider) return e.details.provider.status;
+  return httpStatusFor(e.code);
 }
 
 /** zod issues as `{path, message}` with dotted paths, prefixed with where the value came from. */

@@ -7,6 +7,13 @@ export interface CoalesceOptions<T> {
   readonly reuseRecent: boolean;
   /** Whether a finished result may be remembered for the window (successes only). */
   readonly remember: (value: T) => boolean;
+  /**
+   * When the caller's request was submitted (ms). A remembered result is only handed to requests
+   * submitted before it finished: those are the identical ones that arrived together and queued
+   * behind it. A request made afterwards looked the cache up after the answer could be stored —
+   * and after a purge could have retired it — so it must not get the answer from here.
+   */
+  readonly submittedAt?: number;
 }
 
 /**
@@ -34,7 +41,9 @@ export class Coalescer<T> {
     if (running) return { value: await running, role: 'joined' };
     if (options.reuseRecent) {
       const hit = this.recent.get(key);
-      if (hit && this.clock.now() - hit.at <= this.windowMs) return { value: hit.value, role: 'recent' };
+      const fresh = hit !== undefined && this.clock.now() - hit.at <= this.windowMs;
+      if (fresh && (options.submittedAt === undefined || options.submittedAt <= hit.at))
+        return { value: hit.value, role: 'recent' };
     }
     const promise = work();
     this.inFlight.set(key, promise);

@@ -11,7 +11,8 @@ const options: LlmWorkerOptions = {
 };
 
 function setup(script: ConstructorParameters<typeof FakeProvider>[1], over: Partial<LlmWorkerOptions> = {}) {
-  const clock = new FakeClock();
+  // One second after the fixtures' submitted_at: misses reach the worker after they were made.
+  const clock = new FakeClock(Date.parse('2026-11-27T01:00:01.000Z'));
   const provider = new FakeProvider('openai', script);
   const worker = new LlmWorker(new Map([['openai', provider]]), { ...options, ...over }, { clock, random: () => 0.5 });
   return { clock, provider, worker };
@@ -43,6 +44,8 @@ describe('LlmWorker', () => {
     expect(new Set(done.map((c) => c.request_id)).size).toBe(50);
     const leaders = done.filter((c) => c.usage.output_tokens > 0);
     expect(leaders).toHaveLength(1);
+    expect(leaders[0]!.coalesced).toBeUndefined();
+    expect(done.filter((c) => c.coalesced === true)).toHaveLength(49);
     const followers = done.filter((c) => c.usage.output_tokens === 0);
     for (const f of followers) {
       expect(f.answer?.content).toBe('Paris.');
@@ -64,6 +67,18 @@ describe('LlmWorker', () => {
     clock.advance(2000);
     await worker.complete(miss({ requestId: 'c' }), 'k');
     expect(provider.sent).toHaveLength(2);
+  });
+
+  it('does not hand a finished answer to an identical miss submitted after it finished (a purge may have retired it)', async () => {
+    const { worker, provider, clock } = setup([response()]);
+    await worker.complete(miss({ requestId: 'a' }), 'k');
+    clock.advance(1000);
+    const late = await worker.complete(
+      miss({ requestId: 'late', submitted_at: new Date(clock.now()).toISOString() }),
+      'k',
+    );
+    expect(provider.sent).toHaveLength(2);
+    expect(late.coalesced).toBeUndefined();
   });
 
   it('never reuses a finished answer for a no-cache request, nor across versions or keys', async () => {
@@ -110,6 +125,29 @@ describe('LlmWorker', () => {
     ]);
     const c = await worker.complete(miss(), 'k');
     expect(c.error).toEqual({ code: 'invalid_request', message: '400 bad', retriable: false });
+    expect(provider.sent).toHaveLength(1);
+  });
+
+  it("carries the provider's error answer (status, type, code, param) on the completion, valid on the wire", async () => {
+    const fault = {
+      status: 404,
+      type: 'invalid_request_error',
+      code: 'model_not_found',
+      param: 'model',
+      message: 'The model `gpt-9` does not exist',
+      retry_after_ms: null,
+    };
+    const { worker, provider } = setup([
+      new ProviderError('openai', ProviderErrorCode.NotFound, 'openai 404: no such model', { status: 404, fault }),
+    ]);
+    const c = await worker.complete(miss(), 'k');
+    expect(CompletionV1.parse(c)).toEqual(c);
+    expect(c.error).toEqual({
+      code: 'model_not_found',
+      message: 'openai 404: no such model',
+      retriable: false,
+      provider_error: fault,
+    });
     expect(provider.sent).toHaveLength(1);
   });
 

@@ -135,6 +135,7 @@ export class LlmWorker {
       // A no-cache request may share a call already running, never an answer already given.
       reuseRecent: miss.cache.lookup !== false && miss.lookup.outcome !== 'bypass',
       remember: (o) => o.ok && o.response.complete,
+      submittedAt: Date.parse(miss.submitted_at),
     });
     const completion = this.toCompletion(miss, outcome, role, this.clock.now() - started);
     this.observer.completion?.(completion, role);
@@ -232,7 +233,13 @@ export class LlmWorker {
       return { ok: true, response, facts, warnings, latencyMs: this.clock.now() - started };
     } catch (error) {
       if (error instanceof ProviderError)
-        return failed({ code: error.code, message: error.message.slice(0, 4000), retriable: error.retriable });
+        return failed({
+          code: error.code,
+          message: error.message.slice(0, 4000),
+          retriable: error.retriable,
+          // The provider's own answer travels on, so the caller gets its status and error shape.
+          ...(error.details.fault ? { provider_error: error.details.fault } : {}),
+        });
       return failed({ code: WorkerErrorCode.Internal, message: describe(error).slice(0, 4000), retriable: false });
     }
   }
@@ -299,6 +306,7 @@ export class LlmWorker {
       complete: response.complete,
       warnings,
       provider_latency_ms: leader ? outcome.latencyMs : role === 'joined' ? waitedMs : 0,
+      ...(leader ? {} : { coalesced: true }),
     };
   }
 }

@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { deriveCacheKeys, deriveScope, queryText } from './scope';
 
 const versions = { namespaceVersion: 1, docVersions: {} as Record<string, number> };
+/** The scope hash of `request()` as computed before provider fields joined the scope (key version 2: case-aware exact tier). */
+const GOLDEN_HASH = '181361df7be63e121e27c768553ea4cca01421060af059b34bb14d84c3990d65';
 
 function request(
   overrides: { request?: Partial<RequestV1['request']>; cache?: Partial<RequestV1['cache']>; tenant?: string } = {},
@@ -63,6 +65,10 @@ describe('deriveScope', () => {
       }),
     ],
     ['personal user', request({ cache: { personal: true, user: 'u-1' } })],
+    [
+      'final message name',
+      request({ request: { messages: [{ role: 'user', content: 'How do I reset my password?', name: 'ada' }] } }),
+    ],
   ])('changes when the %s changes', (_name, changed) => {
     expect(hash(changed)).not.toBe(hash(request()));
   });
@@ -116,6 +122,39 @@ describe('deriveScope', () => {
       { id: 'call_1', name: 'weather', arguments: '{ "unit": "C", "city": "Oslo" }' },
     ];
     expect(hash(reordered)).toBe(hash(withTool('-3C')));
+  });
+
+  it('changes when an earlier tool result failed (is_error) and with the participant name of earlier turns', () => {
+    const withResult = (extra: { is_error?: boolean; name?: string }) =>
+      request({
+        request: {
+          messages: [
+            { role: 'user', content: 'Weather?', ...(extra.name ? { name: extra.name } : {}) },
+            { role: 'assistant', content: '', tool_calls: [{ id: 't1', name: 'f', arguments: '{}' }] },
+            { role: 'tool', tool_call_id: 't1', content: 'timeout', ...(extra.is_error ? { is_error: true } : {}) },
+          ],
+        },
+      });
+    expect(hash(withResult({ is_error: true }))).not.toBe(hash(withResult({})));
+    expect(hash(withResult({ name: 'ada' }))).not.toBe(hash(withResult({})));
+  });
+
+  it('changes with provider fields that change the answer, and not with those that cannot', () => {
+    const base = request();
+    expect(hash(request({ request: { provider_params: { reasoning_effort: 'high' } } }))).not.toBe(hash(base));
+    expect(hash(request({ request: { provider_params: { reasoning_effort: 'high' } } }))).not.toBe(
+      hash(request({ request: { provider_params: { reasoning_effort: 'low' } } })),
+    );
+    expect(hash(request({ request: { tools: [{ name: 'search', strict: true }] } }))).not.toBe(
+      hash(request({ request: { tools: [{ name: 'search' }] } })),
+    );
+    expect(hash(request({ request: { provider_hints: { user: 'u-1', service_tier: 'flex' } } }))).toBe(hash(base));
+    expect(hash(request({ request: { provider_params: {} } }))).toBe(hash(base));
+  });
+
+  it('keeps the scope hash of a request without provider fields as it was before they existed', () => {
+    // Pinned: entries stored before provider fields were scoped must still be found.
+    expect(hash(request())).toBe(GOLDEN_HASH);
   });
 
   it('refuses a personal answer without a user', () => {
@@ -210,6 +249,7 @@ interface ScopeModel {
   docVersion: number;
   history: string[];
   personalUser: string | null;
+  providerParams: Record<string, unknown> | undefined;
 }
 
 const scopeModel: fc.Arbitrary<ScopeModel> = fc.record({
@@ -222,6 +262,8 @@ const scopeModel: fc.Arbitrary<ScopeModel> = fc.record({
     [{ name: 'a', parameters: { type: 'object', x: 1 } }],
     [{ name: 'a', parameters: { type: 'object', x: 2 } }],
     [{ name: 'b' }],
+    [{ name: 'b', strict: true }],
+    [{ name: 'b', options: { input_examples: [{ q: 1 }] } }],
   ),
   temperature: fc.constantFrom<number | undefined>(undefined, 0, 0.5),
   maxTokens: fc.constantFrom<number | undefined>(undefined, 100),
@@ -236,6 +278,12 @@ const scopeModel: fc.Arbitrary<ScopeModel> = fc.record({
   docVersion: fc.constantFrom(0, 1),
   history: fc.constantFrom<string[]>([], ['Hi'], ['Hi', 'Hello!']),
   personalUser: fc.constantFrom<string | null>(null, 'u1', 'u2'),
+  providerParams: fc.constantFrom<Record<string, unknown> | undefined>(
+    undefined,
+    { reasoning_effort: 'low' },
+    { reasoning_effort: 'high' },
+    { reasoning_effort: 'low', logit_bias: { '50256': -100, '13': 5 } },
+  ),
 });
 
 const noise = fc.record({
@@ -246,6 +294,10 @@ const noise = fc.record({
   shuffleDocs: fc.boolean(),
   question: fc.constantFrom('q1', 'What is it?', 'Something else'),
   nonPersonalUser: fc.constantFrom(undefined, 'someone'),
+  /** Fields that cannot change the answer (forwarded, never scoped). */
+  hints: fc.constantFrom<Record<string, unknown> | undefined>(undefined, { user: 'u-9' }, { metadata: { a: '1' } }),
+  /** No provider params written as an empty object instead of left out. */
+  emptyParamsAsObject: fc.boolean(),
 });
 type Noise = typeof noise extends fc.Arbitrary<infer T> ? T : never;
 
@@ -282,6 +334,8 @@ function render(
         tools: m.tools,
         response_format: m.responseFormat,
         params: { temperature: m.temperature, max_tokens: m.maxTokens },
+        provider_params: m.providerParams ?? (n.emptyParamsAsObject ? {} : undefined),
+        provider_hints: n.hints,
       },
       n.reverseKeys,
     ),

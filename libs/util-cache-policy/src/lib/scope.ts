@@ -31,6 +31,8 @@ export interface CacheScope {
   tool_choice: Canonical;
   response_format: Canonical;
   params: Canonical;
+  /** Provider fields that change the answer (`reasoning_effort`, `output_config`, …); absent when none. */
+  provider_params?: Canonical;
   namespace: string;
   namespace_version: number;
   /** [doc id, version] sorted by id. */
@@ -39,6 +41,8 @@ export interface CacheScope {
   history: Canonical[];
   /** Parts of the final user message marked `cacheable` (stable blocks such as a document). */
   final_context: string[];
+  /** The final user message's participant name, when it has one. */
+  final_name?: string;
   /** Set only for personal answers. */
   user: string | null;
 }
@@ -103,11 +107,14 @@ export function deriveScope(request: RequestV1, versions: VersionsAtLookup): Sco
     tool_choice: toCanonical(chat.tool_choice),
     response_format: toCanonical(chat.response_format),
     params: canonicalParams(chat.params),
+    // Left out when empty, so requests without such fields keep the scope hashes they always had.
+    provider_params: isEmpty(chat.provider_params) ? undefined : toCanonical(chat.provider_params),
     namespace: cache.namespace,
     namespace_version: versions.namespaceVersion,
     docs: docList,
     history: history.map(canonicalMessage),
     final_context: final ? finalContextParts(final) : [],
+    final_name: final?.name,
     user: cache.personal ? (cache.user ?? null) : null,
   };
   return {
@@ -198,6 +205,9 @@ function canonicalMessage(message: ChatMessage): Canonical {
       arguments: canonicalArguments(call.arguments),
     })),
     tool_call_id: message.tool_call_id ?? null,
+    // Only when set: messages without them keep their earlier canonical form (and scope hashes).
+    ...(message.name === undefined ? {} : { name: message.name }),
+    ...(message.is_error === undefined ? {} : { is_error: message.is_error }),
   };
 }
 
@@ -206,7 +216,14 @@ function canonicalTool(tool: ToolDefinition): Canonical {
     name: tool.name,
     description: tool.description === undefined ? null : canonicalPromptText(tool.description),
     parameters: toCanonical(tool.parameters),
+    // Only when set: tools without them keep their earlier canonical form (and scope hashes).
+    ...(tool.strict === undefined ? {} : { strict: tool.strict }),
+    ...(isEmpty(tool.options) ? {} : { options: toCanonical(tool.options) }),
   };
+}
+
+function isEmpty(fields: Readonly<Record<string, unknown>> | undefined): boolean {
+  return fields === undefined || Object.keys(fields).length === 0;
 }
 
 /** Tool-call arguments are JSON text: parsed so key order and spacing do not matter. */

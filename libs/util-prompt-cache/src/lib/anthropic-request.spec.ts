@@ -20,6 +20,41 @@ const shape = (req: ChatRequest, longTtl = false) =>
   shapeAnthropicRequest(req, { facts: sonnet, defaultMaxTokens: 1024, longTtlForStatic: longTtl });
 
 describe('shapeAnthropicRequest', () => {
+  it("forwards the caller's provider fields, strict tools with their options, and tool_choice's parallel flag", () => {
+    const { body } = shape(
+      request({
+        tools: [{ name: 'search', parameters: { type: 'object' }, strict: true, options: { input_examples: [{}] } }],
+        tool_choice: { type: 'any', disable_parallel_tool_use: true },
+        provider_params: { output_config: { effort: 'low' }, top_k: 5, stream: true },
+        provider_hints: { metadata: { user_id: 'u-1' }, service_tier: 'standard_only' },
+      }),
+    );
+    expect(body).toMatchObject({
+      output_config: { effort: 'low' },
+      top_k: 5,
+      metadata: { user_id: 'u-1' },
+      service_tier: 'standard_only',
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+    });
+    expect(body).not.toHaveProperty('stream');
+    expect(body.tools?.[0]).toMatchObject({ name: 'search', strict: true, input_examples: [{}] });
+  });
+
+  it('marks a failed tool result with is_error', () => {
+    const { body } = shape(
+      request({
+        messages: [
+          { role: 'user', content: 'Weather?' },
+          { role: 'assistant', content: '', tool_calls: [{ id: 't1', name: 'w', arguments: '{}' }] },
+          { role: 'tool', tool_call_id: 't1', content: 'timeout', is_error: true },
+        ],
+      }),
+    );
+    expect(body.messages[2]!.content).toEqual([
+      expect.objectContaining({ type: 'tool_result', tool_use_id: 't1', content: 'timeout', is_error: true }),
+    ]);
+  });
+
   it('marks a long system prompt with an ephemeral breakpoint and sends it in block form', () => {
     const shaped = shape(request({ system: longText(1500) }));
     expect(shaped.body.system).toEqual([{ type: 'text', text: longText(1500), cache_control: { type: 'ephemeral' } }]);

@@ -11,6 +11,7 @@ import type { ModelFacts } from '@deja/util-model-catalog';
 import { countTokens } from '@deja/util-model-catalog';
 import type { Breakpoint, PrefixBlock } from './breakpoints';
 import { planBreakpoints } from './breakpoints';
+import { forwardedFields } from './provider-fields';
 import { callerCacheControl, cacheablePrefixSegments } from './segments';
 import { sortKeys, stableJson } from './stable-json';
 import { volatileWarnings } from './volatile';
@@ -53,9 +54,11 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
 
   const tools: Tool[] = (req.tools ?? []).map((t) => {
     const tool: Tool = {
+      ...(sortKeys(t.options ?? {}) as Partial<Tool>),
       name: t.name,
       ...(t.description === undefined ? {} : { description: t.description }),
       input_schema: sortKeys({ type: 'object', ...(t.parameters ?? {}) }) as Tool.InputSchema,
+      ...(t.strict === undefined ? {} : { strict: t.strict }),
     };
     refs.push({
       block: { section: 'tools', tokens: countTokens(stableJson(tool)) },
@@ -139,6 +142,7 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
 
   const toolChoice = anthropicToolChoice(req.tool_choice);
   const body: MessageCreateParamsNonStreaming = {
+    ...(forwardedFields(req) as Partial<MessageCreateParamsNonStreaming>),
     model: req.model,
     max_tokens: params.max_tokens ?? options.defaultMaxTokens,
     ...(tools.length > 0 ? { tools } : {}),
@@ -202,7 +206,12 @@ function toAnthropicMessages(messages: readonly ChatMessage[], warnings: string[
     if (message.role === 'tool') {
       const text =
         typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('\n');
-      const result: ContentBlockParam = { type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: text };
+      const result: ContentBlockParam = {
+        type: 'tool_result',
+        tool_use_id: message.tool_call_id ?? '',
+        content: text,
+        ...(message.is_error === undefined ? {} : { is_error: message.is_error }),
+      };
       const previous = out.at(-1);
       if (
         previous?.role === 'user' &&
@@ -214,6 +223,7 @@ function toAnthropicMessages(messages: readonly ChatMessage[], warnings: string[
       }
       continue;
     }
+    if (message.name !== undefined) warnings.push('message names are an OpenAI field: not sent to Anthropic');
     const content: ContentBlockParam[] = textBlocks(message.content);
     if (message.role === 'assistant') {
       for (const call of message.tool_calls ?? []) {
@@ -250,11 +260,22 @@ function anthropicToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === 'required' || choice === 'any') return { type: 'any' };
   if (choice === 'none') return { type: 'none' };
   if (typeof choice === 'object') {
-    const c = choice as { type?: unknown; name?: unknown; function?: { name?: unknown } };
+    const c = choice as {
+      type?: unknown;
+      name?: unknown;
+      function?: { name?: unknown };
+      disable_parallel_tool_use?: unknown;
+    };
     const name =
       typeof c.function?.name === 'string' ? c.function.name : typeof c.name === 'string' ? c.name : undefined;
-    if (name) return { type: 'tool', name };
-    if (c.type === 'auto' || c.type === 'any' || c.type === 'none') return { type: c.type };
+    // `disable_parallel_tool_use` changes the answer: kept as the caller sent it.
+    const parallel =
+      typeof c.disable_parallel_tool_use === 'boolean'
+        ? { disable_parallel_tool_use: c.disable_parallel_tool_use }
+        : {};
+    if (name) return { type: 'tool', name, ...parallel };
+    if (c.type === 'auto' || c.type === 'any') return { type: c.type, ...parallel };
+    if (c.type === 'none') return { type: 'none' };
   }
   return undefined;
 }

@@ -20,6 +20,53 @@ const base: ChatRequest = {
 };
 
 describe('shapeOpenAIRequest', () => {
+  it("forwards the caller's provider fields and strict tools, and never lets them override Deja's own", () => {
+    const { body } = shapeOpenAIRequest(
+      {
+        ...base,
+        tools: [{ name: 'lookup', parameters: { type: 'object' }, strict: true }],
+        provider_params: { reasoning_effort: 'high', parallel_tool_calls: false, model: 'gpt-evil', stream: true },
+        provider_hints: { user: 'u-1', metadata: { team: 'a' }, service_tier: 'flex' },
+      },
+      { facts: gpt, tenant: 'acme' },
+    );
+    expect(body).toMatchObject({
+      model: gpt.id,
+      reasoning_effort: 'high',
+      parallel_tool_calls: false,
+      user: 'u-1',
+      metadata: { team: 'a' },
+      service_tier: 'flex',
+    });
+    expect(body).not.toHaveProperty('stream');
+    expect(body.tools?.[0]).toEqual({
+      type: 'function',
+      function: { name: 'lookup', parameters: { type: 'object' }, strict: true },
+    });
+  });
+
+  it('sends participant names of user and assistant turns', () => {
+    const { body } = shapeOpenAIRequest(
+      { ...base, messages: [{ role: 'user', content: 'hi', name: 'ada' }] },
+      { facts: gpt, tenant: 'acme' },
+    );
+    expect(body.messages.at(-1)).toEqual({ role: 'user', content: 'hi', name: 'ada' });
+  });
+
+  it("hashes a caller's prompt_cache_key with the tenant, and honours its prompt_cache_retention", () => {
+    const shaped = (tenant: string) =>
+      shapeOpenAIRequest(
+        { ...base, provider_hints: { prompt_cache_key: 'my-group', prompt_cache_retention: '24h' } },
+        { facts: gpt, tenant },
+      ).body;
+    expect(shaped('acme').prompt_cache_key).toMatch(/^deja-[0-9a-f]{40}$/);
+    expect(shaped('acme').prompt_cache_key).not.toBe(shaped('globex').prompt_cache_key);
+    expect(shaped('acme').prompt_cache_key).not.toBe(
+      shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme' }).promptCacheKey,
+    );
+    expect(shaped('acme').prompt_cache_retention).toBe('24h');
+  });
+
   it('puts the system message first and the tools before the conversation', () => {
     const { body } = shapeOpenAIRequest(base, { facts: gpt, tenant: 'acme' });
     expect(body.messages[0]).toEqual({ role: 'system', content: 'You are a support agent.' });

@@ -7,6 +7,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { ChatMessage, ChatRequest } from '@deja/contracts';
 import type { ModelFacts } from '@deja/util-model-catalog';
+import { forwardedFields } from './provider-fields';
 import { cacheablePrefixSegments } from './segments';
 import { sha256, sortKeys, stableJson } from './stable-json';
 import { volatileWarnings } from './volatile';
@@ -52,6 +53,8 @@ export function shapeOpenAIRequest(req: ChatRequest, options: OpenAIShapeOptions
     messages.push({ role: 'system', content: req.system.map((p) => ({ type: 'text', text: p.text })) });
   }
   for (const message of req.messages) messages.push(toOpenAIMessage(message));
+  if (req.messages.some((m) => m.is_error))
+    warnings.push('is_error on a tool result is an Anthropic field: not sent to OpenAI');
 
   const tools: ChatCompletionTool[] | undefined = req.tools?.map((t) => ({
     type: 'function',
@@ -59,19 +62,33 @@ export function shapeOpenAIRequest(req: ChatRequest, options: OpenAIShapeOptions
       name: t.name,
       ...(t.description === undefined ? {} : { description: t.description }),
       ...(t.parameters === undefined ? {} : { parameters: sortKeys(t.parameters) }),
+      ...(t.strict === undefined ? {} : { strict: t.strict }),
     },
   }));
+  if (req.tools?.some((t) => t.options && Object.keys(t.options).length > 0))
+    warnings.push('tool options are Anthropic fields: not sent to OpenAI');
 
-  let retention: OpenAIRetention | undefined = options.retention;
+  const extra = forwardedFields(req);
+  // The caller's own retention choice wins over the deployment's default.
+  const callerRetention = extra['prompt_cache_retention'];
+  let retention: OpenAIRetention | undefined =
+    callerRetention === 'in_memory' || callerRetention === '24h' ? callerRetention : options.retention;
   if (retention === '24h' && !options.facts.promptCache.supportsExtendedTtl) {
     warnings.push(`prompt_cache_retention "24h" is not supported by ${req.model}: in-memory retention used`);
     retention = undefined;
   }
 
   const p = req.params;
-  const key = promptCacheKey(options.tenant, req);
+  // A caller's prompt_cache_key groups its own requests; hashed with the tenant so it never groups two tenants'.
+  const callerKey = extra['prompt_cache_key'];
+  const key =
+    typeof callerKey === 'string'
+      ? `deja-${sha256(options.tenant, callerKey).slice(0, 40)}`
+      : promptCacheKey(options.tenant, req);
   const toolChoice = openAIToolChoice(req.tool_choice);
+  const { prompt_cache_key: _key, prompt_cache_retention: _retention, ...forwarded } = extra;
   const body: ChatCompletionCreateParamsNonStreaming = {
+    ...(forwarded as Partial<ChatCompletionCreateParamsNonStreaming>),
     model: req.model,
     ...(tools && tools.length > 0 ? { tools } : {}),
     ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
@@ -100,14 +117,16 @@ function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
     typeof message.content === 'string'
       ? message.content
       : message.content.map((p) => ({ type: 'text', text: p.text }));
+  const name = message.name === undefined ? {} : { name: message.name };
   switch (message.role) {
     case 'user':
-      return { role: 'user', content };
+      return { role: 'user', content, ...name };
     case 'assistant': {
       const calls = message.tool_calls ?? [];
       const empty = typeof content === 'string' ? content.length === 0 : content.length === 0;
       return {
         role: 'assistant',
+        ...name,
         content: empty && calls.length > 0 ? null : content,
         ...(calls.length > 0
           ? {

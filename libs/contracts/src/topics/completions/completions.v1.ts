@@ -17,5 +17,10 @@ export const CompletionV1 = MissV1.extend({
   complete: z.boolean(),
   warnings: z.array(z.string().max(500)).max(20).default([]),
   provider_latency_ms: z.number().nonnegative(),
+  /**
+   * True when this miss shared another identical miss's provider call (the worker coalesced it):
+   * its answer cost nothing and saved the call. Absent from older producers (false).
+   */
+  coalesced: z.boolean().optional(),
 });
 export type CompletionV1 = z.infer<typeof CompletionV1>;

@@ -23,6 +23,8 @@ export const CacheDecision = z.object({
   target_false_hit_rate: z.number().min(0).max(1).nullable().optional(),
   /** Which decision weights decided (name and training seed). */
   decision_model: z.string().max(200).nullable().optional(),
+  /** A miss answered by sharing an identical miss's provider call (`x-deja-cache: coalesced`). */
+  coalesced: z.boolean().optional(),
 });
 export type CacheDecision = z.infer<typeof CacheDecision>;
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CacheOptions, TenantId as TenantIdSchema } from '@deja/contracts';
 import { ErasureRepository, type ErasureReport } from '@deja/data-access-jobs';
@@ -68,6 +68,7 @@ export class AdminController {
     summary: 'Job counts by status and cache outcome, money spent and saved',
     description: '`?tenant=` narrows to one tenant.',
   })
+  @ApiQuery({ name: 'tenant', required: false, schema: { type: 'string' } })
   async stats(@Query() query: unknown): Promise<Record<string, unknown>> {
     const q = parseOrThrow(StatsQuery, query, 'query');
     return { tenant: q.tenant ?? null, ...(await this.jobs.stats(q.tenant)) };
@@ -95,6 +96,8 @@ export class AdminController {
     description:
       "Deletes the tenant's cache entries (live and retired), jobs with their prompts and answers, request ids, invalidation records, documents and namespaces, and — unless `?keep_account=true` — the tenant and its API keys. Answers to requests still in flight are not stored afterwards. Idempotent: repeating it finishes an interrupted erasure.",
   })
+  @ApiParam({ name: 'tenant', schema: { type: 'string' } })
+  @ApiQuery({ name: 'keep_account', required: false, schema: { type: 'string', enum: ['true', 'false'] } })
   async eraseTenant(@Param() params: unknown, @Query() query: unknown): Promise<ErasureReport> {
     const { tenant } = parseOrThrow(TenantParams, params, 'path');
     const q = parseOrThrow(EraseTenantQuery, query, 'query');
@@ -109,6 +112,8 @@ export class AdminController {
     description:
       'Deletes the cache entries scoped to the user (personal) or built from their questions, their jobs with prompts and answers, their request ids and the purge commands that name them. The user is the `deja.user` of their requests. Answers to their requests still in flight are not stored afterwards.',
   })
+  @ApiParam({ name: 'tenant', schema: { type: 'string' } })
+  @ApiParam({ name: 'user', schema: { type: 'string' } })
   async eraseUser(@Param() params: unknown): Promise<ErasureReport> {
     const { tenant, user } = parseOrThrow(UserParams, params, 'path');
     return this.erase(() => this.erasure.eraseUser(tenant, user));

@@ -1,14 +1,16 @@
-import { Body, Controller, Headers, Post, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Headers, Post, Res, UseFilters } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantId, TenantRoute } from '../auth/api-key.guard';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
 import { openApiSchema } from '../http/openapi';
+import { countTokens } from '../translate/models';
 import {
   AnthropicMessagesBody,
   anthropicMessage,
   anthropicStreamFrames,
   anthropicToNeutral,
+  refuseCredentialHeaders,
 } from '../translate/anthropic';
 import { CompatService, sendSse } from './compat.service';
 
@@ -20,7 +22,19 @@ import { CompatService, sendSse } from './compat.service';
 export class AnthropicController {
   constructor(private readonly compat: CompatService) {}
 
+  @Post('messages/count_tokens')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Anthropic token count of a Messages request (the catalog tokenizer: an estimate of Claude’s)',
+  })
+  countTokens(@Headers() headers: Record<string, string | string[] | undefined>, @Body() body: unknown) {
+    refuseCredentialHeaders(headers);
+    return countTokens(body);
+  }
+
   @Post('messages')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'A `message`, or Messages server-sent events with `stream: true`' })
   @ApiOperation({
     summary: 'Anthropic Messages (streaming too)',
     description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.',
@@ -30,8 +44,10 @@ export class AnthropicController {
     @TenantId() tenant: string,
     @Body() body: unknown,
     @Headers('cache-control') cacheControl: string | undefined,
+    @Headers() headers: Record<string, string | string[] | undefined>,
     @Res() res: Response,
   ): Promise<void> {
+    refuseCredentialHeaders(headers);
     const t = anthropicToNeutral(body);
     const answer = await this.compat.answer('anthropic', tenant, t, cacheControl, res);
     if (t.stream) sendSse(res, anthropicStreamFrames(answer));

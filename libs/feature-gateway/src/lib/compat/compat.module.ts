@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { AnthropicController } from './anthropic.controller';
 import { CompatService } from './compat.service';
+import { ModelsController } from './models.controller';
 import { OpenAiController } from './openai.controller';
 
-/** OpenAI- and Anthropic-compatible endpoints over the jobs pipeline. */
+/** OpenAI- and Anthropic-compatible endpoints over the jobs pipeline, and the model list. */
 @Module({
   imports: [JobsModule],
-  controllers: [OpenAiController, AnthropicController],
+  controllers: [OpenAiController, AnthropicController, ModelsController],
   providers: [CompatService],
 })
 export class CompatModule {}

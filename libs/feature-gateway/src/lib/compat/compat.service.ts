@@ -6,6 +6,7 @@ import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { JobsService } from '../jobs/jobs.service';
 import { parseOrThrow, resolveCacheOptions, type CompletedAnswer, type TranslatedRequest } from '../translate/common';
 import { cacheHeaders } from '../translate/headers';
+import { pipelineFailure } from './pipeline-failure';
 
 /**
  * The compatible endpoints' common path: a translated request becomes a job, and the call waits
@@ -38,17 +39,7 @@ export class CompatService {
         { jobId: job.id, retryAfterSeconds: 5 },
       );
     }
-    const error = job.result?.error ?? job.error;
-    if (job.status === 'failed' || !job.result?.answer) {
-      throw new GatewayException(
-        GatewayErrorCode.UpstreamFailed,
-        `the request failed: ${error ? `${error.code}: ${error.message}` : 'no answer'}`,
-        {
-          jobId: job.id,
-          retriable: error?.retriable ?? false,
-        },
-      );
-    }
+    if (job.status === 'failed' || !job.result?.answer) throw pipelineFailure(job.result?.error ?? job.error, job.id);
     return { jobId: job.id, model: request.model, result: job.result };
   }
 }

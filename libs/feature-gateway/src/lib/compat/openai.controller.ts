@@ -1,5 +1,5 @@
-import { Body, Controller, Headers, Post, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TenantId, TenantRoute } from '../auth/api-key.guard';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
@@ -16,6 +16,10 @@ export class OpenAiController {
   constructor(private readonly compat: CompatService) {}
 
   @Post('completions')
+  @HttpCode(200)
+  @ApiOkResponse({
+    description: '`chat.completion`, or `chat.completion.chunk` server-sent events with `stream: true`',
+  })
   @ApiOperation({
     summary: 'OpenAI Chat Completions (streaming too)',
     description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.',

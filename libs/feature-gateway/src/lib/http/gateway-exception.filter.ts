@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
-import { errorBody, GatewayErrorCode, GatewayException, httpStatusFor } from '../gateway.exception';
+import { GatewayErrorCode, GatewayException, statusOf } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
+import { dialectFor, errorBody } from './error-dialects';
 
 /** Any error → a GatewayException: Nest HttpExceptions by status, body-parser errors by type, the rest internal. */
 export function toGatewayException(error: unknown): GatewayException {
@@ -41,7 +42,7 @@ export function toGatewayException(error: unknown): GatewayException {
 export function sendError(req: Request, res: Response, error: unknown, logger: Logger, metrics?: GatewayMetrics): void {
   const e = toGatewayException(error);
   metrics?.httpErrors.inc({ type: e.code });
-  const status = httpStatusFor(e.code);
+  const status = statusOf(e);
   if (status >= 500)
     logger.error(
       `${req.method} ${req.path} → ${status} ${e.code}: ${e.message}${e.cause instanceof Error ? ` (${e.cause.name}: ${e.cause.message})` : ''}`,
@@ -51,7 +52,12 @@ export function sendError(req: Request, res: Response, error: unknown, logger: L
     return;
   }
   if (e.details.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(e.details.retryAfterSeconds));
-  res.status(status).json(errorBody(e, req.path.startsWith('/v1/messages') ? 'anthropic' : 'deja'));
+  const retryAfterMs = e.details.provider?.retry_after_ms;
+  if (retryAfterMs !== undefined && retryAfterMs !== null) res.setHeader('retry-after-ms', String(retryAfterMs));
+  // Both official SDKs obey this header before their own rules: without it they retry every 5xx,
+  // so a failure that will fail the same way again would be sent (and billed) three times.
+  if (!e.retriable) res.setHeader('x-should-retry', 'false');
+  res.status(status).json(errorBody(e, dialectFor(req.path)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ChatRequest } from '@deja/contracts';
 import type { GatewayException } from '../gateway.exception';
-import { anthropicMessage, anthropicStreamFrames, anthropicToNeutral } from './anthropic';
+import { anthropicMessage, anthropicStreamFrames, anthropicToNeutral, refuseCredentialHeaders } from './anthropic';
 import { completed, parseSse } from './fixtures';
 
 describe('anthropicToNeutral', () => {
@@ -92,7 +92,7 @@ describe('anthropicToNeutral', () => {
     expect(ChatRequest.safeParse(t.request).success).toBe(true);
   });
 
-  it('rejects a missing max_tokens, image blocks and top_k with field paths', () => {
+  it('rejects a missing max_tokens, image blocks, thinking and unknown fields with field paths', () => {
     const paths = (body: unknown) => {
       try {
         anthropicToNeutral(body);
@@ -105,8 +105,69 @@ describe('anthropicToNeutral', () => {
     expect(
       paths({ model: 'c', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image', source: {} }] }] }),
     ).toEqual(['messages.0.content.0']);
-    expect(paths({ model: 'c', max_tokens: 1, top_k: 5, messages: [{ role: 'user', content: 'x' }] })).toEqual([
-      'top_k',
+    const ok = { model: 'c', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] };
+    expect(paths({ ...ok, thinking: { type: 'enabled', budget_tokens: 2048 } })).toEqual(['thinking']);
+    expect(paths({ ...ok, container: 'c-1' })).toEqual(['container']);
+    expect(paths({ ...ok, brand_new_field: 1 })).toEqual(['brand_new_field']);
+    expect(paths({ ...ok, tools: [{ name: 't', input_schema: {}, defer_loading: true }] })).toEqual([
+      'tools.0.defer_loading',
+    ]);
+  });
+
+  it('keeps is_error of a tool result, and refuses citations and server-tool fields on blocks, naming them', () => {
+    const { request } = anthropicToNeutral({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 't1', name: 'w', input: {}, caller: { type: 'direct' } }],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'timeout', is_error: true }] },
+      ],
+    });
+    expect(request.messages[2]).toEqual({ role: 'tool', tool_call_id: 't1', content: 'timeout', is_error: true });
+    const refusedPath = (content: unknown[]) => {
+      try {
+        anthropicToNeutral({ model: 'c', max_tokens: 1, messages: [{ role: 'user', content }] });
+      } catch (e) {
+        return (e as GatewayException).details.issues?.[0]?.path;
+      }
+      return undefined;
+    };
+    expect(refusedPath([{ type: 'text', text: 'x', citations: [{ type: 'char_location' }] }])).toBe(
+      'messages.0.content.0.citations',
+    );
+    expect(refusedPath([{ type: 'text', text: 'x', mystery: 1 }])).toBe('messages.0.content.0.mystery');
+  });
+
+  it("refuses the SDK's workspace and user-profile header parameters, naming the field", () => {
+    expect(() => refuseCredentialHeaders({ 'anthropic-workspace-id': 'wrkspc_1' })).toThrow(/workspace_id/);
+    expect(() => refuseCredentialHeaders({ 'anthropic-user-profile-id': 'p' })).toThrow(/user_profile_id/);
+    expect(() => refuseCredentialHeaders({ 'anthropic-version': '2023-06-01' })).not.toThrow();
+  });
+
+  it('forwards top_k, output_config and tool input_examples as scoped fields, metadata and service_tier as hints', () => {
+    const { request } = anthropicToNeutral({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 10,
+      top_k: 5,
+      output_config: { effort: 'low', format: { type: 'json_schema', schema: { type: 'object' } } },
+      metadata: { user_id: 'u-1' },
+      service_tier: 'standard_only',
+      thinking: { type: 'disabled' },
+      cache_control: { type: 'ephemeral' },
+      tools: [{ name: 't', input_schema: { type: 'object' }, strict: true, input_examples: [{ a: 1 }] }],
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(request.provider_params).toEqual({
+      top_k: 5,
+      output_config: { effort: 'low', format: { type: 'json_schema', schema: { type: 'object' } } },
+    });
+    expect(request.provider_hints).toEqual({ metadata: { user_id: 'u-1' }, service_tier: 'standard_only' });
+    expect(request.tools).toEqual([
+      { name: 't', parameters: { type: 'object' }, strict: true, options: { input_examples: [{ a: 1 }] } },
     ]);
   });
 });

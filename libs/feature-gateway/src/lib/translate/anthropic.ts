@@ -11,6 +11,13 @@ import {
   type NeutralRequest,
   type TranslatedRequest,
 } from './common';
+import { ANTHROPIC_FIELDS, ANTHROPIC_TOOL_FIELDS } from './anthropic-fields';
+import { forwardFields, nonEmpty } from './fields';
+import {
+  ANTHROPIC_TEXT_BLOCK_FIELDS,
+  ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS,
+  ANTHROPIC_TOOL_USE_BLOCK_FIELDS,
+} from './message-fields';
 
 const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).loose();
 const TextBlock = z
@@ -24,7 +31,7 @@ const AnthropicMessage = z.object({
   content: z.union([z.string(), z.array(Block)]),
 });
 
-/** The Anthropic Messages request body, as far as Deja reads it (unknown fields are ignored). */
+/** The Anthropic Messages request body, as far as Deja reads it (its field table refuses unknown fields). */
 export const AnthropicMessagesBody = z
   .object({
     model: z.string().min(1),
@@ -38,7 +45,8 @@ export const AnthropicMessagesBody = z
             name: z.string().min(1),
             description: z.string().optional(),
             input_schema: z.record(z.string(), z.unknown()),
-            type: z.string().optional(),
+            type: z.string().nullable().optional(),
+            strict: z.boolean().optional(),
             cache_control: CacheControl.nullable().optional(),
           })
           .loose(),
@@ -61,6 +69,7 @@ type NeutralPart = { type: 'text'; text: string; cacheable?: boolean };
 function textPart(block: z.infer<typeof Block>, path: string): NeutralPart {
   const t = TextBlock.safeParse(block);
   if (!t.success) throw unsupported(path, 'a text block needs a string `text`');
+  forwardFields(block, ANTHROPIC_TEXT_BLOCK_FIELDS, 'Anthropic text block', `${path}.`);
   return t.data.cache_control
     ? { type: 'text', text: t.data.text, cacheable: true }
     : { type: 'text', text: t.data.text };
@@ -80,17 +89,27 @@ function toolResultContent(block: z.infer<typeof Block>, path: string): string |
   return compact(content.map((c, i) => textPart(Block.parse(c), `${path}.content.${i}`)));
 }
 
+/** The SDK sends `user_profile_id` and `workspace_id` as these headers, not in the body. */
+const CREDENTIAL_HEADERS = { 'anthropic-user-profile-id': 'user_profile_id', 'anthropic-workspace-id': 'workspace_id' };
+
+/** Refuses the Anthropic header parameters that select the caller's own credentials (Deja uses its own). */
+export function refuseCredentialHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): void {
+  for (const [header, field] of Object.entries(CREDENTIAL_HEADERS)) {
+    if (headers[header] !== undefined)
+      throw unsupported(
+        field,
+        `Deja calls Anthropic with its own credentials: a caller's ${field} (${header}) cannot apply`,
+      );
+  }
+}
+
 /**
  * Anthropic Messages body → the neutral request. `cache_control`-marked text blocks become
  * `cacheable` parts; `tool_use` blocks become tool calls and `tool_result` blocks tool messages.
  */
 export function anthropicToNeutral(body: unknown): TranslatedRequest {
   const b = parseOrThrow(AnthropicMessagesBody, body);
-  if (b.top_k !== undefined)
-    throw unsupported(
-      'top_k',
-      'top_k is not supported by Deja (it would change answers without being part of the cache scope)',
-    );
+  const forwarded = forwardFields(body as Record<string, unknown>, ANTHROPIC_FIELDS, 'Anthropic Messages request');
   const messages: z.input<typeof ChatMessage>[] = [];
   b.messages.forEach((m, i) => {
     const path = `messages.${i}.content`;
@@ -108,6 +127,7 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
           break;
         case 'tool_use': {
           const tu = block as { id?: unknown; name?: unknown; input?: unknown };
+          forwardFields(block, ANTHROPIC_TOOL_USE_BLOCK_FIELDS, 'Anthropic tool_use block', `${p}.`);
           if (m.role !== 'assistant') throw unsupported(p, 'tool_use blocks belong to assistant messages');
           if (typeof tu.id !== 'string' || typeof tu.name !== 'string')
             throw unsupported(p, 'tool_use needs id and name');
@@ -115,10 +135,16 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
           break;
         }
         case 'tool_result': {
-          const tr = block as { tool_use_id?: unknown };
+          const tr = block as { tool_use_id?: unknown; is_error?: unknown };
+          forwardFields(block, ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS, 'Anthropic tool_result block', `${p}.`);
           if (m.role !== 'user') throw unsupported(p, 'tool_result blocks belong to user messages');
           if (typeof tr.tool_use_id !== 'string') throw unsupported(p, 'tool_result needs tool_use_id');
-          messages.push({ role: 'tool', tool_call_id: tr.tool_use_id, content: toolResultContent(block, p) });
+          messages.push({
+            role: 'tool',
+            tool_call_id: tr.tool_use_id,
+            content: toolResultContent(block, p),
+            ...(typeof tr.is_error === 'boolean' ? { is_error: tr.is_error } : {}),
+          });
           break;
         }
         default:
@@ -152,16 +178,25 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
   else if (b.system) request.system = compact(b.system.map((s, i) => textPart(s, `system.${i}`)));
   if (b.tools?.length) {
     request.tools = b.tools.map((t, i) => {
-      if (t.type !== undefined && t.type !== 'custom')
+      if (t.type !== undefined && t.type !== null && t.type !== 'custom')
         throw unsupported(`tools.${i}.type`, `server tool '${t.type}' is not supported`);
+      const options = nonEmpty(
+        forwardFields(t, ANTHROPIC_TOOL_FIELDS, 'Anthropic tool definition', `tools.${i}.`).params,
+      );
       return {
         name: t.name,
         ...(t.description !== undefined ? { description: t.description } : {}),
         parameters: t.input_schema,
+        ...(typeof t.strict === 'boolean' ? { strict: t.strict } : {}),
+        ...(options ? { options } : {}),
       };
     });
   }
   if (b.tool_choice !== undefined) request.tool_choice = b.tool_choice;
+  const params = nonEmpty(forwarded.params);
+  const hints = nonEmpty(forwarded.hints);
+  if (params) request.provider_params = params;
+  if (hints) request.provider_hints = hints;
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: true };
 }
 

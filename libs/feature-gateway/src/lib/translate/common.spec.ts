@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { errorBody, GatewayErrorCode, httpStatusFor } from '../gateway.exception';
-import { cacheOptionsFromHeader, chunkText, resolveCacheOptions, unsupported } from './common';
+import { GatewayErrorCode, httpStatusFor } from '../gateway.exception';
+import { cacheOptionsFromHeader, chunkText, resolveCacheOptions } from './common';
 import { cacheHeaders } from './headers';
 import { completed } from './fixtures';
 
@@ -57,26 +57,32 @@ describe('x-deja headers', () => {
   });
 });
 
+describe('x-deja-cache on a coalesced miss', () => {
+  it('says coalesced, not miss, when the answer shared another request’s provider call and saved money', () => {
+    const follower = completed({
+      cache: {
+        outcome: 'miss',
+        tier: null,
+        similarity: 0.5,
+        threshold: 0.93,
+        entry_id: null,
+        rejected_by: null,
+        coalesced: true,
+      },
+      cost: { usd: 0, uncached_usd: 0.002, saved_usd: 0.002 },
+    });
+    expect(cacheHeaders('job-1', follower.result)).toMatchObject({
+      'x-deja-cache': 'coalesced',
+      'x-deja-saved-usd': '0.002000',
+    });
+    expect(cacheHeaders('job-1', completed().result)['x-deja-cache']).toBe('miss');
+  });
+});
+
 describe('gateway error codes', () => {
   it('map every code to an HTTP status', () => {
     for (const code of Object.values(GatewayErrorCode)) expect(httpStatusFor(code)).toBeGreaterThanOrEqual(400);
     expect(httpStatusFor(GatewayErrorCode.BrokerUnavailable)).toBe(503);
     expect(httpStatusFor(GatewayErrorCode.RateLimited)).toBe(429);
-  });
-});
-
-describe('error bodies', () => {
-  it('report unsupported features as invalid_request with the precise code and the field', () => {
-    const e = unsupported('n', 'only n=1 is supported');
-    expect(errorBody(e)).toEqual({
-      error: {
-        type: 'invalid_request',
-        code: 'unsupported',
-        message: 'n: only n=1 is supported',
-        retriable: false,
-        issues: [{ path: 'n', message: 'only n=1 is supported' }],
-      },
-    });
-    expect(errorBody(e, 'anthropic')).toMatchObject({ type: 'error', error: { type: 'invalid_request' } });
   });
 });

@@ -15,6 +15,14 @@ export function visibleSimilarity(cache: CacheDecision, options: ViewOptions = {
   return cache.outcome === 'hit' || options.debug ? cache.similarity : null;
 }
 
+/**
+ * The decision stage's probability a response may show: the served entry's on a hit; on a miss
+ * it scores another question against this one, so, like the similarity, only the debug view has it.
+ */
+export function visibleProbability(cache: CacheDecision, options: ViewOptions = {}): number | null {
+  return cache.outcome === 'hit' || options.debug ? (cache.probability ?? null) : null;
+}
+
 /** The `x-deja-*` response headers that say what the cache did and what it saved. */
 export function cacheHeaders(
   jobId: string,
@@ -24,14 +32,15 @@ export function cacheHeaders(
   const h: Record<string, string> = { 'x-deja-job-id': jobId };
   if (!result) return h;
   const c = result.cache;
-  h['x-deja-cache'] = c.outcome;
+  // A coalesced miss shared another request's provider call: it reports savings, so it must not read as a plain miss.
+  h['x-deja-cache'] = c.outcome === 'miss' && c.coalesced ? 'coalesced' : c.outcome;
   h['x-deja-tier'] = c.tier ?? 'none';
   const similarity = visibleSimilarity(c, options);
   if (similarity !== null) h['x-deja-similarity'] = similarity.toFixed(4);
   if (c.threshold !== null) h['x-deja-threshold'] = c.threshold.toFixed(4);
   if (c.entry_id !== null) h['x-deja-entry'] = c.entry_id;
   if (c.rejected_by) h['x-deja-rejected-by'] = c.rejected_by;
-  const decision = decisionHeader(c);
+  const decision = decisionHeader(c, visibleProbability(c, options));
   if (decision) h['x-deja-decision'] = decision;
   h['x-deja-saved-usd'] = result.cost.saved_usd.toFixed(6);
   return h;
@@ -41,10 +50,10 @@ export function cacheHeaders(
  * The learned stage's verdict in one header: `probability=0.9731; target_false_hit_rate=0.02;
  * model=…` (absent when a raw threshold decided).
  */
-function decisionHeader(c: ResultV1['cache']): string | null {
+function decisionHeader(c: ResultV1['cache'], probability: number | null): string | null {
   if (c.target_false_hit_rate === null || c.target_false_hit_rate === undefined) return null;
   const parts = [`target_false_hit_rate=${c.target_false_hit_rate}`];
-  if (c.probability !== null && c.probability !== undefined) parts.unshift(`probability=${c.probability.toFixed(4)}`);
+  if (probability !== null) parts.unshift(`probability=${probability.toFixed(4)}`);
   if (c.decision_model) parts.push(`model=${c.decision_model}`);
   return parts.join('; ');
 }

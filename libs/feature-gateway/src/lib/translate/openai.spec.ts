@@ -90,6 +90,89 @@ describe('openAiToNeutral', () => {
     expect(JSON.stringify(t.request)).not.toContain('faq');
   });
 
+  it('forwards answer-changing fields as scoped, ids and metadata as hints, and strict tools', () => {
+    const { request } = openAiToNeutral({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' }, strict: true } }],
+      reasoning_effort: 'high',
+      parallel_tool_calls: false,
+      logit_bias: { '50256': -100 },
+      verbosity: 'low',
+      user: 'u-1',
+      metadata: { a: 'b' },
+      store: false,
+      service_tier: 'flex',
+      logprobs: false,
+      n: 1,
+      modalities: ['text'],
+      stream_options: null,
+    });
+    expect(request.provider_params).toEqual({
+      reasoning_effort: 'high',
+      parallel_tool_calls: false,
+      logit_bias: { '50256': -100 },
+      verbosity: 'low',
+    });
+    expect(request.provider_hints).toEqual({ user: 'u-1', metadata: { a: 'b' }, store: false, service_tier: 'flex' });
+    expect(request.tools).toEqual([{ name: 'f', parameters: { type: 'object' }, strict: true }]);
+  });
+
+  it('keeps participant names of user and assistant turns, and refuses one on a system message', () => {
+    const { request } = openAiToNeutral({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: 'hi', name: 'ada' },
+        { role: 'assistant', content: 'hello', name: 'bot', refusal: null },
+        { role: 'user', content: 'x' },
+      ],
+    });
+    expect(request.messages.slice(0, 2)).toEqual([
+      { role: 'user', content: 'hi', name: 'ada' },
+      { role: 'assistant', content: 'hello', name: 'bot' },
+    ]);
+    expect(() =>
+      openAiToNeutral({
+        model: 'gpt-4o',
+        messages: [
+          { role: 'system', content: 's', name: 'n' },
+          { role: 'user', content: 'x' },
+        ],
+      }),
+    ).toThrow(/messages\.0\.name/);
+    expect(() =>
+      openAiToNeutral({
+        model: 'gpt-4o',
+        messages: [
+          { role: 'assistant', content: 'x', audio: { id: 'a' } },
+          { role: 'user', content: 'x' },
+        ],
+      }),
+    ).toThrow(/messages\.0\.audio/);
+  });
+
+  it.each([
+    ['logprobs', { logprobs: true }],
+    ['top_logprobs', { top_logprobs: 3 }],
+    ['audio', { audio: { voice: 'alloy', format: 'mp3' } }],
+    ['modalities', { modalities: ['text', 'audio'] }],
+    ['web_search_options', { web_search_options: {} }],
+    ['functions', { functions: [{ name: 'f' }] }],
+    ['moderation', { moderation: {} }],
+    ['a_field_from_the_future', { a_field_from_the_future: true }],
+  ])('refuses %s with a 400 naming it', (field, extra) => {
+    const e = (() => {
+      try {
+        openAiToNeutral({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }], ...extra });
+      } catch (error) {
+        return error as GatewayException;
+      }
+      throw new Error('expected a rejection');
+    })();
+    expect(e.details.issues?.[0]?.path).toBe(field);
+    expect(e.message).toContain(field);
+  });
+
   it('rejects image parts and n>1 with the field path', () => {
     const bad = (body: unknown) => {
       try {

@@ -11,6 +11,9 @@ import {
   type NeutralRequest,
   type TranslatedRequest,
 } from './common';
+import { forwardFields, isObject, nonEmpty } from './fields';
+import { OPENAI_MESSAGE_FIELDS } from './message-fields';
+import { OPENAI_FIELDS, OPENAI_FUNCTION_FIELDS } from './openai-fields';
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
 const Content = z.union([z.string(), z.array(ContentPart)]);
@@ -27,7 +30,7 @@ const OpenAiMessage = z
     content: Content.nullable().optional(),
     tool_calls: z.array(OpenAiToolCall).optional(),
     tool_call_id: z.string().optional(),
-    name: z.string().optional(),
+    name: z.string().nullish(),
   })
   .loose()
   // As OpenAI: only an assistant message (which may carry just tool calls) may leave content out.
@@ -38,7 +41,7 @@ const OpenAiMessage = z
 
 const nullableNumber = z.number().nullable().optional();
 
-/** The OpenAI Chat Completions request body, as far as Deja reads it (unknown fields are ignored). */
+/** The OpenAI Chat Completions request body, as far as Deja reads it (its field table refuses unknown fields). */
 export const OpenAiChatBody = z
   .object({
     model: z.string().min(1),
@@ -100,13 +103,23 @@ function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?
 /** OpenAI Chat Completions body → the neutral request (system and developer messages become `system`). */
 export function openAiToNeutral(body: unknown): TranslatedRequest {
   const b = parseOrThrow(OpenAiChatBody, body);
-  if (b.n !== undefined && b.n !== null && b.n !== 1) throw unsupported('n', 'only n=1 is supported');
+  const forwarded = forwardFields(body as Record<string, unknown>, OPENAI_FIELDS, 'OpenAI Chat Completions request');
+  const rawTools = (body as { tools?: unknown }).tools;
+  if (Array.isArray(rawTools))
+    rawTools.forEach((t, i) => {
+      if (isObject(t) && isObject(t['function']))
+        forwardFields(t['function'], OPENAI_FUNCTION_FIELDS, 'OpenAI function definition', `tools.${i}.function.`);
+    });
   const system: Array<{ type: 'text'; text: string }> = [];
   const messages: z.input<typeof ChatMessage>[] = [];
+  const rawMessages = (body as { messages: unknown[] }).messages;
   b.messages.forEach((m, i) => {
     const path = `messages.${i}`;
+    forwardFields(rawMessages[i] as Record<string, unknown>, OPENAI_MESSAGE_FIELDS, 'OpenAI message', `${path}.`);
     const content = textOf(m.content, `${path}.content`);
     if (m.role === 'system' || m.role === 'developer') {
+      if (m.name)
+        throw unsupported(`${path}.name`, 'a name on a system or developer message is not kept (they merge into one)');
       if (typeof content === 'string') system.push({ type: 'text', text: content });
       else system.push(...content);
       return;
@@ -116,7 +129,7 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
       messages.push({ role: 'tool', content, tool_call_id: m.tool_call_id });
       return;
     }
-    const msg: z.input<typeof ChatMessage> = { role: m.role, content };
+    const msg: z.input<typeof ChatMessage> = { role: m.role, content, ...(m.name ? { name: m.name } : {}) };
     if (m.role === 'assistant' && m.tool_calls?.length) {
       msg.tool_calls = m.tool_calls.map((tc) => ({
         id: tc.id,
@@ -152,10 +165,15 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
           name: t.function.name,
           description: t.function.description,
           parameters: t.function.parameters,
+          strict: t.function.strict,
         }) as { name: string },
     );
   if (b.tool_choice !== undefined && b.tool_choice !== null) request.tool_choice = b.tool_choice;
   if (b.response_format !== undefined && b.response_format !== null) request.response_format = b.response_format;
+  const params = nonEmpty(forwarded.params);
+  const hints = nonEmpty(forwarded.hints);
+  if (params) request.provider_params = params;
+  if (hints) request.provider_hints = hints;
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: b.stream_options?.include_usage === true };
 }
 

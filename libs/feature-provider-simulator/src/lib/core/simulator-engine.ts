@@ -20,6 +20,7 @@ import { planLatency } from './latency';
 import { OpenAIPromptCache } from './openai-cache';
 import { lastOpenAIUserText, openAIPromptHash, parseOpenAIRequest, serialiseOpenAIPrompt } from './openai-prompt';
 import { parseBody } from './request-schema';
+import { anthropicOutputPlan, openAIOutputPlan } from './structured-output';
 
 /** Who is calling and what the test asked for, from the request headers. */
 export interface CallContext {
@@ -48,7 +49,7 @@ interface TurnBase {
 
 export interface AnthropicTurn extends TurnBase {
   readonly usage: AnthropicCacheUsage & { output_tokens: number };
-  readonly stopReason: 'end_turn' | 'max_tokens';
+  readonly stopReason: 'end_turn' | 'max_tokens' | 'tool_use';
 }
 
 export interface OpenAITurn extends TurnBase {
@@ -56,7 +57,7 @@ export interface OpenAITurn extends TurnBase {
   readonly cachedTokens: number;
   readonly includeUsage: boolean;
   readonly promptCacheKey: string | null;
-  readonly finishReason: 'stop' | 'length';
+  readonly finishReason: 'stop' | 'length' | 'tool_calls';
 }
 
 const EmbeddingsRequest = z.looseObject({
@@ -122,6 +123,7 @@ export class SimulatorEngine {
       promptHash: prompt.promptHash,
       lastUserText,
       maxTokens: req.max_tokens,
+      plan: anthropicOutputPlan(req),
       ...(ctx.outputTokens === undefined ? {} : { outputTokens: ctx.outputTokens }),
     });
     return {
@@ -134,7 +136,7 @@ export class SimulatorEngine {
       lastUserText,
       commitCache: () => this.anthropicCache.commit(plan, this.clock.now()),
       usage: { ...usage, output_tokens: answer.tokens.length },
-      stopReason: answer.truncated ? 'max_tokens' : 'end_turn',
+      stopReason: answer.truncated ? 'max_tokens' : answer.toolCall ? 'tool_use' : 'end_turn',
     };
   }
 
@@ -172,6 +174,7 @@ export class SimulatorEngine {
       promptHash,
       lastUserText,
       ...(maxTokens === undefined ? {} : { maxTokens }),
+      plan: openAIOutputPlan(req),
       ...(ctx.outputTokens === undefined ? {} : { outputTokens: ctx.outputTokens }),
     });
     return {
@@ -187,7 +190,7 @@ export class SimulatorEngine {
       cachedTokens: plan.cachedTokens,
       includeUsage: req.stream_options?.include_usage === true,
       promptCacheKey: req.prompt_cache_key ?? null,
-      finishReason: answer.truncated ? 'length' : 'stop',
+      finishReason: answer.truncated ? 'length' : answer.toolCall ? 'tool_calls' : 'stop',
     };
   }
 

@@ -37,6 +37,15 @@ function usage(turn: AnthropicTurn, outputTokens: number): Record<string, unknow
   };
 }
 
+/** Tool input as an object; arguments cut short by max_tokens are not JSON, and are sent as what was produced. */
+function toolInput(args: string): unknown {
+  try {
+    return JSON.parse(args);
+  } catch {
+    return { _partial: args };
+  }
+}
+
 /** A non-streaming `message`. */
 export function anthropicMessage(turn: AnthropicTurn, id: string): Record<string, unknown> {
   return {
@@ -44,7 +53,16 @@ export function anthropicMessage(turn: AnthropicTurn, id: string): Record<string
     type: 'message',
     role: 'assistant',
     model: turn.model,
-    content: [{ type: 'text', text: turn.answer.text }],
+    content: [
+      turn.answer.toolCall
+        ? {
+            type: 'tool_use',
+            id: `toolu_sim_${turn.answer.toolCall.id}`,
+            name: turn.answer.toolCall.name,
+            input: toolInput(turn.answer.toolCall.arguments),
+          }
+        : { type: 'text', text: turn.answer.text },
+    ],
     stop_reason: turn.stopReason,
     stop_sequence: null,
     usage: usage(turn, turn.answer.tokens.length),
@@ -82,18 +100,19 @@ export function* anthropicEvents(
     },
     tokens: 0,
   };
+  const call = turn.answer.toolCall;
+  const block = call
+    ? { type: 'tool_use', id: `toolu_sim_${call.id}`, name: call.name, input: {} }
+    : { type: 'text', text: '' };
   yield {
     event: 'content_block_start',
-    data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    data: { type: 'content_block_start', index: 0, content_block: block },
     tokens: 0,
   };
   yield { event: 'ping', data: { type: 'ping' }, tokens: 0 };
   for (const token of turn.answer.tokens) {
-    yield {
-      event: 'content_block_delta',
-      data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: token } },
-      tokens: 1,
-    };
+    const delta = call ? { type: 'input_json_delta', partial_json: token } : { type: 'text_delta', text: token };
+    yield { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta }, tokens: 1 };
   }
   yield { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 }, tokens: 0 };
   const { service_tier: _tier, cache_creation: _split, ...cumulative } = usage(turn, turn.answer.tokens.length);

@@ -58,6 +58,14 @@ export function openaiUsage(turn: OpenAITurn): Record<string, unknown> {
 
 const FINGERPRINT = 'fp_deja_sim';
 
+function openaiToolCall(call: { id: string; name: string; arguments: string }) {
+  return {
+    id: `call_sim_${call.id}`,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.arguments },
+  };
+}
+
 /** A non-streaming `chat.completion`. */
 export function openaiCompletion(turn: OpenAITurn, id: string, created: number): Record<string, unknown> {
   return {
@@ -68,7 +76,13 @@ export function openaiCompletion(turn: OpenAITurn, id: string, created: number):
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: turn.answer.text, refusal: null, annotations: [] },
+        message: {
+          role: 'assistant',
+          content: turn.answer.toolCall ? null : turn.answer.text,
+          refusal: null,
+          annotations: [],
+          ...(turn.answer.toolCall ? { tool_calls: [openaiToolCall(turn.answer.toolCall)] } : {}),
+        },
         logprobs: null,
         finish_reason: turn.finishReason,
       },
@@ -103,8 +117,19 @@ export function* openaiChunks(
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     ...usageNull,
   });
-  yield { chunk: choice({ role: 'assistant', content: '', refusal: null }, null), tokens: 0 };
-  for (const token of turn.answer.tokens) yield { chunk: choice({ content: token }, null), tokens: 1 };
+  const call = turn.answer.toolCall;
+  yield { chunk: choice({ role: 'assistant', content: call ? null : '', refusal: null }, null), tokens: 0 };
+  if (call) {
+    const { function: fn, ...head } = openaiToolCall(call);
+    yield {
+      chunk: choice({ tool_calls: [{ index: 0, ...head, function: { name: fn.name, arguments: '' } }] }, null),
+      tokens: 0,
+    };
+    for (const token of turn.answer.tokens)
+      yield { chunk: choice({ tool_calls: [{ index: 0, function: { arguments: token } }] }, null), tokens: 1 };
+  } else {
+    for (const token of turn.answer.tokens) yield { chunk: choice({ content: token }, null), tokens: 1 };
+  }
   yield { chunk: choice({}, turn.finishReason), tokens: 0 };
   if (turn.includeUsage) yield { chunk: { ...base, choices: [], usage: openaiUsage(turn) }, tokens: 0 };
 }
