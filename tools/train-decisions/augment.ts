@@ -11,7 +11,7 @@ export interface SyntheticPair {
   split: SplitName;
 }
 
-export type SyntheticKind = 'instruction' | 'negation' | 'number' | 'entity' | 'lead_in';
+export type SyntheticKind = 'instruction' | 'negation' | 'number' | 'entity' | 'lead_in' | 'request_form';
 
 /**
  * Instructions appended to a question in training. The adversarial fixtures in the tests and
@@ -41,6 +41,33 @@ const TRAIN_INSTRUCTIONS = [
 ];
 /** Polite or conversational openings that leave the question as it was. */
 const LEAD_INS = ['Quick question: ', 'Hey, ', 'Hi! ', 'I was wondering, ', 'Can you tell me: ', 'Question - '];
+/**
+ * A question and the same request put another way ("What is X?" ~ "Can you explain X?"): people
+ * ask a cache both ways, and QQP, being questions only, barely shows it. Each entry turns the
+ * matched rest of the question into a request.
+ */
+const REQUEST_FORMS: Array<[RegExp, Array<(rest: string) => string>]> = [
+  [
+    /^what (?:is|are) (.+?)\??$/i,
+    [
+      (x) => `Can you explain ${x}?`,
+      (x) => `Explain ${x}.`,
+      (x) => `Tell me about ${x}.`,
+      (x) => `Could you describe ${x}?`,
+      (x) => `I'd like to know what ${x} is.`,
+    ],
+  ],
+  [
+    /^how (?:do|can) (?:i|you|we) (.+?)\??$/i,
+    [
+      (x) => `Can you tell me how to ${x}?`,
+      (x) => `Show me how to ${x}.`,
+      (x) => `What's the way to ${x}?`,
+      (x) => `I need to ${x}, how?`,
+      (x) => `Explain how to ${x}.`,
+    ],
+  ],
+];
 const NEGATABLE: Record<string, string> = {
   is: "isn't",
   are: "aren't",
@@ -62,7 +89,7 @@ const NEGATABLE: Record<string, string> = {
  * Synthetic pairs from the questions of one split only (train questions make train pairs), a
  * few thousand of each kind: an instruction appended (must miss), a negation inserted (must
  * miss), a number changed (must miss), a name swapped for another question's name (must miss),
- * and a conversational lead-in added (must hit).
+ * a conversational lead-in added (must hit), and the question asked as a request (must hit).
  */
 export function synthesise(
   questions: readonly string[],
@@ -98,6 +125,13 @@ export function synthesise(
       return pair(q, q.replace(target, replacement), 0, 'entity');
     },
     lead_in: (q) => pair(q, pick(LEAD_INS) + lowerFirst(q.trim()), 1, 'lead_in'),
+    request_form: (q) => {
+      for (const [pattern, forms] of REQUEST_FORMS) {
+        const m = pattern.exec(q.trim());
+        if (m) return pair(q, pick(forms)(m[1]), 1, 'request_form');
+      }
+      return null;
+    },
   };
   const out: SyntheticPair[] = [];
   for (const kind of Object.keys(makers) as SyntheticKind[]) {
