@@ -509,6 +509,9 @@ describe('official SDKs against Deja (compatibility suite)', () => {
       const ids: string[] = [];
       for await (const m of anthropic.models.list()) ids.push(m.id);
       expect(ids).toContain('claude-sonnet-4-6');
+      const missing = await failure(anthropic.models.retrieve('claude-imaginary-9'));
+      expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+      expect((missing as InstanceType<typeof Anthropic.APIError>).type).toBe('not_found_error');
       const body = {
         model: 'claude-sonnet-4-6',
         system: 'You are the ACME help desk.',

@@ -253,7 +253,7 @@ function parseArguments(raw: string, name: string, warnings: string[]): Record<s
   return { arguments: raw };
 }
 
-/** OpenAI-style (`"auto"`, `"required"`, `{type:"function",function:{name}}`) or Anthropic-style choices. */
+/** OpenAI-style (`"auto"`, `"required"`, `{type:"function",function:{name}}`) or Anthropic-style choices; unknown variants pass unchanged. */
 function anthropicToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === undefined || choice === null) return undefined;
   if (choice === 'auto') return { type: 'auto' };
@@ -276,6 +276,8 @@ function anthropicToolChoice(choice: unknown): ToolChoice | undefined {
     if (name) return { type: 'tool', name, ...parallel };
     if (c.type === 'auto' || c.type === 'any') return { type: c.type, ...parallel };
     if (c.type === 'none') return { type: 'none' };
+    // A variant this code does not know is sent as it came, never dropped.
+    if (typeof c.type === 'string') return sortKeys(choice) as ToolChoice;
   }
   return undefined;
 }

@@ -45,6 +45,15 @@ describe('shapeOpenAIRequest', () => {
     });
   });
 
+  it('passes OpenAI tool_choice variants it does not translate (allowed_tools) through unchanged', () => {
+    const allowed = {
+      type: 'allowed_tools',
+      allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'lookup' } }] },
+    };
+    const { body } = shapeOpenAIRequest({ ...base, tool_choice: allowed }, { facts: gpt, tenant: 'acme' });
+    expect(body.tool_choice).toEqual(allowed);
+  });
+
   it('sends participant names of user and assistant turns', () => {
     const { body } = shapeOpenAIRequest(
       { ...base, messages: [{ role: 'user', content: 'hi', name: 'ada' }] },

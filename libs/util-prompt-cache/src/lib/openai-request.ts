@@ -144,7 +144,11 @@ function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
   }
 }
 
-/** OpenAI-style choices pass; Anthropic-style ones (`{type:"tool",name}`, `{type:"any"}`) are translated. */
+/**
+ * OpenAI-style choices pass — unknown object forms too (`allowed_tools`, `custom`), unchanged, so
+ * a newer variant is never dropped; Anthropic-style ones (`{type:"tool",name}`, `{type:"any"}`)
+ * are translated.
+ */
 function openAIToolChoice(choice: unknown): ChatCompletionToolChoiceOption | undefined {
   if (choice === undefined || choice === null) return undefined;
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
@@ -156,6 +160,7 @@ function openAIToolChoice(choice: unknown): ChatCompletionToolChoiceOption | und
     if (c.type === 'tool' && typeof c.name === 'string') return { type: 'function', function: { name: c.name } };
     if (c.type === 'any') return 'required';
     if (c.type === 'auto' || c.type === 'none') return c.type;
+    return sortKeys(choice) as ChatCompletionToolChoiceOption;
   }
   return undefined;
 }

@@ -14,11 +14,12 @@ const notFound: ProviderFault = {
 };
 
 describe('error dialects', () => {
-  it('picks the dialect from the route: Anthropic for /v1/messages, OpenAI for chat and models, Deja elsewhere', () => {
+  it('picks the dialect from the route (models: by the anthropic-version header), Deja elsewhere', () => {
     expect(dialectFor('/v1/messages')).toBe('anthropic');
     expect(dialectFor('/v1/messages/count_tokens')).toBe('anthropic');
     expect(dialectFor('/v1/chat/completions')).toBe('openai');
     expect(dialectFor('/v1/models/gpt-4o')).toBe('openai');
+    expect(dialectFor('/v1/models/claude-x', '2023-06-01')).toBe('anthropic');
     expect(dialectFor('/v1/jobs')).toBe('deja');
     expect(dialectFor('/v1/admin/stats')).toBe('deja');
   });

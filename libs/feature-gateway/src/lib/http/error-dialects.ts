@@ -7,9 +7,11 @@ import { GatewayErrorCode, type GatewayException, statusOf } from '../gateway.ex
  */
 export type ErrorDialect = 'deja' | 'openai' | 'anthropic';
 
-export function dialectFor(path: string): ErrorDialect {
+export function dialectFor(path: string, anthropicVersion?: unknown): ErrorDialect {
   if (path.startsWith('/v1/messages')) return 'anthropic';
-  if (path.startsWith('/v1/chat/') || path.startsWith('/v1/models')) return 'openai';
+  // Both SDKs list models at the same path; the Anthropic one always sends `anthropic-version`.
+  if (path.startsWith('/v1/models')) return anthropicVersion === undefined ? 'openai' : 'anthropic';
+  if (path.startsWith('/v1/chat/')) return 'openai';
   return 'deja';
 }
 

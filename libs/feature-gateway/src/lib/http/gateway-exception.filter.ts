@@ -57,7 +57,7 @@ export function sendError(req: Request, res: Response, error: unknown, logger: L
   // Both official SDKs obey this header before their own rules: without it they retry every 5xx,
   // so a failure that will fail the same way again would be sent (and billed) three times.
   if (!e.retriable) res.setHeader('x-should-retry', 'false');
-  res.status(status).json(errorBody(e, dialectFor(req.path)));
+  res.status(status).json(errorBody(e, dialectFor(req.path, req.headers['anthropic-version'])));
 }
 
 /**
