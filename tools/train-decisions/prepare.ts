@@ -91,7 +91,7 @@ function writeSplitFiles(split: readonly SplitPair[], out: string): void {
 
 function splitRecord(split: readonly SplitPair[], rows: readonly Row[], o: PrepareOptions) {
   return {
-    rule: 'connected components of all pairs (duplicate or not) over normalizeQuery(text); component → split by sha256(seed, root)',
+    rule: 'connected components of all pairs (duplicate or not) over splitKey(text); component → split by sha256(seed, root)',
     seed: o.seed,
     shares: { train: 1 - o.valShare - o.testShare, val: o.valShare, test: o.testShare },
     files: SOURCES.map((s) => s.file),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { normalizeQuery } from '@deja/util-cache-policy';
+import { splitKey } from './split-key';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the pair reader lives in the threshold tool (see bench/src/lib/pairs.ts)
 import type { LabelledPair } from '../tune-threshold/pairs';
 
@@ -47,7 +47,7 @@ export function splitByQuestion(
     const rb = find(b);
     if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
   };
-  const keyed = pairs.map((p) => ({ p, a: normalizeQuery(p.textA), b: normalizeQuery(p.textB) }));
+  const keyed = pairs.map((p) => ({ p, a: splitKey(p.textA), b: splitKey(p.textB) }));
   for (const { a, b } of keyed) {
     add(a);
     add(b);

@@ -16,7 +16,6 @@ import time
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neural_network import MLPClassifier
@@ -99,6 +98,25 @@ def fit_mlp(x, y, w, seed, hidden):
     return model
 
 
+class PlattTable:
+    """
+    Platt scaling (a logistic fit on the model's log-odds), stored as a dense piecewise-linear
+    table so the runtime keeps one interpolation routine. Unlike isotonic steps it keeps the
+    model's ranking inside what would be one plateau, so a cut can fall between two pairs the
+    model does tell apart.
+    """
+
+    def __init__(self, raw, y):
+        logit = np.log(np.clip(raw, 1e-7, 1 - 1e-7) / np.clip(1 - raw, 1e-7, 1))
+        fit = LogisticRegression(C=1e6, max_iter=1000).fit(logit.reshape(-1, 1), y)
+        grid = np.arange(-9.0, 9.0001, 0.02)
+        self.X_thresholds_ = 1 / (1 + np.exp(-grid))
+        self.y_thresholds_ = fit.predict_proba(grid.reshape(-1, 1))[:, 1]
+
+    def predict(self, raw):
+        return np.interp(np.asarray(raw, dtype=np.float64), self.X_thresholds_, self.y_thresholds_)
+
+
 def load_audit(path):
     """Per probability band, the share of labelled false hits a reader judged really different."""
     if not os.path.exists(path):
@@ -131,12 +149,19 @@ def reference_rates(p, y, vetoed, audit, cut):
 
 
 def cutoffs(p, y, vetoed, audit):
-    """For each target, the lowest probability cut whose reference false-hit rate is within it."""
-    grid = np.unique(np.round(p, 6))
+    """
+    For each target, the cut whose reference false-hit rate is nearest to it (the stricter one on
+    a tie). The calibration table is a step function, so the achievable rates jump from step to
+    step; a target is what the stage aims at, not a bound — holding a bound with stated
+    confidence is the job of live measurement (shadow checks), not of offline calibration.
+    """
+    grid = np.unique(p)
+    rates = [(c, reference_rates(p, y, vetoed, audit, c)[0]) for c in grid]
+    rates = [(c, r) for c, r in rates if r is not None]
     out = {}
     for t in TARGETS:
-        ok = [c for c in grid if (reference_rates(p, y, vetoed, audit, c)[0] or 1.0) <= t]
-        out[str(t)] = float(min(ok)) if ok else 1.0
+        best = min(rates, key=lambda cr: (abs(cr[1] - t), -cr[0]))
+        out[str(t)] = float(best[0])
     return out
 
 
@@ -212,8 +237,10 @@ def main():
     chosen = max(exportable, key=lambda n: report["validation"][n]["qqp"]["ap"])
     model, raw = fitted[chosen]
     calibrate = va & real
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw[calibrate], y[calibrate])
-    p = iso.predict(raw)
+    iso = PlattTable(raw[calibrate], y[calibrate])
+    # Rounded as the weights file stores the calibration table: the cuts are chosen on exactly the
+    # values the runtime computes.
+    p = np.round(iso.predict(raw), 6)
     audit = load_audit(os.path.join(os.path.dirname(os.path.abspath(__file__)), "audits", "qqp-val-false-hits.json"))
     vetoed = lex[:, GUARD_COLUMNS].sum(axis=1) > 0
     cuts = cutoffs(p[calibrate], y[calibrate], vetoed[calibrate], audit)
@@ -308,7 +335,7 @@ def export(args, header, projections, model, iso, cuts, floor, report, chosen, s
         "baseline": float(np.ravel(model._baseline_prediction)[0]),
         "trees": export_trees(model),
         "calibration": {
-            "x": np.round(iso.X_thresholds_, 6).tolist(),
+            "x": np.round(iso.X_thresholds_, 8).tolist(),
             "y": np.round(iso.y_thresholds_, 6).tolist(),
         },
         "cutoffs": {k: round(v, 6) for k, v in cuts.items()},

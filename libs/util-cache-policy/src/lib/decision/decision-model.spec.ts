@@ -75,8 +75,8 @@ describe('the shipped decision model', () => {
   it('serves most hand-written paraphrases, and more at a looser target', () => {
     const paraphrases = adversarial.filter((p) => p.kind === 'paraphrase');
     const share = (target: number) => paraphrases.filter((p) => served(p, target)).length / paraphrases.length;
-    expect(share(0.02)).toBeGreaterThanOrEqual(0.55);
-    expect(share(0.05)).toBeGreaterThanOrEqual(0.75);
+    expect(share(0.02)).toBeGreaterThanOrEqual(0.45);
+    expect(share(0.05)).toBeGreaterThanOrEqual(0.7);
   });
 
   it.each(adversarial.filter((p) => p.label === 0).map((p) => [p.kind, p.text_a, p.text_b, p]))(
