@@ -66,14 +66,18 @@ describe('gateway: caller mistakes are 400 with the field named, before anything
   const jobBody = (extra: string) =>
     `{"provider":"openai","model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]${extra}}`;
 
-  /** Both envelopes (`{error}` and Anthropic's `{type: 'error', error}`) carry the error under `error`. */
+  /**
+   * Both envelopes (`{error}` and Anthropic's `{type: 'error', error}`) carry the error under
+   * `error`; Anthropic's has no `code` field of its own, so Deja's code is in `deja_code` there.
+   */
   function expectRefused(res: { status: number; body: Record<string, unknown> }, field: string): void {
     const error = res.body['error'] as {
       code?: string;
+      deja_code?: string;
       retriable?: boolean;
       issues?: Array<{ path: string }>;
     };
-    expect({ status: res.status, code: error?.code, retriable: error?.retriable }).toEqual({
+    expect({ status: res.status, code: error?.code ?? error?.deja_code, retriable: error?.retriable }).toEqual({
       status: 400,
       code: 'invalid_request',
       retriable: false,

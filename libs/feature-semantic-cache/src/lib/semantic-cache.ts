@@ -465,10 +465,12 @@ export class SemanticCache {
     let best: ReturnType<typeof decide> | null = null;
     pairs.forEach((p, i) => {
       const similarity = dot(vectors[2 * i], vectors[2 * i + 1]);
+      // The learned stage compares the expanded texts' own vectors, not the stored ones.
       const d = decide({
         ...rule,
+        learned: rule.learned ? { ...rule.learned, queryVector: vectors[2 * i] } : null,
         queryText: p.query,
-        candidates: [{ entryId: p.id, similarity, queryText: p.candidate }],
+        candidates: [{ entryId: p.id, similarity, queryText: p.candidate, vector: vectors[2 * i + 1] }],
       });
       if (d.outcome === 'hit' && (!best || (d.similarity ?? 0) > (best.similarity ?? 0))) best = d;
     });

@@ -78,8 +78,10 @@ export class AdminController {
   @ApiOperation({
     summary: "A tenant's job with debug output",
     description:
-      'The job view with what tenant callers do not see: on a miss, the similarity of the nearest entry in scope (body `cache.similarity` and `x-deja-similarity`).',
+      "The job view with what tenant callers do not see: on a miss, the similarity of the nearest entry in scope and the decision stage's probability for it (body `cache.similarity`, `cache.probability`, and the `x-deja-similarity` / `x-deja-decision` headers).",
   })
+  @ApiParam({ name: 'tenant', schema: { type: 'string' } })
+  @ApiParam({ name: 'id', schema: { type: 'string' } })
   async debugJob(
     @Param() params: unknown,
     @Res({ passthrough: true }) res: Response,
