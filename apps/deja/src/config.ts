@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { embeddingEnvSchema, refineEmbeddingEnv } from '@deja/data-access-embeddings';
-import { DEFAULT_IN_FLIGHT_LIMIT } from '@deja/feature-gateway';
 import { configLoader, envBoolean, httpConfig, metricsConfig } from '@deja/util-config';
 
 const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
@@ -49,8 +48,8 @@ export const EmbeddedConfig = z
       .max(100 * 1024 * 1024)
       .default(2 * 1024 * 1024),
     /** Per tenant: requests with a body in flight, and their bytes (429 above). */
-    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_IN_FLIGHT_LIMIT.requests),
-    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_IN_FLIGHT_LIMIT.bytes),
+    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).optional(),
+    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).optional(),
     RATE_LIMIT_RPS: z.coerce.number().positive().default(50),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
     /** A job still queued after this long is failed with `expired` (a late result still completes it). */

@@ -1,4 +1,4 @@
-import { DEVELOPMENT_KEY_SECRET } from '@deja/feature-gateway';
+import { join } from 'node:path';
 import type { ConfigError } from '@deja/util-config';
 import { parseConfig } from '@deja/util-config';
 import { GatewayConfig, gatewayOptions } from './config';
@@ -17,9 +17,9 @@ describe('gateway configuration: DEJA_KEY_SECRET', () => {
   });
 
   it.each(['127.0.0.1', 'localhost', '::1'])(
-    'falls back to the development secret on loopback (%s): local use',
+    'leaves it unset on loopback (%s): local use, where the feature falls back to its development secret',
     (HOST) => {
-      expect(gatewayOptions(parseConfig('gateway', GatewayConfig, { HOST })).keySecret).toBe(DEVELOPMENT_KEY_SECRET);
+      expect(gatewayOptions(parseConfig('gateway', GatewayConfig, { HOST })).keySecret).toBeUndefined();
     },
   );
 
@@ -30,4 +30,29 @@ describe('gateway configuration: DEJA_KEY_SECRET', () => {
     });
     expect(gatewayOptions(config).keySecret).toBe('a-real-secret-0123456789');
   });
+});
+
+describe('every service config loads before tracing starts', () => {
+  // tracing.ts imports config.ts before the OpenTelemetry SDK starts: if config.ts loads pg,
+  // kafkajs, express or Nest (e.g. through a value import of a feature), they stay unpatched and
+  // the service's spans silently leave the job's trace (it happened: the gateway's Kafka send and
+  // pg spans went missing from the pipeline test's trace).
+  const INSTRUMENTED = ['pg', 'kafkajs', 'express', '@nestjs/core'];
+
+  it.each(['gateway', 'embedding-service', 'llm-worker', 'invalidation-service'])(
+    '%s: loading config.ts loads none of pg, kafkajs, express, @nestjs/core',
+    (app) => {
+      const loaded: string[] = [];
+      jest.isolateModules(() => {
+        for (const name of INSTRUMENTED)
+          jest.doMock(name, () => {
+            loaded.push(name);
+            return jest.requireActual(name);
+          });
+        jest.requireActual(join(__dirname, '..', '..', app, 'src', 'config.ts'));
+      });
+      for (const name of INSTRUMENTED) jest.dontMock(name);
+      expect(loaded).toEqual([]);
+    },
+  );
 });

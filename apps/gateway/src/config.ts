@@ -7,7 +7,9 @@ import {
   postgresConfig,
   telemetryConfig,
 } from '@deja/util-config';
-import { DEFAULT_IN_FLIGHT_LIMIT, DEVELOPMENT_KEY_SECRET, type GatewayOptions } from '@deja/feature-gateway';
+// Types only: tracing.ts loads this file before the OpenTelemetry SDK starts, so a value import
+// of a feature would load express, pg and kafkajs before they can be instrumented.
+import type { GatewayOptions } from '@deja/feature-gateway';
 
 /** The gateway's whole configuration: `process.env` is read here and nowhere else. */
 export const GatewayConfig = z
@@ -37,8 +39,8 @@ export const GatewayConfig = z
     RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
     /** Per tenant and replica: requests with a body in flight, and their bytes (429 above). */
-    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_IN_FLIGHT_LIMIT.requests),
-    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_IN_FLIGHT_LIMIT.bytes),
+    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).optional(),
+    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).optional(),
     /** How long a publish to Kafka may take before the job fails with 503. */
     PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
     /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
@@ -72,7 +74,7 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
     apiKey: config.DEJA_API_KEY,
     adminKey: config.DEJA_ADMIN_KEY,
-    keySecret: config.DEJA_KEY_SECRET ?? DEVELOPMENT_KEY_SECRET,
+    keySecret: config.DEJA_KEY_SECRET,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
     inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },

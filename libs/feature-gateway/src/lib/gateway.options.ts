@@ -20,8 +20,11 @@ export interface GatewayOptions {
   apiKey?: string;
   /** The admin key for `/v1/admin/*` (local use and first start only). */
   adminKey?: string;
-  /** Server secret for the API-key HMAC. Changing it invalidates every stored key. */
-  keySecret: string;
+  /**
+   * Server secret for the API-key HMAC. Changing it invalidates every stored key. Unset: the
+   * public `DEVELOPMENT_KEY_SECRET` (local use only; the gateway app refuses it beyond loopback).
+   */
+  keySecret?: string;
   bodyLimitBytes: number;
   rateLimit: RateLimit;
   /** How long a publish to Kafka may take before the job is failed with 503. */
@@ -35,7 +38,7 @@ export interface GatewayOptions {
   /** A job still queued after this long is failed with `expired` (a late result still completes it). */
   jobExpireSeconds: number;
   /** Per tenant and replica: requests with a body in flight, and their bytes (default {@link DEFAULT_IN_FLIGHT_LIMIT}). */
-  inFlightLimit?: InFlightLimit;
+  inFlightLimit?: Partial<InFlightLimit>;
   /** How long a client may take to send its headers, and its whole request (default {@link DEFAULT_HTTP_TIMEOUTS}). */
   httpTimeouts?: { headersMs: number; requestMs: number };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { TenantsRepository } from '@deja/data-access-jobs';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
-import { digestsEqual, generateApiKey, hashApiKey } from './api-key';
+import { DEVELOPMENT_KEY_SECRET, digestsEqual, generateApiKey, hashApiKey } from './api-key';
 import type { RateLimit } from './rate-limiter';
 
 const AUTH_CACHE_MS = 30_000;
@@ -17,6 +17,7 @@ export type Principal = { kind: 'tenant'; tenant: string; rateLimit: RateLimit }
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   private readonly adminDigest: string | undefined;
+  private readonly keySecret: string;
   /** Recently resolved keys, so the hot path does not query Postgres on every call. */
   private readonly recent = new Map<string, { principal: Principal | undefined; until: number }>();
 
@@ -24,12 +25,13 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly tenants: TenantsRepository,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {
-    this.adminDigest = options.adminKey ? hashApiKey(options.keySecret, options.adminKey) : undefined;
+    this.keySecret = options.keySecret ?? DEVELOPMENT_KEY_SECRET;
+    this.adminDigest = options.adminKey ? hashApiKey(this.keySecret, options.adminKey) : undefined;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.apiKey) {
-      await this.tenants.ensure('default', hashApiKey(this.options.keySecret, this.options.apiKey), 'DEJA_API_KEY');
+      await this.tenants.ensure('default', hashApiKey(this.keySecret, this.options.apiKey), 'DEJA_API_KEY');
       this.logger.log(
         'tenant "default" has the key from DEJA_API_KEY (local use; create tenants through the admin API in production)',
       );
@@ -38,7 +40,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** The principal a key belongs to, or undefined for an unknown key. */
   async resolve(key: string): Promise<Principal | undefined> {
-    const digest = hashApiKey(this.options.keySecret, key);
+    const digest = hashApiKey(this.keySecret, key);
     if (this.adminDigest && digestsEqual(digest, this.adminDigest)) return { kind: 'admin' };
     const cached = this.recent.get(digest);
     if (cached && cached.until > Date.now()) return cached.principal;
@@ -83,7 +85,7 @@ export class AuthService implements OnApplicationBootstrap {
     const key = generateApiKey();
     const created = await this.tenants.create(
       { id, rate_limit_rps: rateLimit?.rps ?? null, rate_limit_burst: rateLimit?.burst ?? null },
-      hashApiKey(this.options.keySecret, key),
+      hashApiKey(this.keySecret, key),
     );
     if (!created) throw new GatewayException(GatewayErrorCode.Conflict, `tenant '${id}' already exists`);
     return { tenant: id, api_key: key };

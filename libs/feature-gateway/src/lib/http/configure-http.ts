@@ -31,7 +31,10 @@ export function configureGatewayHttp(
     res.setHeader('x-content-type-options', 'nosniff');
     next();
   });
-  const limiter = new InFlightLimiter(options.inFlightLimit ?? DEFAULT_IN_FLIGHT_LIMIT);
+  const limiter = new InFlightLimiter({
+    requests: options.inFlightLimit?.requests ?? DEFAULT_IN_FLIGHT_LIMIT.requests,
+    bytes: options.inFlightLimit?.bytes ?? DEFAULT_IN_FLIGHT_LIMIT.bytes,
+  });
   express.use(
     authenticateBeforeBody(app.get(AuthService, { strict: false }), limiter, options.bodyLimitBytes, logger, metrics),
   );
