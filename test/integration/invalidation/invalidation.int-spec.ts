@@ -330,8 +330,9 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     expect((await ask(tenant, qa)).missed).toBe(true);
     expect((await ask(tenant, qb)).result.cache.entry_id).toBe(b.result.cache.entry_id);
 
-    // Typed differently from the stored question: matched on the normal form.
-    expect(await command({ tenant, action: 'purge_query', query: '  can i change my BILLING email  ' })).toMatchObject({
+    // Typed differently from the stored question: matched on the normal form (an ALL-CAPS word
+    // keeps its case in the exact tier since key version 2, a capitalised one folds).
+    expect(await command({ tenant, action: 'purge_query', query: '  can i change my Billing email  ' })).toMatchObject({
       applied: true,
       entries_retired: 1,
     });
