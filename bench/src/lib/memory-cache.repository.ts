@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { CacheEntry, NamespaceRow, NewEntry, SemanticRow } from '@deja/data-access-cache';
-import { CacheRepository } from '@deja/data-access-cache';
+import { CacheRepository, UNCONFIGURED_NAMESPACE } from '@deja/data-access-cache';
 import { dot } from '@deja/data-access-embeddings';
 
 interface Stored {
@@ -30,15 +30,7 @@ export class MemoryCacheRepository extends CacheRepository {
   }
 
   override async namespace(): Promise<NamespaceRow> {
-    return {
-      version: 1,
-      threshold: null,
-      targetFalseHitRate: null,
-      minThreshold: null,
-      maxThreshold: null,
-      ttlSeconds: null,
-      slidingTtl: null,
-    };
+    return { ...UNCONFIGURED_NAMESPACE };
   }
 
   override async documentVersions(): Promise<Record<string, number>> {

@@ -64,6 +64,17 @@ export interface NamespaceRow {
   slidingTtl: boolean | null;
 }
 
+/** A namespace nobody configured: version 1, every policy field left to the service defaults. */
+export const UNCONFIGURED_NAMESPACE: Readonly<NamespaceRow> = Object.freeze({
+  version: 1,
+  threshold: null,
+  targetFalseHitRate: null,
+  minThreshold: null,
+  maxThreshold: null,
+  ttlSeconds: null,
+  slidingTtl: null,
+});
+
 /**
  * A namespace's version and policy overrides (version 1 and no overrides when never set). Also
  * read by the gateway, which refuses a request's threshold or TTL outside these bounds before it
@@ -80,17 +91,7 @@ export async function findNamespace(
     [tenant, namespace],
   );
   const r = rows[0];
-  if (!r) {
-    return {
-      version: 1,
-      threshold: null,
-      targetFalseHitRate: null,
-      minThreshold: null,
-      maxThreshold: null,
-      ttlSeconds: null,
-      slidingTtl: null,
-    };
-  }
+  if (!r) return { ...UNCONFIGURED_NAMESPACE };
   return {
     version: r.version,
     threshold: r.threshold,
