@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmbedder } from '@deja/data-access-embeddings';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { retrievalReport } from './calibrate';
+import { retrievalReport } from './retrieval-report';
 import { scoreFixtures } from './fixtures';
 import { scorePairs } from './score';
 import { prepare } from './prepare';

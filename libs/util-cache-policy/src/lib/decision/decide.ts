@@ -161,10 +161,8 @@ interface Rejection {
   detail: string;
 }
 
-function rejection(candidate: SemanticCandidate, verdict: GuardVerdict): Rejection {
-  return verdict.ok
-    ? { entryId: candidate.entryId, guard: '', detail: '' }
-    : { entryId: candidate.entryId, guard: verdict.guard, detail: verdict.detail };
+function rejection(candidate: SemanticCandidate, verdict: Exclude<GuardVerdict, { ok: true }>): Rejection {
+  return { entryId: candidate.entryId, guard: verdict.guard, detail: verdict.detail };
 }
 
 function semanticHit(
