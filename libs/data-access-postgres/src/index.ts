@@ -3,3 +3,4 @@ export * from './lib/migrate';
 export * from './lib/jsonb';
 export * from './lib/transaction';
 export * from './nest/postgres.module';
+export * from './lib/pg-errors';

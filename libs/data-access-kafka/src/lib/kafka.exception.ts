@@ -1,3 +1,4 @@
+import { classifyPostgresError } from '@deja/data-access-postgres';
 /** Why a message could not be handled. Each transport maps these in one exhaustive switch. */
 export enum MessageErrorCode {
   /** The bytes were not JSON (or not UTF-8). */
@@ -46,11 +47,7 @@ export function isRetriable(error: unknown): boolean {
     const e = error as { retriable?: unknown; code?: unknown; name?: unknown };
     if (typeof e.retriable === 'boolean') return e.retriable;
     // Connection-level failures from pg/net: the dependency may come back.
-    if (
-      typeof e.code === 'string' &&
-      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08\w{3}|53300)$/.test(e.code)
-    )
-      return true;
+    if (classifyPostgresError(error) === 'unavailable') return true;
   }
   return false;
 }

@@ -1,11 +1,5 @@
 import { MessageErrorCode } from '@deja/data-access-kafka';
-import {
-  httpStatusOf,
-  InvalidationErrorCode,
-  InvalidationException,
-  isTransientDatabaseError,
-  toMessageError,
-} from './invalidation.exception';
+import { httpStatusOf, InvalidationErrorCode, InvalidationException, toMessageError } from './invalidation.exception';
 
 describe('invalidation errors', () => {
   it('maps each code to an HTTP status', () => {
@@ -23,13 +17,6 @@ describe('invalidation errors', () => {
       code: MessageErrorCode.Rejected,
       retriable: false,
     });
-  });
-
-  it('treats deadlocks, serialisation failures and lock timeouts as transient, and nothing else', () => {
-    for (const code of ['40P01', '40001', '55P03'])
-      expect(isTransientDatabaseError(Object.assign(new Error('e'), { code }))).toBe(true);
-    for (const e of [new Error('e'), Object.assign(new Error('e'), { code: '23505' }), null, 'x'])
-      expect(isTransientDatabaseError(e)).toBe(false);
   });
 
   it('serialises with its code and issues', () => {

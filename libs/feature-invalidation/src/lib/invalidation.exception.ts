@@ -72,13 +72,3 @@ export function toMessageError(error: InvalidationException): MessageHandlingExc
       return MessageHandlingException.transient(`${error.code}: ${error.message}`, error);
   }
 }
-
-/**
- * Postgres errors that a retry of the whole transaction can clear: a deadlock (two purges
- * locking overlapping entries in different orders), a serialisation failure, a lock timeout.
- * The consumer runner would otherwise treat them as terminal and dead-letter the event.
- */
-export function isTransientDatabaseError(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === '40P01' || code === '40001' || code === '55P03';
-}

@@ -2,7 +2,8 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DOC_CHANGES_V1, INVALIDATIONS_V1, type DocChangeV1, type InvalidationV1 } from '@deja/contracts';
 import { MessageHandlingException, type InboundMessage } from '@deja/data-access-kafka';
-import { InvalidationException, isTransientDatabaseError, toMessageError } from './invalidation.exception';
+import { classifyPostgresError } from '@deja/data-access-postgres';
+import { InvalidationException, toMessageError } from './invalidation.exception';
 import { Invalidator } from './invalidator';
 
 /**
@@ -32,7 +33,9 @@ async function mapped(fn: () => Promise<unknown>): Promise<void> {
     await fn();
   } catch (error) {
     if (error instanceof InvalidationException) throw toMessageError(error);
-    if (isTransientDatabaseError(error))
+    // A deadlock (two purges locking overlapping entries in different orders), a serialisation
+    // failure or a lock timeout: the transaction runs again; the runner would dead-letter it.
+    if (classifyPostgresError(error) === 'transient')
       throw MessageHandlingException.transient(`transaction rolled back, retrying: ${(error as Error).message}`, error);
     throw error;
   }

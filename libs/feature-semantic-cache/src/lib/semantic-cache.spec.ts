@@ -3,7 +3,7 @@ import type { CompletionV1, RequestV1 } from '@deja/contracts';
 import type { CacheRepository } from '@deja/data-access-cache';
 import { EmbeddingsTesting } from '@deja/data-access-embeddings';
 import { CacheMetrics } from './cache-metrics';
-import { DEFAULT_NAMESPACE_POLICY, isDatabaseUnavailable, SemanticCache } from './semantic-cache';
+import { DEFAULT_NAMESPACE_POLICY, SemanticCache } from './semantic-cache';
 
 /** A repository whose database is down: every call fails like pg does when it cannot connect. */
 const downRepo = new Proxy({} as CacheRepository, {
@@ -89,12 +89,6 @@ describe('SemanticCache with Postgres unreachable', () => {
       'failed',
     );
     expect((await mixed.lookup(request, 'ref')).kind).toBe('miss');
-  });
-
-  it('tells connection failures from query errors', () => {
-    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: '57P01' }))).toBe(true);
-    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error('syntax error'), { code: '42601' }))).toBe(false);
   });
 
   it('delivers the answer when Postgres refuses to store it (a data error), without caching it', async () => {

@@ -1,6 +1,7 @@
 import type { CompletionV1, LookupContext, MissV1, RequestV1, ResultV1 } from '@deja/contracts';
-import type { CacheEntry, CacheRepository, NamespaceRow } from '@deja/data-access-cache';
+import type { CacheEntry, CacheRepository, NamespaceRow, NewEntry } from '@deja/data-access-cache';
 import { dot, type Embedder } from '@deja/data-access-embeddings';
+import { classifyPostgresError } from '@deja/data-access-postgres';
 import {
   CachePolicyException,
   decide,
@@ -15,6 +16,7 @@ import {
   toCacheDecision,
   namespacePolicy,
   type NamespacePolicy,
+  type CacheKeys,
 } from '@deja/util-cache-policy';
 import { withSpan } from '@deja/util-telemetry';
 import { expandAcronyms } from './acronyms';
@@ -57,7 +59,50 @@ interface RequestRule {
   reported: Pick<LookupContext, 'threshold' | 'target_false_hit_rate' | 'decision_model'>;
 }
 
+/** A lookup whose policy and keys are known: what the tiers work from. */
+interface Prepared {
+  kind: 'ready';
+  policy: NamespacePolicy;
+  rule: RequestRule;
+  keys: Extract<CacheKeys, { cacheable: true }>;
+  /** The lookup context's fields known before any tier ran. */
+  context: Pick<
+    LookupContext,
+    | 'scope_hash'
+    | 'query_hash'
+    | 'normalized_query'
+    | 'namespace_version'
+    | 'doc_versions'
+    | 'cacheable'
+    | 'threshold'
+    | 'target_false_hit_rate'
+    | 'decision_model'
+  >;
+}
+
+/** Scope and query hash of a request that is never stored or looked up. */
 const NOT_CACHEABLE = '-';
+
+/**
+ * The one way a miss's lookup context is built: what the lookup learned, over the defaults of a
+ * lookup that learned nothing (no scope, no vector, no candidate, nothing to store).
+ */
+function lookupContext(
+  fields: Pick<LookupContext, 'outcome' | 'rejected_by' | 'threshold'> & Partial<LookupContext>,
+): LookupContext {
+  return {
+    scope_hash: NOT_CACHEABLE,
+    query_hash: NOT_CACHEABLE,
+    normalized_query: '',
+    embedding_model: null,
+    embedding: null,
+    namespace_version: 0,
+    doc_versions: {},
+    nearest_similarity: null,
+    cacheable: false,
+    ...fields,
+  };
+}
 /** Candidates below this similarity are unrelated even with an acronym spelled out. */
 const ACRONYM_RESCORE_FLOOR = 0.3;
 
@@ -151,34 +196,30 @@ export class SemanticCache {
       };
     }
     this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
-    return this.miss(
-      request,
-      {
-        scope_hash: NOT_CACHEABLE,
-        query_hash: NOT_CACHEABLE,
-        normalized_query: '',
-        embedding_model: null,
-        embedding: null,
-        namespace_version: 0,
-        doc_versions: {},
-        nearest_similarity: null,
-        outcome: 'bypass',
-        cacheable: false,
-        rejected_by: 'degraded:postgres_unavailable',
-        threshold: null,
-      },
-      `${request.tenant}:${request.request_id}`,
-    );
+    const lookup = lookupContext({ outcome: 'bypass', rejected_by: 'degraded:postgres_unavailable', threshold: null });
+    return this.miss(request, lookup, `${request.tenant}:${request.request_id}`);
   }
 
+  /** The lookup as the algorithm reads: claim → policy and keys → exact tier ?? semantic tier. */
   private async lookupInner(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
-    const { tenant, cache } = request;
-    const claim = await this.repo.claimRequest(tenant, request.request_id, messageRef);
+    const claim = await this.repo.claimRequest(request.tenant, request.request_id, messageRef);
     if (!claim.first) {
       this.metrics.duplicates.inc();
       return { kind: 'duplicate' };
     }
+    const prepared = await this.prepare(request);
+    if (prepared.kind !== 'ready') return prepared.outcome;
+    if (!request.cache.lookup) return this.storeOnly(request, prepared);
+    return (await this.exactTier(request, prepared)) ?? (await this.semanticTier(request, prepared));
+  }
 
+  /**
+   * Everything the tiers need that does not depend on the question's vector: the namespace's
+   * policy and the request's rule, the versions current now, and the cache keys. A policy the
+   * request breaks fails it; a request that may not be cached is a bypass.
+   */
+  private async prepare(request: RequestV1): Promise<Prepared | { kind: 'done'; outcome: LookupOutcome }> {
+    const { tenant, cache } = request;
     const [ns, docVersions] = await this.metrics.time('versions', () =>
       Promise.all([
         this.repo.namespace(tenant, cache.namespace),
@@ -188,47 +229,31 @@ export class SemanticCache {
         ),
       ]),
     );
-    let rule: RequestRule;
     let policy: NamespacePolicy;
+    let rule: RequestRule;
     try {
       policy = policyFor(ns, this.options.defaults);
       rule = this.ruleFor(policy, cache);
       effectiveTtlSeconds(policy, cache.ttl_seconds);
     } catch (error) {
-      if (error instanceof CachePolicyException) {
-        this.metrics.lookups.inc({ outcome: 'failed', tier: 'none' });
-        return {
-          kind: 'failed',
-          result: failedResult(request, { code: error.code, message: error.message, retriable: false }, this.now()),
-        };
-      }
-      throw error;
+      if (!(error instanceof CachePolicyException)) throw error;
+      this.metrics.lookups.inc({ outcome: 'failed', tier: 'none' });
+      const reason = { code: error.code, message: error.message, retriable: false };
+      return { kind: 'done', outcome: { kind: 'failed', result: failedResult(request, reason, this.now()) } };
     }
-
     const keys = deriveCacheKeys(request, { namespaceVersion: ns.version, docVersions });
     if (!keys.cacheable) {
       this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
-      return this.miss(
-        request,
-        {
-          scope_hash: NOT_CACHEABLE,
-          query_hash: NOT_CACHEABLE,
-          normalized_query: '',
-          embedding_model: null,
-          embedding: null,
-          namespace_version: ns.version,
-          doc_versions: docVersions,
-          nearest_similarity: null,
-          outcome: 'bypass',
-          cacheable: false,
-          rejected_by: `not_cacheable:${keys.reason}`,
-          ...rule.reported,
-        },
-        `${tenant}:${request.request_id}`,
-      );
+      const context = lookupContext({
+        namespace_version: ns.version,
+        doc_versions: docVersions,
+        outcome: 'bypass',
+        rejected_by: `not_cacheable:${keys.reason}`,
+        ...rule.reported,
+      });
+      return { kind: 'done', outcome: this.miss(request, context, `${tenant}:${request.request_id}`) };
     }
-
-    const base = {
+    const context = {
       scope_hash: keys.scopeHash,
       query_hash: keys.queryHash,
       normalized_query: keys.normalizedQuery,
@@ -237,48 +262,39 @@ export class SemanticCache {
       cacheable: true,
       ...rule.reported,
     };
-    if (!cache.lookup) {
-      this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
-      const embedding = keys.semanticEligible && cache.store ? await this.embedOrNull(keys.queryText) : null;
-      return this.miss(
-        request,
-        {
-          ...base,
-          embedding_model: embedding ? this.embedder.model : null,
-          embedding,
-          nearest_similarity: null,
-          outcome: 'bypass',
-          rejected_by: null,
-        },
-        keys.missKey,
-      );
-    }
+    return { kind: 'ready', policy, rule, keys, context };
+  }
 
-    const exact = await this.metrics.time('exact_lookup', () =>
-      this.repo.findExact(tenant, keys.scopeHash, keys.queryHash),
+  /** `lookup: false`: nothing is served, but the answer is stored — so its embedding is sent along. */
+  private async storeOnly(request: RequestV1, { keys, context }: Prepared): Promise<LookupOutcome> {
+    this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
+    const embedding = keys.semanticEligible && request.cache.store ? await this.embedOrNull(keys.queryText) : null;
+    return this.miss(
+      request,
+      lookupContext({ ...context, ...this.embedded(embedding), outcome: 'bypass', rejected_by: null }),
+      keys.missKey,
     );
-    if (exact) {
-      const decision = decide({
-        ...rule.input,
-        queryText: keys.queryText,
-        exact: { entryId: exact.id },
-        candidates: [],
-      });
-      return this.hit(request, exact, decision, policy);
-    }
+  }
 
-    let embedding: number[] | null = null;
-    let candidates: Awaited<ReturnType<CacheRepository['findNearest']>> = [];
-    if (keys.semanticEligible) {
-      embedding = await this.embedOrNull(keys.queryText);
-      if (embedding) {
-        const vector = Float32Array.from(embedding);
-        candidates = await this.metrics.time('semantic_lookup', () =>
-          this.repo.findNearest(tenant, keys.scopeHash, this.embedder.model, vector, this.options.topK),
-        );
-      }
-    }
+  /** The same question asked before in the same scope (no embedding needed). */
+  private async exactTier(request: RequestV1, { policy, rule, keys }: Prepared): Promise<LookupOutcome | null> {
+    const exact = await this.metrics.time('exact_lookup', () =>
+      this.repo.findExact(request.tenant, keys.scopeHash, keys.queryHash),
+    );
+    if (!exact) return null;
+    const decision = decide({ ...rule.input, queryText: keys.queryText, exact: { entryId: exact.id }, candidates: [] });
+    return this.hit(request, exact, decision, policy);
+  }
+
+  /** Embed, read the scope's nearest candidates, let the decision stage pick one or none. */
+  private async semanticTier(request: RequestV1, { policy, rule, keys, context }: Prepared): Promise<LookupOutcome> {
+    const embedding = keys.semanticEligible ? await this.embedOrNull(keys.queryText) : null;
     const queryVector = embedding ? Float32Array.from(embedding) : undefined;
+    const candidates = queryVector
+      ? await this.metrics.time('semantic_lookup', () =>
+          this.repo.findNearest(request.tenant, keys.scopeHash, this.embedder.model, queryVector, this.options.topK),
+        )
+      : [];
     let decision = this.metrics.timeSync('decide', () =>
       decide({
         ...rule.input,
@@ -294,27 +310,26 @@ export class SemanticCache {
     );
     if (decision.outcome === 'miss' && candidates.length > 0)
       decision = (await this.acronymRescore(keys.queryText, candidates, rule.input)) ?? decision;
-    if (decision.outcome === 'hit' && decision.entryId) {
-      // findNearest returned the verified entries: no second read on the hit path.
-      const entry = candidates.find((c) => c.id === decision.entryId)?.entry;
-      if (entry) return this.hit(request, entry, decision, policy);
-    }
+    // findNearest returned the verified entries: no second read on the hit path.
+    const entry = decision.outcome === 'hit' ? candidates.find((c) => c.id === decision.entryId)?.entry : undefined;
+    if (entry) return this.hit(request, entry, decision, policy);
     if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'miss' }, decision.similarity);
     if (decision.rejectedBy) this.metrics.guardRejections.inc({ guard: decision.rejectedBy });
     this.metrics.lookups.inc({ outcome: 'miss', tier: 'none' });
-    return this.miss(
-      request,
-      {
-        ...base,
-        embedding_model: embedding ? this.embedder.model : null,
-        embedding,
-        nearest_similarity: decision.similarity,
-        nearest_probability: decision.probability === null ? null : roundProbability(decision.probability),
-        outcome: 'miss',
-        rejected_by: decision.rejectedBy,
-      },
-      keys.missKey,
-    );
+    const lookup = lookupContext({
+      ...context,
+      ...this.embedded(embedding),
+      nearest_similarity: decision.similarity,
+      nearest_probability: decision.probability === null ? null : roundProbability(decision.probability),
+      outcome: 'miss',
+      rejected_by: decision.rejectedBy,
+    });
+    return this.miss(request, lookup, keys.missKey);
+  }
+
+  /** The question's vector travels with the miss so the store does not embed it again. */
+  private embedded(embedding: number[] | null): Pick<LookupContext, 'embedding' | 'embedding_model'> {
+    return { embedding, embedding_model: embedding ? this.embedder.model : null };
   }
 
   /**
@@ -360,23 +375,15 @@ export class SemanticCache {
   }
 
   private async completeInner(c: CompletionV1): Promise<ResultV1> {
-    let entryId: string | null = null;
-    const answer = c.answer;
-    const storable =
-      c.status === 'completed' &&
-      c.complete &&
-      answer !== null &&
-      c.cache.store &&
-      c.lookup.cacheable &&
-      c.error === null;
-    if (!storable || answer === null) {
+    const answer = storableAnswer(c);
+    if (!answer) {
       this.metrics.stored.inc({ result: c.status === 'failed' ? 'skipped_error' : 'skipped' });
       return completionResult(c, null, this.now());
     }
     const ns = await this.repo.namespace(c.tenant, c.cache.namespace);
-    let ttl: number;
+    let ttlSeconds: number;
     try {
-      ttl = effectiveTtlSeconds(policyFor(ns, this.options.defaults), c.cache.ttl_seconds);
+      ttlSeconds = effectiveTtlSeconds(policyFor(ns, this.options.defaults), c.cache.ttl_seconds);
     } catch {
       this.metrics.stored.inc({ result: 'skipped_policy' });
       return completionResult(c, null, this.now());
@@ -384,32 +391,11 @@ export class SemanticCache {
     let embedding = c.lookup.embedding;
     if (!embedding && c.lookup.normalized_query.length > 0) embedding = await this.embedOrNull(lastUserText(c));
     if (embedding) await this.repo.ensureVectorIndex(embedding.length);
+    const embeddingModel = embedding ? (c.lookup.embedding_model ?? this.embedder.model) : null;
     let stored: { id: string; inserted: boolean };
     try {
       stored = await this.metrics.time('store', () =>
-        this.repo.insert({
-          tenant: c.tenant,
-          namespace: c.cache.namespace,
-          scopeHash: c.lookup.scope_hash,
-          queryHash: c.lookup.query_hash,
-          normalizedQuery: c.lookup.normalized_query,
-          queryText: lastUserText(c),
-          embedding,
-          embeddingModel: embedding ? (c.lookup.embedding_model ?? this.embedder.model) : null,
-          requestId: c.request_id,
-          provider: c.request.provider,
-          model: c.request.model,
-          // A stream cut inside a surrogate pair leaves half a character that jsonb refuses.
-          answer: { ...answer, content: answer.content.toWellFormed() },
-          usage: c.usage,
-          cost: c.cost,
-          namespaceVersion: c.lookup.namespace_version,
-          docVersions: c.lookup.doc_versions,
-          userId: c.cache.personal ? (c.cache.user ?? null) : null,
-          requestedBy: c.cache.user ?? null,
-          submittedAt: c.submitted_at,
-          ttlSeconds: ttl,
-        }),
+        this.repo.insert(newEntry(c, answer, { embedding, embeddingModel, ttlSeconds })),
       );
     } catch (error) {
       // The database is reachable but refuses this answer (data it cannot hold): the caller still
@@ -419,9 +405,8 @@ export class SemanticCache {
       this.options.onStoreFailure?.(error);
       return completionResult(c, null, this.now());
     }
-    entryId = stored.id || null;
     this.metrics.stored.inc({ result: stored.inserted ? 'stored' : 'duplicate' });
-    return completionResult(c, entryId, this.now());
+    return completionResult(c, stored.id || null, this.now());
   }
 
   private async hit(
@@ -497,23 +482,48 @@ export class SemanticCache {
 }
 
 /** Connection-level failures of Postgres (not query errors): the database may come back. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const e = error as { code?: unknown; message?: unknown };
-  if (
-    typeof e.code === 'string' &&
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P01|57P02|57P03|08\w{3})$/.test(e.code)
-  )
-    return true;
-  return (
-    typeof e.message === 'string' &&
-    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message)
-  );
+function isDatabaseUnavailable(error: unknown): boolean {
+  return classifyPostgresError(error) === 'unavailable';
 }
 
 /** Namespace overrides over the service defaults, validated. */
 export function policyFor(ns: NamespaceRow, defaults: NamespacePolicy): NamespacePolicy {
   return namespacePolicy(ns, defaults);
+}
+
+/** The answer, when it may be reused: completed, whole, storable, cacheable, no error. */
+function storableAnswer(c: CompletionV1): NonNullable<CompletionV1['answer']> | null {
+  const ok = c.status === 'completed' && c.complete && c.cache.store && c.lookup.cacheable && c.error === null;
+  return ok ? c.answer : null;
+}
+
+/** The cache row for a completion, with the versions and scope its lookup saw. */
+function newEntry(
+  c: CompletionV1,
+  answer: NonNullable<CompletionV1['answer']>,
+  stored: { embedding: number[] | null; embeddingModel: string | null; ttlSeconds: number },
+): NewEntry {
+  return {
+    tenant: c.tenant,
+    namespace: c.cache.namespace,
+    scopeHash: c.lookup.scope_hash,
+    queryHash: c.lookup.query_hash,
+    normalizedQuery: c.lookup.normalized_query,
+    queryText: lastUserText(c),
+    ...stored,
+    requestId: c.request_id,
+    provider: c.request.provider,
+    model: c.request.model,
+    // A stream cut inside a surrogate pair leaves half a character that jsonb refuses.
+    answer: { ...answer, content: answer.content.toWellFormed() },
+    usage: c.usage,
+    cost: c.cost,
+    namespaceVersion: c.lookup.namespace_version,
+    docVersions: c.lookup.doc_versions,
+    userId: c.cache.personal ? (c.cache.user ?? null) : null,
+    requestedBy: c.cache.user ?? null,
+    submittedAt: c.submitted_at,
+  };
 }
 
 function lastUserText(c: CompletionV1): string {

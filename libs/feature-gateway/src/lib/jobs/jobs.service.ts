@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TOPICS, type CacheOptions, type ChatRequest, type RequestV1, type WireError } from '@deja/contracts';
 import { TopicPublisher } from '@deja/data-access-kafka';
 import { JobsRepository, type JobRecord } from '@deja/data-access-jobs';
+import { classifyPostgresError } from '@deja/data-access-postgres';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
 import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
@@ -153,8 +154,7 @@ export class JobsService {
       return await fn();
     } catch (cause) {
       if (cause instanceof GatewayException) throw cause;
-      const sqlState = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-      if (typeof sqlState === 'string' && (sqlState.startsWith('22') || sqlState === '54001')) {
+      if (classifyPostgresError(cause) === 'data') {
         throw new GatewayException(
           GatewayErrorCode.InvalidRequest,
           `the request holds data that cannot be stored: ${cause instanceof Error ? cause.message : String(cause)}`,
