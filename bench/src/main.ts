@@ -14,6 +14,7 @@ import { renderLatency, runLatency } from './scenarios/latency';
 import { renderQuality, runQuality } from './scenarios/quality';
 import { renderRetrieval, runRetrieval } from './scenarios/retrieval';
 import { renderScale, runScale } from './scenarios/scale';
+import { renderTtft, runTtft } from './scenarios/ttft';
 
 const USAGE = `usage: npm run bench -- <scenario> [options]
 
@@ -29,12 +30,15 @@ scenarios:
   latency   [--duration 20] [--rates 5,20] [--connections 8] [--pgvector-iterations 500]
             hit / exact-tier / miss paths through the running pipeline (processes, Kafka, simulator),
             open loop at each rate and closed loop, beside the bare pgvector top-1 on the same table
+  ttft      [--questions 30]
+            time to first token of a streamed miss (live) beside the whole stream and the provider's own
+            TTFT, then the same question replayed as a hit; simulator at SIM_LATENCY_SCALE (default 1)
   cost      [--questions 200] [--data FILE.jsonl] [--seed S]
             a support bot (4,000-token system prompt) replayed four ways: no caching, prompt caching,
             semantic caching, both
   invalidation [--events 20] [--rate 4]
             document change → time until a steadily looked-up answer built from it stops being served
-  (latency, cost and invalidation start the pipeline's services from dist on --base-port, default 18600..18604)
+  (latency, ttft, cost and invalidation start the pipeline's services from dist on --base-port, default 18600..18604)
 
 common: --out FILE.json  --model NAME (local model folder under models/)  --threads N (ONNX threads; default the embedder's)
         --database-url URL
@@ -178,6 +182,20 @@ async function main(): Promise<void> {
           data: values.data,
         });
         return { result, text: renderEmbed(result) };
+      };
+      break;
+    }
+    case 'ttft': {
+      needsEmbedder = false;
+      const questions = int('questions', values.questions ?? '30') as number;
+      run = async () => {
+        const result = await runTtft({
+          databaseUrl,
+          basePort,
+          questions,
+          simLatencyScale: process.env.SIM_LATENCY_SCALE,
+        });
+        return { result, text: renderTtft(result) };
       };
       break;
     }

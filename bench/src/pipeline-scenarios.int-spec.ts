@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { MODES, runCost } from './scenarios/cost';
 import { runInvalidation } from './scenarios/invalidation';
 import { runLatency } from './scenarios/latency';
+import { runTtft } from './scenarios/ttft';
 
 /**
  * CI-sized runs of the pipeline scenarios (latency, cost, invalidation): each starts the compiled
@@ -35,6 +36,13 @@ describe('pipeline benchmark scenarios (smoke, services as processes)', () => {
     expect(r.pgvector_p50_ms).toBeGreaterThan(0);
     expect(r.pgvector_p99_ms).toBeGreaterThanOrEqual(r.pgvector_p50_ms ?? 0);
     expect(r.hit_to_pgvector_p50).toBeGreaterThan(0);
+  });
+
+  it('ttft streams misses live and replays them as hits, timing the first token of each', async () => {
+    const r = await runTtft({ databaseUrl, basePort: 18690, questions: 2, simLatencyScale: '0.1' });
+    expect([r.miss.live, r.hit.hits]).toEqual([2, 2]);
+    expect(r.miss.ttft.p50_ms).toBeGreaterThan(0);
+    expect(r.miss.provider_ttft.p50_ms).toBeGreaterThan(0);
   });
 
   it('cost replays a support bot four ways and accounts for provider calls, hits and money', async () => {

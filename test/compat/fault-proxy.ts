@@ -12,7 +12,7 @@ export interface SeenRequest {
  * Stands between Deja's llm-worker and the provider simulator, as a real provider's edge would:
  * a request whose last user message contains `[fault:<status>]` fails with that status in the
  * provider's own error format (429/500/529 are the simulator's own faults, passed on through its
- * `x-sim-fault` header; 400/401/403 are written here), `[slow]` waits before forwarding. It
+ * `x-sim-fault` header, as is `[fault:cut]`, a stream dropped halfway; 400/401/403 are written here), `[slow]` waits before forwarding. It
  * records every request, so a test can count provider calls — and so SDK retries — exactly.
  */
 export class FaultProxy {
@@ -46,7 +46,7 @@ export class FaultProxy {
     const raw = Buffer.concat(chunks);
     const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     const text = lastUserText(body);
-    const marker = /\[fault:(\d{3})\]/.exec(text)?.[1] ?? null;
+    const marker = /\[fault:(\d{3}|cut)\]/.exec(text)?.[1] ?? null;
     const path = req.url ?? '';
     if (req.method === 'POST') this.seen.push({ path, body, marker });
     const anthropic = path.startsWith('/v1/messages');
@@ -69,7 +69,14 @@ export class FaultProxy {
       if (k !== 'content-length' && k !== 'content-encoding' && k !== 'transfer-encoding') out[k] = v;
     });
     res.writeHead(upstream.status, out);
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    // Piped, not buffered: a streamed answer must reach the worker as the simulator paces it, and
+    // a stream the simulator cuts must arrive cut.
+    try {
+      if (upstream.body) for await (const piece of upstream.body) res.write(piece);
+      res.end();
+    } catch {
+      res.destroy();
+    }
   }
 }
 

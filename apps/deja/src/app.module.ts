@@ -44,6 +44,8 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
     database: { url: 'postgres://embedded.invalid/deja', poolMax: 1, runMigrations: false },
     // One process: the results handler wakes waiters directly, no LISTEN connection.
     jobNotifications: 'in-process',
+    // One process, one gateway: a fixed group on the bus is this replica's own.
+    liveChunksGroupId: 'deja.embedded.live',
     apiKey: keys.apiKey,
     adminKey: keys.adminKey,
     keySecret: config.DEJA_KEY_SECRET,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import {
   configLoader,
@@ -72,6 +74,8 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
   return {
     kafka: { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-gateway' },
     database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
+    // Unique per replica and start: every replica reads every chunk (see LiveStreams).
+    liveChunksGroupId: `${config.KAFKA_GROUP_PREFIX}.gateway.live.${hostname()}.${randomUUID().slice(0, 8)}`,
     apiKey: config.DEJA_API_KEY,
     adminKey: config.DEJA_ADMIN_KEY,
     keySecret: config.DEJA_KEY_SECRET,

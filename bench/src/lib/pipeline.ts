@@ -302,5 +302,7 @@ export interface SimRequest {
   path: string;
   last_user_text?: string;
   status: number | null;
+  /** The simulator's time to first token for this request (its latency model, scaled). */
+  ttft_ms?: number | null;
   tokens?: { input_tokens: number; cache_write_tokens: number; cache_read_tokens: number; output_tokens: number };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHUNKS_V1, ChunkKeyV1, ChunkV1 } from './topics/chunks';
 import { COMPLETIONS_V1, CompletionKeyV1, CompletionV1 } from './topics/completions';
 import { DEAD_LETTER_V1, DeadLetterV1 } from './topics/dead-letter';
 import { DOC_CHANGES_V1, DocChangeKeyV1, DocChangeV1 } from './topics/doc-changes';
@@ -48,6 +49,13 @@ export const TOPICS = {
     value: CompletionV1,
     partitions: 6,
     description: 'Provider answers to store and return',
+  },
+  chunks: {
+    name: CHUNKS_V1,
+    key: ChunkKeyV1,
+    value: ChunkV1,
+    partitions: 6,
+    description: 'Pieces of a streamed miss, live from the provider, for the gateway holding the stream',
   },
   docChanges: {
     name: DOC_CHANGES_V1,

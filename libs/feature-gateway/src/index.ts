@@ -11,4 +11,7 @@ export * from './lib/admin/admin.module';
 export * from './lib/translate/common';
 export * from './lib/translate/openai';
 export * from './lib/translate/anthropic';
+export * from './lib/translate/openai-stream';
+export * from './lib/translate/anthropic-stream';
+export * from './lib/translate/stream-writer';
 export * from './lib/translate/headers';

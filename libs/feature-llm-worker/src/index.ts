@@ -7,3 +7,4 @@ export * from './lib/llm-worker';
 export * from './lib/llm-worker.metrics';
 export * from './lib/llm-worker.module';
 export * from './lib/misses.handler';
+export * from './lib/live-chunks';

@@ -15,3 +15,4 @@ export { simulatedEmbedding } from './lib/core/embeddings';
 export { ProviderSimulatorModule } from './lib/provider-simulator.module';
 export { SimulatorService } from './lib/simulator.service';
 export * from './lib/start-simulator';
+export * from './lib/core/stream-pauses';

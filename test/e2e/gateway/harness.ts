@@ -33,6 +33,8 @@ export function gatewayOptions(over: Partial<GatewayOptions> = {}): GatewayOptio
     // Far longer than any wait in these tests: a waiter that wakes fast was woken by NOTIFY.
     recheckMs: 60000,
     jobExpireSeconds: 900,
+    // Each replica its own broadcast group on deja.chunks.v1, as apps/gateway names them.
+    liveChunksGroupId: `gw-e2e-live-${randomUUID()}`,
     ...over,
   };
 }

@@ -2,6 +2,7 @@ export * from './requests';
 export * from './results';
 export * from './misses';
 export * from './completions';
+export * from './chunks';
 export * from './doc-changes';
 export * from './invalidations';
 export * from './invalidated';

@@ -11,6 +11,8 @@ export type JobStatus = 'queued' | 'completed' | 'failed';
 export interface StoredJobRequest {
   request: ChatRequest;
   cache: CacheOptions;
+  /** The caller streams the answer (kept so a requeued job is published as it was first). */
+  stream?: boolean;
 }
 
 export interface JobRecord {

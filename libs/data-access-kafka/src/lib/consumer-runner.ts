@@ -21,6 +21,12 @@ export interface ConsumerRunnerOptions {
   groupId: string;
   /** Topic contract and its handler. Only contracted topics can be consumed. */
   routes: ReadonlyArray<{ topic: TopicContract; handler: MessageHandler }>;
+  /**
+   * Where a group that has committed nothing starts: the earliest offset (default: accepted
+   * requests must not be lost), or with false only what is produced from now on — for a group
+   * that is new on every start, such as a replica's own broadcast group.
+   */
+  fromBeginning?: boolean;
   /** How many partitions are processed at once. */
   partitionsConsumedConcurrently?: number;
   /** Backoff for retriable failures: the message is retried until it succeeds or is terminal. */
@@ -62,7 +68,8 @@ export class ConsumerRunner {
     await Promise.all([consumer.connect(), producer.connect()]);
     // A new group starts from the earliest offset: requests produced before the first deployment
     // came up were accepted by Kafka and must not be lost.
-    for (const r of routes) await consumer.subscribe({ topic: r.topic.name, fromBeginning: true });
+    const fromBeginning = this.options.fromBeginning ?? true;
+    for (const r of routes) await consumer.subscribe({ topic: r.topic.name, fromBeginning });
     const byTopic = new Map(routes.map((r) => [r.topic.name, r]));
     await consumer.run({
       autoCommit: true,

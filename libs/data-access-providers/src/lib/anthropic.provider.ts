@@ -37,12 +37,22 @@ export class AnthropicProviderClient implements LlmProviderClient {
     }
     let message: Message;
     let headers: Headers;
+    const sdkOptions = options.signal ? { signal: options.signal } : undefined;
     try {
-      const { data, response } = await this.client.messages
-        .create(request.body, options.signal ? { signal: options.signal } : undefined)
-        .withResponse();
-      message = data;
-      headers = response.headers;
+      if (options.onText) {
+        // The SDK's MessageStream assembles the Message (tool inputs, usage) from the events; a
+        // stream that breaks before `message_stop` rejects `finalMessage()`.
+        const stream = this.client.messages.stream(request.body, sdkOptions);
+        const onText = options.onText;
+        stream.on('text', (delta) => onText(delta));
+        const [final, { response }] = await Promise.all([stream.finalMessage(), stream.withResponse()]);
+        message = final;
+        headers = response.headers;
+      } else {
+        const { data, response } = await this.client.messages.create(request.body, sdkOptions).withResponse();
+        message = data;
+        headers = response.headers;
+      }
     } catch (error) {
       throw classifySdkError('anthropic', error, SDK_ERRORS);
     }

@@ -6,6 +6,7 @@ import { usageFromOpenAI } from '@deja/util-model-catalog';
 import type { LlmProviderClient, ProviderConnection, ProviderResponse, SendOptions } from './provider-client';
 import { sdkOptions, SIMULATED_HEADER, SIMULATOR_FINGERPRINT } from './provider-client';
 import { ProviderError, ProviderErrorCode } from './providers.exception';
+import { assembleOpenAIStream } from './openai-stream';
 import { classifySdkError } from './sdk-errors';
 import { SimulatorDetector } from './simulator-detector';
 
@@ -32,12 +33,19 @@ export class OpenAIProviderClient implements LlmProviderClient {
     }
     let completion: ChatCompletion;
     let headers: Headers;
+    const sdkOptions = options.signal ? { signal: options.signal } : undefined;
     try {
-      const { data, response } = await this.client.chat.completions
-        .create(request.body, options.signal ? { signal: options.signal } : undefined)
-        .withResponse();
-      completion = data;
-      headers = response.headers;
+      if (options.onText) {
+        // Usage comes in a last chunk only when asked for; cost accounting needs it.
+        const body = { ...request.body, stream: true as const, stream_options: { include_usage: true } };
+        const { data, response } = await this.client.chat.completions.create(body, sdkOptions).withResponse();
+        headers = response.headers;
+        completion = await assembleOpenAIStream(data, options.onText);
+      } else {
+        const { data, response } = await this.client.chat.completions.create(request.body, sdkOptions).withResponse();
+        completion = data;
+        headers = response.headers;
+      }
     } catch (error) {
       throw classifySdkError('openai', error, SDK_ERRORS);
     }

@@ -18,6 +18,12 @@ export interface ProviderResponse {
 export interface SendOptions {
   /** Aborts the call (shutdown). */
   readonly signal?: AbortSignal;
+  /**
+   * Streams the call: each piece of answer text is handed over as the provider generates it.
+   * The promise still resolves with the whole response, assembled from the stream (usage
+   * included), or throws `ProviderError` — also when the stream breaks after text was handed over.
+   */
+  readonly onText?: (delta: string) => void;
 }
 
 /** One provider behind its official SDK. Implementations never retry: retries are the caller's. */

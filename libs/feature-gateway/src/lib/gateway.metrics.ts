@@ -14,6 +14,7 @@ export class GatewayMetrics {
   readonly spentUsd: Counter;
   readonly httpErrors: Counter<'type'>;
   readonly jobsExpired: Counter;
+  readonly streams: Counter<'api' | 'mode'>;
 
   constructor(@Optional() registry?: Registry) {
     const registers = [registry ?? new Registry()];
@@ -48,6 +49,12 @@ export class GatewayMetrics {
     this.jobsExpired = new Counter({
       name: 'deja_gateway_jobs_expired_total',
       help: 'Jobs failed because no result came in time',
+      registers,
+    });
+    this.streams = new Counter({
+      name: 'deja_gateway_streams_total',
+      help: 'Streamed answers, by API and mode: live (a miss relayed as generated) or replay (a hit, or the finished answer)',
+      labelNames: ['api', 'mode'],
       registers,
     });
   }

@@ -16,6 +16,12 @@ export interface GatewayOptions {
    * default) or `in-process` (one process; the local wake-up is enough).
    */
   jobNotifications?: 'postgres' | 'in-process';
+  /**
+   * This replica's own consumer group on deja.chunks.v1, unique per replica (every replica reads
+   * every chunk: see `LiveStreams`), so a streamed miss streams live. Absent: streams replay the
+   * finished answer.
+   */
+  liveChunksGroupId?: string;
   /** Ensures tenant `default` with this key at start (local use and first start only). */
   apiKey?: string;
   /** The admin key for `/v1/admin/*` (local use and first start only). */

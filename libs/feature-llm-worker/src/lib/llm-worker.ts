@@ -39,6 +39,14 @@ export interface LlmWorkerObserver {
   completion?(completion: CompletionV1, role: CoalesceRole): void;
 }
 
+/**
+ * Where a streamed miss's text goes while the provider generates it. Each provider attempt gets
+ * its own sink, so the text of a retry is never appended to that of the attempt that broke.
+ */
+export interface LiveText {
+  attempt(): (delta: string) => void;
+}
+
 export interface LlmWorkerDeps {
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -86,8 +94,12 @@ export class LlmWorker {
     this.coalescer = new Coalescer<CallOutcome>(options.coalesceWindowMs, this.clock);
   }
 
-  /** Answers one miss. `key` is its Kafka key (scope hash + query hash). */
-  async complete(miss: MissV1, key: string | null): Promise<CompletionV1> {
+  /**
+   * Answers one miss. `key` is its Kafka key (scope hash + query hash). With `live`, the provider
+   * call streams and its text goes there as it is generated (only a call this miss leads: one it
+   * joins or reuses was not streamed to it, and its caller gets the finished answer).
+   */
+  async complete(miss: MissV1, key: string | null, live?: LiveText): Promise<CompletionV1> {
     const attributes = {
       'deja.tenant': miss.tenant,
       'deja.request_id': miss.request_id,
@@ -96,7 +108,7 @@ export class LlmWorker {
       'gen_ai.request.model': miss.request.model,
     };
     return withSpan('deja.llm.complete', attributes, async (span) => {
-      const { completion, role } = await this.completeInner(miss, key);
+      const { completion, role } = await this.completeInner(miss, key, live);
       span.setAttributes({
         'deja.coalesce.role': role,
         'deja.completion.status': completion.status,
@@ -117,6 +129,7 @@ export class LlmWorker {
   private async completeInner(
     miss: MissV1,
     key: string | null,
+    live: LiveText | undefined,
   ): Promise<{ completion: CompletionV1; role: CoalesceRole }> {
     const started = this.clock.now();
     const ageMs = started - Date.parse(miss.submitted_at);
@@ -131,7 +144,7 @@ export class LlmWorker {
       this.observer.completion?.(completion, 'leader');
       return { completion, role: 'leader' };
     }
-    const { value: outcome, role } = await this.coalescer.run(coalescingKey(miss, key), () => this.call(miss), {
+    const { value: outcome, role } = await this.coalescer.run(coalescingKey(miss, key), () => this.call(miss, live), {
       // A no-cache request may share a call already running, never an answer already given.
       reuseRecent: miss.cache.lookup !== false && miss.lookup.outcome !== 'bypass',
       remember: (o) => o.ok && o.response.complete,
@@ -147,7 +160,7 @@ export class LlmWorker {
     return this.breakers.get(provider)?.state ?? 'closed';
   }
 
-  private async call(miss: MissV1): Promise<CallOutcome> {
+  private async call(miss: MissV1, live: LiveText | undefined): Promise<CallOutcome> {
     const started = this.clock.now();
     const req = miss.request;
     const warnings: string[] = [];
@@ -196,7 +209,10 @@ export class LlmWorker {
               `chat ${req.model}`,
               { 'gen_ai.operation.name': 'chat', 'gen_ai.system': req.provider, 'gen_ai.request.model': req.model },
               async (span) => {
-                const r = await breaker.run(() => client.send(shaped), miss.tenant);
+                const r = await breaker.run(
+                  () => (live ? client.send(shaped, { onText: live.attempt() }) : client.send(shaped)),
+                  miss.tenant,
+                );
                 span.setAttributes({
                   'gen_ai.response.model': r.model,
                   'gen_ai.usage.output_tokens': r.usage.output_tokens,

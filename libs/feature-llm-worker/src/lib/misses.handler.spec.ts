@@ -1,6 +1,6 @@
-import { COMPLETIONS_V1, MISSES_V1, type CompletionV1, type MissV1 } from '@deja/contracts';
+import { CHUNKS_V1, COMPLETIONS_V1, MISSES_V1, type CompletionV1, type MissV1 } from '@deja/contracts';
 import type { InboundMessage, TopicPublisher } from '@deja/data-access-kafka';
-import type { LlmWorker } from './llm-worker';
+import type { LiveText, LlmWorker } from './llm-worker';
 import { MissesHandler } from './misses.handler';
 
 const miss = { request_id: 'r-1', lookup: { scope_hash: 's', query_hash: 'q' } } as MissV1;
@@ -21,11 +21,34 @@ describe('MissesHandler', () => {
     const publish = jest.fn().mockResolvedValue(undefined);
     const { handler, worker } = setup(publish);
     await handler.onMiss(inbound('s:q', { 'reply-to': 'my.results' }));
-    expect(worker.complete).toHaveBeenCalledWith(miss, 's:q');
+    expect(worker.complete).toHaveBeenCalledWith(miss, 's:q', undefined);
     expect(publish.mock.calls[0][0].name).toBe(COMPLETIONS_V1);
     expect(publish.mock.calls[0][1]).toEqual([
       { key: 's:q', value: completion, headers: { 'reply-to': 'my.results' } },
     ]);
+  });
+
+  it('streams a miss whose caller streams: its chunks are on deja.chunks.v1 before the completion is published', async () => {
+    const publish = jest.fn().mockResolvedValue(undefined);
+    const streamed = { ...miss, tenant: 't1', stream: true, lookup: { ...miss.lookup, outcome: 'miss' } } as MissV1;
+    const worker = {
+      complete: jest.fn(async (_m: MissV1, _k: string, live: LiveText) => {
+        const emit = live.attempt();
+        emit('Hello');
+        emit(', world');
+        return completion;
+      }),
+    };
+    const handler = new MissesHandler(worker as unknown as LlmWorker, { publish } as unknown as TopicPublisher);
+    await handler.onMiss({ ...inbound('s:q'), value: streamed });
+    const topics = publish.mock.calls.map((c) => c[0].name);
+    expect(topics[topics.length - 1]).toBe(COMPLETIONS_V1);
+    const chunks = publish.mock.calls
+      .filter((c) => c[0].name === CHUNKS_V1)
+      .flatMap((c) => c[1] as Array<{ key: string; value: { seq: number; delta: string; outcome: string } }>);
+    expect(chunks.every((c) => c.key === 'r-1' && c.value.outcome === 'miss')).toBe(true);
+    expect(chunks.map((c) => c.value.seq)).toEqual(chunks.map((_, i) => i));
+    expect(chunks.map((c) => c.value.delta).join('')).toBe('Hello, world');
   });
 
   it('falls back to scope and query hash when the miss has no key', async () => {

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { SimClock } from './core/clock';
+import type { PauseView } from './core/stream-pauses';
 import type { SimRequestRecord, SimStats } from './core/request-log';
 import { SimulatorService } from './simulator.service';
 
@@ -39,6 +40,30 @@ export class SimAdminController {
     this.sim.engine.openaiCache.clear();
   }
 
+  /**
+   * Arms a pause: the next streamed answer whose last user message contains `contains` sends half
+   * its tokens and holds until `POST /_sim/pauses/release` with the same text; with
+   * `"then": "cut"` it then drops the connection instead of finishing.
+   */
+  @Post('pauses')
+  @HttpCode(200)
+  armPause(@Body() body: { contains?: unknown; then?: unknown }): PauseView {
+    if (body?.then !== undefined && body.then !== 'finish' && body.then !== 'cut')
+      throw new BadRequestException('then must be "finish" or "cut"');
+    return this.sim.pauses.arm(pauseText(body), body?.then ?? 'finish');
+  }
+
+  @Get('pauses')
+  pauses(): { pauses: PauseView[] } {
+    return { pauses: this.sim.pauses.list() };
+  }
+
+  @Post('pauses/release')
+  @HttpCode(200)
+  releasePause(@Body() body: { contains?: unknown }): { released: boolean } {
+    return { released: this.sim.pauses.release(pauseText(body)) };
+  }
+
   /** Moves the simulator's clock forward, e.g. `{"advance_ms": 300000}` to expire 5-minute entries. */
   @Post('clock')
   @HttpCode(200)
@@ -50,6 +75,13 @@ export class SimAdminController {
     this.sim.clock.advance(ms);
     return { now: new Date(this.sim.clock.now()).toISOString(), offset_ms: this.sim.clock.offset };
   }
+}
+
+function pauseText(body: { contains?: unknown } | undefined): string {
+  const text = body?.contains;
+  if (typeof text !== 'string' || text.length === 0 || text.length > 500)
+    throw new BadRequestException('contains must be a non-empty string of at most 500 characters');
+  return text;
 }
 
 /** Liveness: 200 while the process serves HTTP. */

@@ -8,6 +8,7 @@ import type { FaultKind } from './core/faults';
 import { FaultInjector } from './core/faults';
 import type { SimProvider, SimRequestRecord } from './core/request-log';
 import { RequestLog } from './core/request-log';
+import { StreamPauses } from './core/stream-pauses';
 import { SimulatorEngine, type CallContext } from './core/simulator-engine';
 import { anthropicError } from './http/anthropic-wire';
 import { openaiError } from './http/openai-wire';
@@ -31,6 +32,8 @@ export interface Exchange {
   readonly requestId: string;
   readonly fault: FaultKind | undefined;
   readonly signal: AbortSignal;
+  /** Streams armed to stop halfway (`/_sim/pauses`). */
+  readonly pauses: StreamPauses;
   /** Logs the request (call once, before pacing the response). */
   record(outcome: Outcome, status?: number | null): void;
 }
@@ -50,6 +53,7 @@ export class SimulatorService implements BeforeApplicationShutdown {
   readonly clock: Clock;
   readonly engine: SimulatorEngine;
   readonly log: RequestLog;
+  readonly pauses = new StreamPauses();
   private readonly faults: FaultInjector;
   private readonly held = new Set<Response>();
 
@@ -123,7 +127,14 @@ export class SimulatorService implements BeforeApplicationShutdown {
         ...outputTokensHeader(req.header('x-sim-output-tokens')),
         ...(fault === 'slow' ? { extraLatencyMs: this.config.SIM_SLOW_EXTRA_MS } : {}),
       };
-      await handle({ ctx, requestId, fault, signal: clientGone(res), record: (o, status = 200) => record(o, status) });
+      await handle({
+        ctx,
+        requestId,
+        fault,
+        signal: clientGone(res),
+        pauses: this.pauses,
+        record: (o, status = 200) => record(o, status),
+      });
     } catch (error) {
       const e =
         error instanceof SimulatorException

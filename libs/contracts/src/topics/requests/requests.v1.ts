@@ -20,6 +20,12 @@ export const RequestV1 = z.object({
     personal: false,
     context_docs: [],
   }),
+  /**
+   * The caller reads the answer as a stream: on a miss the llm-worker streams the provider call
+   * and publishes its text to deja.chunks.v1 as it is generated. It cannot change the answer, so
+   * it is not part of the cache scope. Absent from older producers (false).
+   */
+  stream: z.boolean().optional(),
   /** Topic the result goes to instead of deja.results.v1 (a header `reply-to` works as well). */
   reply_to: z
     .string()

@@ -8,11 +8,11 @@ import { countTokens } from '../translate/models';
 import {
   AnthropicMessagesBody,
   anthropicMessage,
-  anthropicStreamFrames,
   anthropicToNeutral,
   refuseCredentialHeaders,
 } from '../translate/anthropic';
-import { CompatService, sendSse } from './compat.service';
+import { AnthropicStreamWriter } from '../translate/anthropic-stream';
+import { CompatService } from './compat.service';
 
 /** Anthropic-compatible Messages: point the official `@anthropic-ai/sdk` client's baseURL at the gateway. */
 @ApiTags('anthropic-compatible')
@@ -34,7 +34,9 @@ export class AnthropicController {
 
   @Post('messages')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'A `message`, or Messages server-sent events with `stream: true`' })
+  @ApiOkResponse({
+    description: 'A `message`, or Messages server-sent events with `stream: true` (live on a miss, replayed on a hit)',
+  })
   @ApiOperation({
     summary: 'Anthropic Messages (streaming too)',
     description: 'Deja options go in an optional `deja` object; `Cache-Control` request header honoured.',
@@ -49,8 +51,13 @@ export class AnthropicController {
   ): Promise<void> {
     refuseCredentialHeaders(headers);
     const t = anthropicToNeutral(body);
+    if (t.stream) {
+      await this.compat.stream('anthropic', tenant, t, cacheControl, res, (jobId) => {
+        return new AnthropicStreamWriter({ jobId, model: t.request.model });
+      });
+      return;
+    }
     const answer = await this.compat.answer('anthropic', tenant, t, cacheControl, res);
-    if (t.stream) sendSse(res, anthropicStreamFrames(answer));
-    else res.status(200).json(anthropicMessage(answer));
+    res.status(200).json(anthropicMessage(answer));
   }
 }

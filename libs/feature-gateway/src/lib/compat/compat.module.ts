@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
+import { LiveStreams } from '../live/live-streams.service';
 import { AnthropicController } from './anthropic.controller';
 import { CompatService } from './compat.service';
 import { ModelsController } from './models.controller';
@@ -9,6 +10,6 @@ import { OpenAiController } from './openai.controller';
 @Module({
   imports: [JobsModule],
   controllers: [OpenAiController, AnthropicController, ModelsController],
-  providers: [CompatService],
+  providers: [CompatService, LiveStreams],
 })
 export class CompatModule {}

@@ -4,8 +4,9 @@ import type { Response } from 'express';
 import { TenantId, TenantRoute } from '../auth/api-key.guard';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
 import { openApiSchema } from '../http/openapi';
-import { OpenAiChatBody, openAiCompletion, openAiStreamFrames, openAiToNeutral } from '../translate/openai';
-import { CompatService, sendSse } from './compat.service';
+import { OpenAiChatBody, openAiCompletion, openAiToNeutral } from '../translate/openai';
+import { OpenAiStreamWriter } from '../translate/openai-stream';
+import { CompatService } from './compat.service';
 
 /** OpenAI-compatible Chat Completions: point the official `openai` client's baseURL at `<gateway>/v1`. */
 @ApiTags('openai-compatible')
@@ -18,7 +19,8 @@ export class OpenAiController {
   @Post('completions')
   @HttpCode(200)
   @ApiOkResponse({
-    description: '`chat.completion`, or `chat.completion.chunk` server-sent events with `stream: true`',
+    description:
+      '`chat.completion`, or `chat.completion.chunk` server-sent events with `stream: true` (live on a miss, replayed on a hit)',
   })
   @ApiOperation({
     summary: 'OpenAI Chat Completions (streaming too)',
@@ -32,8 +34,15 @@ export class OpenAiController {
     @Res() res: Response,
   ): Promise<void> {
     const t = openAiToNeutral(body);
+    if (t.stream) {
+      const created = Math.floor(Date.now() / 1000);
+      await this.compat.stream('openai', tenant, t, cacheControl, res, (jobId) => {
+        const model = t.request.model;
+        return new OpenAiStreamWriter({ jobId, model, created, includeUsage: t.includeUsage });
+      });
+      return;
+    }
     const answer = await this.compat.answer('openai', tenant, t, cacheControl, res);
-    if (t.stream) sendSse(res, openAiStreamFrames(answer, t.includeUsage));
-    else res.status(200).json(openAiCompletion(answer));
+    res.status(200).json(openAiCompletion(answer));
   }
 }

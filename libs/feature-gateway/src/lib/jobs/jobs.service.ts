@@ -11,12 +11,16 @@ import { JobWaiters } from './job-waiters.service';
 import { NamespaceBounds } from './namespace-bounds.service';
 
 export interface JobSubmission {
+  /** The job's id, when the caller needs it before the request is published (a live stream listens first). */
+  id?: string;
   /** Which API the job came through (a metrics label). */
   api: 'jobs' | 'openai' | 'anthropic';
   tenant: string;
   clientId?: string;
   request: ChatRequest;
   cache: CacheOptions;
+  /** The caller streams: a miss is streamed live through deja.chunks.v1. */
+  stream?: boolean;
 }
 
 const PUBLISH_FAILED = 'publish_failed';
@@ -44,10 +48,10 @@ export class JobsService {
     await this.store(() => this.bounds.check(s.tenant, s.cache));
     const { job, created } = await this.store(() =>
       this.repo.create({
-        id: randomUUID(),
+        id: s.id ?? randomUUID(),
         tenant: s.tenant,
         clientId: s.clientId ?? null,
-        request: { request: s.request, cache: s.cache },
+        request: { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) },
       }),
     );
     if (created) {
@@ -106,6 +110,7 @@ export class JobsService {
       submitted_at: new Date().toISOString(),
       request: job.request.request,
       cache: job.request.cache,
+      ...(job.request.stream ? { stream: true } : {}),
     };
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -1,6 +1,7 @@
 import { ChatRequest } from '@deja/contracts';
 import type { GatewayException } from '../gateway.exception';
-import { anthropicMessage, anthropicStreamFrames, anthropicToNeutral, refuseCredentialHeaders } from './anthropic';
+import { anthropicMessage, anthropicToNeutral, refuseCredentialHeaders } from './anthropic';
+import { anthropicStreamFrames } from './anthropic-stream';
 import { completed, parseSse } from './fixtures';
 
 describe('anthropicToNeutral', () => {

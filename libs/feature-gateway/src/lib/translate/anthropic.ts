@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import type { ChatMessage } from '@deja/contracts';
 import {
-  chunkText,
   parseOrThrow,
   spentUsage,
-  sseFrame,
   stopKind,
   unsupported,
   type CompletedAnswer,
@@ -200,7 +198,7 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: true };
 }
 
-const STOP: Record<ReturnType<typeof stopKind>, string> = {
+export const STOP: Record<ReturnType<typeof stopKind>, string> = {
   stop: 'end_turn',
   stop_sequence: 'stop_sequence',
   length: 'max_tokens',
@@ -219,9 +217,10 @@ export function anthropicUsage(a: CompletedAnswer): Record<string, number> {
   };
 }
 
-type AnthropicBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
+export type AnthropicBlock =
+  { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
 
-function contentBlocks(a: CompletedAnswer): AnthropicBlock[] {
+export function contentBlocks(a: CompletedAnswer): AnthropicBlock[] {
   const answer = a.result.answer ?? { content: '', tool_calls: undefined };
   const blocks: AnthropicBlock[] = [];
   if (answer.content !== '' || !answer.tool_calls?.length) blocks.push({ type: 'text', text: answer.content });
@@ -238,12 +237,12 @@ function parseArguments(args: string): unknown {
   }
 }
 
-const messageId = (a: CompletedAnswer) => `msg_${a.jobId}`;
+export const messageId = (jobId: string) => `msg_${jobId}`;
 
 /** A completed answer as an Anthropic `message` object. */
 export function anthropicMessage(a: CompletedAnswer): Record<string, unknown> {
   return {
-    id: messageId(a),
+    id: messageId(a.jobId),
     type: 'message',
     role: 'assistant',
     model: a.model,
@@ -252,76 +251,4 @@ export function anthropicMessage(a: CompletedAnswer): Record<string, unknown> {
     stop_sequence: null,
     usage: anthropicUsage(a),
   };
-}
-
-/**
- * A completed answer replayed as Anthropic SSE events: message_start, one
- * content_block_start/delta…/stop per block, message_delta with the stop reason, message_stop.
- */
-export function anthropicStreamFrames(a: CompletedAnswer): string[] {
-  const usage = anthropicUsage(a);
-  const frames = [
-    sseFrame(
-      {
-        type: 'message_start',
-        message: {
-          id: messageId(a),
-          type: 'message',
-          role: 'assistant',
-          model: a.model,
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: { ...usage, output_tokens: 0 },
-        },
-      },
-      'message_start',
-    ),
-  ];
-  contentBlocks(a).forEach((block, index) => {
-    if (block.type === 'text') {
-      frames.push(
-        sseFrame(
-          { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
-          'content_block_start',
-        ),
-      );
-      for (const text of chunkText(block.text))
-        frames.push(
-          sseFrame({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }, 'content_block_delta'),
-        );
-    } else {
-      frames.push(
-        sseFrame(
-          {
-            type: 'content_block_start',
-            index,
-            content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
-          },
-          'content_block_start',
-        ),
-      );
-      for (const partial_json of chunkText(JSON.stringify(block.input), 64)) {
-        frames.push(
-          sseFrame(
-            { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } },
-            'content_block_delta',
-          ),
-        );
-      }
-    }
-    frames.push(sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'));
-  });
-  frames.push(
-    sseFrame(
-      {
-        type: 'message_delta',
-        delta: { stop_reason: STOP[stopKind(a.result.answer?.finish_reason ?? 'stop')], stop_sequence: null },
-        usage: { output_tokens: usage.output_tokens },
-      },
-      'message_delta',
-    ),
-  );
-  frames.push(sseFrame({ type: 'message_stop' }, 'message_stop'));
-  return frames;
 }

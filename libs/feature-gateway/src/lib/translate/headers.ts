@@ -47,6 +47,14 @@ export function cacheHeaders(
 }
 
 /**
+ * The headers of a live stream, sent before the answer is known: the job (where the whole
+ * decision, usage and cost can be read once it is finished) and what the lookup decided.
+ */
+export function liveHeaders(jobId: string, outcome: 'miss' | 'bypass'): Record<string, string> {
+  return { 'x-deja-job-id': jobId, 'x-deja-cache': outcome, 'x-deja-tier': 'none', 'x-deja-stream': 'live' };
+}
+
+/**
  * The learned stage's verdict in one header: `probability=0.9731; target_false_hit_rate=0.02;
  * model=…` (absent when a raw threshold decided).
  */

@@ -1,7 +1,8 @@
 import { ChatRequest } from '@deja/contracts';
 import { GatewayErrorCode, type GatewayException } from '../gateway.exception';
 import { completed, parseSse } from './fixtures';
-import { openAiCompletion, openAiStreamFrames, openAiToNeutral } from './openai';
+import { openAiCompletion, openAiToNeutral } from './openai';
+import { openAiStreamFrames } from './openai-stream';
 
 describe('openAiToNeutral', () => {
   it('moves system and developer messages into system, keeping their boundaries', () => {

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import type { ChatMessage } from '@deja/contracts';
 import {
-  chunkText,
   parseOrThrow,
   spentUsage,
-  sseFrame,
   stopKind,
   unsupported,
   type CompletedAnswer,
@@ -177,7 +175,7 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: b.stream_options?.include_usage === true };
 }
 
-const FINISH: Record<ReturnType<typeof stopKind>, string> = {
+export const FINISH: Record<ReturnType<typeof stopKind>, string> = {
   stop: 'stop',
   stop_sequence: 'stop',
   length: 'length',
@@ -197,7 +195,7 @@ export function openAiUsage(a: CompletedAnswer): Record<string, unknown> {
   };
 }
 
-const completionId = (a: CompletedAnswer) => `chatcmpl-${a.jobId}`;
+export const completionId = (jobId: string) => `chatcmpl-${jobId}`;
 const created = (a: CompletedAnswer) => Math.floor(Date.parse(a.result.completed_at) / 1000);
 
 /** A completed answer as an OpenAI `chat.completion` object. */
@@ -211,7 +209,7 @@ export function openAiCompletion(a: CompletedAnswer): Record<string, unknown> {
       }))
     : undefined;
   return {
-    id: completionId(a),
+    id: completionId(a.jobId),
     object: 'chat.completion',
     created: created(a),
     model: a.model,
@@ -231,38 +229,4 @@ export function openAiCompletion(a: CompletedAnswer): Record<string, unknown> {
     usage: openAiUsage(a),
     system_fingerprint: null,
   };
-}
-
-/**
- * A completed answer replayed as OpenAI `chat.completion.chunk` SSE frames: role, content
- * pieces, tool calls, the finish reason, usage when asked for, then `data: [DONE]`.
- */
-export function openAiStreamFrames(a: CompletedAnswer, includeUsage: boolean): string[] {
-  const answer = a.result.answer ?? { content: '', finish_reason: 'stop', tool_calls: undefined };
-  const base = {
-    id: completionId(a),
-    object: 'chat.completion.chunk',
-    created: created(a),
-    model: a.model,
-    system_fingerprint: null,
-  };
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-    sseFrame({
-      ...base,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      ...(includeUsage ? { usage: null } : {}),
-    });
-  const frames = [chunk({ role: 'assistant', content: '', refusal: null })];
-  for (const piece of chunkText(answer.content)) frames.push(chunk({ content: piece }));
-  (answer.tool_calls ?? []).forEach((tc, index) => {
-    frames.push(
-      chunk({ tool_calls: [{ index, id: tc.id, type: 'function', function: { name: tc.name, arguments: '' } }] }),
-    );
-    for (const piece of chunkText(tc.arguments, 64))
-      frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
-  });
-  frames.push(chunk({}, FINISH[stopKind(answer.finish_reason)]));
-  if (includeUsage) frames.push(sseFrame({ ...base, choices: [], usage: openAiUsage(a) }));
-  frames.push(sseFrame('[DONE]'));
-  return frames;
 }

@@ -47,9 +47,21 @@ export async function respondAnthropicMessages(
   await sleep(turn.latency.ttftMs, x.signal);
   turn.commitCache();
   const cutAt = x.fault === 'cut' ? Math.floor(turn.answer.tokens.length / 2) : Number.POSITIVE_INFINITY;
+  const pause = x.pauses.take(turn.lastUserText, turn.answer.tokens.length);
+  let held = false;
   let sent = 0;
   for (const { event, data, tokens } of anthropicEvents(turn, id)) {
     if (x.signal.aborted) return;
+    // A pause comes before a cut at the same point: a test can then hold a stream that will break.
+    if (pause && !held && sent >= pause.atToken) {
+      held = true;
+      await pacer.flush();
+      await pause.hold(sent, x.signal);
+      if (pause.thenCut) {
+        res.destroy();
+        return;
+      }
+    }
     if (sent >= cutAt) {
       res.destroy();
       return;
