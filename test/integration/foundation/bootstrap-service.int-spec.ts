@@ -1,7 +1,8 @@
 import { Controller, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER_V1, DOC_CHANGES_V1, type DeadLetterV1, type DocChangeV1 } from '@deja/contracts';
+import { Partitioners } from 'kafkajs';
+import { DEAD_LETTER_V1, DOC_CHANGES_V1, TOPICS, type DeadLetterV1, type DocChangeV1 } from '@deja/contracts';
 import { KafkaModule, MessageHandlingException, type InboundMessage } from '@deja/data-access-kafka';
 import { bootstrapService, OpsModule } from '@deja/feature-ops';
 import { testEnv } from '../env';
@@ -18,6 +19,13 @@ const marker = randomUUID().slice(0, 8);
 const attempts = new Map<string, number>();
 const handled: string[] = [];
 let slowStarted = false;
+let blockedStarted = false;
+/** Opened by the test (or after 30 s, so a failing run ends): the '-blocked' handler waits for it. */
+let openGate: () => void = () => undefined;
+const gate = new Promise<void>((r) => {
+  openGate = r;
+  setTimeout(r, 30000).unref();
+});
 
 @Controller()
 class FlakyHandler {
@@ -32,6 +40,10 @@ class FlakyHandler {
     if (id.endsWith('-pg') && n <= 1)
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     if (id.endsWith('-rejected')) throw MessageHandlingException.rejected('no such document');
+    if (id.endsWith('-blocked')) {
+      blockedStarted = true;
+      await gate;
+    }
     if (id.endsWith('-slow')) {
       slowStarted = true;
       await new Promise((r) => setTimeout(r, 3000));
@@ -51,6 +63,24 @@ class FlakyServiceModule {
       ],
       controllers: [FlakyHandler],
     };
+  }
+}
+
+/** Two message keys that kafkajs' default partitioner puts on different partitions of `topic`. */
+function keysOnDifferentPartitions(topic: string): [string, string] {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: TOPICS.docChanges.partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 1,
+    partitionErrorCode: 0,
+    replicas: [1],
+    isr: [1],
+  }));
+  const partitionOf = (key: string) => partitioner({ topic, partitionMetadata, message: { key, value: null } });
+  const first = 'acme/handbook';
+  for (let i = 0; ; i++) {
+    const key = `acme/pricing-${i}`;
+    if (partitionOf(key) !== partitionOf(first)) return [first, key];
   }
 }
 
@@ -131,6 +161,22 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
     });
     await until('the next event to be handled', () => handled.includes(after.event_id));
     expect(attempts.get(rejected.event_id)).toBe(1);
+  });
+
+  // Regression: kafkajs fetches again only when every message of its last fetch has returned
+  // from eachMessage, so a handler awaited there held every other partition behind it — one
+  // slow provider call stopped all misses, and each lookup delayed the next request by its time.
+  it('a handler still running on one partition does not hold back messages on another', async () => {
+    const blocked = event('blocked');
+    const other = { ...event('ok'), doc_id: 'pricing' };
+    const [blockedKey, otherKey] = keysOnDifferentPartitions(DOC_CHANGES_V1);
+    await probe.send(DOC_CHANGES_V1, blockedKey, blocked);
+    await until('the blocked handler to start', () => blockedStarted);
+    await probe.send(DOC_CHANGES_V1, otherKey, other);
+    await until('the other partition’s event to be handled', () => handled.includes(other.event_id), 15000);
+    expect(handled).not.toContain(blocked.event_id);
+    openGate();
+    await until('the blocked event to be handled once released', () => handled.includes(blocked.event_id));
   });
 
   it('close() lets an in-flight handler finish and commits it: a restarted service does not get it again', async () => {

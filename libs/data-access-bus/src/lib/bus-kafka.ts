@@ -111,11 +111,11 @@ class BusConsumer {
   async run(config: ConsumerRunConfig = {}): Promise<void> {
     const { eachMessage } = config;
     if (!eachMessage) return unsupported('consumer.run without eachMessage');
-    if (config.autoCommit === false) unsupported('manual offset commits');
     this.subscription = this.bus.subscribe({
       groupId: this.groupId,
       topics: [...this.topics],
       concurrency: config.partitionsConsumedConcurrently ?? 1,
+      manualCommit: config.autoCommit === false,
       eachMessage: (m) =>
         eachMessage({
           topic: m.topic,
@@ -125,6 +125,12 @@ class BusConsumer {
           pause: () => unsupported('pausing a partition'),
         }),
     });
+  }
+
+  /** kafkajs' offset is the next one to read; the bus records the last one handled. */
+  async commitOffsets(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void> {
+    if (!this.subscription) throw new Error('commitOffsets before run');
+    for (const o of offsets) await this.subscription.commit(o.topic, o.partition, (BigInt(o.offset) - 1n).toString());
   }
 
   on(): () => void {

@@ -26,6 +26,11 @@ export interface SubscriptionOptions {
   topics: readonly string[];
   /** Partitions handled at once; each partition is always handled one message at a time. */
   concurrency: number;
+  /**
+   * Kafka's `autoCommit: false`: the bus does not commit when `eachMessage` returns; the consumer
+   * commits with `BusSubscription.commit` once it has handled the message.
+   */
+  manualCommit?: boolean;
   eachMessage: (message: StoredMessage) => Promise<void>;
 }
 
@@ -184,7 +189,7 @@ export class BusSubscription {
         for (const message of batch) {
           if (this.stopped) return;
           await this.handle(message);
-          await this.store.commit(groupId, topic, partition, message.offset);
+          if (!this.options.manualCommit) await this.store.commit(groupId, topic, partition, message.offset);
           position = message.offset;
         }
       } catch (error) {
@@ -206,6 +211,11 @@ export class BusSubscription {
         });
       }
     }
+  }
+
+  /** The consumer's commit when it commits itself: `offset` is the last message it handled. */
+  async commit(topic: string, partition: number, offset: string): Promise<void> {
+    await this.store.commit(this.options.groupId, topic, partition, offset);
   }
 
   /** Runs the handler inside the concurrency limit shared by the subscription's partitions. */

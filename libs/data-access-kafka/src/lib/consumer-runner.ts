@@ -71,17 +71,33 @@ export class ConsumerRunner {
     const fromBeginning = this.options.fromBeginning ?? true;
     for (const r of routes) await consumer.subscribe({ topic: r.topic.name, fromBeginning });
     const byTopic = new Map(routes.map((r) => [r.topic.name, r]));
+    const concurrency = this.options.partitionsConsumedConcurrently ?? 3;
+    // kafkajs fetches again only once every message of its last fetch has returned from
+    // eachMessage: a handler awaited there held every other partition behind it (one 30 s
+    // provider call stopped all misses; each lookup delayed the next request by its own time).
+    // So eachMessage only queues the message in its partition's lane and returns; each lane
+    // handles its messages in order, one at a time, and commits each itself. At most
+    // `concurrency` handlers run at once, and at most ACCEPTED_PER_SLOT × that many messages wait
+    // accepted: beyond it eachMessage waits, which holds the fetch loop (back-pressure).
+    const accepted = concurrency * ACCEPTED_PER_SLOT;
     await consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      autoCommit: false,
+      partitionsConsumedConcurrently: 1,
       eachMessage: async (payload) => {
-        this.inFlight++;
-        try {
-          await this.handle(payload, byTopic.get(payload.topic), producer);
-        } finally {
-          this.inFlight--;
+        await this.accepted.acquire(accepted);
+        if (this.stopping) {
+          // Not handled, not committed: redelivered after the restart.
+          this.accepted.release();
+          return;
         }
+        this.lane(payload).queue.push(payload);
+        void this.drain(this.lane(payload), concurrency, consumer, byTopic, producer);
       },
+    });
+    // After a rebalance kafkajs fetches every assigned partition again from its committed offset:
+    // what waits in the lanes would then be handled twice. Drop it (the handler running keeps going).
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const lane of this.lanes.values()) for (const _ of lane.queue.splice(0)) this.accepted.release();
     });
     consumer.on(consumer.events.CRASH, (e) =>
       this.options.log('error', `consumer ${groupId} crashed: ${JSON.stringify(e.payload.error?.message)}`),
@@ -89,6 +105,10 @@ export class ConsumerRunner {
     this.disconnectProducer = () => producer.disconnect();
   }
 
+  /** Per topic-partition: accepted messages waiting for their turn, in offset order. */
+  private readonly lanes = new Map<string, Lane>();
+  private readonly accepted = new Slots();
+  private readonly running = new Slots();
   private disconnectProducer: () => Promise<void> = async () => undefined;
 
   /** Stops fetching, lets in-flight handlers finish (graceful drain), commits, disconnects. */
@@ -98,6 +118,80 @@ export class ConsumerRunner {
     while (this.inFlight > 0 && Date.now() < deadline) await sleep(50);
     await this.consumer?.disconnect();
     await this.disconnectProducer();
+  }
+
+  private lane(payload: EachMessagePayload): Lane {
+    const key = `${payload.topic}\u0000${payload.partition}`;
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { queue: [], draining: false }));
+    return lane;
+  }
+
+  /** Handles a lane's messages in order until it is empty; one drain per lane at a time. */
+  private async drain(
+    lane: Lane,
+    concurrency: number,
+    consumer: Consumer,
+    byTopic: Map<string, { topic: TopicContract; handler: MessageHandler }>,
+    producer: Producer,
+  ): Promise<void> {
+    if (lane.draining) return;
+    lane.draining = true;
+    try {
+      for (let next = lane.queue.shift(); next; next = lane.queue.shift()) {
+        await this.running.acquire(concurrency);
+        let handled = false;
+        try {
+          // Shutting down: what has not started stays uncommitted and is redelivered.
+          if (!this.stopping) {
+            this.inFlight++;
+            handled = await this.handleAndCommit(consumer, next, byTopic.get(next.topic), producer);
+            this.inFlight--;
+          }
+        } finally {
+          this.running.release();
+          this.accepted.release();
+        }
+        if (!handled) {
+          // Nothing after an unhandled message may be committed (that would skip it): the lane
+          // stops, and the restart reads again from the committed offset.
+          for (const _ of lane.queue.splice(0)) this.accepted.release();
+          return;
+        }
+      }
+    } finally {
+      lane.draining = false;
+    }
+  }
+
+  /**
+   * Handles one message and commits past it. Resolves false when the message was left for
+   * redelivery (shutting down while it was being retried). A failed commit is only logged: the
+   * partition was taken by another member (a rebalance), which reads it again from the last
+   * commit — a redelivery the idempotent handlers absorb.
+   */
+  private async handleAndCommit(
+    consumer: Consumer,
+    payload: EachMessagePayload,
+    route: { topic: TopicContract; handler: MessageHandler } | undefined,
+    producer: Producer,
+  ): Promise<boolean> {
+    const { topic, partition, message } = payload;
+    try {
+      await this.handle(payload, route, producer);
+    } catch (error) {
+      this.options.log(
+        'warn',
+        `left ${topic}[${partition}]@${message.offset} for redelivery: ${serialiseError(error)}`,
+      );
+      return false;
+    }
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    } catch (error) {
+      this.options.log('warn', `commit of ${topic}[${partition}]@${message.offset} failed: ${serialiseError(error)}`);
+    }
+    return true;
   }
 
   private async handle(
@@ -207,6 +301,29 @@ export class ConsumerRunner {
 }
 
 const HEARTBEAT_MS = 3000;
+/** Messages accepted ahead of the handlers, per allowed concurrent handler. */
+const ACCEPTED_PER_SLOT = 4;
+
+interface Lane {
+  queue: EachMessagePayload[];
+  draining: boolean;
+}
+
+/** A counting limit on handlers in flight; waiters are served in arrival order. */
+class Slots {
+  private used = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  async acquire(limit: number): Promise<void> {
+    while (this.used >= limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.used++;
+  }
+
+  release(): void {
+    this.used--;
+    this.waiting.shift()?.();
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
