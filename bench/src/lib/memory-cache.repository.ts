@@ -64,10 +64,6 @@ export class MemoryCacheRepository extends CacheRepository {
     return rows.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
-  override async getEntry(id: string): Promise<CacheEntry | null> {
-    return this.byId.get(id)?.entry ?? null;
-  }
-
   override async insert(e: NewEntry): Promise<{ id: string; inserted: boolean }> {
     const now = new Date();
     const stored: Stored = {

@@ -256,11 +256,6 @@ export class CacheRepository {
     });
   }
 
-  async getEntry(id: string): Promise<CacheEntry | null> {
-    const { rows } = await this.pool.query(`SELECT ${ENTRY_COLUMNS} FROM cache_entries e WHERE e.id = $1`, [id]);
-    return rows[0] ? this.verified(rows[0]) : null;
-  }
-
   /**
    * Stores an answer once per (tenant, request id): a redelivered completion changes nothing.
    * Returns the entry id, or null when the request had been stored before.

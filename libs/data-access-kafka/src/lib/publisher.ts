@@ -27,7 +27,10 @@ export class TopicPublisher {
     await this.producer.send({ topic: topic.name, messages: encoded });
   }
 
-  /** Publishes raw bytes: only for the dead-letter path and tests that send malformed input. */
+  /**
+   * Publishes to a topic that has no contract here: a batch producer's own reply topic (the
+   * caller validates the value against its contract first) and tests that send malformed input.
+   */
   async publishRaw(
     topic: string,
     messages: Array<{ key: string | null; value: string | Buffer | null; headers?: Record<string, string> }>,
