@@ -86,18 +86,18 @@ export class JobsRepository {
    * any result arrived) changes; a duplicate result for a finished job changes nothing and
    * returns false. The result's tenant must match the job's.
    */
-  async complete(result: ResultV1): Promise<boolean> {
-    const r = await this.pool.query(
+  async complete(result: ResultV1): Promise<JobRecord | undefined> {
+    const r = await this.pool.query<JobRecord>(
       `WITH done AS (
          UPDATE jobs SET status = $3, result = $4, error = NULL, completed_at = now(), updated_at = now()
           WHERE id = $1 AND tenant = $2 AND (status = 'queued' OR (status = 'failed' AND result IS NULL))
-         RETURNING id)
-       SELECT id, pg_notify('${JOBS_CHANNEL}', id) FROM done`,
+         RETURNING ${COLUMNS})
+       SELECT ${COLUMNS}, pg_notify('${JOBS_CHANNEL}', id) FROM done`,
       // A provider's answer may hold text jsonb refuses (half an emoji): stored made well-formed,
       // never refused — a refused write would leave the job unanswered.
       [result.request_id, result.tenant, result.status, toJsonb(result)],
     );
-    return (r.rowCount ?? 0) > 0;
+    return r.rows[0];
   }
 
   /** Marks a queued job failed on the gateway side (e.g. the request could not be published). */

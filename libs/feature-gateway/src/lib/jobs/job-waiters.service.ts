@@ -9,7 +9,7 @@ import { GATEWAY_OPTIONS, GatewayOptions, JOB_NOTIFICATIONS } from '../gateway.o
  */
 @Injectable()
 export class JobWaiters implements OnModuleInit, OnModuleDestroy {
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly waiting = new Map<string, Set<(job?: JobRecord) => void>>();
   private stopped = false;
 
   constructor(
@@ -26,9 +26,12 @@ export class JobWaiters implements OnModuleInit, OnModuleDestroy {
     await this.notifications.stop();
   }
 
-  /** Wakes local waiters on a job (called for notifications and for results persisted here). */
-  wake(id: string): void {
-    for (const fn of this.waiting.get(id) ?? []) fn();
+  /**
+   * Wakes local waiters on a job: with the job as it now is when the caller has it (a result
+   * persisted on this replica), or without (a notification: the waiters read it again).
+   */
+  wake(id: string, job?: JobRecord): void {
+    for (const fn of this.waiting.get(id) ?? []) fn(job);
   }
 
   /**
@@ -41,21 +44,24 @@ export class JobWaiters implements OnModuleInit, OnModuleDestroy {
     load: () => Promise<JobRecord | undefined>,
   ): Promise<JobRecord | undefined> {
     const deadline = Date.now() + timeoutMs;
-    let wake: () => void = () => undefined;
-    const onWake = () => wake();
+    let wake: (job?: JobRecord) => void = () => undefined;
+    const onWake = (job?: JobRecord) => wake(job);
     let set = this.waiting.get(id);
     if (!set) this.waiting.set(id, (set = new Set()));
     set.add(onWake);
     try {
+      let handed: JobRecord | undefined;
       for (;;) {
-        const woken = new Promise<void>((resolve) => (wake = resolve));
-        const job = await load();
+        const woken = new Promise<JobRecord | undefined>((resolve) => (wake = resolve));
+        const job = handed ?? (await load());
         const remaining = deadline - Date.now();
         if (!job || job.status !== 'queued' || remaining <= 0) return job;
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
+        handed = await Promise.race([
           woken,
-          new Promise<void>((r) => (timer = setTimeout(r, Math.min(remaining, this.options.recheckMs)))),
+          new Promise<undefined>(
+            (r) => (timer = setTimeout(() => r(undefined), Math.min(remaining, this.options.recheckMs))),
+          ),
         ]);
         clearTimeout(timer);
       }

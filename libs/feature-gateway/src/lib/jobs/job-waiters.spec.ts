@@ -49,4 +49,17 @@ describe('JobWaiters', () => {
     expect(res?.status).toBe('failed');
     expect(loads).toBe(4);
   });
+
+  it('takes a job handed over by a result persisted on this replica, without reading it again', async () => {
+    const w = waiters();
+    let loads = 0;
+    const waiting = w.waitFor('j1', 10_000, async () => {
+      loads++;
+      return job('queued');
+    });
+    await new Promise((r) => setImmediate(r));
+    w.wake('j1', job('completed'));
+    expect((await waiting)?.status).toBe('completed');
+    expect(loads).toBe(1);
+  });
 });

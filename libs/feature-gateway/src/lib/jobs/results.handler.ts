@@ -8,7 +8,8 @@ import { JobWaiters } from './job-waiters.service';
 
 /**
  * Completes jobs from `deja.results.v1`. Replicas share one consumer group, so each result is
- * persisted once; the UPDATE notifies `deja_jobs`, waking waiters on every replica. Results for
+ * persisted once; the UPDATE notifies `deja_jobs`, waking waiters on every replica (which re-read
+ * the job), and the waiters on this replica are handed the completed job directly. Results for
  * ids that are not gateway jobs (batch producers) are ignored; duplicates change nothing.
  * Database failures propagate and are retried by the consumer runner.
  */
@@ -25,9 +26,10 @@ export class ResultsHandler {
   @EventPattern(RESULTS_V1)
   async onResult(@Payload() message: InboundMessage<ResultV1>): Promise<void> {
     const result = message.value;
-    const changed = await this.repo.complete(result);
-    if (changed) {
-      this.waiters.wake(result.request_id);
+    const job = await this.repo.complete(result);
+    if (job) {
+      // Requests waiting on this replica take the completed job as it is: no re-read.
+      this.waiters.wake(result.request_id, job);
       this.metrics.recordResult(result);
     } else
       this.logger.debug(
