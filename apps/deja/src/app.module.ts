@@ -14,8 +14,13 @@ import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embed
 import { PgliteModule } from '@deja/data-access-pglite';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { AdminRoute, GatewayExceptionFilter, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
-import { InvalidationAdminModule, InvalidationHandler, InvalidationModule } from '@deja/feature-invalidation';
-import { LlmWorkerModule, MissesHandler } from '@deja/feature-llm-worker';
+import {
+  InvalidationAdminModule,
+  InvalidationHandler,
+  InvalidationModule,
+  SWEEP_DEFAULTS,
+} from '@deja/feature-invalidation';
+import { LLM_WORKER_DEFAULTS, LlmWorkerModule, MissesHandler, type LlmWorkerOptions } from '@deja/feature-llm-worker';
 import { OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { RunningSimulator } from '@deja/feature-provider-simulator';
 import { CacheHandler, SemanticCacheModule } from '@deja/feature-semantic-cache';
@@ -60,6 +65,16 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
   };
 }
 
+/** The llm-worker's defaults (its miss-age limit among them), with what embedded mode configures. */
+export function embeddedWorkerOptions(config: EmbeddedConfig): LlmWorkerOptions {
+  return {
+    ...LLM_WORKER_DEFAULTS,
+    promptCache: { anthropicLongTtlForStatic: false, defaultMaxTokens: config.DEFAULT_MAX_TOKENS },
+    retry: { ...LLM_WORKER_DEFAULTS.retry, maxAttempts: config.RETRY_MAX_ATTEMPTS },
+    coalesceWindowMs: config.COALESCE_WINDOW_MS,
+  };
+}
+
 /**
  * All of Deja in one process: the four services' modules, with the in-process bus in place of
  * Kafka and PGlite in place of Postgres. Wiring only.
@@ -94,25 +109,12 @@ export class AppModule {
         SemanticCacheModule.forRoot({ topK: config.DEJA_CACHE_TOP_K, signingKey: keys.signingKey }),
         // llm-worker
         LlmWorkerModule.forRoot({
-          worker: {
-            promptCache: { anthropicLongTtlForStatic: false, defaultMaxTokens: config.DEFAULT_MAX_TOKENS },
-            retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: 250, maxDelayMs: 8000, maxTotalMs: 60_000 },
-            breaker: { failureThreshold: 5, cooldownMs: 15_000 },
-            coalesceWindowMs: config.COALESCE_WINDOW_MS,
-          },
+          worker: embeddedWorkerOptions(config),
           providers: providerSettings(config, simulator),
         }),
         // invalidation-service
         InvalidationModule.forRoot({
-          sweep: {
-            intervalMs: 30_000,
-            batchSize: 1_000,
-            maxBatchesPerSweep: 100,
-            retiredGraceSeconds: 60,
-            expiredGraceSeconds: 60,
-            eventRetentionDays: 30,
-            staleWindowSeconds: 900,
-          },
+          sweep: SWEEP_DEFAULTS,
         }),
         // gateway, with the invalidation admin routes behind the admin key (as apps/gateway mounts them)
         GatewayModule.forRoot(gateway),

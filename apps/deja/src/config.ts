@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { embeddingEnvSchema, refineEmbeddingEnv } from '@deja/data-access-embeddings';
-import { configLoader, envBoolean, httpConfig, metricsConfig } from '@deja/util-config';
+import { configLoader, envBoolean, httpConfig, metricsConfig, LLM_WORKER_DEFAULTS } from '@deja/util-config';
 
 const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
 const key = z.string().min(16, 'must be at least 16 characters').optional();
@@ -60,10 +60,10 @@ export const EmbeddedConfig = z
       .max(7 * 24 * 3600)
       .default(900),
     COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
-    PROVIDER_TIMEOUT_MS: ms(60_000).pipe(z.number().min(100)),
-    RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
-    DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(4096),
-    COALESCE_WINDOW_MS: ms(5_000),
+    PROVIDER_TIMEOUT_MS: ms(LLM_WORKER_DEFAULTS.providerTimeoutMs).pipe(z.number().min(100)),
+    RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(LLM_WORKER_DEFAULTS.retry.maxAttempts),
+    DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(LLM_WORKER_DEFAULTS.defaultMaxTokens),
+    COALESCE_WINDOW_MS: ms(LLM_WORKER_DEFAULTS.coalesceWindowMs),
     /** Consumed bus messages are deleted after this many hours. */
     DEJA_BUS_RETENTION_HOURS: z.coerce
       .number()

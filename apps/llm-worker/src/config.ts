@@ -7,6 +7,7 @@ import {
   kafkaConfig,
   postgresConfig,
   telemetryConfig,
+  LLM_WORKER_DEFAULTS,
 } from '@deja/util-config';
 
 const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
@@ -30,38 +31,39 @@ export const LlmWorkerConfig = z.object({
    */
   PROVIDER_SIMULATOR: envBoolean(false),
   /** Per-attempt timeout of a provider call. */
-  PROVIDER_TIMEOUT_MS: ms(60_000).pipe(z.number().min(100)),
+  PROVIDER_TIMEOUT_MS: ms(LLM_WORKER_DEFAULTS.providerTimeoutMs).pipe(z.number().min(100)),
   /** Partitions of deja.misses.v1 handled at once (identical misses share a partition). */
   MISSES_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
 
   /** Attempts per provider call, the first included. */
-  RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
-  RETRY_BASE_DELAY_MS: ms(250),
-  RETRY_MAX_DELAY_MS: ms(8_000),
+  RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(LLM_WORKER_DEFAULTS.retry.maxAttempts),
+  RETRY_BASE_DELAY_MS: ms(LLM_WORKER_DEFAULTS.retry.baseDelayMs),
+  RETRY_MAX_DELAY_MS: ms(LLM_WORKER_DEFAULTS.retry.maxDelayMs),
   /** A retry whose wait would end later than this after the first attempt is not made. */
-  RETRY_MAX_TOTAL_MS: ms(60_000),
+  RETRY_MAX_TOTAL_MS: ms(LLM_WORKER_DEFAULTS.retry.maxTotalMs),
 
   /** Consecutive outage failures (5xx, 529, timeouts, connection) that open a provider's breaker. */
-  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
-  /** How long an open breaker fails fast before a probe call. */
-  BREAKER_COOLDOWN_MS: ms(15_000),
-
-  /** How long a finished answer is handed to identical misses behind it (0: concurrent ones only). */
-  COALESCE_WINDOW_MS: ms(5_000),
-
-  /** Misses submitted longer ago are failed with miss_expired instead of sent to the provider (0: no limit). */
-  MISS_MAX_AGE_MS: z.coerce
+  BREAKER_FAILURE_THRESHOLD: z.coerce
     .number()
     .int()
-    .min(0)
-    .default(24 * 3_600_000),
+    .min(1)
+    .max(1000)
+    .default(LLM_WORKER_DEFAULTS.breaker.failureThreshold),
+  /** How long an open breaker fails fast before a probe call. */
+  BREAKER_COOLDOWN_MS: ms(LLM_WORKER_DEFAULTS.breaker.cooldownMs),
+
+  /** How long a finished answer is handed to identical misses behind it (0: concurrent ones only). */
+  COALESCE_WINDOW_MS: ms(LLM_WORKER_DEFAULTS.coalesceWindowMs),
+
+  /** Misses submitted longer ago are failed with miss_expired instead of sent to the provider (0: no limit). */
+  MISS_MAX_AGE_MS: z.coerce.number().int().min(0).default(LLM_WORKER_DEFAULTS.maxMissAgeMs),
 
   /** Anthropic: 1-hour breakpoints on tools and system prompt (writes cost 2x instead of 1.25x). */
   PROMPT_CACHE_LONG_TTL: envBoolean(false),
   /** OpenAI `prompt_cache_retention`: unset leaves the provider default. */
   OPENAI_PROMPT_CACHE_RETENTION: z.enum(['in_memory', '24h']).optional(),
   /** `max_tokens` sent to Anthropic (which requires it) when a request sets none. */
-  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(4096),
+  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(LLM_WORKER_DEFAULTS.defaultMaxTokens),
 });
 export type LlmWorkerConfig = z.infer<typeof LlmWorkerConfig>;
 

@@ -1,3 +1,4 @@
+import { SWEEP_DEFAULTS as DEFAULTS } from '@deja/util-config';
 import type { InvalidationRepository } from '@deja/data-access-invalidation';
 import type { InvalidationMetrics } from './invalidation.metrics';
 
@@ -20,6 +21,9 @@ export interface SweepOptions {
    */
   staleWindowSeconds: number;
 }
+
+/** The sweep's defaults (typed once in util-config: configs load them before tracing starts). */
+export const SWEEP_DEFAULTS = DEFAULTS satisfies SweepOptions;
 
 export interface SweepResult {
   /** Stale entries retired (stored after the change that made them stale). */

@@ -1,3 +1,4 @@
+import { LLM_WORKER_DEFAULTS as WORKER_DEFAULTS } from '@deja/util-config';
 import type { CompletionV1, MissV1, Provider, WireError } from '@deja/contracts';
 import type { LlmProviderClient, ProviderResponse } from '@deja/data-access-providers';
 import { ProviderError, ProviderErrorCode } from '@deja/data-access-providers';
@@ -29,6 +30,9 @@ export interface LlmWorkerOptions {
    */
   readonly maxMissAgeMs?: number;
 }
+
+/** The worker's defaults (typed once in util-config: configs load them before tracing starts). */
+export const LLM_WORKER_DEFAULTS = WORKER_DEFAULTS satisfies Omit<LlmWorkerOptions, 'promptCache'>;
 
 /** Hooks for metrics and logs; every method optional. */
 export interface LlmWorkerObserver {
