@@ -4,6 +4,7 @@ import {
   httpConfig,
   metricsConfig,
   kafkaConfig,
+  kafkaConnection,
   postgresConfig,
   telemetryConfig,
 } from '@deja/util-config';
@@ -70,7 +71,7 @@ export const loadConfig = configLoader('gateway', GatewayConfig);
 /** The feature's options from the validated config. */
 export function gatewayOptions(config: GatewayConfig): GatewayOptions {
   return {
-    kafka: { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-gateway' },
+    kafka: kafkaConnection(config, 'deja-gateway'),
     database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
     apiKey: config.DEJA_API_KEY,
     adminKey: config.DEJA_ADMIN_KEY,
