@@ -53,8 +53,10 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.map((t) => ({ ...t, physical: names.topic(t) })).filter((t) => !existing.has(t.physical));
     if (missing.length > 0) {
+      // Not kafkajs' `waitForLeaders`: it gives up on 'does not host this topic-partition', which a
+      // busy broker answers for a moment after creating many topics; untilServed retries it.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((t) => ({ topic: t.physical, numPartitions: t.partitions, replicationFactor: 1 })),
       });
       await untilServed(admin, missing.map((t) => t.physical));
@@ -66,9 +68,9 @@ export async function ensureTopics(
 }
 
 /**
- * Waits until the broker answers metadata for new topics with a leader for every partition.
- * `waitForLeaders` alone can return before then, and a consumer subscribing at once fails with
- * "This server does not host this topic-partition" (seen when many topics are created at once).
+ * Waits until the broker answers metadata for new topics with a leader for every partition, so a
+ * consumer subscribing at once does not fail with "This server does not host this
+ * topic-partition".
  */
 async function untilServed(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
