@@ -113,7 +113,11 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
     for (const [key, dl] of byKey) {
       const c = sent.get(key)!;
       const reason = dl['reason'] as { code: string; message: string };
-      if (dl['source_topic'] !== testNames.topic(c.topic) || !c.codes.includes(reason.code) || reason.message.length === 0)
+      if (
+        dl['source_topic'] !== testNames.topic(c.topic) ||
+        !c.codes.includes(reason.code) ||
+        reason.message.length === 0
+      )
         wrong.push(`${key} ${c.kind}: ${JSON.stringify(reason).slice(0, 200)}`);
     }
     expect({ seed, wrong: wrong.slice(0, 20) }).toEqual({ seed, wrong: [] });

@@ -1,7 +1,13 @@
 import './register-paths';
 import { connect } from 'node:net';
 import { TopicNames } from '@deja/contracts';
-import { createKafka, deleteScratchTopics, ensureTopics, scratchPrefix, staleScratchTopics } from '@deja/data-access-kafka';
+import {
+  createKafka,
+  deleteScratchTopics,
+  ensureTopics,
+  scratchPrefix,
+  staleScratchTopics,
+} from '@deja/data-access-kafka';
 import { testEnv, TEST_TOPIC_PREFIX_ENV } from './env';
 
 /** Scratch-topic kind of test runs (`deja-test-<start>-<random>.`). */

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // Never leave the services of a run that could not start behind: they would hold the ports.
     for (const s of [...services].reverse()) await s.stop();
-  await deleteRunTopics(names).catch((e: Error) => log(`could not delete topics ${names.prefix}*: ${e.message}`));
+    await deleteRunTopics(names).catch((e: Error) => log(`could not delete topics ${names.prefix}*: ${e.message}`));
     throw error;
   }
 

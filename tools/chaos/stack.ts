@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { TopicNames } from '@deja/contracts';
+import type { TopicNames } from '@deja/contracts';
 import { createKafka, deleteScratchTopics, ensureTopics, staleScratchTopics } from '@deja/data-access-kafka';
 
 /** Where the chaos run finds the shared infrastructure (same defaults as the integration tests). */

@@ -100,7 +100,6 @@ class Proc {
   }
 }
 
-
 /** A running pipeline: URLs, keys, and helpers for the gateway and the simulator. */
 export class Pipeline {
   readonly run = randomUUID().slice(0, 8);
@@ -244,7 +243,11 @@ export class Pipeline {
     await admin.connect();
     try {
       const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
     } finally {
       await admin.disconnect();
     }

@@ -46,7 +46,11 @@ class FlakyServiceModule {
     return {
       module: FlakyServiceModule,
       imports: [
-        KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'bootstrap-test', topicPrefix: testEnv.topicPrefix }),
+        KafkaModule.forRoot({
+          brokers: testEnv.kafkaBrokers,
+          clientId: 'bootstrap-test',
+          topicPrefix: testEnv.topicPrefix,
+        }),
         OpsModule.forRoot({ service: 'bootstrap-test', checks: [] }),
       ],
       controllers: [FlakyHandler],

@@ -69,7 +69,9 @@ describe('DEJA_TOPIC_PREFIX: deployments sharing a broker (real broker)', () => 
   afterAll(async () => {
     await Promise.all(runners.map((r) => r.stop()));
     await producer?.disconnect();
-    await deleteScratchTopics(kafka, (topics) => topics.filter((t) => t.startsWith(a.prefix) || t.startsWith(b.prefix)));
+    await deleteScratchTopics(kafka, (topics) =>
+      topics.filter((t) => t.startsWith(a.prefix) || t.startsWith(b.prefix)),
+    );
   });
 
   it('joins a consumer group of its own even when the logical group is the same', () => {

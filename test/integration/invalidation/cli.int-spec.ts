@@ -50,7 +50,9 @@ describe('deja CLI (real Kafka, Postgres, invalidation-service)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // Under the run's prefix: the topic the run's invalidation-service consumes.
-    expect(r.stdout).toContain(`published doc manual updated (version 4) to ${testNames.topic('deja.doc-changes.v1')}: event_id=`);
+    expect(r.stdout).toContain(
+      `published doc manual updated (version 4) to ${testNames.topic('deja.doc-changes.v1')}: event_id=`,
+    );
     expect(r.stdout).toMatch(/applied: 0 entries retired, version now 4/);
   });
 

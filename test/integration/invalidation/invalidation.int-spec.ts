@@ -304,7 +304,9 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     const dl2 = await probe.waitFor<DeadLetterV1>(
       DEAD_LETTER_V1,
       (v) =>
-        v.source_topic === testNames.topic(INVALIDATIONS_V1) && typeof v.value === 'string' && v.value.includes(`bad-${run}`),
+        v.source_topic === testNames.topic(INVALIDATIONS_V1) &&
+        typeof v.value === 'string' &&
+        v.value.includes(`bad-${run}`),
     );
     expect(dl2.reason.code).toBe('SCHEMA_VIOLATION');
     expect(dl2.reason.issues.map((i) => i.path)).toContain('action');

@@ -59,7 +59,10 @@ export async function ensureTopics(
         waitForLeaders: false,
         topics: missing.map((t) => ({ topic: t.physical, numPartitions: t.partitions, replicationFactor: 1 })),
       });
-      await untilServed(admin, missing.map((t) => t.physical));
+      await untilServed(
+        admin,
+        missing.map((t) => t.physical),
+      );
     }
     return missing.map((t) => t.physical);
   } finally {

@@ -28,10 +28,7 @@ export function staleScratchTopics(topics: readonly string[], kind: string, star
  * Deletes the topics `select` picks from the broker's list (one run's prefix, or the stale runs'
  * from {@link staleScratchTopics}); returns their names.
  */
-export async function deleteScratchTopics(
-  kafka: Kafka,
-  select: (topics: string[]) => string[],
-): Promise<string[]> {
+export async function deleteScratchTopics(kafka: Kafka, select: (topics: string[]) => string[]): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
