@@ -9,6 +9,7 @@ import { createEmbedder, type DisposableEmbedder, type Embedder } from '@deja/da
 import { DEFAULT_BENCH_DATABASE_URL } from './lib/bench-db';
 import { renderCost, runCost } from './scenarios/cost';
 import { renderEmbed, runEmbed } from './scenarios/embed';
+import { renderFlood, runFlood } from './scenarios/flood';
 import { renderInvalidation, runInvalidation } from './scenarios/invalidation';
 import { renderLatency, runLatency } from './scenarios/latency';
 import { renderQuality, runQuality } from './scenarios/quality';
@@ -38,7 +39,10 @@ scenarios:
             semantic caching, both
   invalidation [--events 20] [--rate 4]
             document change → time until a steadily looked-up answer built from it stops being served
-  (latency, ttft, cost and invalidation start the pipeline's services from dist on --base-port, default 18600..18604)
+  flood     [--duration 30] [--flooders 50] [--body-bytes 1600000]
+            one tenant floods POST /v1/jobs with big bodies while another asks one-line questions:
+            the other tenant's p50/p99 and /health latency idle, during the flood and after it
+  (latency, ttft, cost, invalidation and flood start the pipeline's services from dist on --base-port, default 18600..18604)
 
 common: --out FILE.json  --model NAME (local model folder under models/)  --threads N (ONNX threads; default the embedder's)
         --database-url URL
@@ -73,6 +77,8 @@ async function main(): Promise<void> {
       events: { type: 'string' },
       rate: { type: 'string' },
       'base-port': { type: 'string' },
+      flooders: { type: 'string' },
+      'body-bytes': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -239,6 +245,17 @@ async function main(): Promise<void> {
       run = async () => {
         const result = await runInvalidation({ databaseUrl, basePort, events, rate });
         return { result, text: renderInvalidation(result) };
+      };
+      break;
+    }
+    case 'flood': {
+      needsEmbedder = false;
+      const duration = int('duration', values.duration ?? '30', 5) as number;
+      const flooders = int('flooders', values.flooders ?? '50') as number;
+      const bodyBytes = int('body-bytes', values['body-bytes'] ?? '1600000', 1024) as number;
+      run = async () => {
+        const result = await runFlood({ databaseUrl, basePort, duration, flooders, bodyBytes });
+        return { result, text: renderFlood(result) };
       };
       break;
     }

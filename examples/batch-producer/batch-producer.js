@@ -10,12 +10,17 @@
  *
  *   node examples/batch-producer/batch-producer.js --n 20 --duplicates 5 --tenant default
  *   node examples/batch-producer/batch-producer.js --reply-to batch.results.mine
+ *
+ * A deployment with DEJA_TOPIC_PREFIX (e.g. `acme.`) consumes `acme.deja.requests.v1` and answers
+ * on `acme.deja.results.v1`: pass the same prefix (--topic-prefix or DEJA_TOPIC_PREFIX). A
+ * --reply-to topic is used exactly as named.
  */
 const { randomUUID } = require('node:crypto');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
 const REQUESTS = 'deja.requests.v1';
 const RESULTS = 'deja.results.v1';
+const KAFKA_TOPIC_CHARS = /^[A-Za-z0-9._-]*$/;
 
 function parseArgs(argv) {
   const opts = {
@@ -28,6 +33,7 @@ function parseArgs(argv) {
     model: 'gpt-4o-mini',
     provider: 'openai',
     namespace: 'default',
+    topicPrefix: process.env.DEJA_TOPIC_PREFIX || '',
   };
   for (let i = 2; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -41,9 +47,10 @@ function parseArgs(argv) {
     else if (flag === '--model') opts.model = take();
     else if (flag === '--provider') opts.provider = take();
     else if (flag === '--namespace') opts.namespace = take();
+    else if (flag === '--topic-prefix') opts.topicPrefix = take();
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        'options: --n N --duplicates D --tenant T --brokers host:port --reply-to TOPIC --timeout SECONDS --model M --provider openai|anthropic --namespace NS',
+        'options: --n N --duplicates D --tenant T --brokers host:port --reply-to TOPIC --timeout SECONDS --model M --provider openai|anthropic --namespace NS --topic-prefix PREFIX',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
@@ -51,6 +58,8 @@ function parseArgs(argv) {
   if (!Number.isInteger(opts.n) || opts.n < 1) throw new Error('--n must be a positive integer');
   if (!Number.isInteger(opts.duplicates) || opts.duplicates < 0 || opts.duplicates > opts.n)
     throw new Error('--duplicates must be between 0 and --n');
+  if (!KAFKA_TOPIC_CHARS.test(opts.topicPrefix))
+    throw new Error('--topic-prefix (DEJA_TOPIC_PREFIX) may contain only letters, digits, ".", "_" and "-"');
   return opts;
 }
 
@@ -103,7 +112,8 @@ async function main() {
     brokers: opts.brokers.split(','),
     logLevel: logLevel.WARN,
   });
-  const resultsTopic = opts.replyTo || RESULTS;
+  const requestsTopic = opts.topicPrefix + REQUESTS;
+  const resultsTopic = opts.replyTo || opts.topicPrefix + RESULTS;
   if (opts.replyTo) await ensureTopic(kafka, opts.replyTo);
 
   // Listen first: a fresh consumer group starts at the end of the topic.
@@ -142,11 +152,11 @@ async function main() {
   const now = Date.now();
   for (const r of requests) sentAt.set(r.request_id, now);
   await producer.send({
-    topic: REQUESTS,
+    topic: requestsTopic,
     messages: [...requests, ...duplicates].map((r) => ({ key: r.request_id, value: JSON.stringify(r), headers })),
   });
   console.log(
-    `sent ${requests.length} requests + ${duplicates.length} duplicates to ${REQUESTS} (tenant ${opts.tenant}, run ${runId}); reading ${resultsTopic}`,
+    `sent ${requests.length} requests + ${duplicates.length} duplicates to ${requestsTopic} (tenant ${opts.tenant}, run ${runId}); reading ${resultsTopic}`,
   );
 
   const deadline = Date.now() + opts.timeout * 1000;

@@ -1,11 +1,11 @@
 import { createKafka } from '@deja/data-access-kafka';
 import type { ServiceProcess } from '../integration/support/service-process';
-import { testEnv } from '../integration/env';
+import { testEnv, testNames } from '../integration/env';
 
 /**
  * Helpers shared by the fuzz suites: services started as processes on the fuzz port range
  * (18520–18549) under their own consumer-group prefix, with the groups moved to the end of each
- * topic first so a fresh group does not replay other engineers' history from the shared broker.
+ * topic (under the run's topic prefix) first so a fresh group does not replay the run's earlier tests.
  */
 
 const GROUP_TOPICS: Record<string, string[]> = {
@@ -23,10 +23,10 @@ export async function startGroupsAtLatest(prefix: string, services: string[]): P
   try {
     for (const service of services) {
       for (const topic of GROUP_TOPICS[service] ?? []) {
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await admin.fetchTopicOffsets(testNames.topic(topic));
         await admin.setOffsets({
-          groupId: `${prefix}.${service}`,
-          topic,
+          groupId: testNames.group(`${prefix}.${service}`),
+          topic: testNames.topic(topic),
           partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
         });
       }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { testNames } from '../integration/env';
 import { KafkaProbe } from '../integration/support/kafka-probe';
 import { ServiceProcess } from '../integration/support/service-process';
 import { healthy, startAll, startGroupsAtLatest, stopAll } from './fuzz-stack';
@@ -26,11 +27,12 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
   const invalidation = new ServiceProcess('invalidation-service', ports.invalidation, common);
   const services = [sim, embedding, worker, invalidation];
   const probe = new KafkaProbe(`${prefix}-probe`);
+  // Physical group ids (the run's topic prefix before them), as dead letters name them.
   const consumerOf: Record<string, string> = {
-    'deja.requests.v1': `${prefix}.embedding-service`,
-    'deja.completions.v1': `${prefix}.embedding-service`,
-    'deja.doc-changes.v1': `${prefix}.invalidation-service`,
-    'deja.invalidations.v1': `${prefix}.invalidation-service`,
+    'deja.requests.v1': testNames.group(`${prefix}.embedding-service`),
+    'deja.completions.v1': testNames.group(`${prefix}.embedding-service`),
+    'deja.doc-changes.v1': testNames.group(`${prefix}.invalidation-service`),
+    'deja.invalidations.v1': testNames.group(`${prefix}.invalidation-service`),
   };
   const topics = Object.keys(consumerOf);
   const perTopic = 1_000;
@@ -61,7 +63,7 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
       let batch: Array<{ key: string; value: Buffer | null }> = [];
       let bytes = 0;
       const flush = async () => {
-        if (batch.length > 0) await probe.producer.send({ topic, messages: batch });
+        if (batch.length > 0) await probe.producer.send({ topic: testNames.topic(topic), messages: batch });
         batch = [];
         bytes = 0;
       };
@@ -111,7 +113,11 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
     for (const [key, dl] of byKey) {
       const c = sent.get(key)!;
       const reason = dl['reason'] as { code: string; message: string };
-      if (dl['source_topic'] !== c.topic || !c.codes.includes(reason.code) || reason.message.length === 0)
+      if (
+        dl['source_topic'] !== testNames.topic(c.topic) ||
+        !c.codes.includes(reason.code) ||
+        reason.message.length === 0
+      )
         wrong.push(`${key} ${c.kind}: ${JSON.stringify(reason).slice(0, 200)}`);
     }
     expect({ seed, wrong: wrong.slice(0, 20) }).toEqual({ seed, wrong: [] });

@@ -1,5 +1,24 @@
+import './register-paths';
 import { connect } from 'node:net';
-import { testEnv } from './env';
+import { TopicNames } from '@deja/contracts';
+import {
+  createKafka,
+  deleteScratchTopics,
+  ensureTopics,
+  scratchPrefix,
+  staleScratchTopics,
+} from '@deja/data-access-kafka';
+import { testEnv, TEST_TOPIC_PREFIX_ENV } from './env';
+
+/** Scratch-topic kind of test runs (`deja-test-<start>-<random>.`). */
+export const TEST_RUN_KIND = 'deja-test';
+
+/**
+ * Runs last longer than this only when something is wrong (the whole suite takes ~25 min): topics
+ * of runs that started earlier are left over from runs that were killed, and are deleted. Younger
+ * ones may belong to a run going on in another worktree, and are left alone.
+ */
+const STALE_RUN_MS = 3 * 3600_000;
 
 function reachable(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -41,4 +60,23 @@ export default async function globalSetup(): Promise<void> {
         `Start it with: deploy/local/up   (or run the whole suite with: npm test, which starts it)`,
     );
   }
+  await prepareRunTopics();
+}
+
+/**
+ * One topic prefix for the whole run, passed to every test (and from there to every service it
+ * spawns) through the environment; its topics are created here, once, and deleted by global
+ * teardown. A prefix given from outside (`DEJA_TEST_TOPIC_PREFIX`) is used as it is.
+ */
+async function prepareRunTopics(): Promise<void> {
+  const prefix = process.env[TEST_TOPIC_PREFIX_ENV] || scratchPrefix(TEST_RUN_KIND);
+  process.env[TEST_TOPIC_PREFIX_ENV] = prefix;
+  const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'deja-test-setup' });
+  const stale = await deleteScratchTopics(kafka, (topics) =>
+    staleScratchTopics(topics, TEST_RUN_KIND, new Date(Date.now() - STALE_RUN_MS)),
+  );
+  await ensureTopics(kafka, new TopicNames(prefix));
+  process.stdout.write(
+    `\nKafka topics of this run: ${prefix}*${stale.length > 0 ? ` (deleted ${stale.length} of earlier runs)` : ''}\n`,
+  );
 }

@@ -16,7 +16,9 @@ import { writeFileSync } from 'node:fs';
 import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectJobs, LoadGenerator } from './load';
-import { ChaosService, infra, sleep, startGroupsAtLatest } from './stack';
+import { TopicNames } from '@deja/contracts';
+import { scratchPrefix } from '@deja/data-access-kafka';
+import { CHAOS_RUN_KIND, ChaosService, createRunTopics, deleteRunTopics, infra, sleep } from './stack';
 import { phaseStats, storeChecks, table, type FaultRecord } from './verify';
 
 interface Options {
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const run = randomUUID().slice(0, 8);
   const prefix = `deja-chaos-${run}`;
+  const names = new TopicNames(scratchPrefix(CHAOS_RUN_KIND));
   const tenant = `chaos-${run}`;
   const adminKey = `chaos-admin-key-${run}-0123456789`;
   const logDir = join(tmpdir(), 'deja-chaos', run);
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: infra.brokers.join(','),
     OTEL_EXPORTER_OTLP_ENDPOINT: infra.otlp,
     KAFKA_GROUP_PREFIX: prefix,
+    DEJA_TOPIC_PREFIX: names.prefix,
     LOG_LEVEL: 'warn',
   };
   const simEnv = { ...common, SIM_LATENCY_SCALE: '0.05', SIM_SEED: '42' };
@@ -113,10 +117,11 @@ async function main(): Promise<void> {
   const started = new Date();
 
   log(
-    `run ${run}: logs in ${logDir}; consumer groups ${prefix}.*; ports ${p(0)}–${p(4)}${o.infra ? '; INFRA faults ON' : ''}`,
+    `run ${run}: logs in ${logDir}; topics and groups ${names.prefix}*; ports ${p(0)}–${p(4)}${o.infra ? '; INFRA faults ON' : ''}`,
   );
   process.once('exit', () => services.forEach((s) => s.killNow()));
-  await startGroupsAtLatest(prefix);
+  const stale = await createRunTopics(names);
+  if (stale > 0) log(`deleted ${stale} topics of chaos runs started more than a day ago`);
   let apiKey: string;
   try {
     for (const s of services) log(`${s.name} healthy in ${await s.start()} ms`);
@@ -130,6 +135,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // Never leave the services of a run that could not start behind: they would hold the ports.
     for (const s of [...services].reverse()) await s.stop();
+    await deleteRunTopics(names).catch((e: Error) => log(`could not delete topics ${names.prefix}*: ${e.message}`));
     throw error;
   }
 
@@ -211,6 +217,7 @@ async function main(): Promise<void> {
     .catch(() => null);
   const alive = await Promise.all(services.map(async (s) => [s.name, await s.healthy()] as const));
   for (const s of [...services].reverse()) await s.stop();
+  await deleteRunTopics(names).catch((e: Error) => log(`could not delete topics ${names.prefix}*: ${e.message}`));
 
   const phases = [...new Set(load.submissions.map((s) => s.phase))];
   const stats = phases.map((ph) => phaseStats(ph, load.submissions, views, faults.get(ph), duplicatedIds));

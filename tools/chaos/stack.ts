@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import type { TopicNames } from '@deja/contracts';
+import { createKafka, deleteScratchTopics, ensureTopics, staleScratchTopics } from '@deja/data-access-kafka';
 
 /** Where the chaos run finds the shared infrastructure (same defaults as the integration tests). */
 export const infra = {
@@ -104,33 +105,25 @@ export class ChaosService {
   }
 }
 
-const GROUP_TOPICS: Record<string, string[]> = {
-  gateway: ['deja.results.v1'],
-  'embedding-service': ['deja.requests.v1', 'deja.completions.v1'],
-  'llm-worker': ['deja.misses.v1'],
-  'invalidation-service': ['deja.doc-changes.v1', 'deja.invalidations.v1'],
-};
+/** Scratch-topic kind of chaos runs (`deja-chaos-<start>-<random>.`). */
+export const CHAOS_RUN_KIND = 'deja-chaos';
 
 /**
- * Points this run's (new) consumer groups at the end of every topic, so they do not replay the
- * shared broker's history (a new group otherwise starts from the earliest offset).
+ * Creates this run's own topics (`DEJA_TOPIC_PREFIX`), so no other run or test on the broker
+ * consumes its requests (or loads it with theirs), after deleting those of chaos runs that
+ * started more than a day ago and never cleaned up.
  */
-export async function startGroupsAtLatest(prefix: string): Promise<void> {
-  const kafka = new Kafka({ brokers: infra.brokers, clientId: `${prefix}-admin`, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const [service, topics] of Object.entries(GROUP_TOPICS)) {
-      for (const topic of topics) {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({
-          groupId: `${prefix}.${service}`,
-          topic,
-          partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-        });
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
+export async function createRunTopics(names: TopicNames): Promise<number> {
+  const kafka = createKafka({ brokers: infra.brokers, clientId: 'deja-chaos-admin' });
+  const stale = await deleteScratchTopics(kafka, (topics) =>
+    staleScratchTopics(topics, CHAOS_RUN_KIND, new Date(Date.now() - 24 * 3600_000)),
+  );
+  await ensureTopics(kafka, names);
+  return stale.length;
+}
+
+/** Deletes this run's topics. */
+export async function deleteRunTopics(names: TopicNames): Promise<void> {
+  const kafka = createKafka({ brokers: infra.brokers, clientId: 'deja-chaos-admin' });
+  await deleteScratchTopics(kafka, (topics) => topics.filter((t) => t.startsWith(names.prefix)));
 }

@@ -19,7 +19,8 @@ export const USAGE = `usage:
     --requested-by WHO  recorded with purge and bump commands
     --wait SECONDS      wait for the invalidation-service to apply it and print the effect
                         (default 30; 0 returns as soon as Kafka has the message)
-  Environment: KAFKA_BROKERS (default 127.0.0.1:9092), DATABASE_URL (default postgres://deja:deja@127.0.0.1:5432/deja)`;
+  Environment: KAFKA_BROKERS (default 127.0.0.1:9092), DATABASE_URL (default postgres://deja:deja@127.0.0.1:5432/deja),
+               DEJA_TOPIC_PREFIX (the deployment's topic prefix, default none)`;
 
 /** A mistake in the command line: printed with the usage, exit code 64 (EX_USAGE). */
 export class UsageError extends Error {

@@ -8,7 +8,7 @@
  *   node dist/tools/deja-cli/main.js purge --tenant acme --doc pricing.md
  */
 import { z } from 'zod';
-import { TOPICS, type DocChangeV1, type InvalidationV1 } from '@deja/contracts';
+import { TopicNames, TOPICS, type DocChangeV1, type InvalidationV1 } from '@deja/contracts';
 import { InvalidationRepository, type AppliedEvent, type CacheStats } from '@deja/data-access-invalidation';
 import { createKafka, TopicPublisher } from '@deja/data-access-kafka';
 import { createPool } from '@deja/data-access-postgres';
@@ -19,7 +19,7 @@ import {
   InvalidationException,
   invalidationKey,
 } from '@deja/feature-invalidation';
-import { ConfigError, kafkaConfig, parseConfig, postgresConfig } from '@deja/util-config';
+import { ConfigError, kafkaConfig, kafkaConnection, parseConfig, postgresConfig } from '@deja/util-config';
 import { parseCommand, USAGE, UsageError, type CliCommand } from './args';
 
 const EX_USAGE = 64;
@@ -80,20 +80,20 @@ async function main(argv: string[]): Promise<number> {
       throw error;
     }
     // Only kafkajs errors reach the terminal; its start-up notices are noise for an operator.
-    const kafka = createKafka(
-      { brokers: config.KAFKA_BROKERS, clientId: 'deja-cli' },
-      (level, msg) => level === 'error' && console.error(msg),
-    );
+    const conn = kafkaConnection(config, 'deja-cli');
+    const kafka = createKafka(conn, (level, msg) => level === 'error' && console.error(msg));
+    // The deployment's topics (DEJA_TOPIC_PREFIX), the ones its invalidation-service consumes.
+    const names = new TopicNames(conn.topicPrefix);
     // Not an idempotent producer: a message sent twice carries the same event_id, which the
     // invalidation-service applies once.
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
-      await message.send(new TopicPublisher(producer));
+      await message.send(new TopicPublisher(producer, names));
     } finally {
       await producer.disconnect();
     }
-    console.log(`published ${message.describe} to ${message.topic}: event_id=${message.eventId}`);
+    console.log(`published ${message.describe} to ${names.topic(message.topic)}: event_id=${message.eventId}`);
     if (command.waitSeconds === 0) return 0;
     const applied = await waitApplied(repo, message.tenant, message.eventId, command.waitSeconds * 1000);
     if (!applied) {

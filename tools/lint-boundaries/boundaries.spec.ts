@@ -29,7 +29,8 @@ describe('module boundaries (eslint config)', () => {
   it('forbids contracts from importing any other library of ours', () => {
     const { errors } = lintAs(
       'libs/contracts/src/probe.ts',
-      "import { parseConfig } from '@deja/util-config';\nexport const x = parseConfig;\n",
+      // A util that does not itself use the contracts (util-config does: the probe would report a cycle instead).
+      "import { TraceJsonLogger } from '@deja/util-telemetry';\nexport const x = TraceJsonLogger;\n",
     );
     expect(boundary(errors).join('\n')).toMatch(/type:contracts/);
   });

@@ -4,6 +4,7 @@ import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
 import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import { CacheHandler, SemanticCacheModule } from '@deja/feature-semantic-cache';
+import { kafkaConnection } from '@deja/util-config';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { EmbeddingServiceConfig } from './config';
@@ -23,10 +24,7 @@ export class AppModule {
           databaseDownMode: config.DEJA_DB_DOWN_MODE,
           databaseDownModeByNamespace: config.DEJA_DB_DOWN_MODE_NAMESPACES,
         }),
-        KafkaModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? 'deja-embedding-service',
-        }),
+        KafkaModule.forRoot(kafkaConnection(config, 'deja-embedding-service')),
         PostgresModule.forRoot({
           databaseUrl: config.DATABASE_URL,
           max: config.DATABASE_POOL_MAX,

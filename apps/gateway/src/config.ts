@@ -6,6 +6,7 @@ import {
   httpConfig,
   metricsConfig,
   kafkaConfig,
+  kafkaConnection,
   postgresConfig,
   telemetryConfig,
 } from '@deja/util-config';
@@ -72,7 +73,7 @@ export const loadConfig = configLoader('gateway', GatewayConfig);
 /** The feature's options from the validated config. */
 export function gatewayOptions(config: GatewayConfig): GatewayOptions {
   return {
-    kafka: { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-gateway' },
+    kafka: kafkaConnection(config, 'deja-gateway'),
     database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
     // Unique per replica and start: every replica reads every chunk (see LiveStreams).
     liveChunksGroupId: `${config.KAFKA_GROUP_PREFIX}.gateway.live.${hostname()}.${randomUUID().slice(0, 8)}`,

@@ -3,6 +3,7 @@ import { KAFKA, KafkaModule } from '@deja/data-access-kafka';
 import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import { LlmWorkerModule, MissesHandler } from '@deja/feature-llm-worker';
+import { kafkaConnection } from '@deja/util-config';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { LlmWorkerConfig } from './config';
@@ -14,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'deja-llm-worker' }),
+        KafkaModule.forRoot(kafkaConnection(config, 'deja-llm-worker')),
         PostgresModule.forRoot({
           databaseUrl: config.DATABASE_URL,
           max: config.DATABASE_POOL_MAX,

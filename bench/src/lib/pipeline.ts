@@ -3,30 +3,28 @@
  * provider-simulator, embedding-service, llm-worker, invalidation-service and gateway, compiled
  * (`dist/apps/<service>/src/main.js`), with the real Kafka and Postgres. A small equivalent of
  * test/integration/support/service-process.ts (the test tree is not compiled into dist): each run
- * gets its own Kafka consumer groups, started at the topics' end, so it sees only its own messages.
+ * gets its own topics and consumer groups (`DEJA_TOPIC_PREFIX=deja-bench-<start>-<random>.`), so it
+ * sees only its own messages and no other run (or test) on the broker sees its load; the topics
+ * are deleted when it stops, and those of runs killed earlier than a day ago when one starts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { INVALIDATED_V1, TopicNames } from '@deja/contracts';
 import {
-  COMPLETIONS_V1,
-  DOC_CHANGES_V1,
-  INVALIDATED_V1,
-  INVALIDATIONS_V1,
-  MISSES_V1,
-  REQUESTS_V1,
-  RESULTS_V1,
-} from '@deja/contracts';
-import { createKafka, ensureTopics } from '@deja/data-access-kafka';
+  createKafka,
+  deleteScratchTopics,
+  ensureTopics,
+  scratchPrefix,
+  staleScratchTopics,
+} from '@deja/data-access-kafka';
 import { note } from './report';
 
-const CONSUMES: Record<string, string[]> = {
-  'embedding-service': [REQUESTS_V1, COMPLETIONS_V1],
-  'llm-worker': [MISSES_V1],
-  'invalidation-service': [DOC_CHANGES_V1, INVALIDATIONS_V1],
-  gateway: [RESULTS_V1],
-};
+/** Scratch-topic kind of benchmark runs. */
+const BENCH_RUN_KIND = 'deja-bench';
+/** A benchmark runs for minutes to an hour or two: topics of runs started a day ago are leftovers. */
+const STALE_RUN_MS = 24 * 3600_000;
 
 /** Repository root, from dist/bench/src/lib or bench/src/lib alike. */
 function repoRoot(): string {
@@ -62,11 +60,9 @@ class Proc {
     private readonly env: Record<string, string>,
   ) {}
 
-  async start(root: string, brokers: string[], groupPrefix: string): Promise<void> {
+  async start(root: string, topicPrefix: string, groupPrefix: string): Promise<void> {
     const main = join(root, 'dist', 'apps', this.service, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-    const topics = CONSUMES[this.service];
-    if (topics) await startGroupAtEnd(brokers, `${groupPrefix}.${this.service}`, topics);
     this.child = spawn(process.execPath, [main], {
       cwd: root,
       env: {
@@ -74,6 +70,7 @@ class Proc {
         HOME: process.env.HOME ?? '',
         PORT: String(this.port),
         KAFKA_GROUP_PREFIX: groupPrefix,
+        DEJA_TOPIC_PREFIX: topicPrefix,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,31 +100,14 @@ class Proc {
   }
 }
 
-export async function startGroupAtEnd(brokers: string[], groupId: string, topics: string[]): Promise<void> {
-  const kafka = createKafka({ brokers, clientId: 'deja-bench' });
-  await ensureTopics(kafka);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** A running pipeline: URLs, keys, and helpers for the gateway and the simulator. */
 export class Pipeline {
   readonly run = randomUUID().slice(0, 8);
   readonly apiKey = `bench-tenant-key-${this.run}-0123456789`;
   readonly adminKey = `bench-admin-key-${this.run}-0123456789`;
   readonly kafkaBrokers: string[];
+  /** This run's topics and groups: its own, created at start and deleted at stop. */
+  readonly names = new TopicNames(scratchPrefix(BENCH_RUN_KIND));
   readonly ports: { sim: number; embedding: number; worker: number; invalidation: number; gateway: number };
   private readonly procs: Proc[];
 
@@ -175,11 +155,18 @@ export class Pipeline {
   async start(): Promise<void> {
     const root = repoRoot();
     const groupPrefix = `deja-bench-${this.run}`;
+    const kafka = createKafka({ brokers: this.kafkaBrokers, clientId: 'deja-bench' });
+    const stale = await deleteScratchTopics(kafka, (topics) =>
+      staleScratchTopics(topics, BENCH_RUN_KIND, new Date(Date.now() - STALE_RUN_MS)),
+    );
+    if (stale.length > 0) note(`pipeline: deleted ${stale.length} topics of benchmark runs older than a day`);
+    await ensureTopics(kafka, this.names);
+    note(`pipeline: Kafka topics ${this.names.prefix}*`);
     const started: Proc[] = [];
     try {
       for (const p of this.procs) {
         note(`pipeline: starting ${p.service} on :${p.port}`);
-        await p.start(root, this.kafkaBrokers, groupPrefix);
+        await p.start(root, this.names.prefix, groupPrefix);
         started.push(p);
       }
     } catch (error) {
@@ -190,6 +177,10 @@ export class Pipeline {
 
   async stop(): Promise<void> {
     for (const p of [...this.procs].reverse()) await p.stop().catch(() => undefined);
+    const kafka = createKafka({ brokers: this.kafkaBrokers, clientId: 'deja-bench' });
+    await deleteScratchTopics(kafka, (topics) => topics.filter((t) => t.startsWith(this.names.prefix))).catch(
+      (error: Error) => note(`pipeline: could not delete topics ${this.names.prefix}*: ${error.message}`),
+    );
   }
 
   headers(): Record<string, string> {
@@ -243,12 +234,27 @@ export class Pipeline {
    * `seen` maps event_id → the time (Date.now()) its record arrived here.
    */
   async followAudits(): Promise<{ seen: Map<string, number>; stop: () => Promise<void> }> {
-    const groupId = `deja-bench-${this.run}.audits`;
-    await startGroupAtEnd(this.kafkaBrokers, groupId, [INVALIDATED_V1]);
-    const consumer = createKafka({ brokers: this.kafkaBrokers, clientId: 'deja-bench-audits' }).consumer({ groupId });
+    const groupId = this.names.group(`deja-bench-${this.run}.audits`);
+    const topic = this.names.topic(INVALIDATED_V1);
+    const kafka = createKafka({ brokers: this.kafkaBrokers, clientId: 'deja-bench-audits' });
+    // Committed at the end before the group runs: a fresh group's "latest" is only fixed at its
+    // first fetch, and a record arriving before then would be skipped.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const consumer = kafka.consumer({ groupId });
     const seen = new Map<string, number>();
     await consumer.connect();
-    await consumer.subscribe({ topic: INVALIDATED_V1 });
+    await consumer.subscribe({ topic });
     await consumer.run({
       eachMessage: async ({ message }) => {
         try {

@@ -7,3 +7,4 @@ export * from './nest/kafka.module';
 export * from './nest/kafka-consumer.server';
 export * from './nest/rpc-passthrough.filter';
 export * from './lib/kafka-metrics';
+export * from './lib/scratch-topics';

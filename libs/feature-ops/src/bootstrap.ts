@@ -1,5 +1,6 @@
 import { Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TopicNames } from '@deja/contracts';
 import { KAFKA, KafkaConsumerServer, KafkaMetrics, RpcPassthroughFilter } from '@deja/data-access-kafka';
 import { Registry } from 'prom-client';
 import { TraceJsonLogger } from '@deja/util-telemetry';
@@ -11,7 +12,7 @@ export interface ServiceBootstrapOptions {
   port: number;
   host: string;
   logLevel: LogLevel;
-  /** Kafka consumer group; omit for services that consume nothing. */
+  /** Kafka consumer group (logical: the deployment's topic prefix goes before it); omit for services that consume nothing. */
   consumerGroup?: string;
   partitionsConsumedConcurrently?: number;
   /** Extra HTTP setup (OpenAPI docs, body limits) before listening. */
@@ -37,15 +38,21 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     await options.configureHttp?.(app);
     if (options.consumerGroup) {
       const kafka = app.get(KAFKA);
+      const names = app.get(TopicNames);
       const server: KafkaConsumerServer = new KafkaConsumerServer({
         kafka,
+        names,
         groupId: options.consumerGroup,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
         onOutcome: (topic, outcome) => metrics.messages.inc({ topic, outcome }),
       });
-      const metrics = new KafkaMetrics(app.get(Registry), kafka, options.consumerGroup, () => [
-        ...server.getHandlers().keys(),
-      ]);
+      const metrics = new KafkaMetrics(
+        app.get(Registry),
+        kafka,
+        names.group(options.consumerGroup),
+        () => [...server.getHandlers().keys()],
+        names,
+      );
       const consumer = app.connectMicroservice(
         { strategy: server },
         // Deferred, so the filter below is in place before Nest builds the handlers.

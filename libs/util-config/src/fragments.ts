@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topicPrefixProblem } from '@deja/contracts';
 
 /** Reusable, validated pieces of service configuration. */
 
@@ -22,12 +23,39 @@ export const kafkaConfig = {
     )
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port[,host:port…]')).min(1)),
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
-  /** Prefix for consumer group ids, so several deployments can share one cluster. */
+  /** Prefix for consumer group ids (after DEJA_TOPIC_PREFIX): `<prefix>.<service>`. */
   KAFKA_GROUP_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]*$/)
     .default('deja'),
+  /**
+   * Put before every topic and consumer group name (`acme.` → `acme.deja.requests.v1`), so
+   * several deployments share one Kafka cluster without consuming each other's messages. Empty
+   * by default: the names as the contracts spell them.
+   */
+  DEJA_TOPIC_PREFIX: z
+    .string()
+    .default('')
+    .superRefine((prefix, ctx) => {
+      const problem = topicPrefixProblem(prefix);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 };
+
+/**
+ * A service's Kafka connection from its validated {@link kafkaConfig} keys: one mapping, so no
+ * service forgets the topic prefix.
+ */
+export function kafkaConnection(
+  config: { KAFKA_BROKERS: string[]; KAFKA_CLIENT_ID?: string; DEJA_TOPIC_PREFIX: string },
+  clientId: string,
+): { brokers: string[]; clientId: string; topicPrefix: string } {
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? clientId,
+    topicPrefix: config.DEJA_TOPIC_PREFIX,
+  };
+}
 
 export const postgresConfig = {
   DATABASE_URL: z

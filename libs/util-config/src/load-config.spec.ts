@@ -28,3 +28,18 @@ describe('parseConfig', () => {
     expect(() => parseConfig('svc', schema, { API_KEY: 'short' })).toThrow(/API_KEY: (?!.*short)/);
   });
 });
+
+describe('DEJA_TOPIC_PREFIX', () => {
+  it('defaults to no prefix', () => {
+    expect(parseConfig('svc', schema, { API_KEY: 'abcdefgh' }).DEJA_TOPIC_PREFIX).toBe('');
+  });
+
+  it('is a start-up error naming the key when Kafka would refuse the topic names', () => {
+    expect(() => parseConfig('svc', schema, { API_KEY: 'abcdefgh', DEJA_TOPIC_PREFIX: 'acme prod/' })).toThrow(
+      /DEJA_TOPIC_PREFIX: may contain only letters, digits/,
+    );
+    expect(() => parseConfig('svc', schema, { API_KEY: 'abcdefgh', DEJA_TOPIC_PREFIX: 'x'.repeat(240) })).toThrow(
+      /DEJA_TOPIC_PREFIX: must be at most \d+ characters/,
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { testEnv } from '../../integration/env';
+import { kafkaEnv, testNames } from '../../integration/env';
 import { lastUserText, SimulatedPipeline } from './harness';
 
 const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', 'batch-producer.js');
@@ -9,7 +9,7 @@ const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', '
 function runExample(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SCRIPT, ...args], {
-      env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') },
+      env: { PATH: process.env.PATH ?? '', ...kafkaEnv() },
     });
     let stdout = '';
     let stderr = '';
@@ -39,7 +39,8 @@ describe('examples/batch-producer against real Kafka', () => {
   });
 
   it('sends its requests with its own ids and duplicates, honours reply-to, and reports every answer once', async () => {
-    const replyTo = `e2e.batch.results.${randomUUID().slice(0, 8)}`;
+    // Under the run's prefix, so global teardown deletes it with the run's other topics.
+    const replyTo = testNames.topic(`e2e.batch.results.${randomUUID().slice(0, 8)}`);
     const run = await runExample([
       '--n',
       '6',

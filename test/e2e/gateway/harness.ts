@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import { CacheOptions, REQUESTS_V1, RESULTS_V1, RequestV1, TOPICS, type ResultV1 } from '@deja/contracts';
+import { CacheOptions, REQUESTS_V1, RESULTS_V1, RequestV1, TopicNames, TOPICS, type ResultV1 } from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
-import { createKafka, ensureTopics, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
+import { createKafka, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
 import { configureGatewayHttp, gatewayInfrastructure, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
-import { testEnv } from '../../integration/env';
+import { testEnv, testNames } from '../../integration/env';
 
 export const ADMIN_KEY = `admin-${randomUUID()}`;
 export const KEY_SECRET = 'e2e-gateway-key-secret-0123456789';
@@ -21,7 +21,7 @@ export interface GatewayReplica {
 
 export function gatewayOptions(over: Partial<GatewayOptions> = {}): GatewayOptions {
   return {
-    kafka: { brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e' },
+    kafka: { brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e', topicPrefix: testEnv.topicPrefix },
     database: { url: testEnv.databaseUrl, poolMax: 5, runMigrations: true },
     adminKey: ADMIN_KEY,
     keySecret: KEY_SECRET,
@@ -48,7 +48,7 @@ export async function startReplica(groupId: string, over: Partial<GatewayOptions
   const app = await NestFactory.create(root, { logger: ['fatal', 'error', 'warn'], abortOnError: false });
   configureGatewayHttp(app, options);
   app.connectMicroservice(
-    { strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), groupId }) },
+    { strategy: new KafkaConsumerServer({ kafka: app.get(KAFKA), names: app.get(TopicNames), groupId }) },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();
@@ -57,7 +57,7 @@ export async function startReplica(groupId: string, over: Partial<GatewayOptions
   return { app, port, url: `http://127.0.0.1:${port}` };
 }
 
-/** Waits until a consumer group is stable with `members` members that all have partitions. */
+/** Waits until a consumer group (physical id) is stable with `members` members that all have partitions. */
 export async function waitForGroup(kafka: Kafka, groupId: string, members: number, timeoutMs = 60000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -110,16 +110,15 @@ export class SimulatedPipeline {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.publisher = new TopicPublisher(this.producer);
+    this.publisher = new TopicPublisher(this.producer, testNames);
   }
 
   async start(): Promise<void> {
-    await ensureTopics(this.kafka);
     await this.producer.connect();
-    const groupId = `gw-e2e-pipeline-${randomUUID()}`;
+    const groupId = testNames.group(`gw-e2e-pipeline-${randomUUID()}`);
     this.consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: REQUESTS_V1, fromBeginning: false });
+    await this.consumer.subscribe({ topic: testNames.topic(REQUESTS_V1), fromBeginning: false });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         const parsed = RequestV1.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
@@ -164,7 +163,7 @@ export class SimulatedPipeline {
       if (Date.now() > deadline)
         throw new Error(`pipeline consumer did not see probes on ${pending.size} partition(s)`);
       await this.producer.send({
-        topic: REQUESTS_V1,
+        topic: testNames.topic(REQUESTS_V1),
         messages: probes
           .map((id, partition) => ({ id, partition }))
           .filter(({ id }) => pending.has(id))
@@ -306,7 +305,7 @@ async function warmUpResults(replica: GatewayReplica, kafka: Kafka): Promise<voi
       if (Date.now() > deadline)
         throw new Error(`gateway results consumer did not complete probes on ${pending.length} partition(s)`);
       await producer.send({
-        topic: RESULTS_V1,
+        topic: testNames.topic(RESULTS_V1),
         messages: pending.map(({ id, partition }) => ({
           partition,
           key: id,
@@ -378,7 +377,7 @@ export async function startStack(over: Partial<GatewayOptions> = {}): Promise<Ga
   const a = await startReplica(groupId, over);
   const b = await startReplica(groupId, over);
   await Promise.all([
-    waitForGroup(a.app.get(KAFKA), groupId, 2).then(() => warmUpResults(a, pipeline.kafka)),
+    waitForGroup(a.app.get(KAFKA), testNames.group(groupId), 2).then(() => warmUpResults(a, pipeline.kafka)),
     pipeline.start(),
   ]);
   const keys = {} as GatewayStack['keys'];

@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { COMPLETIONS_V1, MISSES_V1, TOPICS, type ChatRequest, type CompletionV1, type MissV1 } from '@deja/contracts';
-import { createKafka, ensureTopics, TopicPublisher } from '@deja/data-access-kafka';
+import { createKafka, TopicPublisher } from '@deja/data-access-kafka';
 import { countTokens } from '@deja/util-model-catalog';
-import { testEnv } from '../../integration/env';
+import { kafkaEnv, testEnv, testNames } from '../../integration/env';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -90,7 +90,7 @@ export async function simRequests(simUrl: string): Promise<SimRecord[]> {
 }
 
 /**
- * Commits the topic's current end offsets for a consumer group that does not run yet: the
+ * Commits the topic's current end offsets (physical group and topic names) for a consumer group that does not run yet: the
  * consumers start from the beginning of topics they have no offsets for, and a test's fresh group
  * must not replay every miss or completion earlier runs left on the topic.
  */
@@ -116,12 +116,13 @@ export async function startSimulatorAndWorker(
 ) {
   const sim = await startApp('provider-simulator', { SIM_LATENCY_SCALE: '0', LOG_LEVEL: 'warn', ...options.simEnv });
   const groupPrefix = `e2e-llm-${randomUUID().slice(0, 8)}`;
-  await startGroupAtEnd(kafka, `${groupPrefix}.llm-worker`, MISSES_V1);
+  const groupId = testNames.group(`${groupPrefix}.llm-worker`);
+  await startGroupAtEnd(kafka, groupId, testNames.topic(MISSES_V1));
   let worker: RunningProcess;
   try {
     worker = await startApp('llm-worker', {
       DATABASE_URL: testEnv.databaseUrl,
-      KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+      ...kafkaEnv(),
       KAFKA_GROUP_PREFIX: groupPrefix,
       OTEL_SDK_DISABLED: 'true',
       LOG_LEVEL: 'warn',
@@ -134,7 +135,7 @@ export async function startSimulatorAndWorker(
     await sim.stop();
     throw error;
   }
-  return { sim, worker, groupId: `${groupPrefix}.llm-worker` };
+  return { sim, worker, groupId };
 }
 
 /** Waits until a consumer group is stable with members: messages produced after that reach it. */
@@ -169,17 +170,16 @@ export class MissesDriver {
   }
 
   async start(): Promise<void> {
-    await ensureTopics(this.kafka);
     this.producer = this.kafka.producer({
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.producer.connect();
-    const groupId = `e2e-llm-tap-${randomUUID()}`;
-    await startGroupAtEnd(this.kafka, groupId, COMPLETIONS_V1);
+    const groupId = testNames.group(`e2e-llm-tap-${randomUUID()}`);
+    await startGroupAtEnd(this.kafka, groupId, testNames.topic(COMPLETIONS_V1));
     this.consumer = this.kafka.consumer({ groupId });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: COMPLETIONS_V1, fromBeginning: false });
+    await this.consumer.subscribe({ topic: testNames.topic(COMPLETIONS_V1), fromBeginning: false });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         this.completions.push({
@@ -198,7 +198,7 @@ export class MissesDriver {
 
   async send(misses: ReadonlyArray<{ key: string; value: MissV1 }>): Promise<void> {
     if (!this.producer) throw new Error('MissesDriver.start() first');
-    await new TopicPublisher(this.producer).publish(TOPICS.misses, misses);
+    await new TopicPublisher(this.producer, testNames).publish(TOPICS.misses, misses);
   }
 
   /** The completions of these request ids, once every one has arrived at least once. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { metricValue, ServiceProcess } from '../../integration/support/service-process';
-import { testEnv } from '../../integration/env';
+import { kafkaEnv, testEnv, testNames } from '../../integration/env';
 
 /**
  * The whole distributed pipeline, as processes: gateway → Kafka → embedding-service →
@@ -275,7 +275,8 @@ describe('pipeline end to end (all services as processes)', () => {
 
   it('answers a batch of 1,000 requests produced straight to Kafka, one result per id, duplicates once', async () => {
     const script = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', 'batch-producer.js');
-    const replyTo = `e2e.batch.results.${run}`;
+    // Under the run's prefix, so global teardown deletes it with the run's other topics.
+    const replyTo = testNames.topic(`e2e.batch.results.${run}`);
     const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(
         process.execPath,
@@ -295,7 +296,7 @@ describe('pipeline end to end (all services as processes)', () => {
           '300',
         ],
         {
-          env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') },
+          env: { PATH: process.env.PATH ?? '', ...kafkaEnv() },
         },
       );
       let stdout = '';

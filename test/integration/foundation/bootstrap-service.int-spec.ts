@@ -5,7 +5,7 @@ import { Partitioners } from 'kafkajs';
 import { DEAD_LETTER_V1, DOC_CHANGES_V1, TOPICS, type DeadLetterV1, type DocChangeV1 } from '@deja/contracts';
 import { KafkaModule, MessageHandlingException, type InboundMessage } from '@deja/data-access-kafka';
 import { bootstrapService, OpsModule } from '@deja/feature-ops';
-import { testEnv } from '../env';
+import { testEnv, testNames } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
 import { startGroupAtEnd } from '../support/service-process';
 
@@ -58,7 +58,11 @@ class FlakyServiceModule {
     return {
       module: FlakyServiceModule,
       imports: [
-        KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'bootstrap-test' }),
+        KafkaModule.forRoot({
+          brokers: testEnv.kafkaBrokers,
+          clientId: 'bootstrap-test',
+          topicPrefix: testEnv.topicPrefix,
+        }),
         OpsModule.forRoot({ service: 'bootstrap-test', checks: [] }),
       ],
       controllers: [FlakyHandler],
@@ -117,7 +121,7 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
   const deadLettersFor = (id: string) =>
     probe.count(
       DEAD_LETTER_V1,
-      (d) => typeof d.value === 'string' && d.value.includes(id) && d.consumer_group === group,
+      (d) => typeof d.value === 'string' && d.value.includes(id) && d.consumer_group === testNames.group(group),
     );
 
   beforeAll(async () => {
@@ -155,8 +159,9 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
       (d) => typeof d.value === 'string' && d.value.includes(rejected.event_id),
     );
     expect(dl).toMatchObject({
-      source_topic: DOC_CHANGES_V1,
-      consumer_group: group,
+      // The physical names: where the message sits and which group refused it.
+      source_topic: testNames.topic(DOC_CHANGES_V1),
+      consumer_group: testNames.group(group),
       reason: { code: 'REJECTED', message: expect.stringContaining('no such document') },
     });
     await until('the next event to be handled', () => handled.includes(after.event_id));

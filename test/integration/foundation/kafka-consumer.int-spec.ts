@@ -13,7 +13,7 @@ import {
   TopicPublisher,
   type InboundMessage,
 } from '@deja/data-access-kafka';
-import { testEnv } from '../env';
+import { testEnv, testNames } from '../env';
 
 const received: InboundMessage<DocChangeV1>[] = [];
 
@@ -47,17 +47,17 @@ describe('Kafka consumer (real broker)', () => {
 
   beforeAll(async () => {
     kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'foundation-test' });
-    await ensureTopics(kafka);
-    dlqConsumer = kafka.consumer({ groupId: `test-dlq-${randomUUID()}` });
+    await ensureTopics(kafka, testNames);
+    dlqConsumer = kafka.consumer({ groupId: testNames.group(`test-dlq-${randomUUID()}`) });
     await dlqConsumer.connect();
-    await dlqConsumer.subscribe({ topic: DEAD_LETTER_V1, fromBeginning: false });
+    await dlqConsumer.subscribe({ topic: testNames.topic(DEAD_LETTER_V1), fromBeginning: false });
     await dlqConsumer.run({
       eachMessage: async ({ message }) => void deadLetters.push(JSON.parse(message.value!.toString())),
     });
 
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
     app = moduleRef.createNestMicroservice({
-      strategy: new KafkaConsumerServer({ kafka, groupId: `test-consumer-${randomUUID()}` }),
+      strategy: new KafkaConsumerServer({ kafka, names: testNames, groupId: `test-consumer-${randomUUID()}` }),
     });
     app.useGlobalFilters(new RpcPassthroughFilter());
     await app.listen();
@@ -70,13 +70,13 @@ describe('Kafka consumer (real broker)', () => {
     await dlqConsumer?.disconnect();
   });
 
-  it('creates every contracted topic with its partition count', async () => {
+  it('creates every contracted topic under the prefix with its partition count', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    const meta = await admin.fetchTopicMetadata({ topics: Object.values(TOPICS).map((t) => t.name) });
+    const meta = await admin.fetchTopicMetadata({ topics: Object.values(TOPICS).map((t) => testNames.topic(t)) });
     await admin.disconnect();
     for (const t of Object.values(TOPICS)) {
-      expect(meta.topics.find((m) => m.name === t.name)?.partitions).toHaveLength(t.partitions);
+      expect(meta.topics.find((m) => m.name === testNames.topic(t))?.partitions).toHaveLength(t.partitions);
     }
   });
 
@@ -91,7 +91,7 @@ describe('Kafka consumer (real broker)', () => {
       version: 3,
       at: new Date().toISOString(),
     };
-    await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/handbook', value: event }]);
+    await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: 'acme/handbook', value: event }]);
     await p.disconnect();
     const got = await waitFor('the handler to receive the event', () =>
       received.find((m) => m.value.event_id === event.event_id),
@@ -105,10 +105,10 @@ describe('Kafka consumer (real broker)', () => {
     await p.connect();
     const badId = randomUUID();
     await p.send({
-      topic: DOC_CHANGES_V1,
+      topic: testNames.topic(DOC_CHANGES_V1),
       messages: [{ key: 'acme/x', value: JSON.stringify({ event_id: badId, tenant: 'acme', change: 'exploded' }) }],
     });
-    await p.send({ topic: DOC_CHANGES_V1, messages: [{ key: 'acme/y', value: '{not json' }] });
+    await p.send({ topic: testNames.topic(DOC_CHANGES_V1), messages: [{ key: 'acme/y', value: '{not json' }] });
     const good: DocChangeV1 = {
       event_id: randomUUID(),
       tenant: 'acme',
@@ -116,7 +116,7 @@ describe('Kafka consumer (real broker)', () => {
       change: 'deleted',
       at: new Date().toISOString(),
     };
-    await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/y', value: good }]);
+    await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: 'acme/y', value: good }]);
     await p.disconnect();
 
     const dl = await waitFor('a dead letter for the schema violation', () =>
@@ -139,7 +139,7 @@ describe('Kafka consumer (real broker)', () => {
     const marker = randomUUID();
     // 300 KB of control characters: JSON-escaped six-fold, the whole value would exceed 1 MB.
     await p.send({
-      topic: DOC_CHANGES_V1,
+      topic: testNames.topic(DOC_CHANGES_V1),
       messages: [{ key: `poison-${marker}`, value: `${marker}${'\u0001'.repeat(300_000)}` }],
     });
     const good: DocChangeV1 = {
@@ -149,7 +149,7 @@ describe('Kafka consumer (real broker)', () => {
       change: 'updated',
       at: new Date().toISOString(),
     };
-    await new TopicPublisher(p).publish(TOPICS.docChanges, [{ key: 'acme/z', value: good }]);
+    await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: 'acme/z', value: good }]);
     await p.disconnect();
     const dl = await waitFor('the poison message dead letter', () =>
       deadLetters.find((d) => d.key === `poison-${marker}`),

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { testEnv } from '../env';
+import { kafkaEnv, testEnv } from '../env';
 import { ServiceProcess } from '../support/service-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -31,7 +31,7 @@ function start(
 const baseEnv = (port: number) => ({
   PORT: String(port),
   DATABASE_URL: testEnv.databaseUrl,
-  KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+  ...kafkaEnv(),
   OTEL_EXPORTER_OTLP_ENDPOINT: testEnv.otlpEndpoint,
 });
 
@@ -55,10 +55,17 @@ describe('each service against the real stack', () => {
   );
 
   it.each(SERVICES)('%s started with a bad config value exits non-zero naming the key', async (service) => {
-    const proc = start(service, { ...baseEnv(18199), KAFKA_BROKERS: 'not-a-broker', DATABASE_POOL_MAX: 'many' });
+    const proc = start(service, {
+      ...baseEnv(18199),
+      KAFKA_BROKERS: 'not-a-broker',
+      DATABASE_POOL_MAX: 'many',
+      // A topic prefix Kafka would refuse (issue 19, item 7): a start-up error, not a crash later.
+      DEJA_TOPIC_PREFIX: 'acme prod/',
+    });
     const code = await proc.exited;
     expect(code).not.toBe(0);
     expect(proc.output()).toContain('KAFKA_BROKERS');
     expect(proc.output()).toContain('DATABASE_POOL_MAX');
+    expect(proc.output()).toMatch(/DEJA_TOPIC_PREFIX: may contain only letters, digits/);
   });
 });

@@ -60,7 +60,11 @@ describe('invalidation admin routes (mounted in a Nest app, real Kafka, Postgres
     await service.start();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        KafkaModule.forRoot({ brokers: testEnv.kafkaBrokers, clientId: 'admin-routes-test' }),
+        KafkaModule.forRoot({
+          brokers: testEnv.kafkaBrokers,
+          clientId: 'admin-routes-test',
+          topicPrefix: testEnv.topicPrefix,
+        }),
         PostgresModule.forRoot({
           databaseUrl: testEnv.databaseUrl,
           max: 2,

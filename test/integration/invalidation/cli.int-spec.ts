@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { testEnv } from '../env';
+import { kafkaEnv, testEnv, testNames } from '../env';
 import { ROOT, ServiceProcess } from '../support/service-process';
 
 const run = promisify(execFile);
@@ -15,7 +15,7 @@ describe('deja CLI (real Kafka, Postgres, invalidation-service)', () => {
   const tenant = `cli-${randomUUID().slice(0, 8)}`;
   const env = {
     PATH: process.env.PATH ?? '',
-    KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+    ...kafkaEnv(),
     DATABASE_URL: testEnv.databaseUrl,
   };
 
@@ -49,7 +49,10 @@ describe('deja CLI (real Kafka, Postgres, invalidation-service)', () => {
     const r = await deja('doc-changed', '--tenant', tenant, '--doc', 'manual', '--version', '4');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/published doc manual updated \(version 4\) to deja\.doc-changes\.v1: event_id=/);
+    // Under the run's prefix: the topic the run's invalidation-service consumes.
+    expect(r.stdout).toContain(
+      `published doc manual updated (version 4) to ${testNames.topic('deja.doc-changes.v1')}: event_id=`,
+    );
     expect(r.stdout).toMatch(/applied: 0 entries retired, version now 4/);
   });
 

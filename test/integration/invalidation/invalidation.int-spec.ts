@@ -17,7 +17,7 @@ import {
   type RequestV1,
   type ResultV1,
 } from '@deja/contracts';
-import { testEnv } from '../env';
+import { testEnv, testNames } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
 import { metricValue, ServiceProcess } from '../support/service-process';
 import { completionFor } from '../support/completions';
@@ -289,10 +289,10 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     await probe.send(DOC_CHANGES_V1, `bad-${run}`, raw);
     const dl = await probe.waitFor<DeadLetterV1>(
       DEAD_LETTER_V1,
-      (v) => v.source_topic === DOC_CHANGES_V1 && v.value === raw,
+      (v) => v.source_topic === testNames.topic(DOC_CHANGES_V1) && v.value === raw,
     );
     expect(dl.reason.code).toBe('MALFORMED_JSON');
-    expect(dl.consumer_group).toBe(`${invalidation.groupPrefix}.invalidation-service`);
+    expect(dl.consumer_group).toBe(testNames.group(`${invalidation.groupPrefix}.invalidation-service`));
 
     const badAction = {
       event_id: `bad-${run}`,
@@ -303,7 +303,10 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     await probe.send(INVALIDATIONS_V1, `bad-${run}`, badAction);
     const dl2 = await probe.waitFor<DeadLetterV1>(
       DEAD_LETTER_V1,
-      (v) => v.source_topic === INVALIDATIONS_V1 && typeof v.value === 'string' && v.value.includes(`bad-${run}`),
+      (v) =>
+        v.source_topic === testNames.topic(INVALIDATIONS_V1) &&
+        typeof v.value === 'string' &&
+        v.value.includes(`bad-${run}`),
     );
     expect(dl2.reason.code).toBe('SCHEMA_VIOLATION');
     expect(dl2.reason.issues.map((i) => i.path)).toContain('action');

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { createKafka, ensureTopics } from '@deja/data-access-kafka';
-import { testEnv } from '../env';
+import { createKafka } from '@deja/data-access-kafka';
+import { testEnv, testNames } from '../env';
 
 /**
  * Test-side Kafka: a producer, and a consumer that records every message of the given topics
- * from the moment it has joined its (fresh) group.
+ * from the moment it has joined its (fresh) group. Topics are named logically (`deja.results.v1`)
+ * and read and written under the run's prefix, like the services the test starts; `seen` is
+ * keyed by the logical name.
  */
 export class KafkaProbe {
   readonly kafka: Kafka;
@@ -16,20 +18,28 @@ export class KafkaProbe {
     Array<{ key: string | null; value: Record<string, unknown>; headers: Record<string, string> }>
   >();
 
-  constructor(clientId = 'test-probe') {
+  constructor(
+    clientId = 'test-probe',
+    /** The deployment whose topics it reads and writes (default: this run's). */
+    readonly names = testNames,
+  ) {
     this.kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
   }
 
   async start(topics: string[]): Promise<void> {
-    await ensureTopics(this.kafka);
     await this.producer.connect();
-    const consumer = this.kafka.consumer({ groupId: `test-probe-${randomUUID()}`, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId: this.names.group(`test-probe-${randomUUID()}`),
+      allowAutoTopicCreation: false,
+    });
     this.consumer = consumer;
     await consumer.connect();
+    const logical = new Map<string, string>();
     for (const topic of topics) {
       this.seen.set(topic, []);
-      await consumer.subscribe({ topic, fromBeginning: false });
+      logical.set(this.names.topic(topic), topic);
+      await consumer.subscribe({ topic: this.names.topic(topic), fromBeginning: false });
     }
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
@@ -37,7 +47,7 @@ export class KafkaProbe {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
         this.seen
-          .get(topic)!
+          .get(logical.get(topic)!)!
           .push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value!.toString()), headers });
       },
     });
@@ -48,7 +58,7 @@ export class KafkaProbe {
 
   async send(topic: string, key: string, value: unknown, headers?: Record<string, string>): Promise<void> {
     await this.producer.send({
-      topic,
+      topic: this.names.topic(topic),
       messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }],
     });
   }

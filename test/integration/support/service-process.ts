@@ -2,9 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { COMPLETIONS_V1, DOC_CHANGES_V1, INVALIDATIONS_V1, MISSES_V1, REQUESTS_V1, RESULTS_V1 } from '@deja/contracts';
-import { createKafka, ensureTopics } from '@deja/data-access-kafka';
-import { testEnv } from '../env';
+import {
+  COMPLETIONS_V1,
+  DOC_CHANGES_V1,
+  INVALIDATIONS_V1,
+  MISSES_V1,
+  REQUESTS_V1,
+  RESULTS_V1,
+  TopicNames,
+} from '@deja/contracts';
+import { createKafka } from '@deja/data-access-kafka';
+import { kafkaEnv, testEnv, testNames } from '../env';
 
 /** Topics each service consumes, so a test's fresh consumer group can start at their end. */
 const CONSUMES: Record<string, string[]> = {
@@ -17,19 +25,19 @@ const CONSUMES: Record<string, string[]> = {
 /**
  * Commits the current end offsets for a new consumer group, so a service started under it sees
  * only what the test produces (a new group otherwise starts from the earliest offset and
- * replays every earlier test's messages).
+ * replays the messages of the run's earlier tests). Group and topics are logical names: the
+ * run's prefix goes before them, as in the service.
  */
-export async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
+export async function startGroupAtEnd(groupId: string, topics: string[], names = testNames): Promise<void> {
   const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'service-process' });
-  await ensureTopics(kafka);
   const admin = kafka.admin();
   await admin.connect();
   try {
     for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await admin.fetchTopicOffsets(names.topic(topic));
       await admin.setOffsets({
-        groupId,
-        topic,
+        groupId: names.group(groupId),
+        topic: names.topic(topic),
         partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
       });
     }
@@ -59,7 +67,7 @@ export class ServiceProcess {
     return {
       PORT: String(port),
       DATABASE_URL: testEnv.databaseUrl,
-      KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+      ...kafkaEnv(),
       OTEL_EXPORTER_OTLP_ENDPOINT: testEnv.otlpEndpoint,
     };
   }
@@ -73,7 +81,8 @@ export class ServiceProcess {
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
     // On a restart (same instance) the group keeps its committed offsets: nothing is replayed or skipped.
     if (!this.groupReady && !this.env.KAFKA_GROUP_PREFIX && CONSUMES[this.service]) {
-      await startGroupAtEnd(`${this.groupPrefix}.${this.service}`, CONSUMES[this.service]);
+      const names = this.env.DEJA_TOPIC_PREFIX === undefined ? testNames : new TopicNames(this.env.DEJA_TOPIC_PREFIX);
+      await startGroupAtEnd(`${this.groupPrefix}.${this.service}`, CONSUMES[this.service], names);
       this.groupReady = true;
     }
     this.child = spawn(process.execPath, [main], {

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import { TopicNames } from '@deja/contracts';
 import { KAFKA, KAFKA_PRODUCER, TopicPublisher } from '@deja/data-access-kafka';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { busKafka } from '../lib/bus-kafka';
@@ -95,10 +96,12 @@ export class BusModule {
           inject: [KAFKA_PRODUCER],
           useFactory: (producer: Producer) => new TopicPublisher(producer),
         },
+        // One process, its own bus: nothing to share a cluster with, so the contracts' names as they are.
+        { provide: TopicNames, useValue: TopicNames.unprefixed },
         { provide: 'BUS_RETENTION_MS', useValue: options.retentionMs ?? 24 * 3600_000 },
         BusLifecycle,
       ],
-      exports: [MESSAGE_BUS, KAFKA, KAFKA_PRODUCER, TopicPublisher],
+      exports: [MESSAGE_BUS, KAFKA, KAFKA_PRODUCER, TopicPublisher, TopicNames],
     };
   }
 }

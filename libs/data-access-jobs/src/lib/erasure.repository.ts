@@ -22,6 +22,13 @@ export interface ErasureReport {
   deleted: ErasedCounts;
 }
 
+/**
+ * The Postgres channel an erased tenant's id is sent on (with the erasure's commit), so every
+ * gateway replica forgets the keys it remembers of that tenant at once instead of serving it for
+ * the rest of their cache lifetime. Heard on the replicas' job-notification connection.
+ */
+export const TENANTS_CHANNEL = 'deja_tenants';
+
 const NONE: ErasedCounts = {
   cache_entries: 0,
   jobs: 0,
@@ -61,6 +68,8 @@ export class ErasureRepository {
         deleted.api_keys = await count(db, `DELETE FROM tenant_api_keys WHERE tenant = $1`, [tenant]);
         deleted.tenants = await count(db, `DELETE FROM tenants WHERE id = $1`, [tenant]);
       }
+      // Delivered when this transaction commits (never for a rolled-back erasure).
+      await db.query(`SELECT pg_notify('${TENANTS_CHANNEL}', $1)`, [tenant]);
       return this.record(db, fence, tenant, 'tenant', deleted);
     });
   }

@@ -1,15 +1,30 @@
 import { Client } from 'pg';
+import { TENANTS_CHANNEL } from './erasure.repository';
 import { JOBS_CHANNEL } from './jobs.repository';
 
 export type JobListenerLog = (level: 'warn' | 'debug', message: string) => void;
 
+/** What a replica hears from the others. */
+export interface NotificationHandlers {
+  /** A job changed (its result was stored, on any replica). */
+  job(id: string): void;
+  /** A tenant was erased (on any replica): what this replica remembers of it must go. */
+  tenantErased(tenant: string): void;
+  /**
+   * The subscription is (again) in effect after a connection loss: notifications sent in between
+   * were lost, so anything remembered on their strength should be dropped.
+   */
+  resubscribed(): void;
+}
+
 /**
- * Where a replica hears that a job changed (on any replica). The Postgres implementation is
- * {@link JobListener}; a single-process deployment needs none ({@link InProcessJobNotifications}),
- * because the replica that stores a result also wakes its own waiters.
+ * Where a replica hears that a job changed or a tenant was erased (on any replica). The Postgres
+ * implementation is {@link JobListener}; a single-process deployment needs none
+ * ({@link InProcessJobNotifications}), because the replica that stores a result or erases a
+ * tenant also updates its own state.
  */
 export interface JobNotifications {
-  start(onJob: (id: string) => void): Promise<void>;
+  start(handlers: NotificationHandlers): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,15 +38,15 @@ export class InProcessJobNotifications implements JobNotifications {
   }
 }
 
-/** `LISTEN deja_jobs` as the notification port. */
+/** `LISTEN deja_jobs` and `LISTEN deja_tenants` as the notification port. */
 export class PgJobNotifications implements JobNotifications {
   private listener: JobListener | undefined;
   constructor(
     private readonly databaseUrl: string,
     private readonly log: JobListenerLog = () => undefined,
   ) {}
-  async start(onJob: (id: string) => void): Promise<void> {
-    this.listener = new JobListener(this.databaseUrl, onJob, this.log);
+  async start(handlers: NotificationHandlers): Promise<void> {
+    this.listener = new JobListener(this.databaseUrl, handlers, this.log);
     await this.listener.start();
   }
   async stop(): Promise<void> {
@@ -40,10 +55,10 @@ export class PgJobNotifications implements JobNotifications {
 }
 
 /**
- * `LISTEN deja_jobs` on a dedicated connection (a pooled one would lose the subscription when
- * released). Calls `onJob(id)` for every notification; reconnects with backoff when the
- * connection drops. While disconnected, notifications are lost: callers re-check the database
- * periodically as well.
+ * `LISTEN deja_jobs` and `LISTEN deja_tenants` on one dedicated connection (a pooled one would
+ * lose the subscription when released). Calls the handler of each notification; reconnects with
+ * backoff when the connection drops. While disconnected, notifications are lost: callers re-check
+ * the database periodically as well, and are told when the subscription is back (`resubscribed`).
  */
 export class JobListener {
   private client: Client | undefined;
@@ -53,7 +68,7 @@ export class JobListener {
 
   constructor(
     private readonly databaseUrl: string,
-    private readonly onJob: (id: string) => void,
+    private readonly handlers: NotificationHandlers,
     private readonly log: JobListenerLog = () => undefined,
   ) {}
 
@@ -82,7 +97,9 @@ export class JobListener {
       connectionTimeoutMillis: 5000,
     });
     client.on('notification', (n) => {
-      if (n.channel === JOBS_CHANNEL && n.payload) this.onJob(n.payload);
+      if (!n.payload) return;
+      if (n.channel === JOBS_CHANNEL) this.handlers.job(n.payload);
+      else if (n.channel === TENANTS_CHANNEL) this.handlers.tenantErased(n.payload);
     });
     client.on('error', (e) => {
       this.log('warn', `job listener connection failed: ${e.message}`);
@@ -91,10 +108,11 @@ export class JobListener {
     client.on('end', () => this.reconnect(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+      await client.query(`LISTEN ${JOBS_CHANNEL}; LISTEN ${TENANTS_CHANNEL}`);
       this.client = client;
       this.attempt = 0;
-      this.log('debug', `listening on ${JOBS_CHANNEL}`);
+      this.log('debug', `listening on ${JOBS_CHANNEL} and ${TENANTS_CHANNEL}`);
+      this.handlers.resubscribed();
     } catch (e) {
       this.log('warn', `job listener could not connect: ${(e as Error).message}`);
       this.reconnect(client);

@@ -1,11 +1,12 @@
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import { DEAD_LETTER_V1, type DeadLetterV1, type TopicContract } from '@deja/contracts';
+import { TOPICS, TopicNames, type DeadLetterV1, type TopicContract } from '@deja/contracts';
 import { decodeValue, headersToStrings, preserveValue } from './codec';
 import { isRetriable, MessageErrorCode, MessageHandlingException } from './kafka.exception';
 import type { KafkaLogSink } from './kafka-client';
 
 /** What a handler receives: the validated value plus the raw envelope. */
 export interface InboundMessage<V = unknown> {
+  /** The physical topic the message was read from (with the deployment's prefix). */
   topic: string;
   partition: number;
   offset: string;
@@ -18,7 +19,10 @@ export interface InboundMessage<V = unknown> {
 export type MessageHandler = (message: InboundMessage) => Promise<void>;
 
 export interface ConsumerRunnerOptions {
+  /** The logical group id; the consumer joins `names.group(groupId)`. */
   groupId: string;
+  /** The deployment's physical topic and group names (default: unprefixed). */
+  names?: TopicNames;
   /** Topic contract and its handler. Only contracted topics can be consumed. */
   routes: ReadonlyArray<{ topic: TopicContract; handler: MessageHandler }>;
   /**
@@ -32,7 +36,7 @@ export interface ConsumerRunnerOptions {
   /** Backoff for retriable failures: the message is retried until it succeeds or is terminal. */
   retry?: { initialMs: number; maxMs: number };
   log: KafkaLogSink;
-  /** Hook for metrics: called once per message with its outcome. */
+  /** Hook for metrics: called once per message with its outcome and its logical topic. */
   onOutcome?: (topic: string, outcome: 'ok' | 'dead_letter' | 'retry') => void;
 }
 
@@ -49,14 +53,21 @@ export class ConsumerRunner {
   private consumer: Consumer | undefined;
   private stopping = false;
   private inFlight = 0;
+  private readonly names: TopicNames;
+  /** The physical group id: two deployments on one cluster never share a group. */
+  readonly groupId: string;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: ConsumerRunnerOptions,
-  ) {}
+  ) {
+    this.names = options.names ?? TopicNames.unprefixed;
+    this.groupId = this.names.group(options.groupId);
+  }
 
   async start(): Promise<void> {
-    const { groupId, routes } = this.options;
+    const { groupId, names } = this;
+    const { routes } = this.options;
     const consumer = this.kafka.consumer({
       groupId,
       sessionTimeout: 30000,
@@ -69,8 +80,8 @@ export class ConsumerRunner {
     // A new group starts from the earliest offset: requests produced before the first deployment
     // came up were accepted by Kafka and must not be lost.
     const fromBeginning = this.options.fromBeginning ?? true;
-    for (const r of routes) await consumer.subscribe({ topic: r.topic.name, fromBeginning });
-    const byTopic = new Map(routes.map((r) => [r.topic.name, r]));
+    for (const r of routes) await consumer.subscribe({ topic: names.topic(r.topic), fromBeginning });
+    const byTopic = new Map(routes.map((r) => [names.topic(r.topic), r]));
     const concurrency = this.options.partitionsConsumedConcurrently ?? 3;
     // kafkajs fetches again only once every message of its last fetch has returned from
     // eachMessage: a handler awaited there held every other partition behind it (one 30 s
@@ -209,8 +220,10 @@ export class ConsumerRunner {
       headers,
       timestamp: message.timestamp,
     };
+    const deadLetterTopic = this.names.topic(TOPICS.deadLetter);
     const deadLetter = async (error: MessageHandlingException) => {
       const record: DeadLetterV1 = {
+        // The physical topic (and group): where the message sits, so it can be found and replayed.
         source_topic: topic,
         partition,
         offset: message.offset,
@@ -218,17 +231,17 @@ export class ConsumerRunner {
         ...preserveValue(message.value),
         headers,
         reason: { code: error.code, message: error.message, issues: [...error.issues] },
-        consumer_group: this.options.groupId,
+        consumer_group: this.groupId,
         failed_at: new Date().toISOString(),
       };
       try {
-        await producer.send({ topic: DEAD_LETTER_V1, messages: [{ key: base.key, value: JSON.stringify(record) }] });
+        await producer.send({ topic: deadLetterTopic, messages: [{ key: base.key, value: JSON.stringify(record) }] });
       } catch (sendError) {
         if (isRetriable(sendError)) throw sendError;
         // Still refused (e.g. headers too large): keep the reason and where the message sits.
         const minimal: DeadLetterV1 = { ...record, value: null, value_truncated: true, headers: {} };
         await producer.send({
-          topic: DEAD_LETTER_V1,
+          topic: deadLetterTopic,
           messages: [{ key: base.key?.slice(0, 1000) ?? null, value: JSON.stringify(minimal) }],
         });
       }
@@ -236,7 +249,7 @@ export class ConsumerRunner {
         'warn',
         `dead-lettered ${topic}[${partition}]@${message.offset}: ${error.code} ${error.message}`,
       );
-      this.options.onOutcome?.(topic, 'dead_letter');
+      this.options.onOutcome?.(route?.topic.name ?? topic, 'dead_letter');
     };
 
     if (!route) {
@@ -258,7 +271,7 @@ export class ConsumerRunner {
     // keep the membership alive meanwhile, or the group rebalances and the message is redelivered.
     const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_MS);
     try {
-      await this.attempt(route, { ...base, value }, retry, deadLetter, topic, partition, message.offset);
+      await this.attempt(route, { ...base, value }, retry, deadLetter, partition, message.offset);
     } finally {
       clearInterval(heartbeat);
     }
@@ -269,14 +282,14 @@ export class ConsumerRunner {
     inbound: InboundMessage,
     retry: { initialMs: number; maxMs: number },
     deadLetter: (error: MessageHandlingException) => Promise<void>,
-    topic: string,
     partition: number,
     offset: string,
   ): Promise<void> {
+    const { topic } = inbound;
     for (let attempt = 0; ; attempt++) {
       try {
         await route.handler(inbound);
-        this.options.onOutcome?.(topic, 'ok');
+        this.options.onOutcome?.(route.topic.name, 'ok');
         return;
       } catch (error) {
         if (!isRetriable(error)) {
@@ -293,7 +306,7 @@ export class ConsumerRunner {
           'warn',
           `retrying ${topic}[${partition}]@${offset} in ${Math.round(delay)} ms (attempt ${attempt + 1}): ${serialiseError(error)}`,
         );
-        this.options.onOutcome?.(topic, 'retry');
+        this.options.onOutcome?.(route.topic.name, 'retry');
         await sleep(delay);
       }
     }

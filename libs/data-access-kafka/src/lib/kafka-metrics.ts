@@ -1,15 +1,24 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { TopicNames } from '@deja/contracts';
 
 /**
  * Consumer metrics: messages by outcome (handled, dead-lettered, retried) and consumer lag per
  * topic, read from the broker when Prometheus scrapes (committed offset vs. high watermark).
+ * Labels carry logical topic names, so dashboards read the same under any `DEJA_TOPIC_PREFIX`.
  */
 export class KafkaMetrics {
   readonly messages: Counter<'topic' | 'outcome'>;
   private admin: Admin | undefined;
 
-  constructor(registry: Registry, kafka: Kafka, groupId: string, topics: () => string[]) {
+  /** `groupId` is the physical group; `topics` gives logical names, read under `names`. */
+  constructor(
+    registry: Registry,
+    kafka: Kafka,
+    groupId: string,
+    topics: () => string[],
+    names: TopicNames = TopicNames.unprefixed,
+  ) {
     this.messages = new Counter({
       name: 'deja_kafka_messages_total',
       help: 'Consumed messages by topic and outcome (ok, dead_letter, retry)',
@@ -28,8 +37,8 @@ export class KafkaMetrics {
           await admin.connect();
           for (const topic of topics()) {
             const [committed, latest] = await Promise.all([
-              admin.fetchOffsets({ groupId, topics: [topic] }),
-              admin.fetchTopicOffsets(topic),
+              admin.fetchOffsets({ groupId, topics: [names.topic(topic)] }),
+              admin.fetchTopicOffsets(names.topic(topic)),
             ]);
             const byPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
             let lag = 0;

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { z } from 'zod';
-import type { TopicContract } from '@deja/contracts';
+import { TopicNames, type TopicContract } from '@deja/contracts';
 
 export interface OutboundMessage<V> {
   key: string;
@@ -10,10 +10,14 @@ export interface OutboundMessage<V> {
 
 /**
  * Publishes messages that are validated against their topic's contract first, so a bug here can
- * never put a malformed message on the wire for other services to dead-letter.
+ * never put a malformed message on the wire for other services to dead-letter. Topics are named
+ * logically (the contract); the message goes to the deployment's physical topic (`names`).
  */
 export class TopicPublisher {
-  constructor(private readonly producer: Producer) {}
+  constructor(
+    private readonly producer: Producer,
+    readonly names: TopicNames = TopicNames.unprefixed,
+  ) {}
 
   async publish<T extends TopicContract>(
     topic: T,
@@ -24,12 +28,13 @@ export class TopicPublisher {
       const value = topic.value.parse(m.value);
       return { key: topic.key.parse(m.key), value: JSON.stringify(value), headers: m.headers };
     });
-    await this.producer.send({ topic: topic.name, messages: encoded });
+    await this.producer.send({ topic: this.names.topic(topic), messages: encoded });
   }
 
   /**
-   * Publishes to a topic that has no contract here: a batch producer's own reply topic (the
-   * caller validates the value against its contract first) and tests that send malformed input.
+   * Publishes raw bytes to a physical topic, as named (no prefix added): for a batch producer's
+   * own reply topic (the caller validates the value against its contract first) and tests that
+   * send malformed input.
    */
   async publishRaw(
     topic: string,

@@ -2,20 +2,24 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import { lastValueFrom, isObservable } from 'rxjs';
-import { contractFor } from '@deja/contracts';
+import { contractFor, type TopicNames } from '@deja/contracts';
 import { ConsumerRunner, type InboundMessage } from '../lib/consumer-runner';
 import { MessageErrorCode, MessageHandlingException } from '../lib/kafka.exception';
 
 export interface KafkaConsumerServerOptions {
   kafka: Kafka;
+  /** The logical group id (the runner puts the deployment's prefix before it). */
   groupId: string;
+  /** The deployment's physical names (`DEJA_TOPIC_PREFIX`); default unprefixed. */
+  names?: TopicNames;
   partitionsConsumedConcurrently?: number;
   onOutcome?: (topic: string, outcome: 'ok' | 'dead_letter' | 'retry') => void;
 }
 
 /**
  * A Nest microservice transport over Deja's consumer runner. Handlers are ordinary
- * `@EventPattern('deja.<topic>.v1')` methods; each receives an `InboundMessage` whose value has
+ * `@EventPattern('deja.<topic>.v1')` methods (logical names: the runner consumes the
+ * deployment's prefixed topics); each receives an `InboundMessage` whose value has
  * already been validated against the topic's contract. Offsets are committed only after the
  * handler's promise resolves; failures are retried or dead-lettered by the runner.
  */
@@ -46,6 +50,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
       }
       this.runner = new ConsumerRunner(this.options.kafka, {
         groupId: this.options.groupId,
+        names: this.options.names,
         routes,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
         onOutcome: this.options.onOutcome,

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
+import { TopicNames } from '@deja/contracts';
 import { createKafka, ensureTopics, type KafkaConnection } from '../lib/kafka-client';
 import { TopicPublisher } from '../lib/publisher';
 
@@ -16,8 +17,9 @@ class ProducerLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * Provides the Kafka client, a connected idempotent producer and a validating `TopicPublisher`.
- * Topics are created on start (broker auto-creation is off).
+ * Provides the Kafka client, a connected idempotent producer, a validating `TopicPublisher` and
+ * the deployment's `TopicNames` (`conn.topicPrefix`). Topics are created on start under those
+ * names (broker auto-creation is off).
  */
 @Global()
 @Module({})
@@ -28,11 +30,12 @@ export class KafkaModule {
       module: KafkaModule,
       providers: [
         { provide: KAFKA, useFactory: () => createKafka(conn, (level, msg) => logger[level](msg)) },
+        { provide: TopicNames, useValue: new TopicNames(conn.topicPrefix ?? '') },
         {
           provide: KAFKA_PRODUCER,
-          inject: [KAFKA],
-          useFactory: async (kafka: Kafka) => {
-            await ensureTopics(kafka);
+          inject: [KAFKA, TopicNames],
+          useFactory: async (kafka: Kafka, names: TopicNames) => {
+            await ensureTopics(kafka, names);
             const producer = kafka.producer({
               allowAutoTopicCreation: false,
               idempotent: true,
@@ -42,10 +45,14 @@ export class KafkaModule {
             return producer;
           },
         },
-        { provide: TopicPublisher, inject: [KAFKA_PRODUCER], useFactory: (p: Producer) => new TopicPublisher(p) },
+        {
+          provide: TopicPublisher,
+          inject: [KAFKA_PRODUCER, TopicNames],
+          useFactory: (p: Producer, names: TopicNames) => new TopicPublisher(p, names),
+        },
         ProducerLifecycle,
       ],
-      exports: [KAFKA, KAFKA_PRODUCER, TopicPublisher],
+      exports: [KAFKA, KAFKA_PRODUCER, TopicPublisher, TopicNames],
     };
   }
 }

@@ -8,6 +8,7 @@ import { CompatModule } from './compat/compat.module';
 import { GatewayMetrics } from './gateway.metrics';
 import { GATEWAY_OPTIONS, JOB_NOTIFICATIONS, type GatewayOptions } from './gateway.options';
 import { JobsModule } from './jobs/jobs.module';
+import { ReplicaNotifications } from './replica-notifications.service';
 
 /**
  * Kafka and Postgres for a stand-alone gateway. Infrastructure belongs to the app (as for the
@@ -49,6 +50,7 @@ export class GatewayModule {
           },
         },
         GatewayMetrics,
+        ReplicaNotifications,
       ],
       exports: [GATEWAY_OPTIONS, JOB_NOTIFICATIONS, GatewayMetrics],
     };

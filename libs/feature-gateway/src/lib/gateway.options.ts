@@ -8,7 +8,7 @@ export const JOB_NOTIFICATIONS = Symbol('JOB_NOTIFICATIONS');
 /** Everything the gateway feature needs, mapped from the app's validated config. */
 export interface GatewayOptions {
   /** For {@link gatewayInfrastructure}; the feature itself uses the app's KafkaModule. */
-  kafka: { brokers: string[]; clientId: string };
+  kafka: { brokers: string[]; clientId: string; topicPrefix?: string };
   /** `url` also opens the LISTEN connection of the `postgres` job notifications. */
   database: { url: string; poolMax: number; runMigrations: boolean };
   /**

@@ -43,9 +43,12 @@ export class CacheHandler {
     await this.publishResult(result, message.value.reply_to);
   }
 
-  /** Results go to deja.results.v1, or to the reply topic a batch producer named. */
+  /**
+   * Results go to deja.results.v1 (the deployment's, prefixed), or to the reply topic a batch
+   * producer named: a physical name, used as given.
+   */
   private async publishResult(result: ResultV1, replyTo: string | undefined): Promise<void> {
-    if (!replyTo || replyTo === TOPICS.results.name) {
+    if (!replyTo || replyTo === this.publisher.names.topic(TOPICS.results)) {
       await this.publisher.publish(TOPICS.results, [{ key: result.request_id, value: result }]);
       return;
     }

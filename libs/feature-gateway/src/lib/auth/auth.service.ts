@@ -18,8 +18,16 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   private readonly adminDigest: string | undefined;
   private readonly keySecret: string;
-  /** Recently resolved keys, so the hot path does not query Postgres on every call. */
+  /**
+   * Recently resolved keys, so the hot path does not query Postgres on every call. An erasure on
+   * any replica empties this of the tenant at once (`forgetTenant`, on its notification).
+   */
   private readonly recent = new Map<string, { principal: Principal | undefined; until: number }>();
+  /**
+   * Bumped by every forget: a lookup that began before an erasure and answers after it must not
+   * put the erased tenant back for the rest of the cache lifetime.
+   */
+  private generation = 0;
 
   constructor(
     private readonly tenants: TenantsRepository,
@@ -44,7 +52,9 @@ export class AuthService implements OnApplicationBootstrap {
     if (this.adminDigest && digestsEqual(digest, this.adminDigest)) return { kind: 'admin' };
     const cached = this.recent.get(digest);
     if (cached && cached.until > Date.now()) return cached.principal;
+    const generation = this.generation;
     const principal = await this.lookup(digest);
+    if (generation !== this.generation) return principal;
     // Unknown keys are remembered briefly too, so a flood of bad keys does not reach Postgres.
     if (this.recent.size >= AUTH_CACHE_MAX) this.recent.delete(this.recent.keys().next().value as string);
     this.recent.set(digest, { principal, until: Date.now() + (principal ? AUTH_CACHE_MS : UNKNOWN_KEY_CACHE_MS) });
@@ -73,11 +83,21 @@ export class AuthService implements OnApplicationBootstrap {
     };
   }
 
-  /** Drops this replica's remembered keys of a tenant (after its erasure); other replicas forget them within 30 s. */
+  /**
+   * Drops this replica's remembered keys of a tenant: after its erasure here, and on the erasure's
+   * notification (`deja_tenants`) from any other replica, so every replica refuses it at once.
+   */
   forgetTenant(tenant: string): void {
+    this.generation++;
     for (const [digest, entry] of this.recent) {
       if (entry.principal?.kind === 'tenant' && entry.principal.tenant === tenant) this.recent.delete(digest);
     }
+  }
+
+  /** Drops every remembered key: erasure notifications may have been missed (connection lost). */
+  forgetAll(): void {
+    this.generation++;
+    this.recent.clear();
   }
 
   /** Creates a tenant and returns its first key, which is shown exactly once. */

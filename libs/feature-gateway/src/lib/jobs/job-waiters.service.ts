@@ -1,30 +1,18 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { JobNotifications, JobRecord } from '@deja/data-access-jobs';
-import { GATEWAY_OPTIONS, GatewayOptions, JOB_NOTIFICATIONS } from '../gateway.options';
+import { Inject, Injectable } from '@nestjs/common';
+import type { JobRecord } from '@deja/data-access-jobs';
+import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 
 /**
  * Wakes requests waiting on a job. Any replica may persist a job's result; it then sends
- * `NOTIFY deja_jobs, '<id>'`, which every replica receives on its dedicated LISTEN connection.
- * Waiters also re-check Postgres every `recheckMs`, so a lost notification only delays them.
+ * `NOTIFY deja_jobs, '<id>'`, which every replica receives on its dedicated LISTEN connection
+ * ({@link ReplicaNotifications} calls `wake`). Waiters also re-check Postgres every `recheckMs`,
+ * so a lost notification only delays them.
  */
 @Injectable()
-export class JobWaiters implements OnModuleInit, OnModuleDestroy {
+export class JobWaiters {
   private readonly waiting = new Map<string, Set<(job?: JobRecord) => void>>();
-  private stopped = false;
 
-  constructor(
-    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
-    @Inject(JOB_NOTIFICATIONS) private readonly notifications: JobNotifications,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    if (!this.stopped) await this.notifications.start((id) => this.wake(id));
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    await this.notifications.stop();
-  }
+  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
 
   /**
    * Wakes local waiters on a job: with the job as it now is when the caller has it (a result

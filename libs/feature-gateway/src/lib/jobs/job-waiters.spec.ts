@@ -1,4 +1,4 @@
-import { InProcessJobNotifications, type JobRecord } from '@deja/data-access-jobs';
+import type { JobRecord } from '@deja/data-access-jobs';
 import type { GatewayOptions } from '../gateway.options';
 import { JobWaiters } from './job-waiters.service';
 
@@ -15,7 +15,7 @@ const job = (status: JobRecord['status']): JobRecord => ({
 });
 
 // wake() stands in for a notification from another replica.
-const waiters = () => new JobWaiters({ recheckMs: 60_000 } as GatewayOptions, new InProcessJobNotifications());
+const waiters = () => new JobWaiters({ recheckMs: 60_000 } as GatewayOptions);
 
 describe('JobWaiters', () => {
   it('does not miss a notification that arrives while the job is being loaded', async () => {
@@ -43,7 +43,7 @@ describe('JobWaiters', () => {
   });
 
   it('re-checks periodically even without notifications', async () => {
-    const w = new JobWaiters({ recheckMs: 50 } as GatewayOptions, new InProcessJobNotifications());
+    const w = new JobWaiters({ recheckMs: 50 } as GatewayOptions);
     let loads = 0;
     const res = await w.waitFor('j1', 5000, async () => (++loads < 4 ? job('queued') : job('failed')));
     expect(res?.status).toBe('failed');

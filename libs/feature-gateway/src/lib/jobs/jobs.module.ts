@@ -12,6 +12,6 @@ import { ResultsHandler } from './results.handler';
   imports: [JobsDataModule],
   controllers: [JobsController, ResultsHandler],
   providers: [JobsService, JobWaiters, JobExpiry, NamespaceBounds],
-  exports: [JobsService],
+  exports: [JobsService, JobWaiters],
 })
 export class JobsModule {}

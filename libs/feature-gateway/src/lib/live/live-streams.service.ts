@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { TOPICS, type ChunkV1 } from '@deja/contracts';
+import { TopicNames, TOPICS, type ChunkV1 } from '@deja/contracts';
 import { ConsumerRunner, KAFKA, type InboundMessage } from '@deja/data-access-kafka';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 
@@ -34,6 +34,7 @@ export class LiveStreams implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly names: TopicNames,
   ) {}
 
   /** Whether this replica relays chunks (without a group, every stream is a replay of the finished answer). */
@@ -47,6 +48,7 @@ export class LiveStreams implements OnApplicationBootstrap, BeforeApplicationShu
     // Its own runner, not the app's Nest transport: that one consumes in the group all replicas share.
     this.runner = new ConsumerRunner(this.kafka, {
       groupId,
+      names: this.names,
       fromBeginning: false,
       routes: [{ topic: TOPICS.chunks, handler: async (m) => this.deliver((m as InboundMessage<ChunkV1>).value) }],
       partitionsConsumedConcurrently: TOPICS.chunks.partitions,
