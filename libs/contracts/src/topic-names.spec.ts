@@ -13,14 +13,6 @@ describe('TopicNames', () => {
     expect(names.group('deja.gateway')).toBe('acme-prod.deja.gateway');
   });
 
-  it('maps a physical topic back to its contract only under its own prefix', () => {
-    const a = new TopicNames('a.');
-    expect(a.contractOf('a.deja.results.v1')).toBe(TOPICS.results);
-    expect(a.contractOf('deja.results.v1')).toBeUndefined();
-    expect(a.contractOf('b.deja.results.v1')).toBeUndefined();
-    expect(TopicNames.unprefixed.contractOf('a.deja.results.v1')).toBeUndefined();
-  });
-
   it('refuses a prefix Kafka would refuse in a topic name', () => {
     expect(() => new TopicNames('acme prod')).toThrow(/only letters, digits/);
     expect(() => new TopicNames('acme/prod')).toThrow(/only letters, digits/);

@@ -41,13 +41,6 @@ export class TopicNames {
     return this.prefix + (typeof topic === 'string' ? topic : topic.name);
   }
 
-  /** The contract of a physical topic of this deployment; undefined for any other topic. */
-  contractOf(physical: string): TopicContract | undefined {
-    if (!physical.startsWith(this.prefix)) return undefined;
-    const logical = physical.slice(this.prefix.length);
-    return ALL_TOPICS.find((t) => t.name === logical);
-  }
-
   /** The consumer group id of a logical group, so two deployments never share a group either. */
   group(logical: string): string {
     return this.prefix + logical;

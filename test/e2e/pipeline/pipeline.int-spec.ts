@@ -118,6 +118,7 @@ describe('pipeline end to end (all services as processes)', () => {
       tags: Array<{ key: string; value: unknown }>;
     };
     type JTrace = { traceID: string; spans: JSpan[]; processes: Record<string, { serviceName: string }> };
+    // Span names carry the physical topic (the run's prefix before it), as kafkajs sees it.
     const servicesOf = (t: JTrace) => new Set(t.spans.map((s) => t.processes[s.processID].serviceName));
     // Spans arrive from each service's batch exporter at its own pace: wait for the last hop.
     const findTrace = async (jobId: string, complete: (t: JTrace) => boolean): Promise<JTrace> => {
@@ -140,7 +141,9 @@ describe('pipeline end to end (all services as processes)', () => {
 
     const gatewayConsumedResult = (t: JTrace) =>
       t.spans.some(
-        (s) => s.operationName === 'process deja.results.v1' && t.processes[s.processID].serviceName === 'deja-gateway',
+        (s) =>
+          s.operationName === `process ${testNames.topic('deja.results.v1')}` &&
+          t.processes[s.processID].serviceName === 'deja-gateway',
       );
     const missTrace = await findTrace(
       missJobId,
@@ -169,20 +172,20 @@ describe('pipeline end to end (all services as processes)', () => {
         ? { operation: parent.operationName, service: missTrace.processes[parent.processID].serviceName }
         : null;
     };
-    expect(hop('deja-embedding-service', 'process deja.requests.v1')).toEqual({
-      operation: 'send deja.requests.v1',
+    expect(hop('deja-embedding-service', `process ${testNames.topic('deja.requests.v1')}`)).toEqual({
+      operation: `send ${testNames.topic('deja.requests.v1')}`,
       service: 'deja-gateway',
     });
-    expect(hop('deja-llm-worker', 'process deja.misses.v1')).toEqual({
-      operation: 'send deja.misses.v1',
+    expect(hop('deja-llm-worker', `process ${testNames.topic('deja.misses.v1')}`)).toEqual({
+      operation: `send ${testNames.topic('deja.misses.v1')}`,
       service: 'deja-embedding-service',
     });
-    expect(hop('deja-embedding-service', 'process deja.completions.v1')).toEqual({
-      operation: 'send deja.completions.v1',
+    expect(hop('deja-embedding-service', `process ${testNames.topic('deja.completions.v1')}`)).toEqual({
+      operation: `send ${testNames.topic('deja.completions.v1')}`,
       service: 'deja-llm-worker',
     });
-    expect(hop('deja-gateway', 'process deja.results.v1')).toEqual({
-      operation: 'send deja.results.v1',
+    expect(hop('deja-gateway', `process ${testNames.topic('deja.results.v1')}`)).toEqual({
+      operation: `send ${testNames.topic('deja.results.v1')}`,
       service: 'deja-embedding-service',
     });
     const lookup = missTrace.spans.find((s) => s.operationName === 'deja.cache.lookup')!;
