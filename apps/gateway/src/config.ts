@@ -38,6 +38,16 @@ export const GatewayConfig = z
       .min(1024)
       .max(100 * 1024 * 1024)
       .default(2 * 1024 * 1024),
+    /**
+     * The broker's `message.max.bytes` (Kafka's default is 1,048,588): a request whose
+     * deja.requests.v1 message would be larger is refused with 413 before it is stored.
+     */
+    KAFKA_MAX_MESSAGE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(100 * 1024 * 1024)
+      .default(1_000_000),
     /** Default per-tenant token bucket (per replica); tenants may carry their own. */
     RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
@@ -84,6 +94,7 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
     inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+    maxRequestMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
     compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,
     recheckMs: config.JOB_RECHECK_MS,

@@ -33,7 +33,8 @@ describe('gateway: caller mistakes are 400 with the field named, before anything
   let key: string;
 
   beforeAll(async () => {
-    const options = gatewayOptions();
+    // A broker limit below the body limit (256 KiB here), as Kafka's 1 MB is below the gateway's 2 MiB.
+    const options = gatewayOptions({ maxRequestMessageBytes: 64 * 1024 });
     const root: DynamicModule = {
       module: class CallerMistakesRoot {},
       imports: [
@@ -161,5 +162,22 @@ describe('gateway: caller mistakes are 400 with the field named, before anything
 
   it('GET /v1/admin/invalidations/a%00b → 400 naming event_id (was 500)', async () => {
     expectRefused(await http('GET', `${url}/v1/admin/invalidations/a%00b`, { key: ADMIN_KEY }), 'event_id');
+  });
+
+  it('POST /v1/jobs larger than the broker takes → 413 naming messages, not retriable, no job stored (was a stored job and 503 broker_unavailable, retriable)', async () => {
+    const before = await jobsOfTenant();
+    const res = await http('POST', `${url}/v1/jobs`, {
+      key,
+      body: { provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] },
+    });
+    const error = res.body['error'] as { code?: string; retriable?: boolean; issues?: Array<{ path: string }> };
+    expect({ status: res.status, code: error?.code, retriable: error?.retriable }).toEqual({
+      status: 413,
+      code: 'payload_too_large',
+      retriable: false,
+    });
+    expect(error.issues?.map((i) => i.path)).toContain('messages');
+    expect(publish).not.toHaveBeenCalled();
+    expect(await jobsOfTenant()).toBe(before);
   });
 });

@@ -35,6 +35,12 @@ export interface GatewayOptions {
   rateLimit: RateLimit;
   /** How long a publish to Kafka may take before the job is failed with 503. */
   publishTimeoutMs: number;
+  /**
+   * The largest `deja.requests.v1` message the broker takes (its `message.max.bytes`). A request
+   * that would encode larger can never be queued: it is refused with 413 before it is stored.
+   * Unset: no limit (embedded mode's bus stores any size).
+   */
+  maxRequestMessageBytes?: number;
   /** How long the compatible endpoints wait for an answer before 504. */
   compatWaitSeconds: number;
   /** Upper bound of `?wait=` on GET /v1/jobs/{id}. */

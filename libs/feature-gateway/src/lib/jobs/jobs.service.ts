@@ -46,13 +46,11 @@ export class JobsService {
   async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
     // A caller's mistake is a 400 now, not a failed job later.
     await this.store(() => this.bounds.check(s.tenant, s.cache));
+    const id = s.id ?? randomUUID();
+    const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
+    this.checkMessageSize(requestMessage({ id, tenant: s.tenant, request }));
     const { job, created } = await this.store(() =>
-      this.repo.create({
-        id: s.id ?? randomUUID(),
-        tenant: s.tenant,
-        clientId: s.clientId ?? null,
-        request: { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) },
-      }),
+      this.repo.create({ id, tenant: s.tenant, clientId: s.clientId ?? null, request }),
     );
     if (created) {
       this.metrics.jobsSubmitted.inc({ api: s.api });
@@ -103,15 +101,24 @@ export class JobsService {
     return this.waiters.waitFor(first.id, timeoutMs, load);
   }
 
+  /**
+   * A request the broker would refuse for its size is the caller's to shrink: 413, nothing
+   * stored (it used to be stored, then failed as a retriable 503 that no retry could pass).
+   */
+  private checkMessageSize(value: RequestV1): void {
+    const limit = this.options.maxRequestMessageBytes;
+    if (limit === undefined) return;
+    const bytes = Buffer.byteLength(JSON.stringify(value));
+    if (bytes <= limit) return;
+    throw new GatewayException(
+      GatewayErrorCode.PayloadTooLarge,
+      `the request would be a ${bytes}-byte message; the broker takes at most ${limit} bytes — shorten the messages`,
+      { issues: [{ path: 'messages', message: `${bytes} bytes encoded, at most ${limit}` }] },
+    );
+  }
+
   private async publish(job: JobRecord): Promise<void> {
-    const value: RequestV1 = {
-      request_id: job.id,
-      tenant: job.tenant,
-      submitted_at: new Date().toISOString(),
-      request: job.request.request,
-      cache: job.request.cache,
-      ...(job.request.stream ? { stream: true } : {}),
-    };
+    const value = requestMessage(job);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -127,6 +134,17 @@ export class JobsService {
     } catch (cause) {
       const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
       this.logger.warn(`job ${job.id}: publish to ${TOPICS.requests.name} failed: ${message}`);
+      if ((cause as { type?: unknown }).type === 'MESSAGE_TOO_LARGE') {
+        // The broker's limit is lower than maxRequestMessageBytes says: no retry can pass it either.
+        const error: WireError = { code: 'payload_too_large', message, retriable: false };
+        await this.repo
+          .markFailed(job.id, error)
+          .catch((e: Error) => this.logger.error(`job ${job.id}: could not mark failed: ${e.message}`));
+        throw new GatewayException(GatewayErrorCode.PayloadTooLarge, `the broker refused the request for its size`, {
+          jobId: job.id,
+          cause,
+        });
+      }
       const error: WireError = {
         code: PUBLISH_FAILED,
         message: `the request could not be handed to Kafka: ${message}`,
@@ -173,4 +191,16 @@ export class JobsService {
       });
     }
   }
+}
+
+/** The `deja.requests.v1` message of a job (the size check and the publish encode the same). */
+function requestMessage(job: Pick<JobRecord, 'id' | 'tenant' | 'request'>): RequestV1 {
+  return {
+    request_id: job.id,
+    tenant: job.tenant,
+    submitted_at: new Date().toISOString(),
+    request: job.request.request,
+    cache: job.request.cache,
+    ...(job.request.stream ? { stream: true } : {}),
+  };
 }
