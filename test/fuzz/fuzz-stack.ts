@@ -1,4 +1,4 @@
-import { createKafka } from '@deja/data-access-kafka';
+import { createKafka, startGroupAtEnd } from '@deja/data-access-kafka';
 import type { ServiceProcess } from '../integration/support/service-process';
 import { testEnv, testNames } from '../integration/env';
 
@@ -18,21 +18,9 @@ const GROUP_TOPICS: Record<string, string[]> = {
 /** Commits the latest offsets of every topic the given services consume, for their (new) groups. */
 export async function startGroupsAtLatest(prefix: string, services: string[]): Promise<void> {
   const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: `${prefix}-admin` });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const service of services) {
-      for (const topic of GROUP_TOPICS[service] ?? []) {
-        const offsets = await admin.fetchTopicOffsets(testNames.topic(topic));
-        await admin.setOffsets({
-          groupId: testNames.group(`${prefix}.${service}`),
-          topic: testNames.topic(topic),
-          partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-        });
-      }
-    }
-  } finally {
-    await admin.disconnect();
+  for (const service of services) {
+    const topics = (GROUP_TOPICS[service] ?? []).map((t) => testNames.topic(t));
+    await startGroupAtEnd(kafka, testNames.group(`${prefix}.${service}`), topics);
   }
 }
 

@@ -1,13 +1,7 @@
 import './register-paths';
 import { connect } from 'node:net';
 import { TopicNames } from '@deja/contracts';
-import {
-  createKafka,
-  deleteScratchTopics,
-  ensureTopics,
-  scratchPrefix,
-  staleScratchTopics,
-} from '@deja/data-access-kafka';
+import { createKafka, openScratchRun, scratchPrefix } from '@deja/data-access-kafka';
 import { testEnv, TEST_TOPIC_PREFIX_ENV } from './env';
 
 /** Scratch-topic kind of test runs (`deja-test-<start>-<random>.`). */
@@ -72,11 +66,8 @@ async function prepareRunTopics(): Promise<void> {
   const prefix = process.env[TEST_TOPIC_PREFIX_ENV] || scratchPrefix(TEST_RUN_KIND);
   process.env[TEST_TOPIC_PREFIX_ENV] = prefix;
   const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'deja-test-setup' });
-  const stale = await deleteScratchTopics(kafka, (topics) =>
-    staleScratchTopics(topics, TEST_RUN_KIND, new Date(Date.now() - STALE_RUN_MS)),
-  );
-  await ensureTopics(kafka, new TopicNames(prefix));
+  const stale = await openScratchRun(kafka, new TopicNames(prefix), TEST_RUN_KIND, STALE_RUN_MS);
   process.stdout.write(
-    `\nKafka topics of this run: ${prefix}*${stale.length > 0 ? ` (deleted ${stale.length} of earlier runs)` : ''}\n`,
+    `\nKafka topics of this run: ${prefix}*${stale > 0 ? ` (deleted ${stale} of earlier runs)` : ''}\n`,
   );
 }

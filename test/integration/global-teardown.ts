@@ -1,5 +1,6 @@
 import './register-paths';
-import { createKafka, deleteScratchTopics } from '@deja/data-access-kafka';
+import { TopicNames } from '@deja/contracts';
+import { closeScratchRun, createKafka } from '@deja/data-access-kafka';
 import { testEnv, TEST_TOPIC_PREFIX_ENV } from './env';
 import { TEST_RUN_KIND } from './global-setup';
 
@@ -9,5 +10,5 @@ export default async function globalTeardown(): Promise<void> {
   // Only a prefix global setup made: one given from outside may be shared with something else.
   if (!prefix?.startsWith(`${TEST_RUN_KIND}-`)) return;
   const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'deja-test-teardown' });
-  await deleteScratchTopics(kafka, (topics) => topics.filter((t) => t.startsWith(prefix)));
+  await closeScratchRun(kafka, new TopicNames(prefix));
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { TopicNames } from '@deja/contracts';
-import { createKafka, deleteScratchTopics, ensureTopics, staleScratchTopics } from '@deja/data-access-kafka';
+import { closeScratchRun, createKafka, openScratchRun } from '@deja/data-access-kafka';
 
 /** Where the chaos run finds the shared infrastructure (same defaults as the integration tests). */
 export const infra = {
@@ -115,15 +115,11 @@ export const CHAOS_RUN_KIND = 'deja-chaos';
  */
 export async function createRunTopics(names: TopicNames): Promise<number> {
   const kafka = createKafka({ brokers: infra.brokers, clientId: 'deja-chaos-admin' });
-  const stale = await deleteScratchTopics(kafka, (topics) =>
-    staleScratchTopics(topics, CHAOS_RUN_KIND, new Date(Date.now() - 24 * 3600_000)),
-  );
-  await ensureTopics(kafka, names);
-  return stale.length;
+  return openScratchRun(kafka, names, CHAOS_RUN_KIND, 24 * 3600_000);
 }
 
 /** Deletes this run's topics. */
 export async function deleteRunTopics(names: TopicNames): Promise<void> {
   const kafka = createKafka({ brokers: infra.brokers, clientId: 'deja-chaos-admin' });
-  await deleteScratchTopics(kafka, (topics) => topics.filter((t) => t.startsWith(names.prefix)));
+  await closeScratchRun(kafka, names);
 }

@@ -12,13 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { INVALIDATED_V1, TopicNames } from '@deja/contracts';
-import {
-  createKafka,
-  deleteScratchTopics,
-  ensureTopics,
-  scratchPrefix,
-  staleScratchTopics,
-} from '@deja/data-access-kafka';
+import { closeScratchRun, createKafka, openScratchRun, scratchPrefix, startGroupAtEnd } from '@deja/data-access-kafka';
 import { note } from './report';
 
 /** Scratch-topic kind of benchmark runs. */
@@ -156,11 +150,8 @@ export class Pipeline {
     const root = repoRoot();
     const groupPrefix = `deja-bench-${this.run}`;
     const kafka = createKafka({ brokers: this.kafkaBrokers, clientId: 'deja-bench' });
-    const stale = await deleteScratchTopics(kafka, (topics) =>
-      staleScratchTopics(topics, BENCH_RUN_KIND, new Date(Date.now() - STALE_RUN_MS)),
-    );
-    if (stale.length > 0) note(`pipeline: deleted ${stale.length} topics of benchmark runs older than a day`);
-    await ensureTopics(kafka, this.names);
+    const stale = await openScratchRun(kafka, this.names, BENCH_RUN_KIND, STALE_RUN_MS);
+    if (stale > 0) note(`pipeline: deleted ${stale} topics of benchmark runs older than a day`);
     note(`pipeline: Kafka topics ${this.names.prefix}*`);
     const started: Proc[] = [];
     try {
@@ -178,8 +169,8 @@ export class Pipeline {
   async stop(): Promise<void> {
     for (const p of [...this.procs].reverse()) await p.stop().catch(() => undefined);
     const kafka = createKafka({ brokers: this.kafkaBrokers, clientId: 'deja-bench' });
-    await deleteScratchTopics(kafka, (topics) => topics.filter((t) => t.startsWith(this.names.prefix))).catch(
-      (error: Error) => note(`pipeline: could not delete topics ${this.names.prefix}*: ${error.message}`),
+    await closeScratchRun(kafka, this.names).catch((error: Error) =>
+      note(`pipeline: could not delete topics ${this.names.prefix}*: ${error.message}`),
     );
   }
 
@@ -237,20 +228,7 @@ export class Pipeline {
     const groupId = this.names.group(`deja-bench-${this.run}.audits`);
     const topic = this.names.topic(INVALIDATED_V1);
     const kafka = createKafka({ brokers: this.kafkaBrokers, clientId: 'deja-bench-audits' });
-    // Committed at the end before the group runs: a fresh group's "latest" is only fixed at its
-    // first fetch, and a record arriving before then would be skipped.
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await startGroupAtEnd(kafka, groupId, [topic]);
     const consumer = kafka.consumer({ groupId });
     const seen = new Map<string, number>();
     await consumer.connect();

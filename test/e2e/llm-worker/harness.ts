@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { COMPLETIONS_V1, MISSES_V1, TOPICS, type ChatRequest, type CompletionV1, type MissV1 } from '@deja/contracts';
-import { createKafka, TopicPublisher } from '@deja/data-access-kafka';
+import { createKafka, startGroupAtEnd, TopicPublisher } from '@deja/data-access-kafka';
 import { countTokens } from '@deja/util-model-catalog';
 import { kafkaEnv, testEnv, testNames } from '../../integration/env';
 
@@ -89,26 +89,6 @@ export async function simRequests(simUrl: string): Promise<SimRecord[]> {
   return body.requests;
 }
 
-/**
- * Commits the topic's current end offsets (physical group and topic names) for a consumer group that does not run yet: the
- * consumers start from the beginning of topics they have no offsets for, and a test's fresh group
- * must not replay every miss or completion earlier runs left on the topic.
- */
-export async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<void> {
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** The real provider simulator plus an llm-worker pointed at it, in its own consumer group (starting at the end of the misses). */
 export async function startSimulatorAndWorker(
   kafka: Kafka,
@@ -117,7 +97,7 @@ export async function startSimulatorAndWorker(
   const sim = await startApp('provider-simulator', { SIM_LATENCY_SCALE: '0', LOG_LEVEL: 'warn', ...options.simEnv });
   const groupPrefix = `e2e-llm-${randomUUID().slice(0, 8)}`;
   const groupId = testNames.group(`${groupPrefix}.llm-worker`);
-  await startGroupAtEnd(kafka, groupId, testNames.topic(MISSES_V1));
+  await startGroupAtEnd(kafka, groupId, [testNames.topic(MISSES_V1)]);
   let worker: RunningProcess;
   try {
     worker = await startApp('llm-worker', {
@@ -176,7 +156,7 @@ export class MissesDriver {
     });
     await this.producer.connect();
     const groupId = testNames.group(`e2e-llm-tap-${randomUUID()}`);
-    await startGroupAtEnd(this.kafka, groupId, testNames.topic(COMPLETIONS_V1));
+    await startGroupAtEnd(this.kafka, groupId, [testNames.topic(COMPLETIONS_V1)]);
     this.consumer = this.kafka.consumer({ groupId });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: testNames.topic(COMPLETIONS_V1), fromBeginning: false });

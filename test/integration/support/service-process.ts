@@ -11,7 +11,7 @@ import {
   RESULTS_V1,
   TopicNames,
 } from '@deja/contracts';
-import { createKafka } from '@deja/data-access-kafka';
+import { createKafka, startGroupAtEnd as startKafkaGroupAtEnd } from '@deja/data-access-kafka';
 import { kafkaEnv, testEnv, testNames } from '../env';
 
 /** Topics each service consumes, so a test's fresh consumer group can start at their end. */
@@ -30,20 +30,11 @@ const CONSUMES: Record<string, string[]> = {
  */
 export async function startGroupAtEnd(groupId: string, topics: string[], names = testNames): Promise<void> {
   const kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'service-process' });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(names.topic(topic));
-      await admin.setOffsets({
-        groupId: names.group(groupId),
-        topic: names.topic(topic),
-        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await startKafkaGroupAtEnd(
+    kafka,
+    names.group(groupId),
+    topics.map((t) => names.topic(t)),
+  );
 }
 
 export const ROOT = join(__dirname, '..', '..', '..');

@@ -101,8 +101,9 @@ export class ConsumerRunner {
           this.accepted.release();
           return;
         }
-        this.lane(payload).queue.push(payload);
-        void this.drain(this.lane(payload), concurrency, consumer, byTopic, producer);
+        const lane = this.lane(payload);
+        lane.queue.push(payload);
+        void this.drain(lane, concurrency, consumer, byTopic, producer);
       },
     });
     // After a rebalance kafkajs fetches every assigned partition again from its committed offset:

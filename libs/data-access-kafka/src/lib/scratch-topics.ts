@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import type { TopicNames } from '@deja/contracts';
+import { ensureTopics } from './kafka-client';
 
 /**
  * Short-lived deployments on a shared broker — a test run, a benchmark, a chaos run — each get
@@ -35,6 +37,53 @@ export async function deleteScratchTopics(kafka: Kafka, select: (topics: string[
     const doomed = select(await admin.listTopics());
     if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
     return doomed;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Opens a scratch run: deletes the topics of `kind`'s runs that started more than `staleAfterMs`
+ * ago (killed runs that never cleaned up), then creates this run's topics under its prefix.
+ * Returns how many stale topics were deleted.
+ */
+export async function openScratchRun(
+  kafka: Kafka,
+  names: TopicNames,
+  kind: string,
+  staleAfterMs: number,
+): Promise<number> {
+  const stale = await deleteScratchTopics(kafka, (topics) =>
+    staleScratchTopics(topics, kind, new Date(Date.now() - staleAfterMs)),
+  );
+  await ensureTopics(kafka, names);
+  return stale.length;
+}
+
+/** Closes a scratch run: deletes the topics under its prefix. */
+export async function closeScratchRun(kafka: Kafka, names: TopicNames): Promise<void> {
+  await deleteScratchTopics(kafka, (topics) => topics.filter((t) => t.startsWith(names.prefix)));
+}
+
+/**
+ * Commits the topics' current end offsets for a consumer group that does not run yet (physical
+ * names). Deja's consumers start from the beginning of topics their group has no offsets for; a
+ * short-lived group (a test's service, a benchmark's follower) must see only what comes after it
+ * starts. Committed rather than `fromBeginning: false`, whose "latest" is fixed only at the
+ * group's first fetch, so a record arriving before then would be skipped.
+ */
+export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
+    }
   } finally {
     await admin.disconnect();
   }

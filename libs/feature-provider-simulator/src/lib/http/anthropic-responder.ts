@@ -5,7 +5,7 @@ import type { SimulatorEngine } from '../core/simulator-engine';
 import type { Exchange } from '../simulator.service';
 import { newId } from '../simulator.service';
 import { anthropicEvents, anthropicMessage, anthropicUsage } from './anthropic-wire';
-import { Pacer, startSse } from './pacing';
+import { Pacer, startSse, writeFrames } from './pacing';
 
 /** `POST /v1/messages`, streaming or not. */
 export async function respondAnthropicMessages(
@@ -46,32 +46,11 @@ export async function respondAnthropicMessages(
   startSse(res, headers);
   await sleep(turn.latency.ttftMs, x.signal);
   turn.commitCache();
-  const cutAt = x.fault === 'cut' ? Math.floor(turn.answer.tokens.length / 2) : Number.POSITIVE_INFINITY;
-  const pause = x.pauses.take(turn.lastUserText, turn.answer.tokens.length);
-  let held = false;
-  let sent = 0;
-  for (const { event, data, tokens } of anthropicEvents(turn, id)) {
-    if (x.signal.aborted) return;
-    // A pause comes before a cut at the same point: a test can then hold a stream that will break.
-    if (pause && !held && sent >= pause.atToken) {
-      held = true;
-      await pacer.flush();
-      await pause.hold(sent, x.signal);
-      if (pause.thenCut) {
-        res.destroy();
-        return;
-      }
-    }
-    if (sent >= cutAt) {
-      res.destroy();
-      return;
-    }
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    sent += tokens;
-    if (tokens > 0) await pacer.wait(turn.latency.perTokenMs);
-  }
-  await pacer.flush();
-  if (!x.signal.aborted) res.end();
+  const frames = [...anthropicEvents(turn, id)].map(({ event, data, tokens }) => ({
+    text: `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
+    tokens,
+  }));
+  if (await writeFrames(frames, turn, res, x, pacer)) res.end();
 }
 
 /** `POST /v1/messages/count_tokens`. */

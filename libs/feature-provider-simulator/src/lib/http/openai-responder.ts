@@ -6,7 +6,7 @@ import type { Exchange } from '../simulator.service';
 import { newId } from '../simulator.service';
 import { embeddingToBase64 } from '../core/embeddings';
 import { openaiChunks, openaiCompletion, openaiUsage } from './openai-wire';
-import { Pacer, startSse } from './pacing';
+import { Pacer, startSse, writeFrames } from './pacing';
 
 /** `POST /v1/chat/completions`, streaming or not. */
 export async function respondOpenAIChat(
@@ -52,32 +52,11 @@ export async function respondOpenAIChat(
   startSse(res, headers);
   await sleep(turn.latency.ttftMs, x.signal);
   turn.commitCache();
-  const cutAt = x.fault === 'cut' ? Math.floor(turn.answer.tokens.length / 2) : Number.POSITIVE_INFINITY;
-  const pause = x.pauses.take(turn.lastUserText, turn.answer.tokens.length);
-  let held = false;
-  let sent = 0;
-  for (const { chunk, tokens } of openaiChunks(turn, id, created)) {
-    if (x.signal.aborted) return;
-    // A pause comes before a cut at the same point: a test can then hold a stream that will break.
-    if (pause && !held && sent >= pause.atToken) {
-      held = true;
-      await pacer.flush();
-      await pause.hold(sent, x.signal);
-      if (pause.thenCut) {
-        res.destroy();
-        return;
-      }
-    }
-    if (sent >= cutAt) {
-      res.destroy();
-      return;
-    }
-    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    sent += tokens;
-    if (tokens > 0) await pacer.wait(turn.latency.perTokenMs);
-  }
-  await pacer.flush();
-  if (!x.signal.aborted) res.end('data: [DONE]\n\n');
+  const frames = [...openaiChunks(turn, id, created)].map(({ chunk, tokens }) => ({
+    text: `data: ${JSON.stringify(chunk)}\n\n`,
+    tokens,
+  }));
+  if (await writeFrames(frames, turn, res, x, pacer)) res.end('data: [DONE]\n\n');
 }
 
 /** `POST /v1/embeddings`; answers base64 when asked, as the SDK does by default. */

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { sleep } from '../core/latency';
+import type { Exchange } from '../simulator.service';
 
 /**
  * Spends simulated time in few timers: delays are owed per token and slept once they add up
@@ -41,4 +42,51 @@ export function clientGone(res: Response): AbortSignal {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
+}
+
+/** What a streamed turn needs from the engine to be written: who asked, how long, how fast. */
+interface StreamedTurn {
+  lastUserText: string;
+  answer: { tokens: readonly unknown[] };
+  latency: { perTokenMs: number };
+}
+
+/**
+ * Writes a stream's frames at the turn's pace, with the exchange's faults: a pause armed with
+ * `/_sim/pauses` (held until a test releases it, then maybe a cut) and a `cut` halfway. A pause
+ * comes before a cut at the same point, so a test can hold a stream that will break. Resolves
+ * true when every frame was written and the client is still there.
+ */
+export async function writeFrames(
+  frames: Iterable<{ text: string; tokens: number }>,
+  turn: StreamedTurn,
+  res: Response,
+  x: Exchange,
+  pacer: Pacer,
+): Promise<boolean> {
+  const cutAt = x.fault === 'cut' ? Math.floor(turn.answer.tokens.length / 2) : Number.POSITIVE_INFINITY;
+  const pause = x.pauses.take(turn.lastUserText, turn.answer.tokens.length);
+  let held = false;
+  let sent = 0;
+  for (const { text, tokens } of frames) {
+    if (x.signal.aborted) return false;
+    if (pause && !held && sent >= pause.atToken) {
+      held = true;
+      await pacer.flush();
+      await pause.hold(sent, x.signal);
+      if (pause.thenCut) {
+        res.destroy();
+        return false;
+      }
+    }
+    if (sent >= cutAt) {
+      res.destroy();
+      return false;
+    }
+    res.write(text);
+    sent += tokens;
+    if (tokens > 0) await pacer.wait(turn.latency.perTokenMs);
+  }
+  await pacer.flush();
+  return !x.signal.aborted;
 }
