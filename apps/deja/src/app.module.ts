@@ -57,6 +57,7 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
     inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
+    queueLimit: { jobs: config.TENANT_MAX_QUEUED_JOBS, bytes: config.TENANT_MAX_QUEUED_BYTES },
     publishTimeoutMs: 5000,
     compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,

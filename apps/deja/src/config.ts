@@ -50,6 +50,9 @@ export const EmbeddedConfig = z
     /** Per tenant: requests with a body in flight, and their bytes (429 above). */
     TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).optional(),
     TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).optional(),
+    /** Per tenant, across the deployment: jobs queued (not yet answered) and their bytes (429 above). */
+    TENANT_MAX_QUEUED_JOBS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+    TENANT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).optional(),
     RATE_LIMIT_RPS: z.coerce.number().positive().default(50),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
     /** A job still queued after this long is failed with `expired` (a late result still completes it). */

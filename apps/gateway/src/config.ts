@@ -54,6 +54,9 @@ export const GatewayConfig = z
     /** Per tenant and replica: requests with a body in flight, and their bytes (429 above). */
     TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).optional(),
     TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).optional(),
+    /** Per tenant, across the deployment: jobs queued (not yet answered) and their bytes (429 above). */
+    TENANT_MAX_QUEUED_JOBS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+    TENANT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).optional(),
     /** How long a publish to Kafka may take before the job fails with 503. */
     PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
     /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
@@ -93,6 +96,7 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
     inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
+    queueLimit: { jobs: config.TENANT_MAX_QUEUED_JOBS, bytes: config.TENANT_MAX_QUEUED_BYTES },
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     maxRequestMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
     compatWaitSeconds: config.COMPAT_WAIT_SECONDS,

@@ -34,6 +34,12 @@ export interface NewJob {
   request: StoredJobRequest;
 }
 
+/** What a tenant has queued across the deployment: jobs not yet answered, and their requests' bytes. */
+export interface QueuedLoad {
+  jobs: number;
+  bytes: number;
+}
+
 export interface JobStats {
   by_status: Record<JobStatus, number>;
   by_outcome: Record<string, number>;
@@ -56,12 +62,13 @@ export class JobsRepository {
    * the existing job is returned (`created: false`).
    */
   async create(job: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+    const request = JSON.stringify(job.request);
     const inserted = await this.pool.query<JobRecord>(
-      `INSERT INTO jobs (id, tenant, client_id, status, request)
-       VALUES ($1, $2, $3, 'queued', $4)
+      `INSERT INTO jobs (id, tenant, client_id, status, request, request_bytes)
+       VALUES ($1, $2, $3, 'queued', $4, $5)
        ON CONFLICT (tenant, client_id) WHERE client_id IS NOT NULL DO NOTHING
        RETURNING ${COLUMNS}`,
-      [job.id, job.tenant, job.clientId, JSON.stringify(job.request)],
+      [job.id, job.tenant, job.clientId, request, Buffer.byteLength(request)],
     );
     if (inserted.rows[0]) return { job: inserted.rows[0], created: true };
     const existing = await this.pool.query<JobRecord>(
@@ -70,6 +77,15 @@ export class JobsRepository {
     );
     if (!existing.rows[0]) throw new Error(`job with client id ${job.clientId} vanished between insert and select`);
     return { job: existing.rows[0], created: false };
+  }
+
+  /** The tenant's queued jobs and their bytes, deployment-wide (an index-only read). */
+  async queuedLoad(tenant: string): Promise<QueuedLoad> {
+    const r = await this.pool.query<{ jobs: string; bytes: string }>(
+      `SELECT count(*) AS jobs, coalesce(sum(request_bytes), 0) AS bytes FROM jobs WHERE tenant = $1 AND status = 'queued'`,
+      [tenant],
+    );
+    return { jobs: Number(r.rows[0]?.jobs ?? 0), bytes: Number(r.rows[0]?.bytes ?? 0) };
   }
 
   /** A tenant's job by its id or by the client id it was submitted with; other tenants' jobs are invisible. */

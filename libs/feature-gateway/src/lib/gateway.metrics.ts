@@ -15,6 +15,7 @@ export class GatewayMetrics {
   readonly httpErrors: Counter<'type'>;
   readonly jobsExpired: Counter;
   readonly streams: Counter<'api' | 'mode'>;
+  readonly queueRefusals: Counter;
 
   constructor(@Optional() registry?: Registry) {
     const registers = [registry ?? new Registry()];
@@ -55,6 +56,11 @@ export class GatewayMetrics {
       name: 'deja_gateway_streams_total',
       help: 'Streamed answers, by API and mode: live (a miss relayed as generated) or replay (a hit, or the finished answer)',
       labelNames: ['api', 'mode'],
+      registers,
+    });
+    this.queueRefusals = new Counter({
+      name: 'deja_gateway_queue_refusals_total',
+      help: 'Jobs refused with 429 because their tenant had its queue limit of jobs or bytes queued',
       registers,
     });
   }

@@ -51,6 +51,8 @@ export interface GatewayOptions {
   jobExpireSeconds: number;
   /** Per tenant and replica: requests with a body in flight, and their bytes (default {@link DEFAULT_IN_FLIGHT_LIMIT}). */
   inFlightLimit?: Partial<InFlightLimit>;
+  /** Per tenant, across the deployment: jobs queued (not yet answered) and their requests' bytes (default {@link DEFAULT_QUEUE_LIMIT}). */
+  queueLimit?: Partial<QueueLimit>;
   /** How long a client may take to send its headers, and its whole request (default {@link DEFAULT_HTTP_TIMEOUTS}). */
   httpTimeouts?: { headersMs: number; requestMs: number };
 }
@@ -72,4 +74,21 @@ export const DEFAULT_HTTP_TIMEOUTS: Readonly<{ headersMs: number; requestMs: num
 export const DEFAULT_IN_FLIGHT_LIMIT: Readonly<InFlightLimit> = Object.freeze({
   requests: 32,
   bytes: 16 * 1024 * 1024,
+});
+
+export interface QueueLimit {
+  /** Jobs a tenant may have queued at once across the deployment. */
+  jobs: number;
+  /** Bytes of requests (as sent, JSON) a tenant may have queued at once; one job is always admitted. */
+  bytes: number;
+}
+
+/**
+ * 1,000 jobs and 8 MiB of requests queued per tenant: a batch of a thousand questions, or a few
+ * hundred long RAG prompts, queues at once; a flood of megabyte bodies queues a handful, so
+ * another tenant's question waits behind at most ~8 MiB of someone else's work.
+ */
+export const DEFAULT_QUEUE_LIMIT: Readonly<QueueLimit> = Object.freeze({
+  jobs: 1000,
+  bytes: 8 * 1024 * 1024,
 });

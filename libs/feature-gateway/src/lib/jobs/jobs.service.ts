@@ -6,7 +6,7 @@ import { JobsRepository, type JobRecord } from '@deja/data-access-jobs';
 import { classifyPostgresError } from '@deja/data-access-postgres';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
-import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
+import { DEFAULT_QUEUE_LIMIT, GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { JobWaiters } from './job-waiters.service';
 import { NamespaceBounds } from './namespace-bounds.service';
 
@@ -48,7 +48,8 @@ export class JobsService {
     await this.store(() => this.bounds.check(s.tenant, s.cache));
     const id = s.id ?? randomUUID();
     const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
-    this.checkMessageSize(requestMessage({ id, tenant: s.tenant, request }));
+    const bytes = this.checkMessageSize(requestMessage({ id, tenant: s.tenant, request }));
+    await this.checkQueue(s.tenant, bytes, s.clientId);
     const { job, created } = await this.store(() =>
       this.repo.create({ id, tenant: s.tenant, clientId: s.clientId ?? null, request }),
     );
@@ -105,15 +106,45 @@ export class JobsService {
    * A request the broker would refuse for its size is the caller's to shrink: 413, nothing
    * stored (it used to be stored, then failed as a retriable 503 that no retry could pass).
    */
-  private checkMessageSize(value: RequestV1): void {
+  private checkMessageSize(value: RequestV1): number {
     const limit = this.options.maxRequestMessageBytes;
-    if (limit === undefined) return;
     const bytes = Buffer.byteLength(JSON.stringify(value));
-    if (bytes <= limit) return;
+    if (limit === undefined || bytes <= limit) return bytes;
     throw new GatewayException(
       GatewayErrorCode.PayloadTooLarge,
       `the request would be a ${bytes}-byte message; the broker takes at most ${limit} bytes — shorten the messages`,
       { issues: [{ path: 'messages', message: `${bytes} bytes encoded, at most ${limit}` }] },
+    );
+  }
+
+  /**
+   * One tenant's backlog must not sit in front of everyone's questions: the services consume in
+   * order, so a tenant that has already queued `queueLimit` jobs or bytes across the deployment
+   * waits (429 + `retry-after`) until some are answered. Read, not reserved: replicas admitting at
+   * the same moment can overshoot by what they hold in flight (bounded by `inFlightLimit`). A
+   * resubmission of a job the tenant already has is not refused: it adds nothing to the queue.
+   */
+  private async checkQueue(tenant: string, bytes: number, clientId: string | undefined): Promise<void> {
+    const limit = {
+      jobs: this.options.queueLimit?.jobs ?? DEFAULT_QUEUE_LIMIT.jobs,
+      bytes: this.options.queueLimit?.bytes ?? DEFAULT_QUEUE_LIMIT.bytes,
+    };
+    const queued = await this.store(() => this.repo.queuedLoad(tenant));
+    const over =
+      queued.jobs + 1 > limit.jobs
+        ? `${queued.jobs} jobs are queued for this tenant (at most ${limit.jobs})`
+        : queued.jobs > 0 && queued.bytes + bytes > limit.bytes
+          ? `${queued.bytes} bytes of requests are queued for this tenant, this one adds ${bytes} (at most ${limit.bytes})`
+          : undefined;
+    if (over === undefined) return;
+    if (clientId !== undefined && (await this.store(() => this.repo.findForTenant(tenant, clientId)))) return;
+    this.metrics.queueRefusals.inc();
+    throw new GatewayException(
+      GatewayErrorCode.RateLimited,
+      `queue full: ${over}; retry when some have been answered`,
+      {
+        retryAfterSeconds: 1,
+      },
     );
   }
 
