@@ -1,6 +1,6 @@
 import type { RequestV1, ToolDefinition } from '@deja/contracts';
 import fc from 'fast-check';
-import { deriveCacheKeys, deriveScope, queryText } from './scope';
+import { deriveCacheKeys, deriveScope, MAX_SEMANTIC_QUERY_CHARS, queryText } from './scope';
 
 const versions = { namespaceVersion: 1, docVersions: {} as Record<string, number> };
 /** The scope hash of `request()` as computed before provider fields joined the scope (key version 2: case-aware exact tier). */
@@ -220,6 +220,17 @@ describe('queryText and deriveCacheKeys', () => {
     });
     const keys = deriveCacheKeys(req, versions);
     expect(keys).toMatchObject({ cacheable: true, queryText: '', semanticEligible: false });
+  });
+
+  it('has no semantic tier for a question longer than the embedding model reads (exact tier only)', () => {
+    const ask = (content: string) =>
+      deriveCacheKeys(request({ request: { messages: [{ role: 'user', content }] } }), versions);
+    expect(ask('a'.repeat(MAX_SEMANTIC_QUERY_CHARS))).toMatchObject({ cacheable: true, semanticEligible: true });
+    const long = ask('a'.repeat(MAX_SEMANTIC_QUERY_CHARS + 1));
+    expect(long).toMatchObject({ cacheable: true, semanticEligible: false });
+    // Still keyed for the exact tier.
+    if (!long.cacheable) throw new Error('expected cacheable');
+    expect(long.queryHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('builds the miss key from the scope hash and the query hash', () => {

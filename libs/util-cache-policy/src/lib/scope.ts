@@ -148,12 +148,25 @@ export type CacheKeys =
       queryText: string;
       normalizedQuery: string;
       queryHash: string;
-      /** False when there is no question text to embed: only the exact tier may answer. */
+      /**
+       * False when there is no question text to embed, or it is longer than
+       * {@link MAX_SEMANTIC_QUERY_CHARS}: only the exact tier may answer.
+       */
       semanticEligible: boolean;
       /** Key for deja.misses.v1: identical misses land on one partition and can be coalesced. */
       missKey: string;
     })
   | Extract<ScopeResult, { cacheable: false }>;
+
+/**
+ * A question longer than this is matched by the exact tier only. The embedding model reads 512
+ * tokens (about 2,000 characters of English): past that, text that differs is invisible to the
+ * vector, so two long prompts that share their opening would look identical to it; and the
+ * decision stage was trained and calibrated on question-length text (its lexical features grow
+ * with the length — one 900 KB prompt held an embedding-service's event loop for seconds, and
+ * every other tenant's lookup behind it). A long paste is still served when repeated exactly.
+ */
+export const MAX_SEMANTIC_QUERY_CHARS = 2000;
 
 /** `deriveScope` plus the query keys, in one call. */
 export function deriveCacheKeys(request: RequestV1, versions: VersionsAtLookup): CacheKeys {
@@ -167,7 +180,7 @@ export function deriveCacheKeys(request: RequestV1, versions: VersionsAtLookup):
     queryText: text,
     normalizedQuery: normalized,
     queryHash: qHash,
-    semanticEligible: normalized.length > 0,
+    semanticEligible: normalized.length > 0 && text.length <= MAX_SEMANTIC_QUERY_CHARS,
     missKey: `${scoped.scopeHash}:${qHash}`,
   };
 }
