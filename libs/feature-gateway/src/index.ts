@@ -1,6 +1,7 @@
 export * from './lib/gateway.exception';
 export * from './lib/gateway.options';
 export * from './lib/gateway.module';
+export { QUEUE_FULL_MEMORY_MS } from './lib/jobs/queue-gate';
 export * from './lib/http/configure-http';
 export * from './lib/http/gateway-exception.filter';
 export * from './lib/auth/api-key';

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@deja/data-access-postgres';
+import { QUEUE_FULL_MEMORY_MS } from '@deja/feature-gateway';
 import { ADMIN_KEY, http, startReplica, type GatewayReplica } from './harness';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Issue 19, item 3: one tenant's backlog must not queue in front of everyone's questions. The
@@ -75,8 +79,35 @@ describe('gateway: per-tenant queue limits (jobs and bytes queued across the dep
       `UPDATE jobs SET status = 'completed', completed_at = now() WHERE id = (SELECT id FROM jobs WHERE tenant = $1 AND status = 'queued' LIMIT 1)`,
       [flooder.id],
     );
+    // This replica refuses the tenant before reading bodies for a second after a refusal (the retry-after).
+    await sleep(QUEUE_FULL_MEMORY_MS);
     const admitted = await http('POST', `${replica.url}/v1/jobs`, { key: flooder.key, body: job('after an answer') });
     expect(admitted.status).toBe(202);
+  });
+
+  it('after a refusal, refuses the same tenant for a second before reading its body', async () => {
+    const t = await tenant();
+    for (let i = 0; i < 3; i++)
+      expect((await http('POST', `${replica.url}/v1/jobs`, { key: t.key, body: job(`q ${i}`) })).status).toBe(202);
+    expect((await http('POST', `${replica.url}/v1/jobs`, { key: t.key, body: job('refused') })).status).toBe(429);
+    // Declares a body and never sends it: only a refusal before the body is read can answer.
+    const { status, headers } = await new Promise<{ status: number; headers: IncomingHttpHeaders }>(
+      (resolve, reject) => {
+        const req = request(`${replica.url}/v1/jobs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json', 'content-length': '500000' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers });
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      },
+    );
+    expect(status).toBe(429);
+    expect(headers['retry-after']).toBe('1');
+    expect(headers['connection']).toBe('close');
   });
 
   it('refuses by queued bytes (one job is always admitted), and answers a resubmission of a job the tenant already has', async () => {
@@ -90,7 +121,9 @@ describe('gateway: per-tenant queue limits (jobs and bytes queued across the dep
     // Small ones still fit under the byte limit.
     const small = await http('POST', `${replica.url}/v1/jobs`, { key: t.key, body: job('short') });
     expect(small.status).toBe(202);
-    // The same client id again is the existing job (200), not a refusal: it queues nothing new.
+    // The same client id again is the existing job (200), not a refusal: it queues nothing new
+    // (once the second after the refusal is over).
+    await sleep(QUEUE_FULL_MEMORY_MS);
     const again = await http('POST', `${replica.url}/v1/jobs`, { key: t.key, body: job(big, 'client-big') });
     expect(again.status).toBe(200);
     expect(again.body['id']).toBe(first.body['id']);

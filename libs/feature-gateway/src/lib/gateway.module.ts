@@ -1,3 +1,4 @@
+import { QueueGate } from './jobs/queue-gate';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { InProcessJobNotifications, PgJobNotifications } from '@deja/data-access-jobs';
 import { KafkaModule } from '@deja/data-access-kafka';
@@ -51,8 +52,9 @@ export class GatewayModule {
         },
         GatewayMetrics,
         ReplicaNotifications,
+        QueueGate,
       ],
-      exports: [GATEWAY_OPTIONS, JOB_NOTIFICATIONS, GatewayMetrics],
+      exports: [GATEWAY_OPTIONS, JOB_NOTIFICATIONS, GatewayMetrics, QueueGate],
     };
   }
 }

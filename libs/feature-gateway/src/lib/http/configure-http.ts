@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { presentedKey } from '../auth/api-key';
 import { AuthService, type Principal } from '../auth/auth.service';
 import { InFlightLimiter } from '../auth/in-flight-limiter';
+import { QueueGate } from '../jobs/queue-gate';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
 import { DEFAULT_HTTP_TIMEOUTS, DEFAULT_IN_FLIGHT_LIMIT, type GatewayOptions } from '../gateway.options';
@@ -36,7 +37,13 @@ export function configureGatewayHttp(
     bytes: options.inFlightLimit?.bytes ?? DEFAULT_IN_FLIGHT_LIMIT.bytes,
   });
   express.use(
-    authenticateBeforeBody(app.get(AuthService, { strict: false }), limiter, options.bodyLimitBytes, logger, metrics),
+    authenticateBeforeBody(
+      app.get(AuthService, { strict: false }),
+      { limiter, gate: app.get(QueueGate, { strict: false }) },
+      options.bodyLimitBytes,
+      logger,
+      metrics,
+    ),
   );
   // Registered before Nest's default parser, which then sees a parser in place and adds none.
   express.useBodyParser('json', { limit: options.bodyLimitBytes });
@@ -101,7 +108,7 @@ function applyTimeouts(server: Server, t: NonNullable<GatewayOptions['httpTimeou
  */
 function authenticateBeforeBody(
   auth: AuthService,
-  limiter: InFlightLimiter,
+  limits: { limiter: InFlightLimiter; gate: QueueGate },
   bodyLimitBytes: number,
   logger: Logger,
   metrics: GatewayMetrics | undefined,
@@ -120,12 +127,38 @@ function authenticateBeforeBody(
     auth.resolve(key).then(
       (principal) => {
         if (!principal) return unauthenticated('unknown API key');
-        const refusal = holdInFlight(principal, req, res, limiter, bodyLimitBytes);
+        const refusal =
+          queueFull(principal, req, limits.gate, bodyLimitBytes) ??
+          holdInFlight(principal, req, res, limits.limiter, bodyLimitBytes);
         return refusal ? refuse(refusal) : next();
       },
       (error: unknown) => sendError(req, res, error, logger, metrics),
     );
   };
+}
+
+/** The routes that queue a job: their requests count against the tenant's queue limit. */
+const QUEUEING_ROUTES = new Set(['/v1/jobs', '/v1/chat/completions', '/v1/messages']);
+
+/** A refusal when this replica found the tenant's queue full a moment ago (see QueueGate). */
+function queueFull(
+  principal: Principal,
+  req: Request,
+  gate: QueueGate,
+  bodyLimitBytes: number,
+): GatewayException | undefined {
+  if (principal.kind !== 'tenant' || req.method !== 'POST' || !QUEUEING_ROUTES.has(req.path)) return undefined;
+  const over = gate.refusal(principal.tenant, declaredBytes(req, bodyLimitBytes));
+  if (over === undefined) return undefined;
+  return new GatewayException(GatewayErrorCode.RateLimited, `queue full: ${over}; retry when some have been answered`, {
+    retryAfterSeconds: 1,
+  });
+}
+
+/** The body's declared length; a chunked body has no length up front: counted as large as it may be. */
+function declaredBytes(req: Request, bodyLimitBytes: number): number {
+  const declared = Number(req.headers['content-length']);
+  return Number.isFinite(declared) && declared > 0 ? Math.min(declared, bodyLimitBytes) : bodyLimitBytes;
 }
 
 /** Takes an in-flight slot for a tenant's request until its response is done; a refusal otherwise. */
@@ -137,9 +170,7 @@ function holdInFlight(
   bodyLimitBytes: number,
 ): GatewayException | undefined {
   if (principal.kind !== 'tenant') return undefined;
-  // A chunked body has no length up front: count it as large as it may be.
-  const declared = Number(req.headers['content-length']);
-  const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, bodyLimitBytes) : bodyLimitBytes;
+  const bytes = declaredBytes(req, bodyLimitBytes);
   const release = limiter.acquire(principal.tenant, bytes);
   if (!release) {
     return new GatewayException(

@@ -9,6 +9,7 @@ import { GatewayMetrics } from '../gateway.metrics';
 import { DEFAULT_QUEUE_LIMIT, GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { JobWaiters } from './job-waiters.service';
 import { NamespaceBounds } from './namespace-bounds.service';
+import { QueueGate, queueOverLimit } from './queue-gate';
 
 export interface JobSubmission {
   /** The job's id, when the caller needs it before the request is published (a live stream listens first). */
@@ -41,6 +42,7 @@ export class JobsService {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly metrics: GatewayMetrics,
     private readonly bounds: NamespaceBounds,
+    private readonly gate: QueueGate,
   ) {}
 
   async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
@@ -130,14 +132,10 @@ export class JobsService {
       bytes: this.options.queueLimit?.bytes ?? DEFAULT_QUEUE_LIMIT.bytes,
     };
     const queued = await this.store(() => this.repo.queuedLoad(tenant));
-    const over =
-      queued.jobs + 1 > limit.jobs
-        ? `${queued.jobs} jobs are queued for this tenant (at most ${limit.jobs})`
-        : queued.jobs > 0 && queued.bytes + bytes > limit.bytes
-          ? `${queued.bytes} bytes of requests are queued for this tenant, this one adds ${bytes} (at most ${limit.bytes})`
-          : undefined;
+    const over = queueOverLimit(queued, bytes, limit);
     if (over === undefined) return;
     if (clientId !== undefined && (await this.store(() => this.repo.findForTenant(tenant, clientId)))) return;
+    this.gate.remember(tenant, queued, limit);
     this.metrics.queueRefusals.inc();
     throw new GatewayException(
       GatewayErrorCode.RateLimited,
