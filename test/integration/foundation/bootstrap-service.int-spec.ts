@@ -27,6 +27,13 @@ const gate = new Promise<void>((r) => {
   setTimeout(r, 30000).unref();
 });
 
+let heldStarted = false;
+let releaseHeld: () => void = () => undefined;
+const held = new Promise<void>((r) => {
+  releaseHeld = r;
+  setTimeout(r, 30000).unref();
+});
+
 @Controller()
 class FlakyHandler {
   @EventPattern(DOC_CHANGES_V1)
@@ -43,6 +50,10 @@ class FlakyHandler {
     if (id.endsWith('-blocked')) {
       blockedStarted = true;
       await gate;
+    }
+    if (id.endsWith('-held')) {
+      heldStarted = true;
+      await held;
     }
     if (id.endsWith('-slow')) {
       slowStarted = true;
@@ -182,6 +193,49 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
     expect(handled).not.toContain(blocked.event_id);
     openGate();
     await until('the blocked event to be handled once released', () => handled.includes(blocked.event_id));
+  });
+
+  it('on one partition, a tenant whose handler is still running does not hold back another tenant; commits never pass the unfinished message', async () => {
+    // Before: one lane per partition, so 'other' waited for 'acme' to finish (issue 19's flood:
+    // another tenant's question waited behind one tenant's backlog).
+    const admin = probe.kafka.admin();
+    await admin.connect();
+    try {
+      const topic = testNames.topic(TOPICS.docChanges);
+      const [key] = keysOnDifferentPartitions(DOC_CHANGES_V1);
+      const partitionOf = async () => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({ partition: o.partition, high: BigInt(o.high) }));
+      };
+      const before = await partitionOf();
+      const slow = event('held');
+      await probe.send(DOC_CHANGES_V1, key, slow, { 'deja-tenant': 'acme' });
+      await until('the held handler to start', () => heldStarted);
+      const after = await partitionOf();
+      const moved = after.find((a) => a.high !== before.find((b) => b.partition === a.partition)?.high);
+      expect(moved).toBeDefined();
+      const heldOffset = moved!.high - 1n;
+      const other = { ...event('ok'), tenant: 'globex' };
+      await probe.send(DOC_CHANGES_V1, key, other, { 'deja-tenant': 'globex' });
+      await until("the other tenant's event to be handled", () => handled.includes(other.event_id), 15000);
+      expect(handled).not.toContain(slow.event_id);
+      const committed = async () => {
+        const [t] = await admin.fetchOffsets({ groupId: testNames.group(group), topics: [topic] });
+        return BigInt(t!.partitions.find((p) => p.partition === moved!.partition)!.offset);
+      };
+      // The other tenant's later message is done, but the held one is not: nothing past it is committed.
+      expect(await committed()).toBeLessThanOrEqual(heldOffset);
+      releaseHeld();
+      await until('the held event to be handled', () => handled.includes(slow.event_id));
+      const deadline = Date.now() + 30000;
+      while ((await committed()) < heldOffset + 2n) {
+        if (Date.now() > deadline)
+          throw new Error(`commit stayed at ${await committed()}, expected ${heldOffset + 2n}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('close() lets an in-flight handler finish and commits it: a restarted service does not get it again', async () => {

@@ -86,10 +86,13 @@ export class ConsumerRunner {
     // kafkajs fetches again only once every message of its last fetch has returned from
     // eachMessage: a handler awaited there held every other partition behind it (one 30 s
     // provider call stopped all misses; each lookup delayed the next request by its own time).
-    // So eachMessage only queues the message in its partition's lane and returns; each lane
-    // handles its messages in order, one at a time, and commits each itself. At most
-    // `concurrency` handlers run at once, and at most ACCEPTED_PER_SLOT × that many messages wait
-    // accepted: beyond it eachMessage waits, which holds the fetch loop (back-pressure).
+    // So eachMessage only queues the message in its lane and returns. A lane is a partition's
+    // messages of one tenant (the `deja-tenant` header the publisher sets): each lane handles its
+    // messages in order, one at a time, and lanes take turns for the `concurrency` handler slots
+    // (first come, first served), so one tenant's backlog in a partition does not hold another
+    // tenant's message behind it. Offsets are committed per partition up to the first message not
+    // yet done. At most ACCEPTED_PER_SLOT × `concurrency` messages wait accepted: beyond it
+    // eachMessage waits, which holds the fetch loop (back-pressure).
     const accepted = concurrency * ACCEPTED_PER_SLOT;
     await consumer.run({
       autoCommit: false,
@@ -101,15 +104,20 @@ export class ConsumerRunner {
           this.accepted.release();
           return;
         }
+        const offsets = this.partitionOffsets(payload);
+        offsets.accept(payload.message.offset);
         const lane = this.lane(payload);
-        lane.queue.push(payload);
+        lane.queue.push({ payload, offsets });
         void this.drain(lane, concurrency, consumer, byTopic, producer);
       },
     });
     // After a rebalance kafkajs fetches every assigned partition again from its committed offset:
     // what waits in the lanes would then be handled twice. Drop it (the handler running keeps going).
+    // Offsets start again from the committed ones: a handler still running completes against its
+    // old bookkeeping, whose dropped messages keep it from committing past them.
     consumer.on(consumer.events.GROUP_JOIN, () => {
       for (const lane of this.lanes.values()) for (const _ of lane.queue.splice(0)) this.accepted.release();
+      this.partitions.clear();
     });
     consumer.on(consumer.events.CRASH, (e) =>
       this.options.log('error', `consumer ${groupId} crashed: ${JSON.stringify(e.payload.error?.message)}`),
@@ -117,8 +125,10 @@ export class ConsumerRunner {
     this.disconnectProducer = () => producer.disconnect();
   }
 
-  /** Per topic-partition: accepted messages waiting for their turn, in offset order. */
+  /** Per topic-partition and tenant: accepted messages waiting for their turn, in offset order. */
   private readonly lanes = new Map<string, Lane>();
+  /** Per topic-partition: accepted offsets not yet done, so a commit never passes one. */
+  private readonly partitions = new Map<string, PartitionOffsets>();
   private readonly accepted = new Slots();
   private readonly running = new Slots();
   private disconnectProducer: () => Promise<void> = async () => undefined;
@@ -133,10 +143,18 @@ export class ConsumerRunner {
   }
 
   private lane(payload: EachMessagePayload): Lane {
-    const key = `${payload.topic}\u0000${payload.partition}`;
+    const tenant = payload.message.headers?.[TENANT_HEADER]?.toString().slice(0, 256) ?? '';
+    const key = `${payload.topic}\u0000${payload.partition}\u0000${tenant}`;
     let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = { queue: [], draining: false }));
+    if (!lane) this.lanes.set(key, (lane = { key, queue: [], draining: false }));
     return lane;
+  }
+
+  private partitionOffsets(payload: EachMessagePayload): PartitionOffsets {
+    const key = `${payload.topic}\u0000${payload.partition}`;
+    let offsets = this.partitions.get(key);
+    if (!offsets) this.partitions.set(key, (offsets = new PartitionOffsets()));
+    return offsets;
   }
 
   /** Handles a lane's messages in order until it is empty; one drain per lane at a time. */
@@ -157,7 +175,7 @@ export class ConsumerRunner {
           // Shutting down: what has not started stays uncommitted and is redelivered.
           if (!this.stopping) {
             this.inFlight++;
-            handled = await this.handleAndCommit(consumer, next, byTopic.get(next.topic), producer);
+            handled = await this.handleAndCommit(consumer, next, byTopic.get(next.payload.topic), producer);
             this.inFlight--;
           }
         } finally {
@@ -165,14 +183,15 @@ export class ConsumerRunner {
           this.accepted.release();
         }
         if (!handled) {
-          // Nothing after an unhandled message may be committed (that would skip it): the lane
-          // stops, and the restart reads again from the committed offset.
+          // An unhandled message stays outstanding, so no commit passes it; the lane stops, and
+          // the restart reads again from the committed offset.
           for (const _ of lane.queue.splice(0)) this.accepted.release();
           return;
         }
       }
     } finally {
       lane.draining = false;
+      if (lane.queue.length === 0 && this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
     }
   }
 
@@ -184,7 +203,7 @@ export class ConsumerRunner {
    */
   private async handleAndCommit(
     consumer: Consumer,
-    payload: EachMessagePayload,
+    { payload, offsets }: Accepted,
     route: { topic: TopicContract; handler: MessageHandler } | undefined,
     producer: Producer,
   ): Promise<boolean> {
@@ -198,11 +217,14 @@ export class ConsumerRunner {
       );
       return false;
     }
-    try {
-      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-    } catch (error) {
-      this.options.log('warn', `commit of ${topic}[${partition}]@${message.offset} failed: ${serialiseError(error)}`);
-    }
+    offsets.done(message.offset);
+    await offsets.commit(async (offset) => {
+      try {
+        await consumer.commitOffsets([{ topic, partition, offset }]);
+      } catch (error) {
+        this.options.log('warn', `commit of ${topic}[${partition}]@${offset} failed: ${serialiseError(error)}`);
+      }
+    });
     return true;
   }
 
@@ -315,27 +337,87 @@ export class ConsumerRunner {
 }
 
 const HEARTBEAT_MS = 3000;
-/** Messages accepted ahead of the handlers, per allowed concurrent handler. */
-const ACCEPTED_PER_SLOT = 4;
+/**
+ * Messages accepted ahead of the handlers, per allowed concurrent handler: the look-ahead within
+ * which another tenant's message can be reached past one tenant's backlog (the gateway's queue
+ * limit keeps that backlog to a few megabytes).
+ */
+const ACCEPTED_PER_SLOT = 16;
+
+/** The header naming a message's tenant (set by TopicPublisher): the unit of fairness. */
+export const TENANT_HEADER = 'deja-tenant';
+
+interface Accepted {
+  payload: EachMessagePayload;
+  offsets: PartitionOffsets;
+}
 
 interface Lane {
-  queue: EachMessagePayload[];
+  key: string;
+  queue: Accepted[];
   draining: boolean;
 }
 
-/** A counting limit on handlers in flight; waiters are served in arrival order. */
+/**
+ * One partition's accepted offsets not yet done. Lanes of different tenants finish out of order,
+ * so the offset committed is the first one not done (everything before it is), never beyond;
+ * commits go out one at a time, in order, so a slow commit cannot land after a later one.
+ */
+export class PartitionOffsets {
+  private readonly outstanding = new Set<bigint>();
+  private highest = -1n;
+  private committed = -1n;
+  private chain: Promise<void> = Promise.resolve();
+
+  accept(offset: string): void {
+    const o = BigInt(offset);
+    this.outstanding.add(o);
+    if (o > this.highest) this.highest = o;
+  }
+
+  done(offset: string): void {
+    this.outstanding.delete(BigInt(offset));
+  }
+
+  /** The offset to commit: the first not done, or one past the highest accepted. */
+  next(): bigint {
+    let first = this.highest + 1n;
+    for (const o of this.outstanding) if (o < first) first = o;
+    return first;
+  }
+
+  /** Commits `next()` through `send` if it moved forward; serialised, never throws. */
+  commit(send: (offset: string) => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      const target = this.next();
+      if (target <= this.committed) return;
+      this.committed = target;
+      await send(target.toString()).catch(() => undefined);
+    });
+    return this.chain;
+  }
+}
+
+/**
+ * A counting limit; a freed slot is handed to the longest waiter, so a lane that just finished
+ * queues behind the lanes already waiting (taking turns), rather than taking its slot straight back.
+ */
 class Slots {
   private used = 0;
   private readonly waiting: Array<() => void> = [];
 
   async acquire(limit: number): Promise<void> {
-    while (this.used >= limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.used++;
+    if (this.used < limit && this.waiting.length === 0) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
   }
 
   release(): void {
-    this.used--;
-    this.waiting.shift()?.();
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.used--;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { TopicNames, type TopicContract } from '@deja/contracts';
+import { TENANT_HEADER } from './consumer-runner';
 
 export interface OutboundMessage<V> {
   key: string;
@@ -26,7 +27,7 @@ export class TopicPublisher {
     if (messages.length === 0) return;
     const encoded = messages.map((m) => {
       const value = topic.value.parse(m.value);
-      return { key: topic.key.parse(m.key), value: JSON.stringify(value), headers: m.headers };
+      return { key: topic.key.parse(m.key), value: JSON.stringify(value), headers: withTenant(value, m.headers) };
     });
     await this.producer.send({ topic: this.names.topic(topic), messages: encoded });
   }
@@ -42,4 +43,13 @@ export class TopicPublisher {
   ): Promise<void> {
     await this.producer.send({ topic, messages });
   }
+}
+
+/**
+ * Every Deja message that belongs to a tenant names it in a header too, so a consumer can take
+ * tenants in turns without decoding the value first (see ConsumerRunner).
+ */
+function withTenant(value: unknown, headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  const tenant = (value as { tenant?: unknown } | null)?.tenant;
+  return typeof tenant === 'string' ? { ...headers, [TENANT_HEADER]: tenant } : headers;
 }
