@@ -88,9 +88,8 @@ export class ConsumerRunner {
     // provider call stopped all misses; each lookup delayed the next request by its own time).
     // So eachMessage only queues the message in its lane and returns. A lane is a partition's
     // messages of one tenant (the `deja-tenant` header the publisher sets): each lane handles its
-    // messages in order, one at a time, and lanes take turns for the `concurrency` handler slots
-    // (first come, first served), so one tenant's backlog in a partition does not hold another
-    // tenant's message behind it. Offsets are committed per partition up to the first message not
+    // messages in order, one at a time, and tenants take turns for the `concurrency` handler
+    // slots (FairSlots), so one tenant's backlog does not hold another tenant's message behind it. Offsets are committed per partition up to the first message not
     // yet done. At most ACCEPTED_PER_SLOT × `concurrency` messages wait accepted: beyond it
     // eachMessage waits, which holds the fetch loop (back-pressure).
     const accepted = concurrency * ACCEPTED_PER_SLOT;
@@ -130,7 +129,7 @@ export class ConsumerRunner {
   /** Per topic-partition: accepted offsets not yet done, so a commit never passes one. */
   private readonly partitions = new Map<string, PartitionOffsets>();
   private readonly accepted = new Slots();
-  private readonly running = new Slots();
+  private readonly running = new FairSlots();
   private disconnectProducer: () => Promise<void> = async () => undefined;
 
   /** Stops fetching, lets in-flight handlers finish (graceful drain), commits, disconnects. */
@@ -146,7 +145,7 @@ export class ConsumerRunner {
     const tenant = payload.message.headers?.[TENANT_HEADER]?.toString().slice(0, 256) ?? '';
     const key = `${payload.topic}\u0000${payload.partition}\u0000${tenant}`;
     let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = { key, queue: [], draining: false }));
+    if (!lane) this.lanes.set(key, (lane = { key, tenant, queue: [], draining: false }));
     return lane;
   }
 
@@ -169,7 +168,7 @@ export class ConsumerRunner {
     lane.draining = true;
     try {
       for (let next = lane.queue.shift(); next; next = lane.queue.shift()) {
-        await this.running.acquire(concurrency);
+        await this.running.acquire(concurrency, lane.tenant);
         let handled = false;
         try {
           // Shutting down: what has not started stays uncommitted and is redelivered.
@@ -354,6 +353,7 @@ interface Accepted {
 
 interface Lane {
   key: string;
+  tenant: string;
   queue: Accepted[];
   draining: boolean;
 }
@@ -399,8 +399,45 @@ export class PartitionOffsets {
 }
 
 /**
- * A counting limit; a freed slot is handed to the longest waiter, so a lane that just finished
- * queues behind the lanes already waiting (taking turns), rather than taking its slot straight back.
+ * The handler slots, shared fairly between tenants: a freed slot goes to the tenant that has
+ * waited longest for one (then to that tenant's longest-waiting lane), and a tenant served goes
+ * to the back of the line. A tenant with a lane on every partition thus gets one turn per round,
+ * like a tenant with one message, rather than one per lane.
+ */
+export class FairSlots {
+  private used = 0;
+  /** Waiting lanes by tenant; Map order is the round: the first tenant is served next. */
+  private readonly waiting = new Map<string, Array<() => void>>();
+
+  async acquire(limit: number, tenant: string): Promise<void> {
+    if (this.used < limit && this.waiting.size === 0) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((r) => {
+      const queue = this.waiting.get(tenant);
+      if (queue) queue.push(r);
+      else this.waiting.set(tenant, [r]);
+    });
+  }
+
+  release(): void {
+    const next = this.waiting.entries().next();
+    if (next.done) {
+      this.used--;
+      return;
+    }
+    const [tenant, queue] = next.value;
+    const wake = queue.shift()!;
+    this.waiting.delete(tenant);
+    if (queue.length > 0) this.waiting.set(tenant, queue);
+    wake();
+  }
+}
+
+/**
+ * A counting limit; a freed slot is handed to the longest waiter (not taken back by whoever
+ * freed it and asks again at once).
  */
 class Slots {
   private used = 0;

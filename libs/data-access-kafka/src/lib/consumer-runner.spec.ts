@@ -1,4 +1,4 @@
-import { PartitionOffsets } from './consumer-runner';
+import { FairSlots, PartitionOffsets } from './consumer-runner';
 
 describe('PartitionOffsets', () => {
   it('commits up to the first offset not done, in order, never backwards', async () => {
@@ -28,5 +28,26 @@ describe('PartitionOffsets', () => {
     const sent: string[] = [];
     await offsets.commit(async (o) => void sent.push(o));
     expect(sent).toEqual(['2']);
+  });
+});
+
+describe('FairSlots', () => {
+  it('hands a freed slot to the tenant that waited longest, one turn per tenant per round', async () => {
+    const slots = new FairSlots();
+    const order: string[] = [];
+    await slots.acquire(1, 'flood'); // running
+    const waits = [
+      ['flood', 'f1'],
+      ['flood', 'f2'],
+      ['flood', 'f3'],
+      ['other', 'o1'],
+    ].map(([tenant, name]) => slots.acquire(1, tenant!).then(() => order.push(name!)));
+    for (let i = 0; i < 4; i++) {
+      slots.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(waits);
+    // Before: first come, first served — the other tenant's one message came after the flood's three.
+    expect(order).toEqual(['f1', 'o1', 'f2', 'f3']);
   });
 });
