@@ -1,5 +1,5 @@
 import type { InvalidationV1 } from '@deja/contracts';
-import { normalizeQuery } from '@deja/util-cache-policy';
+import { exactQueryForm } from '@deja/util-cache-policy';
 import type { DocumentState } from './versions';
 
 /**
@@ -34,8 +34,8 @@ export function purgeSelector(command: PurgeCommand): EntrySelector | null {
         ? { where: 'tenant = $1 AND id = $2::uuid', params: [t, command.entry_id.toLowerCase()] }
         : null;
     case 'purge_query': {
-      // Entries store the query in its normal form; the operator types it as users did.
-      const normalized = normalizeQuery(command.query);
+      // Entries store the query in its exact form; the operator types it as users did.
+      const normalized = exactQueryForm(command.query);
       return command.namespace === undefined
         ? { where: 'tenant = $1 AND normalized_query = $2', params: [t, normalized] }
         : {

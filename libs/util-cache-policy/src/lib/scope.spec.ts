@@ -1,6 +1,7 @@
 import type { RequestV1, ToolDefinition } from '@deja/contracts';
 import fc from 'fast-check';
-import { deriveCacheKeys, deriveScope, MAX_SEMANTIC_QUERY_CHARS, queryText } from './scope';
+import { deriveCacheKeys, deriveScope, queryText } from './scope';
+import { MAX_SEMANTIC_QUERY_CHARS } from './text';
 
 const versions = { namespaceVersion: 1, docVersions: {} as Record<string, number> };
 /** The scope hash of `request()` as computed before provider fields joined the scope (key version 2: case-aware exact tier). */

@@ -1,6 +1,6 @@
 import type { ChatMessage, RequestV1, ToolDefinition } from '@deja/contracts';
 import { canonicalJson, sha256Hex } from './canonical-json';
-import { canonicalPromptText, normalizeQuery } from './text';
+import { canonicalPromptText, exactQueryForm, MAX_SEMANTIC_QUERY_CHARS } from './text';
 
 /**
  * Version of the scope layout and of the query normal form. It is part of every scope, so a
@@ -158,23 +158,13 @@ export type CacheKeys =
     })
   | Extract<ScopeResult, { cacheable: false }>;
 
-/**
- * A question longer than this is matched by the exact tier only. The embedding model reads 512
- * tokens (about 2,000 characters of English): past that, text that differs is invisible to the
- * vector, so two long prompts that share their opening would look identical to it; and the
- * decision stage was trained and calibrated on question-length text (its lexical features grow
- * with the length — one 900 KB prompt held an embedding-service's event loop for seconds, and
- * every other tenant's lookup behind it). A long paste is still served when repeated exactly.
- */
-export const MAX_SEMANTIC_QUERY_CHARS = 2000;
-
 /** `deriveScope` plus the query keys, in one call. */
 export function deriveCacheKeys(request: RequestV1, versions: VersionsAtLookup): CacheKeys {
   const scoped = deriveScope(request, versions);
   if (!scoped.cacheable) return scoped;
   const text = queryText(request);
-  const normalized = normalizeQuery(text);
-  // Not queryHash(text): it would normalise again (linear, but 250 ms for a 900 KB paste).
+  const normalized = exactQueryForm(text);
+  // Not queryHash(text): it would normalise again.
   const qHash = sha256Hex(normalized);
   return {
     ...scoped,

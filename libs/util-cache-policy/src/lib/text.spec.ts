@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalPromptText, normalizeQuery, queryHash } from './text';
+import { canonicalPromptText, exactQueryForm, MAX_SEMANTIC_QUERY_CHARS, normalizeQuery, queryHash } from './text';
 
 describe('normalizeQuery', () => {
   it.each([
@@ -108,5 +108,17 @@ describe('canonicalPromptText', () => {
 
   it('treats composed and decomposed characters as one', () => {
     expect(canonicalPromptText('caf\u00e9')).toBe(canonicalPromptText('cafe\u0301'));
+  });
+});
+
+describe('exactQueryForm', () => {
+  it('normalises question-length text, and keeps a long paste as written (case and indentation mean something there)', () => {
+    expect(exactQueryForm('  How do I reset my password? ')).toBe(normalizeQuery('How do I reset my password?'));
+    const code = `def f(x):\n    return X\n${'#'.repeat(MAX_SEMANTIC_QUERY_CHARS)}\r\n`;
+    expect(exactQueryForm(code)).toBe(canonicalPromptText(code));
+    expect(queryHash(code)).not.toBe(queryHash(code.replace('    return', '  return')));
+    expect(queryHash(code)).not.toBe(queryHash(code.replace('X', 'x')));
+    // Line endings and trailing whitespace still do not matter.
+    expect(queryHash(code)).toBe(queryHash(code.replace('\r\n', '\n') + '  '));
   });
 });

@@ -71,9 +71,30 @@ export function normalizeQuery(text: string): string {
   return stripTrailingPunctuation(out);
 }
 
-/** SHA-256 hex of the normalised query: the exact tier's key within a scope. */
+/**
+ * A question longer than this is matched by the exact tier only. The embedding model reads 512
+ * tokens (about 2,000 characters of English): past that, text that differs is invisible to the
+ * vector, so two long prompts that share their opening would look identical to it; and the
+ * decision stage was trained and calibrated on question-length text (its lexical features grow
+ * with the length — one 900 KB prompt held an embedding-service's event loop for seconds, and
+ * every other tenant's lookup behind it). A long paste is still served when repeated exactly
+ * (see {@link exactQueryForm}).
+ */
+export const MAX_SEMANTIC_QUERY_CHARS = 2000;
+
+/**
+ * The exact tier's form of a query. Question-length text: {@link normalizeQuery}. A longer text
+ * is a paste (code, a document, a transcript): it keeps its case and spacing, with only
+ * {@link canonicalPromptText}'s changes — indentation and case carry meaning there, and
+ * normalizeQuery's word-by-word folding costs about half a second per megabyte.
+ */
+export function exactQueryForm(text: string): string {
+  return text.length > MAX_SEMANTIC_QUERY_CHARS ? canonicalPromptText(text) : normalizeQuery(text);
+}
+
+/** SHA-256 hex of the query's exact form: the exact tier's key within a scope. */
 export function queryHash(text: string): string {
-  return sha256Hex(normalizeQuery(text));
+  return sha256Hex(exactQueryForm(text));
 }
 
 /**
