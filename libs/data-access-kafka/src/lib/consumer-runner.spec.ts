@@ -32,22 +32,43 @@ describe('PartitionOffsets', () => {
 });
 
 describe('FairSlots', () => {
+  const settle = () => new Promise((r) => setImmediate(r));
+
   it('hands a freed slot to the tenant that waited longest, one turn per tenant per round', async () => {
-    const slots = new FairSlots();
+    const slots = new FairSlots(2);
     const order: string[] = [];
-    await slots.acquire(1, 'flood'); // running
+    await slots.acquire('flood');
+    await slots.acquire('flood'); // both regular slots held by one tenant
     const waits = [
       ['flood', 'f1'],
       ['flood', 'f2'],
-      ['flood', 'f3'],
       ['other', 'o1'],
-    ].map(([tenant, name]) => slots.acquire(1, tenant!).then(() => order.push(name!)));
-    for (let i = 0; i < 4; i++) {
-      slots.release();
-      await new Promise((r) => setImmediate(r));
-    }
+      ['third', 't1'],
+    ].map(([tenant, name]) => slots.acquire(tenant!).then(() => order.push(name!)));
+    await settle();
+    // The slot kept for a tenant running none: the other tenant does not wait for the flood.
+    expect(order).toEqual(['o1']);
+    slots.release('other');
+    await settle();
+    expect(order).toEqual(['o1', 't1']);
+    slots.release('flood');
+    slots.release('flood');
+    slots.release('third');
+    await settle();
     await Promise.all(waits);
-    // Before: first come, first served — the other tenant's one message came after the flood's three.
-    expect(order).toEqual(['f1', 'o1', 'f2', 'f3']);
+    expect(order).toEqual(['o1', 't1', 'f1', 'f2']);
+  });
+
+  it('runs exactly `limit` handlers for a single tenant', async () => {
+    const slots = new FairSlots(3);
+    let running = 0;
+    const taken = Array.from({ length: 5 }, () => slots.acquire('only').then(() => running++));
+    await settle();
+    expect(running).toBe(3);
+    slots.release('only');
+    await settle();
+    expect(running).toBe(4);
+    slots.release('only');
+    await Promise.all(taken);
   });
 });

@@ -89,10 +89,12 @@ export class ConsumerRunner {
     // So eachMessage only queues the message in its lane and returns. A lane is a partition's
     // messages of one tenant (the `deja-tenant` header the publisher sets): each lane handles its
     // messages in order, one at a time, and tenants take turns for the `concurrency` handler
-    // slots (FairSlots), so one tenant's backlog does not hold another tenant's message behind it. Offsets are committed per partition up to the first message not
+    // slots, plus one kept for a tenant running none (FairSlots), so one tenant's backlog does not
+    // hold another tenant's message behind it. Offsets are committed per partition up to the first message not
     // yet done. At most ACCEPTED_PER_SLOT × `concurrency` messages wait accepted: beyond it
     // eachMessage waits, which holds the fetch loop (back-pressure).
     const accepted = concurrency * ACCEPTED_PER_SLOT;
+    this.running = new FairSlots(concurrency);
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: 1,
@@ -107,7 +109,7 @@ export class ConsumerRunner {
         offsets.accept(payload.message.offset);
         const lane = this.lane(payload);
         lane.queue.push({ payload, offsets });
-        void this.drain(lane, concurrency, consumer, byTopic, producer);
+        void this.drain(lane, consumer, byTopic, producer);
       },
     });
     // After a rebalance kafkajs fetches every assigned partition again from its committed offset:
@@ -129,7 +131,7 @@ export class ConsumerRunner {
   /** Per topic-partition: accepted offsets not yet done, so a commit never passes one. */
   private readonly partitions = new Map<string, PartitionOffsets>();
   private readonly accepted = new Slots();
-  private readonly running = new FairSlots();
+  private running = new FairSlots(1);
   private disconnectProducer: () => Promise<void> = async () => undefined;
 
   /** Stops fetching, lets in-flight handlers finish (graceful drain), commits, disconnects. */
@@ -159,7 +161,6 @@ export class ConsumerRunner {
   /** Handles a lane's messages in order until it is empty; one drain per lane at a time. */
   private async drain(
     lane: Lane,
-    concurrency: number,
     consumer: Consumer,
     byTopic: Map<string, { topic: TopicContract; handler: MessageHandler }>,
     producer: Producer,
@@ -168,7 +169,7 @@ export class ConsumerRunner {
     lane.draining = true;
     try {
       for (let next = lane.queue.shift(); next; next = lane.queue.shift()) {
-        await this.running.acquire(concurrency, lane.tenant);
+        await this.running.acquire(lane.tenant);
         let handled = false;
         try {
           // Shutting down: what has not started stays uncommitted and is redelivered.
@@ -178,7 +179,7 @@ export class ConsumerRunner {
             this.inFlight--;
           }
         } finally {
-          this.running.release();
+          this.running.release(lane.tenant);
           this.accepted.release();
         }
         if (!handled) {
@@ -399,39 +400,56 @@ export class PartitionOffsets {
 }
 
 /**
- * The handler slots, shared fairly between tenants: a freed slot goes to the tenant that has
- * waited longest for one (then to that tenant's longest-waiting lane), and a tenant served goes
- * to the back of the line. A tenant with a lane on every partition thus gets one turn per round,
- * like a tenant with one message, rather than one per lane.
+ * The handler slots, shared fairly between tenants. `limit` slots serve any tenant, plus one that
+ * only a tenant holding none may take: a tenant whose backlog fills every slot (each handler
+ * taking seconds) cannot make another tenant's message wait for one of them to finish, and a
+ * deployment with one tenant runs exactly `limit` at once as before. A freed slot goes to the
+ * tenant that has waited longest among those that may take it, then that tenant moves to the
+ * back of the line: a tenant with a lane on every partition gets one turn per round, like a
+ * tenant with one message.
  */
 export class FairSlots {
   private used = 0;
+  private readonly held = new Map<string, number>();
   /** Waiting lanes by tenant; Map order is the round: the first tenant is served next. */
   private readonly waiting = new Map<string, Array<() => void>>();
 
-  async acquire(limit: number, tenant: string): Promise<void> {
-    if (this.used < limit && this.waiting.size === 0) {
-      this.used++;
-      return;
-    }
-    await new Promise<void>((r) => {
+  constructor(private readonly limit: number) {}
+
+  async acquire(tenant: string): Promise<void> {
+    await new Promise<void>((wake) => {
       const queue = this.waiting.get(tenant);
-      if (queue) queue.push(r);
-      else this.waiting.set(tenant, [r]);
+      if (queue) queue.push(wake);
+      else this.waiting.set(tenant, [wake]);
+      this.dispatch();
     });
   }
 
-  release(): void {
-    const next = this.waiting.entries().next();
-    if (next.done) {
-      this.used--;
-      return;
+  release(tenant: string): void {
+    this.used--;
+    const n = (this.held.get(tenant) ?? 1) - 1;
+    if (n > 0) this.held.set(tenant, n);
+    else this.held.delete(tenant);
+    this.dispatch();
+  }
+
+  /** Hands free slots to waiting tenants, in round order, while any may take one. */
+  private dispatch(): void {
+    for (let served = true; served;) {
+      served = false;
+      for (const [tenant, queue] of this.waiting) {
+        const holds = this.held.get(tenant) ?? 0;
+        if (this.used >= this.limit + 1 || holds >= this.limit || (holds > 0 && this.used >= this.limit)) continue;
+        const wake = queue.shift()!;
+        this.waiting.delete(tenant);
+        if (queue.length > 0) this.waiting.set(tenant, queue);
+        this.used++;
+        this.held.set(tenant, holds + 1);
+        wake();
+        served = true;
+        break;
+      }
     }
-    const [tenant, queue] = next.value;
-    const wake = queue.shift()!;
-    this.waiting.delete(tenant);
-    if (queue.length > 0) this.waiting.set(tenant, queue);
-    wake();
   }
 }
 
