@@ -39,9 +39,11 @@ scenarios:
             semantic caching, both
   invalidation [--events 20] [--rate 4]
             document change → time until a steadily looked-up answer built from it stops being served
-  flood     [--duration 30] [--flooders 50] [--body-bytes 1600000]
+  flood     [--duration 30] [--flooders 50] [--body-bytes 1600000] [--flooder-nice 0]
             one tenant floods POST /v1/jobs with big bodies while another asks one-line questions:
             the other tenant's p50/p99 and /health latency idle, during the flood and after it
+            (--flooder-nice N runs the flooding client at that CPU niceness: on a small machine its
+            own work of building and sending the bodies otherwise takes the CPU from Deja)
   (latency, ttft, cost, invalidation and flood start the pipeline's services from dist on --base-port, default 18600..18604)
 
 common: --out FILE.json  --model NAME (local model folder under models/)  --threads N (ONNX threads; default the embedder's)
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
       'base-port': { type: 'string' },
       flooders: { type: 'string' },
       'body-bytes': { type: 'string' },
+      'flooder-nice': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -253,8 +256,9 @@ async function main(): Promise<void> {
       const duration = int('duration', values.duration ?? '30', 5) as number;
       const flooders = int('flooders', values.flooders ?? '50') as number;
       const bodyBytes = int('body-bytes', values['body-bytes'] ?? '1600000', 1024) as number;
+      const flooderNice = int('flooder-nice', values['flooder-nice'] ?? '0', 0) as number;
       run = async () => {
-        const result = await runFlood({ databaseUrl, basePort, duration, flooders, bodyBytes });
+        const result = await runFlood({ databaseUrl, basePort, duration, flooders, bodyBytes, flooderNice });
         return { result, text: renderFlood(result) };
       };
       break;

@@ -19,6 +19,8 @@ export interface FloodOptions {
   duration: number;
   flooders: number;
   bodyBytes: number;
+  /** CPU niceness of the flooding client's process (0: as the services). */
+  flooderNice?: number;
 }
 
 export interface LatencyStats {
@@ -48,7 +50,7 @@ export interface FloodResult {
     health_p50: number | null;
     health_p99: number | null;
   };
-  meta: { duration_s: number; flooders: number; body_bytes: number; sim_latency_scale: string };
+  meta: { duration_s: number; flooders: number; body_bytes: number; flooder_nice: number; sim_latency_scale: string };
 }
 
 const run = promisify(execFile);
@@ -97,6 +99,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
         duration_s: o.duration,
         flooders: o.flooders,
         body_bytes: o.bodyBytes,
+        flooder_nice: o.flooderNice ?? 0,
         sim_latency_scale: simLatencyScale,
       },
     };
@@ -166,7 +169,12 @@ async function floodProcess(
   const script = join(__dirname, '..', 'lib', 'flood-client.js');
   if (!existsSync(script)) throw new Error(`${script} is missing: run the benchmark from dist (npm run bench)`);
   const args = { url: pipeline.gatewayUrl, key, loops: o.flooders, bytes: o.bodyBytes, seconds: o.duration };
-  const { stdout } = await run(process.execPath, [script, JSON.stringify(args)], { maxBuffer: 1 << 20 });
+  // The flooder models a remote client: at a positive niceness its own CPU (building and sending
+  // tens of MB/s of bodies) yields to the services being measured on a small machine.
+  const nice = o.flooderNice ?? 0;
+  const [command, argv] =
+    nice > 0 ? ['nice', ['-n', String(nice), process.execPath, script]] : [process.execPath, [script]];
+  const { stdout } = await run(command, [...argv, JSON.stringify(args)], { maxBuffer: 1 << 20 });
   Object.assign(statuses, (JSON.parse(stdout) as { statuses: Record<string, number> }).statuses);
   return stats([], {});
 }

@@ -440,8 +440,9 @@ export class FairSlots {
       for (const [tenant, queue] of this.waiting) {
         const holds = this.held.get(tenant) ?? 0;
         if (this.used >= this.limit + 1 || holds >= this.limit || (holds > 0 && this.used >= this.limit)) continue;
-        const wake = queue.shift()!;
+        const wake = queue.shift();
         this.waiting.delete(tenant);
+        if (!wake) continue;
         if (queue.length > 0) this.waiting.set(tenant, queue);
         this.used++;
         this.held.set(tenant, holds + 1);
