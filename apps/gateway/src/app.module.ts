@@ -8,6 +8,7 @@ import {
   GatewayModule,
   type GatewayOptions,
 } from '@deja/feature-gateway';
+import { ConsoleModule } from '@deja/feature-console';
 import { InvalidationAdminModule } from '@deja/feature-invalidation';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';
@@ -24,6 +25,8 @@ export class AppModule {
         GatewayModule.forRoot(options),
         // Operators' invalidation routes (/v1/admin/invalidations, /v1/admin/doc-changes), admin key only.
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
+        // The console at /console and its JSON API at /v1/console (tenant or admin key).
+        ConsoleModule,
         OpsModule.forRoot({
           service: 'gateway',
           metricsToken: ops.metricsToken,
