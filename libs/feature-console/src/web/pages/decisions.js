@@ -50,26 +50,23 @@ export function DecisionsPage({ who, tenant }) {
         </caption>
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            ${who.kind === 'admin' && html`<th scope="col">Tenant</th>`}
-            <th scope="col">Namespace</th>
             <th scope="col">Question</th>
             <th scope="col">Outcome</th>
             <th scope="col">Tier</th>
             <th scope="col">Similarity</th>
             <th scope="col">Rule</th>
             <th scope="col">Vetoed by</th>
+            <th scope="col">Namespace</th>
+            ${who.kind === 'admin' && html`<th scope="col">Tenant</th>`}
             <th scope="col">Saved</th>
             <th scope="col">Latency</th>
+            <th scope="col">Time</th>
           </tr>
         </thead>
         <tbody>
           ${(data?.decisions ?? []).map(
             (d) =>
               html`<tr data-outcome=${d.outcome} data-tier=${d.tier ?? 'none'}>
-                <td>${time(d.created_at)}</td>
-                ${who.kind === 'admin' && html`<td>${d.tenant}</td>`}
-                <td>${d.namespace}</td>
                 <td class="question">
                   <a href=${`#/decisions/${encodeURIComponent(d.id)}`}>${d.question || '(no text)'}</a>
                 </td>
@@ -78,8 +75,11 @@ export function DecisionsPage({ who, tenant }) {
                 <td>${num(d.similarity)}</td>
                 <td>${rule(d)}</td>
                 <td>${d.rejected_by ?? '—'}</td>
+                <td>${d.namespace}</td>
+                ${who.kind === 'admin' && html`<td>${d.tenant}</td>`}
                 <td>${usd(d.saved_usd)}</td>
                 <td>${ms(d.latency_ms)}</td>
+                <td>${time(d.created_at)}</td>
               </tr>`,
           )}
         </tbody>
@@ -103,9 +103,8 @@ export function WhyPage({ tenant, id }) {
   const m = d.matched;
   return html`<p><a href="#/decisions">← Decisions</a></p>
     <h1>
-      Why:
-      <span class=${`badge ${d.outcome}`} data-testid="why-outcome">${d.outcome}</span>
-      ${d.tier && html`<span>(${d.tier})</span>`}
+      ${'Why: '}<span class=${`badge ${d.outcome}`} data-testid="why-outcome">${d.outcome}</span
+      >${d.tier ? ` (${d.tier})` : ''}
     </h1>
     <section aria-labelledby="q-h">
       <h2 id="q-h">The question</h2>
@@ -134,13 +133,12 @@ export function WhyPage({ tenant, id }) {
       </dl>
     </section>
     <section aria-labelledby="m-h">
-      <h2 id="m-h">${d.outcome === 'hit' ? 'Served from the stored question' : 'Stored answer'}</h2>
+      <h2 id="m-h">${d.outcome === 'hit' ? 'Served from the stored question' : 'Stored as a new entry'}</h2>
       ${
         m
           ? html`<blockquote data-testid="why-matched">${m.question}</blockquote>
               <p>
-                Entry <code>${m.id}</code>, ${m.hits} hits, age ${duration(m.age_seconds)}, TTL
-                ${duration(m.ttl_seconds)}${m.retired_at ? ', retired' : ''}.
+                ${`Entry ${m.id}: ${m.hits} hits, age ${duration(m.age_seconds)}, TTL ${duration(m.ttl_seconds)}${m.retired_at ? ', retired' : ''}.`}
               </p>`
           : html`<p>
               ${d.outcome === 'hit' ? 'The entry is gone (erased).' : 'No stored question was close enough; a miss stores its answer for the next ask.'}
