@@ -121,7 +121,8 @@ export class AppModule {
         // gateway, with the invalidation admin routes behind the admin key (as apps/gateway mounts them)
         GatewayModule.forRoot(gateway),
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
-        ConsoleModule,
+        // No tracing in one process: the why view has no trace link here.
+        ConsoleModule.forRoot(),
       ],
       controllers: [CacheHandler, MissesHandler, InvalidationHandler],
       providers: [{ provide: SIMULATOR, useValue: simulator }, SimulatorLifecycle],

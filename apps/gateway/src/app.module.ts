@@ -17,7 +17,7 @@ import type { Pool } from 'pg';
 /** Wiring only: the gateway's behaviour lives in libs/feature-gateway. */
 @Module({})
 export class AppModule {
-  static forRoot(options: GatewayOptions, ops: { metricsToken?: string } = {}): DynamicModule {
+  static forRoot(options: GatewayOptions, ops: { metricsToken?: string; traceUiUrl?: string } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -26,7 +26,7 @@ export class AppModule {
         // Operators' invalidation routes (/v1/admin/invalidations, /v1/admin/doc-changes), admin key only.
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
         // The console at /console and its JSON API at /v1/console (tenant or admin key).
-        ConsoleModule,
+        ConsoleModule.forRoot({ traceUiUrl: ops.traceUiUrl }),
         OpsModule.forRoot({
           service: 'gateway',
           metricsToken: ops.metricsToken,

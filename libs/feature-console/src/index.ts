@@ -1,4 +1,5 @@
 export * from './lib/console.module';
+export * from './lib/console.options';
 export * from './lib/console-assets.controller';
 export * from './lib/scope';
 export * from './lib/namespace-settings';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Namespace, TenantId, TOPICS, type InvalidationV1 } from '@deja/contracts';
@@ -14,6 +14,7 @@ import {
   type Principal,
 } from '@deja/feature-gateway';
 import { buildInvalidation, invalidationKey } from '@deja/feature-invalidation';
+import { CONSOLE_OPTIONS, traceSearchUrl, type ConsoleOptions } from './console.options';
 import { ConsoleRepository } from './console.repository';
 import { effectivePolicy, mergeSettings, NamespaceSettingsBody, settingsIssues } from './namespace-settings';
 import { OVERVIEW_WINDOWS, totals } from './overview';
@@ -71,6 +72,7 @@ export class ConsoleController {
   constructor(
     private readonly repo: ConsoleRepository,
     private readonly publisher: TopicPublisher,
+    @Inject(CONSOLE_OPTIONS) private readonly options: ConsoleOptions,
   ) {}
 
   @Get('session')
@@ -120,6 +122,7 @@ export class ConsoleController {
       answer: row.result?.answer?.content ?? null,
       scope: scopeOf(row),
       matched: entry ? entryView(entry) : null,
+      trace_url: this.options.traceUiUrl ? traceSearchUrl(this.options.traceUiUrl, row.id) : null,
     };
   }
 

@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleController } from './console.controller';
+import { CONSOLE_OPTIONS, type ConsoleOptions } from './console.options';
 import { ConsoleRepository } from './console.repository';
 
 /**
@@ -8,5 +9,13 @@ import { ConsoleRepository } from './console.repository';
  * gateway's app provides globally: `PG_POOL`, `TopicPublisher` and the gateway's auth (the
  * routes use its guard).
  */
-@Module({ controllers: [ConsoleAssetsController, ConsoleController], providers: [ConsoleRepository] })
-export class ConsoleModule {}
+@Module({})
+export class ConsoleModule {
+  static forRoot(options: ConsoleOptions = {}): DynamicModule {
+    return {
+      module: ConsoleModule,
+      controllers: [ConsoleAssetsController, ConsoleController],
+      providers: [ConsoleRepository, { provide: CONSOLE_OPTIONS, useValue: options }],
+    };
+  }
+}

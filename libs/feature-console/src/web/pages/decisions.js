@@ -145,6 +145,7 @@ export function WhyPage({ tenant, id }) {
             </p>`
       }
     </section>
+    ${d.trace_url && html`<p><a href=${d.trace_url} target="_blank" rel="noopener noreferrer">Traces of this request in Jaeger</a></p>`}
     <section aria-labelledby="s-h">
       <h2 id="s-h">Scope: what had to match</h2>
       <dl>
