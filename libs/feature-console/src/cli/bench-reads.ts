@@ -109,7 +109,8 @@ async function time(name: string, read: (i: number) => Promise<unknown>): Promis
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(1);
+  const at = (q: number) =>
+    (samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN).toFixed(1);
   console.log(
     `${name.padEnd(46)} n=${String(samples.length).padEnd(4)} p50 ${at(0.5).padStart(7)} ms  p95 ${at(0.95).padStart(7)} ms  p99 ${at(0.99).padStart(7)} ms`,
   );
