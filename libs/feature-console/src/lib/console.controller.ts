@@ -224,15 +224,7 @@ export class ConsoleController {
     const { namespace } = parseOrThrow(NamespaceParam, params, 'path');
     const change = parseOrThrow(NamespaceSettingsBody, body);
     const tenant = writeScope(caller, change.tenant);
-    const stored = (await this.repo.namespaces(tenant)).find((n) => n.namespace === namespace);
-    const current = {
-      threshold: stored?.threshold ?? null,
-      targetFalseHitRate: stored?.target_false_hit_rate ?? null,
-      minThreshold: stored?.min_threshold ?? null,
-      maxThreshold: stored?.max_threshold ?? null,
-      ttlSeconds: stored?.ttl_seconds ?? null,
-      slidingTtl: stored?.sliding_ttl ?? null,
-    };
+    const current = await this.repo.namespaceOverrides(tenant, namespace);
     const issues = settingsIssues(current, change);
     if (issues.length > 0) {
       throw new GatewayException(

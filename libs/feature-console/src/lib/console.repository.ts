@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
+import { findNamespace } from '@deja/data-access-cache';
 import { PG_POOL } from '@deja/data-access-postgres';
 import type { NamespaceOverrides } from '@deja/util-cache-policy';
+import { overridesOf } from './namespace-settings';
 import type { OverviewWindow } from './overview';
 
 /**
@@ -83,6 +85,11 @@ export class ConsoleRepository {
     return rows;
   }
 
+  /** One namespace's stored overrides (none set when it was never configured). */
+  async namespaceOverrides(tenant: string, namespace: string): Promise<NamespaceOverrides> {
+    return overridesOf(await findNamespace(this.pool, tenant, namespace));
+  }
+
   /** Stores a namespace's overrides (creating the namespace at version 1 when new). */
   async saveNamespace(tenant: string, namespace: string, o: NamespaceOverrides): Promise<void> {
     await this.pool.query(
@@ -124,7 +131,12 @@ export class ConsoleRepository {
               count(*) FILTER (WHERE outcome = 'hit' AND tier = 'exact')::int AS exact_hits,
               count(*) FILTER (WHERE outcome = 'hit' AND tier = 'semantic')::int AS semantic_hits,
               count(*) FILTER (WHERE outcome = 'miss' AND coalesced IS TRUE)::int AS coalesced,
-              sum(saved_usd)::float8 AS saved_usd, sum(saved_tokens)::float8 AS saved_tokens,
+              sum(saved_usd)::float8 AS saved_usd,
+              -- A hit or a coalesced miss saved the whole call; any other miss only what the
+              -- provider's prompt cache took off its price (docs/prompt-caching.md: saved_usd).
+              COALESCE(sum(saved_usd) FILTER (WHERE outcome = 'hit' OR coalesced IS TRUE), 0)::float8 AS saved_usd_cache,
+              COALESCE(sum(saved_usd) FILTER (WHERE outcome <> 'hit' AND coalesced IS NOT TRUE), 0)::float8 AS saved_usd_prompt_cache,
+              sum(saved_tokens)::float8 AS saved_tokens,
               sum(prompt_cache_read_tokens)::float8 AS prompt_cache_read_tokens,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE outcome = 'hit') AS hit_p50_ms,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FILTER (WHERE outcome = 'hit') AS hit_p99_ms,
@@ -232,6 +244,8 @@ export interface OverviewRow {
   semantic_hits: number;
   coalesced: number;
   saved_usd: number | null;
+  saved_usd_cache: number;
+  saved_usd_prompt_cache: number;
   saved_tokens: number | null;
   prompt_cache_read_tokens: number | null;
   hit_p50_ms: number | null;

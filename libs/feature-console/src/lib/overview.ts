@@ -19,6 +19,10 @@ export interface OverviewTotals {
   /** Hits and coalesced misses: each one a provider call that was not made. */
   provider_calls_avoided: number;
   saved_usd: number;
+  /** Saved by answering from the cache (hits, coalesced misses). */
+  saved_usd_cache: number;
+  /** Saved by the providers' prompt caching on the calls that went out. */
+  saved_usd_prompt_cache: number;
   saved_tokens: number;
   prompt_cache_read_tokens: number;
 }
@@ -39,6 +43,8 @@ export function totals(rows: readonly OverviewRow[]): OverviewTotals {
     semantic_hit_rate: rate(semantic),
     provider_calls_avoided: exact + semantic + sum((r) => r.coalesced),
     saved_usd: sum((r) => r.saved_usd),
+    saved_usd_cache: sum((r) => r.saved_usd_cache),
+    saved_usd_prompt_cache: sum((r) => r.saved_usd_prompt_cache),
     saved_tokens: sum((r) => r.saved_tokens),
     prompt_cache_read_tokens: sum((r) => r.prompt_cache_read_tokens),
   };

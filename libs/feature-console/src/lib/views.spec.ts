@@ -75,6 +75,8 @@ describe('console views', () => {
       semantic_hits: 3,
       coalesced: 1,
       saved_usd: 0.5,
+      saved_usd_cache: 0.4,
+      saved_usd_prompt_cache: 0.1,
       saved_tokens: 100,
       prompt_cache_read_tokens: 0,
       hit_p50_ms: 10,

@@ -121,7 +121,8 @@ export function OverviewPage({ tenant }) {
         <${Stat} label="Exact hits" value=${pct(t.exact_hit_rate)} />
         <${Stat} label="Semantic hits" value=${pct(t.semantic_hit_rate)} />
         <${Stat} label="Provider calls avoided" value=${t.provider_calls_avoided} />
-        <${Stat} label="Saved by the cache" value=${usd(t.saved_usd)} />
+        <${Stat} label="Saved by the cache" value=${usd(t.saved_usd_cache)} />
+        <${Stat} label="Saved by prompt caching" value=${usd(t.saved_usd_prompt_cache)} />
         <${Stat} label="Tokens saved" value=${num(t.saved_tokens, 0)} />
         <${Stat} label="Prompt-cache tokens read" value=${num(t.prompt_cache_read_tokens, 0)} />
       </dl>`
@@ -160,7 +161,10 @@ export function OverviewPage({ tenant }) {
         yTitle="USD"
         tick=${(v) => Number(v).toPrecision(2)}
         labels=${labels}
-        datasets=${[{ label: 'saved', data: series('saved_usd'), backgroundColor: '#1565c0' }]}
+        datasets=${[
+          { label: 'by the cache', data: series('saved_usd_cache'), backgroundColor: '#1565c0' },
+          { label: 'by prompt caching', data: series('saved_usd_prompt_cache'), backgroundColor: '#90caf9' },
+        ]}
       />
     </div>`;
 }
