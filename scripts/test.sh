@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README and CI run it:
 #   1. installs dependencies when node_modules is missing;
-#   2. brings up the local infrastructure (Kafka, Postgres+pgvector, Jaeger) unless it already runs;
+#   2. brings up the local infrastructure (Kafka, Postgres+pgvector, Jaeger) unless it already runs,
+#      and installs Debian's chromium for the console's browser tests when it is missing;
 #   3. type-checks, lints (zero warnings) and builds;
 #   4. runs the unit tests, then the integration tests against the real services.
 # It ends with one line "Tests: N passed, N failed" summing both Jest projects.
@@ -22,6 +23,9 @@ if [ -x scripts/setup-model.sh ]; then
   step "embedding model"
   bash scripts/setup-model.sh
 fi
+
+step "browser for the console tests"
+bash scripts/setup-browser.sh
 
 step "type check"
 npx tsc -p tsconfig.json --noEmit

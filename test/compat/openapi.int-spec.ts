@@ -154,5 +154,24 @@ describe('the OpenAPI document at /docs/openapi.json', () => {
       status: 200,
       documented: true,
     });
+    // The console's read APIs, with a tenant key and with the admin key.
+    const documented = { status: 200, documented: true };
+    for (const client of [call, admin]) {
+      expect(await client('ConsoleController_session')).toMatchObject(documented);
+      expect(await client('ConsoleController_decisions', { query: { outcome: 'miss', limit: '5' } })).toMatchObject(
+        documented,
+      );
+      expect(await client('ConsoleController_decision', { path: { id } })).toMatchObject(documented);
+      expect(await client('ConsoleController_entries', { body: { q: 'Norway' } })).toMatchObject(documented);
+      expect(await client('ConsoleController_namespaces')).toMatchObject(documented);
+      expect(await client('ConsoleController_overview', { query: { window: 'day' } })).toMatchObject(documented);
+      expect(await client('ConsoleController_invalidations', { query: { limit: '5' } })).toMatchObject(documented);
+    }
+    expect(
+      await call('ConsoleController_saveNamespace', { path: { namespace: 'openapi' }, body: { ttl_seconds: 60 } }),
+    ).toMatchObject(documented);
+    expect(
+      await call('ConsoleController_retire', { body: { action: 'purge_namespace', namespace: 'openapi' } }),
+    ).toMatchObject({ status: 202, documented: true });
   });
 });

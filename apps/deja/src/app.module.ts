@@ -13,6 +13,7 @@ import { BusModule } from '@deja/data-access-bus';
 import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
 import { PgliteModule } from '@deja/data-access-pglite';
 import { PG_POOL } from '@deja/data-access-postgres';
+import { ConsoleModule } from '@deja/feature-console';
 import { AdminRoute, GatewayExceptionFilter, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
 import {
   InvalidationAdminModule,
@@ -120,6 +121,8 @@ export class AppModule {
         // gateway, with the invalidation admin routes behind the admin key (as apps/gateway mounts them)
         GatewayModule.forRoot(gateway),
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
+        // No tracing in one process: the why view has no trace link here.
+        ConsoleModule.forRoot(),
       ],
       controllers: [CacheHandler, MissesHandler, InvalidationHandler],
       providers: [{ provide: SIMULATOR, useValue: simulator }, SimulatorLifecycle],

@@ -23,6 +23,7 @@ export function banner(b: BannerInput): string {
     'Deja is running — embedded mode: one process, no Kafka, no Postgres server.',
     '',
     `  API        ${b.url}/v1   (OpenAI-compatible /v1/chat/completions, Anthropic /v1/messages, jobs /v1/jobs)`,
+    `  Console    ${b.url}/console   (sign in with the API key or the admin key)`,
     `  Docs       ${b.url}/docs`,
     `  Health     ${b.url}/health   Metrics ${b.url}/metrics`,
     `  API key    ${b.keys.apiKey}   (tenant "default"; ${keySource(b.keysFromEnv.api)})`,

@@ -8,6 +8,7 @@ import {
   GatewayModule,
   type GatewayOptions,
 } from '@deja/feature-gateway';
+import { ConsoleModule } from '@deja/feature-console';
 import { InvalidationAdminModule } from '@deja/feature-invalidation';
 import { kafkaCheck, OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { Kafka } from 'kafkajs';
@@ -16,7 +17,7 @@ import type { Pool } from 'pg';
 /** Wiring only: the gateway's behaviour lives in libs/feature-gateway. */
 @Module({})
 export class AppModule {
-  static forRoot(options: GatewayOptions, ops: { metricsToken?: string } = {}): DynamicModule {
+  static forRoot(options: GatewayOptions, ops: { metricsToken?: string; traceUiUrl?: string } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,6 +25,8 @@ export class AppModule {
         GatewayModule.forRoot(options),
         // Operators' invalidation routes (/v1/admin/invalidations, /v1/admin/doc-changes), admin key only.
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
+        // The console at /console and its JSON API at /v1/console (tenant or admin key).
+        ConsoleModule.forRoot({ traceUiUrl: ops.traceUiUrl }),
         OpsModule.forRoot({
           service: 'gateway',
           metricsToken: ops.metricsToken,

@@ -31,6 +31,8 @@ export const GatewayConfig = z
      * gateway listens on loopback only (local use), where the public development secret is used.
      */
     DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The Jaeger UI, for the console's link from a request to its traces (none when unset or tracing is off). */
+    DEJA_TRACE_UI_URL: z.url().optional(),
     /** Largest accepted JSON body, bytes (413 above). */
     BODY_LIMIT_BYTES: z.coerce
       .number()

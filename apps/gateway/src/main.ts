@@ -8,7 +8,10 @@ const config = loadConfig();
 const options = gatewayOptions(config);
 void bootstrapService({
   service: 'gateway',
-  module: AppModule.forRoot(options, { metricsToken: config.DEJA_METRICS_TOKEN }),
+  module: AppModule.forRoot(options, {
+    metricsToken: config.DEJA_METRICS_TOKEN,
+    traceUiUrl: config.OTEL_SDK_DISABLED ? undefined : config.DEJA_TRACE_UI_URL,
+  }),
   port: config.PORT,
   host: config.HOST,
   logLevel: config.LOG_LEVEL,

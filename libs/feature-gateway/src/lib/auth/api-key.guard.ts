@@ -16,6 +16,7 @@ import { AuthService, Principal } from './auth.service';
 import { RateLimiter } from './rate-limiter';
 
 const ADMIN_ONLY = 'deja:admin-only';
+const ANY_KEY = 'deja:any-key';
 
 type AuthedRequest = Request & { principal?: Principal };
 
@@ -45,7 +46,8 @@ export class ApiKeyGuard implements CanActivate {
       this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [ctx.getHandler(), ctx.getClass()]) ?? false;
     if (adminOnly && principal.kind !== 'admin')
       throw new GatewayException(GatewayErrorCode.Forbidden, 'this route needs the admin key');
-    if (!adminOnly && principal.kind === 'admin')
+    const anyKey = this.reflector.getAllAndOverride<boolean>(ANY_KEY, [ctx.getHandler(), ctx.getClass()]) ?? false;
+    if (!adminOnly && !anyKey && principal.kind === 'admin')
       throw new GatewayException(
         GatewayErrorCode.Forbidden,
         'the admin key only opens /v1/admin routes; use a tenant key',
@@ -72,6 +74,20 @@ export const TenantRoute = () => applyDecorators(UseGuards(ApiKeyGuard), ApiBear
 
 /** Admin routes (`/v1/admin/*`): only the admin key. Other modules use this to add admin routes. */
 export const AdminRoute = () => applyDecorators(SetMetadata(ADMIN_ONLY, true), UseGuards(ApiKeyGuard), ApiBearerAuth());
+
+/**
+ * Routes that a tenant key (its own data) and the admin key (every tenant's) both open, such as
+ * the console's read APIs: the handler scopes what it reads by the caller's {@link Caller}.
+ */
+export const TenantOrAdminRoute = () =>
+  applyDecorators(SetMetadata(ANY_KEY, true), UseGuards(ApiKeyGuard), ApiBearerAuth(), ApiSecurity('x-api-key'));
+
+/** The authenticated caller (tenant or admin), on routes behind the guard. */
+export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const p = ctx.switchToHttp().getRequest<AuthedRequest>().principal;
+  if (!p) throw new GatewayException(GatewayErrorCode.Unauthenticated, 'missing API key');
+  return p;
+});
 
 /** The calling tenant's id (only on `TenantRoute`s). */
 export const TenantId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {

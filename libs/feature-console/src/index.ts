@@ -1,0 +1,6 @@
+export * from './lib/console.module';
+export * from './lib/console.options';
+export * from './lib/console-assets.controller';
+export * from './lib/scope';
+export * from './lib/namespace-settings';
+export * from './lib/overview';
