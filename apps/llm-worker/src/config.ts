@@ -9,6 +9,8 @@ import {
   telemetryConfig,
   LLM_WORKER_DEFAULTS,
 } from '@deja/util-config';
+// Types only: tracing.ts loads this file before the OpenTelemetry SDK starts (see apps/gateway/src/config.ts).
+import type { LlmWorkerModuleOptions } from '@deja/feature-llm-worker';
 
 const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
 
@@ -68,3 +70,34 @@ export const LlmWorkerConfig = z.object({
 export type LlmWorkerConfig = z.infer<typeof LlmWorkerConfig>;
 
 export const loadConfig = configLoader('llm-worker', LlmWorkerConfig);
+
+/** The feature's options from the validated config. */
+export function llmWorkerOptions(config: LlmWorkerConfig): LlmWorkerModuleOptions {
+  return {
+    worker: {
+      promptCache: {
+        anthropicLongTtlForStatic: config.PROMPT_CACHE_LONG_TTL,
+        defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
+        ...(config.OPENAI_PROMPT_CACHE_RETENTION ? { openaiRetention: config.OPENAI_PROMPT_CACHE_RETENTION } : {}),
+      },
+      retry: {
+        maxAttempts: config.RETRY_MAX_ATTEMPTS,
+        baseDelayMs: config.RETRY_BASE_DELAY_MS,
+        maxDelayMs: config.RETRY_MAX_DELAY_MS,
+        maxTotalMs: config.RETRY_MAX_TOTAL_MS,
+      },
+      breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, cooldownMs: config.BREAKER_COOLDOWN_MS },
+      coalesceWindowMs: config.COALESCE_WINDOW_MS,
+      maxMissAgeMs: config.MISS_MAX_AGE_MS,
+    },
+    providers: {
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+      openai: { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, simulator: config.PROVIDER_SIMULATOR },
+      anthropic: {
+        apiKey: config.ANTHROPIC_API_KEY,
+        baseURL: config.ANTHROPIC_BASE_URL,
+        simulator: config.PROVIDER_SIMULATOR,
+      },
+    },
+  };
+}
