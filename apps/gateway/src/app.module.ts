@@ -6,6 +6,7 @@ import {
   GatewayExceptionFilter,
   gatewayInfrastructure,
   GatewayModule,
+  type GatewayInfrastructureOptions,
   type GatewayOptions,
 } from '@deja/feature-gateway';
 import { InvalidationAdminModule } from '@deja/feature-invalidation';
@@ -16,11 +17,15 @@ import type { Pool } from 'pg';
 /** Wiring only: the gateway's behaviour lives in libs/feature-gateway. */
 @Module({})
 export class AppModule {
-  static forRoot(options: GatewayOptions, ops: { metricsToken?: string } = {}): DynamicModule {
+  static forRoot(
+    options: GatewayOptions,
+    infrastructure: GatewayInfrastructureOptions,
+    ops: { metricsToken?: string } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...gatewayInfrastructure(options),
+        ...gatewayInfrastructure(infrastructure),
         GatewayModule.forRoot(options),
         // Operators' invalidation routes (/v1/admin/invalidations, /v1/admin/doc-changes), admin key only.
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),

@@ -12,7 +12,7 @@ import {
 } from '@deja/util-config';
 // Types only: tracing.ts loads this file before the OpenTelemetry SDK starts, so a value import
 // of a feature would load express, pg and kafkajs before they can be instrumented.
-import type { GatewayOptions } from '@deja/feature-gateway';
+import type { GatewayInfrastructureOptions, GatewayOptions } from '@deja/feature-gateway';
 
 /** The gateway's whole configuration: `process.env` is read here and nowhere else. */
 export const GatewayConfig = z
@@ -83,11 +83,17 @@ export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
 export const loadConfig = configLoader('gateway', GatewayConfig);
 
-/** The feature's options from the validated config. */
-export function gatewayOptions(config: GatewayConfig): GatewayOptions {
+/** What the gateway connects to, from the validated config. */
+export function gatewayInfrastructureOptions(config: GatewayConfig): GatewayInfrastructureOptions {
   return {
     kafka: kafkaConnection(config, 'deja-gateway'),
     database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
+  };
+}
+
+/** The feature's options from the validated config. */
+export function gatewayOptions(config: GatewayConfig): GatewayOptions {
+  return {
     // Unique per replica and start: every replica reads every chunk (see LiveStreams).
     liveChunksGroupId: `${config.KAFKA_GROUP_PREFIX}.gateway.live.${hostname()}.${randomUUID().slice(0, 8)}`,
     apiKey: config.DEJA_API_KEY,

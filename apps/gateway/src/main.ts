@@ -2,13 +2,13 @@ import './tracing';
 import { configureGatewayHttp } from '@deja/feature-gateway';
 import { bootstrapService } from '@deja/feature-ops';
 import { AppModule } from './app.module';
-import { gatewayOptions, loadConfig } from './config';
+import { gatewayInfrastructureOptions, gatewayOptions, loadConfig } from './config';
 
 const config = loadConfig();
 const options = gatewayOptions(config);
 void bootstrapService({
   service: 'gateway',
-  module: AppModule.forRoot(options, { metricsToken: config.DEJA_METRICS_TOKEN }),
+  module: AppModule.forRoot(options, gatewayInfrastructureOptions(config), { metricsToken: config.DEJA_METRICS_TOKEN }),
   port: config.PORT,
   host: config.HOST,
   logLevel: config.LOG_LEVEL,
