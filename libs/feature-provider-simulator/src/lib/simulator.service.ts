@@ -42,17 +42,17 @@ export function newId(prefix: string): string {
   return `${prefix}${randomBytes(12).toString('base64url')}`;
 }
 
-/**
- * The stateful heart of the simulator behind HTTP: engine (caches), fault injection, request
- * log and clock. Runs every provider call through one path — authenticate, pick a fault,
- * handle, record — and maps every failure to the calling provider's error format.
- */
 /** One call's log entry: the fault picked for it, and the one write of its outcome. */
 interface CallRecord {
   fault: FaultKind | undefined;
   record(outcome: Partial<Outcome> & { error?: string | null }, status: number | null): void;
 }
 
+/**
+ * The stateful heart of the simulator behind HTTP: engine (caches), fault injection, request
+ * log and clock. Runs every provider call through one path — authenticate, pick a fault,
+ * handle, record — and maps every failure to the calling provider's error format.
+ */
 @Injectable()
 export class SimulatorService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('ProviderSimulator');
