@@ -18,7 +18,13 @@ export abstract class DejaError<Code extends string> extends Error {
 
   /** Serialised explicitly: `JSON.stringify(error)` gives `{}`. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, ...this.jsonDetails() };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retriable: this.retriable,
+      ...this.jsonDetails(),
+    };
   }
 
   /** What a subclass adds to {@link toJSON} (issues, the provider's status, …). */
