@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceProcess } from '../integration/support/service-process';
+import { ServiceProcess, workerOnSimulator } from '../integration/support/service-process';
 import { describeLiveStreaming } from './live-stream-suite';
 
 const run = randomUUID().slice(0, 8);
@@ -8,11 +8,7 @@ const apiKey = `live-tenant-key-${run}-0123456789`;
 const services = [
   new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0.1' }),
   new ServiceProcess('embedding-service', ports.embedding),
-  new ServiceProcess('llm-worker', ports.worker, {
-    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
-    RETRY_MAX_ATTEMPTS: '1',
-  }),
+  workerOnSimulator(ports.worker, ports.sim, { RETRY_MAX_ATTEMPTS: '1' }),
   new ServiceProcess('gateway', ports.gateway, {
     DEJA_API_KEY: apiKey,
     DEJA_ADMIN_KEY: `live-admin-key-${run}-0123456789`,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceProcess } from '../integration/support/service-process';
+import { ServiceProcess, workerOnSimulator } from '../integration/support/service-process';
 import { describeContract } from './contract-suite';
 
 const run = randomUUID().slice(0, 8);
@@ -9,10 +9,7 @@ const adminKey = `contract-admin-key-${run}-0123456789`;
 const services = [
   new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0' }),
   new ServiceProcess('embedding-service', ports.embedding),
-  new ServiceProcess('llm-worker', ports.worker, {
-    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
-  }),
+  workerOnSimulator(ports.worker, ports.sim),
   new ServiceProcess('invalidation-service', ports.invalidation),
   new ServiceProcess('gateway', ports.gateway, {
     DEJA_API_KEY: apiKey,

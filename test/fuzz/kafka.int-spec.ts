@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { testNames } from '../integration/env';
 import { KafkaProbe } from '../integration/support/kafka-probe';
-import { ServiceProcess } from '../integration/support/service-process';
+import { ServiceProcess, workerOnSimulator } from '../integration/support/service-process';
 import { healthy, startAll, startGroupsAtLatest, stopAll } from './fuzz-stack';
 import { garbage, huge, validValue, type KafkaCase } from './kafka-inputs';
 
@@ -19,11 +19,7 @@ describe('Kafka fuzz: consumers dead-letter what they cannot read and lose nothi
   const common = { KAFKA_GROUP_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const sim = new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0', ...common });
   const embedding = new ServiceProcess('embedding-service', ports.embedding, common);
-  const worker = new ServiceProcess('llm-worker', ports.worker, {
-    ...common,
-    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
-  });
+  const worker = workerOnSimulator(ports.worker, ports.sim, common);
   const invalidation = new ServiceProcess('invalidation-service', ports.invalidation, common);
   const services = [sim, embedding, worker, invalidation];
   const probe = new KafkaProbe(`${prefix}-probe`);

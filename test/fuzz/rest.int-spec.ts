@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { ServiceProcess } from '../integration/support/service-process';
+import { ServiceProcess, workerOnSimulator } from '../integration/support/service-process';
 import { awaitJob, createTenant, healthy, pool, startAll, startGroupsAtLatest, stopAll } from './fuzz-stack';
 import { adminInvalidCase, ENDPOINTS, invalidCase, oddCase, validBody, type RestCase } from './rest-inputs';
 
@@ -18,11 +18,7 @@ describe('REST fuzz: gateway', () => {
   const common = { KAFKA_GROUP_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const sim = new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0', ...common });
   const embedding = new ServiceProcess('embedding-service', ports.embedding, common);
-  const worker = new ServiceProcess('llm-worker', ports.worker, {
-    ...common,
-    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
-  });
+  const worker = workerOnSimulator(ports.worker, ports.sim, common);
   const gateway = new ServiceProcess('gateway', ports.gateway, {
     ...common,
     DEJA_ADMIN_KEY: adminKey,

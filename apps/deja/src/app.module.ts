@@ -14,7 +14,13 @@ import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embed
 import { PgliteModule } from '@deja/data-access-pglite';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { ConsoleModule } from '@deja/feature-console';
-import { AdminRoute, GatewayExceptionFilter, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import {
+  AdminRoute,
+  GatewayExceptionFilter,
+  GatewayModule,
+  inProcessJobNotifications,
+  type GatewayOptions,
+} from '@deja/feature-gateway';
 import {
   InvalidationAdminModule,
   InvalidationHandler,
@@ -42,14 +48,9 @@ class SimulatorLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The gateway's options in one process (no broker or database URL: the bus and PGlite serve them). */
+/** The gateway's options in one process (its infrastructure is the bus, PGlite and in-process notifications). */
 export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKeys): GatewayOptions {
   return {
-    // Unused: BusModule and PgliteModule take the place of gatewayInfrastructure().
-    kafka: { brokers: ['in-process:0'], clientId: 'deja-embedded' },
-    database: { url: 'postgres://embedded.invalid/deja', poolMax: 1, runMigrations: false },
-    // One process: the results handler wakes waiters directly, no LISTEN connection.
-    jobNotifications: 'in-process',
     // One process, one gateway: a fixed group on the bus is this replica's own.
     liveChunksGroupId: 'deja.embedded.live',
     apiKey: keys.apiKey,
@@ -120,6 +121,7 @@ export class AppModule {
         }),
         // gateway, with the invalidation admin routes behind the admin key (as apps/gateway mounts them)
         GatewayModule.forRoot(gateway),
+        inProcessJobNotifications(),
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
         // No tracing in one process: the why view has no trace link here.
         ConsoleModule.forRoot(),

@@ -1,9 +1,16 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { embeddingEnvSchema, refineEmbeddingEnv } from '@deja/data-access-embeddings';
-import { configLoader, envBoolean, httpConfig, metricsConfig, LLM_WORKER_DEFAULTS } from '@deja/util-config';
+import {
+  configLoader,
+  envBoolean,
+  httpConfig,
+  metricsConfig,
+  providerCallConfig,
+  providerKeysConfig,
+  requestLimitsConfig,
+} from '@deja/util-config';
 
-const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
 const key = z.string().min(16, 'must be at least 16 characters').optional();
 
 /**
@@ -15,6 +22,10 @@ export const EmbeddedConfig = z
     ...httpConfig(8080),
     ...metricsConfig,
     ...embeddingEnvSchema,
+    ...requestLimitsConfig,
+    // Real providers when their keys are set; the in-process simulator for the others.
+    ...providerKeysConfig,
+    ...providerCallConfig,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('warn'),
     /** Database, bus and generated keys; relative paths are under the working directory. */
     DEJA_DATA_DIR: z
@@ -29,11 +40,6 @@ export const EmbeddedConfig = z
     /** HMAC key that signs cache entries (≥ 32 characters); generated and kept like DEJA_API_KEY when unset. */
     DEJA_ENTRY_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').default('deja-local-development-key-secret'),
-    /** Real providers when their keys are set; the in-process simulator for the others. */
-    OPENAI_API_KEY: z.string().min(1).optional(),
-    ANTHROPIC_API_KEY: z.string().min(1).optional(),
-    OPENAI_BASE_URL: z.url().optional(),
-    ANTHROPIC_BASE_URL: z.url().optional(),
     /** Answer every provider from the simulator even when keys are set (demos, tests). */
     DEJA_SIMULATE_PROVIDERS: envBoolean(false),
     /** Simulator latency multiplier (1 = realistic provider latency, 0 = instant). */
@@ -41,32 +47,8 @@ export const EmbeddedConfig = z
     DEJA_CACHE_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
     /** Partitions handled at once across all topics (embedding is CPU-bound). */
     DEJA_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-    BODY_LIMIT_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(100 * 1024 * 1024)
-      .default(2 * 1024 * 1024),
-    /** Per tenant: requests with a body in flight, and their bytes (429 above). */
-    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).optional(),
-    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).optional(),
-    /** Per tenant, across the deployment: jobs queued (not yet answered) and their bytes (429 above). */
-    TENANT_MAX_QUEUED_JOBS: z.coerce.number().int().min(1).max(10_000_000).optional(),
-    TENANT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).optional(),
     RATE_LIMIT_RPS: z.coerce.number().positive().default(50),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
-    /** A job still queued after this long is failed with `expired` (a late result still completes it). */
-    JOB_EXPIRE_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(60)
-      .max(7 * 24 * 3600)
-      .default(900),
-    COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
-    PROVIDER_TIMEOUT_MS: ms(LLM_WORKER_DEFAULTS.providerTimeoutMs).pipe(z.number().min(100)),
-    RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(LLM_WORKER_DEFAULTS.retry.maxAttempts),
-    DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(LLM_WORKER_DEFAULTS.defaultMaxTokens),
-    COALESCE_WINDOW_MS: ms(LLM_WORKER_DEFAULTS.coalesceWindowMs),
     /** Consumed bus messages are deleted after this many hours. */
     DEJA_BUS_RETENTION_HOURS: z.coerce
       .number()

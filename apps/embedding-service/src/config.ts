@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { embeddingEnvSchema, refineEmbeddingEnv } from '@deja/data-access-embeddings';
-import {
-  configLoader,
-  httpConfig,
-  metricsConfig,
-  kafkaConfig,
-  postgresConfig,
-  telemetryConfig,
-} from '@deja/util-config';
+import { configLoader, serviceConfig } from '@deja/util-config';
 
 /** The embedding-service's whole configuration: `process.env` is read here and nowhere else. */
 export const EmbeddingServiceConfig = z
   .object({
-    ...httpConfig(8081),
-    ...metricsConfig,
-    ...kafkaConfig,
-    ...postgresConfig,
-    ...telemetryConfig,
+    ...serviceConfig(8081),
     ...embeddingEnvSchema,
     /** HMAC key for signing cache entries (≥ 32 characters); all replicas need the same one. */
     DEJA_ENTRY_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,27 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import {
-  configLoader,
-  httpConfig,
-  metricsConfig,
-  kafkaConfig,
-  kafkaConnection,
-  postgresConfig,
-  telemetryConfig,
-} from '@deja/util-config';
+import { configLoader, kafkaConnection, requestLimitsConfig, serviceConfig } from '@deja/util-config';
 // Types only: tracing.ts loads this file before the OpenTelemetry SDK starts, so a value import
 // of a feature would load express, pg and kafkajs before they can be instrumented.
-import type { GatewayOptions } from '@deja/feature-gateway';
+import type { GatewayInfrastructureOptions, GatewayOptions } from '@deja/feature-gateway';
 
 /** The gateway's whole configuration: `process.env` is read here and nowhere else. */
 export const GatewayConfig = z
   .object({
-    ...httpConfig(8080),
-    ...metricsConfig,
-    ...kafkaConfig,
-    ...postgresConfig,
-    ...telemetryConfig,
+    ...serviceConfig(8080),
+    ...requestLimitsConfig,
     /** Local use and first start: ensures tenant `default` with this key. Not for production. */
     DEJA_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Admin key for the admin routes. Not for production: use a secret store. */
@@ -33,13 +22,6 @@ export const GatewayConfig = z
     DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** The Jaeger UI, for the console's link from a request to its traces (none when unset or tracing is off). */
     DEJA_TRACE_UI_URL: z.url().optional(),
-    /** Largest accepted JSON body, bytes (413 above). */
-    BODY_LIMIT_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(100 * 1024 * 1024)
-      .default(2 * 1024 * 1024),
     /**
      * The broker's `message.max.bytes` (Kafka's default is 1,048,588): a request whose
      * deja.requests.v1 message would be larger is refused with 413 before it is stored.
@@ -53,25 +35,10 @@ export const GatewayConfig = z
     /** Default per-tenant token bucket (per replica); tenants may carry their own. */
     RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
-    /** Per tenant and replica: requests with a body in flight, and their bytes (429 above). */
-    TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).optional(),
-    TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).optional(),
-    /** Per tenant, across the deployment: jobs queued (not yet answered) and their bytes (429 above). */
-    TENANT_MAX_QUEUED_JOBS: z.coerce.number().int().min(1).max(10_000_000).optional(),
-    TENANT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).optional(),
     /** How long a publish to Kafka may take before the job fails with 503. */
     PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
-    /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
-    COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** Waiters re-check Postgres this often in case a notification was lost. */
     JOB_RECHECK_MS: z.coerce.number().int().min(100).max(60000).default(2000),
-    /** A job with no result after this long is failed as `expired` (a late result still completes it). */
-    JOB_EXPIRE_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(60)
-      .max(7 * 24 * 3600)
-      .default(900),
   })
   .superRefine((c, ctx) => {
     if (c.DEJA_KEY_SECRET === undefined && !isLoopback(c.HOST))
@@ -85,11 +52,17 @@ export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
 export const loadConfig = configLoader('gateway', GatewayConfig);
 
-/** The feature's options from the validated config. */
-export function gatewayOptions(config: GatewayConfig): GatewayOptions {
+/** What the gateway connects to, from the validated config. */
+export function gatewayInfrastructureOptions(config: GatewayConfig): GatewayInfrastructureOptions {
   return {
     kafka: kafkaConnection(config, 'deja-gateway'),
     database: { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, runMigrations: true },
+  };
+}
+
+/** The feature's options from the validated config. */
+export function gatewayOptions(config: GatewayConfig): GatewayOptions {
+  return {
     // Unique per replica and start: every replica reads every chunk (see LiveStreams).
     liveChunksGroupId: `${config.KAFKA_GROUP_PREFIX}.gateway.live.${hostname()}.${randomUUID().slice(0, 8)}`,
     apiKey: config.DEJA_API_KEY,

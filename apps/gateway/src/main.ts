@@ -2,13 +2,13 @@ import './tracing';
 import { configureGatewayHttp } from '@deja/feature-gateway';
 import { bootstrapService } from '@deja/feature-ops';
 import { AppModule } from './app.module';
-import { gatewayOptions, loadConfig } from './config';
+import { gatewayInfrastructureOptions, gatewayOptions, loadConfig } from './config';
 
 const config = loadConfig();
 const options = gatewayOptions(config);
 void bootstrapService({
   service: 'gateway',
-  module: AppModule.forRoot(options, {
+  module: AppModule.forRoot(options, gatewayInfrastructureOptions(config), {
     metricsToken: config.DEJA_METRICS_TOKEN,
     traceUiUrl: config.OTEL_SDK_DISABLED ? undefined : config.DEJA_TRACE_UI_URL,
   }),

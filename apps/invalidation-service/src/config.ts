@@ -1,21 +1,9 @@
 import { z } from 'zod';
-import {
-  configLoader,
-  httpConfig,
-  metricsConfig,
-  kafkaConfig,
-  postgresConfig,
-  telemetryConfig,
-  SWEEP_DEFAULTS,
-} from '@deja/util-config';
+import { configLoader, serviceConfig, SWEEP_DEFAULTS } from '@deja/util-config';
 
 /** The invalidation-service's whole configuration: `process.env` is read here and nowhere else. */
 export const InvalidationServiceConfig = z.object({
-  ...httpConfig(8083),
-  ...metricsConfig,
-  ...kafkaConfig,
-  ...postgresConfig,
-  ...telemetryConfig,
+  ...serviceConfig(8083),
   /** Time between background deletion sweeps; 0 turns the sweep off (another replica runs it). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(SWEEP_DEFAULTS.intervalMs),
   /** Rows per DELETE statement. */

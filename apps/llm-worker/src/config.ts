@@ -2,41 +2,29 @@ import { z } from 'zod';
 import {
   configLoader,
   envBoolean,
-  httpConfig,
-  metricsConfig,
-  kafkaConfig,
-  postgresConfig,
-  telemetryConfig,
+  milliseconds as ms,
+  providerCallConfig,
+  providerKeysConfig,
+  serviceConfig,
   LLM_WORKER_DEFAULTS,
 } from '@deja/util-config';
-
-const ms = (fallback: number, max = 3_600_000) => z.coerce.number().int().min(0).max(max).default(fallback);
+// Types only: tracing.ts loads this file before the OpenTelemetry SDK starts (see apps/gateway/src/config.ts).
+import type { LlmWorkerModuleOptions } from '@deja/feature-llm-worker';
 
 /** The llm-worker's whole configuration: `process.env` is read here and nowhere else. */
 export const LlmWorkerConfig = z.object({
-  ...httpConfig(8082),
-  ...metricsConfig,
-  ...kafkaConfig,
-  ...postgresConfig,
-  ...telemetryConfig,
-  OPENAI_API_KEY: z.string().min(1).optional(),
-  ANTHROPIC_API_KEY: z.string().min(1).optional(),
-  /** Point the official SDKs elsewhere, e.g. at the provider simulator. */
-  OPENAI_BASE_URL: z.url().optional(),
-  ANTHROPIC_BASE_URL: z.url().optional(),
+  ...serviceConfig(8082),
+  ...providerKeysConfig,
+  ...providerCallConfig,
   /**
    * Declares the base URLs to be the Deja provider simulator (answers marked simulated). Without
    * it a base URL is probed once (`GET /_sim/stats`). A base URL without an API key gets a
    * placeholder key either way.
    */
   PROVIDER_SIMULATOR: envBoolean(false),
-  /** Per-attempt timeout of a provider call. */
-  PROVIDER_TIMEOUT_MS: ms(LLM_WORKER_DEFAULTS.providerTimeoutMs).pipe(z.number().min(100)),
   /** Partitions of deja.misses.v1 handled at once (identical misses share a partition). */
   MISSES_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
 
-  /** Attempts per provider call, the first included. */
-  RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(LLM_WORKER_DEFAULTS.retry.maxAttempts),
   RETRY_BASE_DELAY_MS: ms(LLM_WORKER_DEFAULTS.retry.baseDelayMs),
   RETRY_MAX_DELAY_MS: ms(LLM_WORKER_DEFAULTS.retry.maxDelayMs),
   /** A retry whose wait would end later than this after the first attempt is not made. */
@@ -52,9 +40,6 @@ export const LlmWorkerConfig = z.object({
   /** How long an open breaker fails fast before a probe call. */
   BREAKER_COOLDOWN_MS: ms(LLM_WORKER_DEFAULTS.breaker.cooldownMs),
 
-  /** How long a finished answer is handed to identical misses behind it (0: concurrent ones only). */
-  COALESCE_WINDOW_MS: ms(LLM_WORKER_DEFAULTS.coalesceWindowMs),
-
   /** Misses submitted longer ago are failed with miss_expired instead of sent to the provider (0: no limit). */
   MISS_MAX_AGE_MS: z.coerce.number().int().min(0).default(LLM_WORKER_DEFAULTS.maxMissAgeMs),
 
@@ -62,9 +47,38 @@ export const LlmWorkerConfig = z.object({
   PROMPT_CACHE_LONG_TTL: envBoolean(false),
   /** OpenAI `prompt_cache_retention`: unset leaves the provider default. */
   OPENAI_PROMPT_CACHE_RETENTION: z.enum(['in_memory', '24h']).optional(),
-  /** `max_tokens` sent to Anthropic (which requires it) when a request sets none. */
-  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(LLM_WORKER_DEFAULTS.defaultMaxTokens),
 });
 export type LlmWorkerConfig = z.infer<typeof LlmWorkerConfig>;
 
 export const loadConfig = configLoader('llm-worker', LlmWorkerConfig);
+
+/** The feature's options from the validated config. */
+export function llmWorkerOptions(config: LlmWorkerConfig): LlmWorkerModuleOptions {
+  return {
+    worker: {
+      promptCache: {
+        anthropicLongTtlForStatic: config.PROMPT_CACHE_LONG_TTL,
+        defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
+        ...(config.OPENAI_PROMPT_CACHE_RETENTION ? { openaiRetention: config.OPENAI_PROMPT_CACHE_RETENTION } : {}),
+      },
+      retry: {
+        maxAttempts: config.RETRY_MAX_ATTEMPTS,
+        baseDelayMs: config.RETRY_BASE_DELAY_MS,
+        maxDelayMs: config.RETRY_MAX_DELAY_MS,
+        maxTotalMs: config.RETRY_MAX_TOTAL_MS,
+      },
+      breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, cooldownMs: config.BREAKER_COOLDOWN_MS },
+      coalesceWindowMs: config.COALESCE_WINDOW_MS,
+      maxMissAgeMs: config.MISS_MAX_AGE_MS,
+    },
+    providers: {
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+      openai: { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, simulator: config.PROVIDER_SIMULATOR },
+      anthropic: {
+        apiKey: config.ANTHROPIC_API_KEY,
+        baseURL: config.ANTHROPIC_BASE_URL,
+        simulator: config.PROVIDER_SIMULATOR,
+      },
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { SimClock, simulatorConfig, type SimulatorConfig } from '@deja/feature-provider-simulator';
+import { SimClock, simulatorConfig, textOfTokens, type SimulatorConfig } from '@deja/feature-provider-simulator';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -11,19 +11,7 @@ import { AppModule } from './app.module';
  * Drives the simulator app over HTTP with the OFFICIAL SDKs, unchanged, pointed at it by
  * `baseURL` — the same way the LLM worker will use it.
  */
-const WORDS = [
-  ' cache',
-  ' prefix',
-  ' model',
-  ' token',
-  ' system',
-  ' prompt',
-  ' answer',
-  ' vector',
-  ' stream',
-  ' policy',
-];
-const LONG_SYSTEM = Array.from({ length: 4000 }, (_, i) => WORDS[(i * 7) % WORDS.length]).join('');
+const LONG_SYSTEM = textOfTokens(4000);
 
 async function start(overrides: Partial<SimulatorConfig> = {}, clock = SimClock.manual()) {
   const config = simulatorConfig({ PORT: 0, SIM_LATENCY_SCALE: 0, ...overrides });

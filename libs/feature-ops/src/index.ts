@@ -3,3 +3,4 @@ export * from './health.controller';
 export * from './metrics.controller';
 export * from './ops.module';
 export * from './bootstrap';
+export * from './service-infrastructure';

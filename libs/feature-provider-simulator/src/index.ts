@@ -16,3 +16,5 @@ export { ProviderSimulatorModule } from './lib/provider-simulator.module';
 export { SimulatorService } from './lib/simulator.service';
 export * from './lib/start-simulator';
 export * from './lib/core/stream-pauses';
+/** Prompts of an exact token count, for the simulator's tests and its callers' (caching starts at a size). */
+export { textOfTokens } from './lib/core/test-text';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { topicPrefixProblem } from '@deja/contracts';
+import { LLM_WORKER_DEFAULTS } from './defaults';
 
 /** Reusable, validated pieces of service configuration. */
 
@@ -83,4 +84,64 @@ export const httpConfig = (fallbackPort: number) => ({
  */
 export const metricsConfig = {
   DEJA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+};
+
+/** What every distributed service reads: its HTTP port, /metrics, Kafka, Postgres and telemetry. */
+export const serviceConfig = (fallbackPort: number) => ({
+  ...httpConfig(fallbackPort),
+  ...metricsConfig,
+  ...kafkaConfig,
+  ...postgresConfig,
+  ...telemetryConfig,
+});
+
+/** A duration in milliseconds, at most an hour unless said otherwise. */
+export const milliseconds = (fallback: number, max = 3_600_000) =>
+  z.coerce.number().int().min(0).max(max).default(fallback);
+
+/** The gateway's request limits, read by the gateway and by embedded mode. */
+export const requestLimitsConfig = {
+  /** Largest accepted JSON body, bytes (413 above). */
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
+  /** Per tenant and replica: requests with a body in flight, and their bytes (429 above). */
+  TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).optional(),
+  TENANT_MAX_IN_FLIGHT_BYTES: z.coerce.number().int().min(1024).optional(),
+  /** Per tenant, across the deployment: jobs queued (not yet answered) and their bytes (429 above). */
+  TENANT_MAX_QUEUED_JOBS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  TENANT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).optional(),
+  /** How long /v1/chat/completions and /v1/messages wait for an answer before 504. */
+  COMPAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  /** A job still queued after this long is failed with `expired` (a late result still completes it). */
+  JOB_EXPIRE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(900),
+};
+
+/** The providers' keys and base URLs, read by the llm-worker and by embedded mode. */
+export const providerKeysConfig = {
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  /** Point the official SDKs elsewhere, e.g. at the provider simulator. */
+  OPENAI_BASE_URL: z.url().optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+};
+
+/** The llm-worker settings embedded mode offers too, with the worker's defaults. */
+export const providerCallConfig = {
+  /** Per-attempt timeout of a provider call. */
+  PROVIDER_TIMEOUT_MS: milliseconds(LLM_WORKER_DEFAULTS.providerTimeoutMs).pipe(z.number().min(100)),
+  /** Attempts per provider call, the first included. */
+  RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(LLM_WORKER_DEFAULTS.retry.maxAttempts),
+  /** `max_tokens` sent to Anthropic (which requires it) when a request sets none. */
+  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(LLM_WORKER_DEFAULTS.defaultMaxTokens),
+  /** How long a finished answer is handed to identical misses behind it (0: concurrent ones only). */
+  COALESCE_WINDOW_MS: milliseconds(LLM_WORKER_DEFAULTS.coalesceWindowMs),
 };

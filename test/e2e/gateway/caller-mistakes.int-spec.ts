@@ -13,7 +13,7 @@ import {
   GatewayModule,
 } from '@deja/feature-gateway';
 import { InvalidationAdminModule } from '@deja/feature-invalidation';
-import { ADMIN_KEY, gatewayOptions, http } from './harness';
+import { ADMIN_KEY, gatewayOptions, http, infrastructure } from './harness';
 
 /** `depth` levels of arrays (or objects) around a leaf, as JSON text: JSON.stringify would overflow first. */
 function deepText(depth: number, asObject = false): string {
@@ -38,7 +38,7 @@ describe('gateway: caller mistakes are 400 with the field named, before anything
     const root: DynamicModule = {
       module: class CallerMistakesRoot {},
       imports: [
-        ...gatewayInfrastructure(options),
+        ...gatewayInfrastructure(infrastructure),
         GatewayModule.forRoot(options),
         InvalidationAdminModule.forRoot({ protect: applyDecorators(AdminRoute(), UseFilters(GatewayExceptionFilter)) }),
       ],

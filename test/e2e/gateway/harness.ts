@@ -6,7 +6,13 @@ import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs'
 import { CacheOptions, REQUESTS_V1, RESULTS_V1, RequestV1, TopicNames, TOPICS, type ResultV1 } from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
 import { createKafka, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
-import { configureGatewayHttp, gatewayInfrastructure, GatewayModule, type GatewayOptions } from '@deja/feature-gateway';
+import {
+  configureGatewayHttp,
+  gatewayInfrastructure,
+  GatewayModule,
+  type GatewayInfrastructureOptions,
+  type GatewayOptions,
+} from '@deja/feature-gateway';
 import { testEnv, testNames } from '../../integration/env';
 
 export const ADMIN_KEY = `admin-${randomUUID()}`;
@@ -19,10 +25,14 @@ export interface GatewayReplica {
   port: number;
 }
 
+/** The test Kafka (under this run's topic prefix) and Postgres. */
+export const infrastructure: GatewayInfrastructureOptions = {
+  kafka: { brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e', topicPrefix: testEnv.topicPrefix },
+  database: { url: testEnv.databaseUrl, poolMax: 5, runMigrations: true },
+};
+
 export function gatewayOptions(over: Partial<GatewayOptions> = {}): GatewayOptions {
   return {
-    kafka: { brokers: testEnv.kafkaBrokers, clientId: 'gateway-e2e', topicPrefix: testEnv.topicPrefix },
-    database: { url: testEnv.databaseUrl, poolMax: 5, runMigrations: true },
     adminKey: ADMIN_KEY,
     keySecret: KEY_SECRET,
     bodyLimitBytes: 256 * 1024,
@@ -43,7 +53,7 @@ export async function startReplica(groupId: string, over: Partial<GatewayOptions
   const options = gatewayOptions(over);
   const root: DynamicModule = {
     module: class GatewayE2eRoot {},
-    imports: [...gatewayInfrastructure(options), GatewayModule.forRoot(options)],
+    imports: [...gatewayInfrastructure(infrastructure), GatewayModule.forRoot(options)],
   };
   const app = await NestFactory.create(root, { logger: ['fatal', 'error', 'warn'], abortOnError: false });
   configureGatewayHttp(app, options);

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { CacheOptions } from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
 import { configureGatewayHttp, gatewayInfrastructure, GatewayModule } from '@deja/feature-gateway';
-import { ADMIN_KEY, gatewayOptions, http, miss } from './harness';
+import { ADMIN_KEY, gatewayOptions, http, infrastructure, miss } from './harness';
 
 /** What a raw HTTP exchange gave: the first bytes answered and when the socket closed. */
 interface RawExchange {
@@ -64,7 +64,7 @@ describe('gateway HTTP hygiene (real Postgres and Kafka, no pipeline)', () => {
     });
     const root: DynamicModule = {
       module: class HttpHygieneRoot {},
-      imports: [...gatewayInfrastructure(options), GatewayModule.forRoot(options)],
+      imports: [...gatewayInfrastructure(infrastructure), GatewayModule.forRoot(options)],
     };
     app = await NestFactory.create(root, { logger: ['fatal', 'error'], abortOnError: false });
     configureGatewayHttp(app, options);

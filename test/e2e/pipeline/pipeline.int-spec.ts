@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { metricValue, ServiceProcess } from '../../integration/support/service-process';
+import { metricValue, ServiceProcess, workerOnSimulator } from '../../integration/support/service-process';
 import { kafkaEnv, testEnv, testNames } from '../../integration/env';
 
 /**
@@ -18,10 +18,7 @@ describe('pipeline end to end (all services as processes)', () => {
   const adminKey = `e2e-admin-key-${run}-0123456789`;
   const sim = new ServiceProcess('provider-simulator', ports.sim, { SIM_LATENCY_SCALE: '0' });
   const embedding = new ServiceProcess('embedding-service', ports.embedding);
-  const worker = new ServiceProcess('llm-worker', ports.worker, {
-    OPENAI_BASE_URL: `http://127.0.0.1:${ports.sim}/v1`,
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.sim}`,
-  });
+  const worker = workerOnSimulator(ports.worker, ports.sim);
   const gateway = new ServiceProcess('gateway', ports.gateway, {
     DEJA_API_KEY: apiKey,
     DEJA_ADMIN_KEY: adminKey,

@@ -125,3 +125,12 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   }
   return total;
 }
+
+/** An llm-worker that calls the provider simulator on `simPort` for both providers, as the pipelines under test run it. */
+export function workerOnSimulator(port: number, simPort: number, env: Record<string, string> = {}): ServiceProcess {
+  return new ServiceProcess('llm-worker', port, {
+    ...env,
+    OPENAI_BASE_URL: `http://127.0.0.1:${simPort}/v1`,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${simPort}`,
+  });
+}

@@ -1,3 +1,5 @@
+import { DejaError } from '@deja/util-errors';
+
 /** Why an embedding could not be produced. */
 export enum EmbeddingErrorCode {
   /** The local model's files are not in the models folder (run scripts/setup-model.sh). */
@@ -21,21 +23,8 @@ const RETRIABLE: Readonly<Record<EmbeddingErrorCode, boolean>> = {
 };
 
 /** An error from an embedder; `retriable` says whether trying again later may succeed. */
-export class EmbeddingException extends Error {
-  readonly retriable: boolean;
-
-  constructor(
-    readonly code: EmbeddingErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'EmbeddingException';
-    this.retriable = RETRIABLE[code];
-  }
-
-  /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable };
+export class EmbeddingException extends DejaError<EmbeddingErrorCode> {
+  constructor(code: EmbeddingErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, RETRIABLE[code], options);
   }
 }

@@ -228,6 +228,7 @@ export class ConsumerRunner {
     return true;
   }
 
+  // eslint-disable-next-line max-lines-per-function -- split pending (owner busy)
   private async handle(
     payload: EachMessagePayload,
     route: { topic: TopicContract; handler: MessageHandler } | undefined,

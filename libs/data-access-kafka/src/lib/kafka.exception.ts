@@ -1,4 +1,6 @@
 import { classifyPostgresError } from '@deja/data-access-postgres';
+import { DejaError } from '@deja/util-errors';
+
 /** Why a message could not be handled. Each transport maps these in one exhaustive switch. */
 export enum MessageErrorCode {
   /** The bytes were not JSON (or not UTF-8). */
@@ -14,16 +16,15 @@ export enum MessageErrorCode {
 }
 
 /** An error raised while handling a message; `retriable` decides between retry and dead letter. */
-export class MessageHandlingException extends Error {
+export class MessageHandlingException extends DejaError<MessageErrorCode> {
   constructor(
-    readonly code: MessageErrorCode,
+    code: MessageErrorCode,
     message: string,
-    readonly retriable: boolean,
+    retriable: boolean,
     readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'MessageHandlingException';
+    super(code, message, retriable, options);
   }
 
   static transient(message: string, cause?: unknown): MessageHandlingException {
@@ -34,9 +35,8 @@ export class MessageHandlingException extends Error {
     return new MessageHandlingException(MessageErrorCode.Rejected, message, false);
   }
 
-  /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, issues: this.issues };
+  protected override jsonDetails(): Record<string, unknown> {
+    return { issues: this.issues };
   }
 }
 

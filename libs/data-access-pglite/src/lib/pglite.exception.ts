@@ -1,3 +1,5 @@
+import { DejaError } from '@deja/util-errors';
+
 /** Why the embedded database could not be opened. */
 export enum PgliteErrorCode {
   /** Another live process holds the data folder. */
@@ -8,17 +10,9 @@ export enum PgliteErrorCode {
   OpenFailed = 'OPEN_FAILED',
 }
 
-export class PgliteException extends Error {
-  constructor(
-    readonly code: PgliteErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'PgliteException';
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
+/** The embedded database could not be opened: never retriable, the folder must be fixed first. */
+export class PgliteException extends DejaError<PgliteErrorCode> {
+  constructor(code: PgliteErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, false, options);
   }
 }

@@ -6,57 +6,41 @@ import Anthropic, {
 } from '@anthropic-ai/sdk';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { ToolCall } from '@deja/contracts';
-import type { ShapedRequest } from '@deja/util-prompt-cache';
+import type { ShapedAnthropicRequest } from '@deja/util-prompt-cache';
 import { usageFromAnthropic } from '@deja/util-model-catalog';
-import type { LlmProviderClient, ProviderConnection, ProviderResponse, SendOptions } from './provider-client';
+import type { ProviderConnection, ProviderResponse, SendOptions } from './provider-client';
 import { sdkOptions, SIMULATED_HEADER } from './provider-client';
 import { ProviderError, ProviderErrorCode } from './providers.exception';
-import { classifySdkError } from './sdk-errors';
-import { SimulatorDetector } from './simulator-detector';
+import { SdkProviderClient, type SdkAnswer } from './sdk-provider-client';
 
 const SDK_ERRORS = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
 
 /** Anthropic Messages through the official SDK, with retries off (they are Deja's). */
-export class AnthropicProviderClient implements LlmProviderClient {
-  readonly provider = 'anthropic' as const;
-  private readonly simulator: SimulatorDetector;
+export class AnthropicProviderClient extends SdkProviderClient<'anthropic', Message> {
   private readonly client: Anthropic;
 
   constructor(connection: ProviderConnection) {
+    super('anthropic', 'Anthropic', SDK_ERRORS, connection);
     this.client = new Anthropic(sdkOptions(connection));
-    this.simulator = new SimulatorDetector(connection.baseURL, connection.simulated === true, connection.fetch);
   }
 
-  async send(request: ShapedRequest, options: SendOptions = {}): Promise<ProviderResponse> {
-    if (request.provider !== 'anthropic') {
-      throw new ProviderError(
-        'anthropic',
-        ProviderErrorCode.InvalidRequest,
-        `an ${request.provider} request was sent to the Anthropic client`,
-      );
-    }
-    let message: Message;
-    let headers: Headers;
+  protected async call(request: ShapedAnthropicRequest, options: SendOptions): Promise<SdkAnswer<Message>> {
     const sdkOptions = options.signal ? { signal: options.signal } : undefined;
-    try {
-      if (options.onText) {
-        // The SDK's MessageStream assembles the Message (tool inputs, usage) from the events; a
-        // stream that breaks before `message_stop` rejects `finalMessage()`.
-        const stream = this.client.messages.stream(request.body, sdkOptions);
-        const onText = options.onText;
-        stream.on('text', (delta) => onText(delta));
-        const [final, { response }] = await Promise.all([stream.finalMessage(), stream.withResponse()]);
-        message = final;
-        headers = response.headers;
-      } else {
-        const { data, response } = await this.client.messages.create(request.body, sdkOptions).withResponse();
-        message = data;
-        headers = response.headers;
-      }
-    } catch (error) {
-      throw classifySdkError('anthropic', error, SDK_ERRORS);
+    if (!options.onText) {
+      const { data, response } = await this.client.messages.create(request.body, sdkOptions).withResponse();
+      return { data, headers: response.headers };
     }
-    return toResponse(message, headers, await this.simulator.isSimulator());
+    // The SDK's MessageStream assembles the Message (tool inputs, usage) from the events; a
+    // stream that breaks before `message_stop` rejects `finalMessage()`.
+    const stream = this.client.messages.stream(request.body, sdkOptions);
+    const onText = options.onText;
+    stream.on('text', (delta) => onText(delta));
+    const [data, { response }] = await Promise.all([stream.finalMessage(), stream.withResponse()]);
+    return { data, headers: response.headers };
+  }
+
+  protected toResponse({ data, headers }: SdkAnswer<Message>, simulatedEndpoint: boolean): ProviderResponse {
+    return toResponse(data, headers, simulatedEndpoint);
   }
 }
 

@@ -39,7 +39,20 @@ export async function assembleOpenAIStream(
   if (!head || finish === null) {
     throw new ProviderError('openai', ProviderErrorCode.Connection, 'openai: the stream ended before the answer did');
   }
-  const toolCalls = [...calls.entries()]
+  return assembled(head, { content, calls, finish, usage });
+}
+
+/** The `ChatCompletion` a non-streaming call would have returned, from what the stream carried. */
+function assembled(
+  head: Pick<ChatCompletionChunk, 'id' | 'created' | 'model' | 'system_fingerprint'>,
+  streamed: {
+    content: string;
+    calls: ReadonlyMap<number, { id: string; name: string; arguments: string }>;
+    finish: ChatCompletion.Choice['finish_reason'];
+    usage: ChatCompletion['usage'];
+  },
+): ChatCompletion {
+  const toolCalls = [...streamed.calls.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, c]) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } }));
   return {
@@ -53,14 +66,14 @@ export async function assembleOpenAIStream(
         index: 0,
         message: {
           role: 'assistant',
-          content,
+          content: streamed.content,
           refusal: null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
-        finish_reason: finish,
+        finish_reason: streamed.finish,
         logprobs: null,
       },
     ],
-    ...(usage ? { usage } : {}),
+    ...(streamed.usage ? { usage: streamed.usage } : {}),
   };
 }

@@ -1,55 +1,39 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { ToolCall } from '@deja/contracts';
-import type { ShapedRequest } from '@deja/util-prompt-cache';
+import type { ShapedOpenAIRequest } from '@deja/util-prompt-cache';
 import { usageFromOpenAI } from '@deja/util-model-catalog';
-import type { LlmProviderClient, ProviderConnection, ProviderResponse, SendOptions } from './provider-client';
+import type { ProviderConnection, ProviderResponse, SendOptions } from './provider-client';
 import { sdkOptions, SIMULATED_HEADER, SIMULATOR_FINGERPRINT } from './provider-client';
 import { ProviderError, ProviderErrorCode } from './providers.exception';
 import { assembleOpenAIStream } from './openai-stream';
-import { classifySdkError } from './sdk-errors';
-import { SimulatorDetector } from './simulator-detector';
+import { SdkProviderClient, type SdkAnswer } from './sdk-provider-client';
 
 const SDK_ERRORS = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
 
 /** OpenAI Chat Completions through the official SDK, with retries off (they are Deja's). */
-export class OpenAIProviderClient implements LlmProviderClient {
-  readonly provider = 'openai' as const;
-  private readonly simulator: SimulatorDetector;
+export class OpenAIProviderClient extends SdkProviderClient<'openai', ChatCompletion> {
   private readonly client: OpenAI;
 
   constructor(connection: ProviderConnection) {
+    super('openai', 'OpenAI', SDK_ERRORS, connection);
     this.client = new OpenAI(sdkOptions(connection));
-    this.simulator = new SimulatorDetector(connection.baseURL, connection.simulated === true, connection.fetch);
   }
 
-  async send(request: ShapedRequest, options: SendOptions = {}): Promise<ProviderResponse> {
-    if (request.provider !== 'openai') {
-      throw new ProviderError(
-        'openai',
-        ProviderErrorCode.InvalidRequest,
-        `an ${request.provider} request was sent to the OpenAI client`,
-      );
-    }
-    let completion: ChatCompletion;
-    let headers: Headers;
+  protected async call(request: ShapedOpenAIRequest, options: SendOptions): Promise<SdkAnswer<ChatCompletion>> {
     const sdkOptions = options.signal ? { signal: options.signal } : undefined;
-    try {
-      if (options.onText) {
-        // Usage comes in a last chunk only when asked for; cost accounting needs it.
-        const body = { ...request.body, stream: true as const, stream_options: { include_usage: true } };
-        const { data, response } = await this.client.chat.completions.create(body, sdkOptions).withResponse();
-        headers = response.headers;
-        completion = await assembleOpenAIStream(data, options.onText);
-      } else {
-        const { data, response } = await this.client.chat.completions.create(request.body, sdkOptions).withResponse();
-        completion = data;
-        headers = response.headers;
-      }
-    } catch (error) {
-      throw classifySdkError('openai', error, SDK_ERRORS);
+    if (!options.onText) {
+      const { data, response } = await this.client.chat.completions.create(request.body, sdkOptions).withResponse();
+      return { data, headers: response.headers };
     }
-    return toResponse(completion, headers, await this.simulator.isSimulator());
+    // Usage comes in a last chunk only when asked for; cost accounting needs it.
+    const body = { ...request.body, stream: true as const, stream_options: { include_usage: true } };
+    const { data, response } = await this.client.chat.completions.create(body, sdkOptions).withResponse();
+    return { data: await assembleOpenAIStream(data, options.onText), headers: response.headers };
+  }
+
+  protected toResponse({ data, headers }: SdkAnswer<ChatCompletion>, simulatedEndpoint: boolean): ProviderResponse {
+    return toResponse(data, headers, simulatedEndpoint);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Provider, ProviderFault } from '@deja/contracts';
+import { DejaError } from '@deja/util-errors';
 
 /** Why a provider call failed. The values travel on the wire as `CompletionV1.error.code`. */
 export enum ProviderErrorCode {
@@ -46,12 +47,10 @@ export function isRetriableCode(code: ProviderErrorCode): boolean {
 }
 
 /** A classified provider failure: a code, whether to retry, and for how long to wait first. */
-export class ProviderError extends Error {
-  readonly retriable: boolean;
-
+export class ProviderError extends DejaError<ProviderErrorCode> {
   constructor(
     readonly provider: Provider,
-    readonly code: ProviderErrorCode,
+    code: ProviderErrorCode,
     message: string,
     readonly details: {
       status?: number;
@@ -62,9 +61,7 @@ export class ProviderError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'ProviderError';
-    this.retriable = isRetriableCode(code);
+    super(code, message, isRetriableCode(code), details.cause === undefined ? undefined : { cause: details.cause });
   }
 
   get status(): number | undefined {
@@ -75,14 +72,9 @@ export class ProviderError extends Error {
     return this.details.retryAfterMs;
   }
 
-  /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
-  toJSON(): Record<string, unknown> {
+  protected override jsonDetails(): Record<string, unknown> {
     return {
-      name: this.name,
       provider: this.provider,
-      code: this.code,
-      message: this.message,
-      retriable: this.retriable,
       status: this.details.status,
       retry_after_ms: this.details.retryAfterMs,
       request_id: this.details.requestId,

@@ -2,7 +2,7 @@ import type { Provider, ProviderFault } from '@deja/contracts';
 import { ProviderError, ProviderErrorCode, codeForStatus, retryAfterMs } from './providers.exception';
 
 /** The shape both official SDKs give their errors (`APIError` and subclasses). */
-interface SdkErrorClasses {
+export interface SdkErrorClasses {
   APIError: abstract new (...args: never[]) => {
     status?: number;
     headers?: Headers;

@@ -1,4 +1,5 @@
 import type { ProviderFault } from '@deja/contracts';
+import { DejaError } from '@deja/util-errors';
 
 /** Every way a gateway request can fail. Each code is mapped to HTTP in {@link httpStatusFor}. */
 export enum GatewayErrorCode {
@@ -29,9 +30,9 @@ export interface ErrorIssue {
 }
 
 /** A gateway failure with its code, whether a retry can help, and optional field-level issues. */
-export class GatewayException extends Error {
+export class GatewayException extends DejaError<GatewayErrorCode> {
   constructor(
-    readonly code: GatewayErrorCode,
+    code: GatewayErrorCode,
     message: string,
     readonly details: {
       retriable?: boolean;
@@ -45,23 +46,11 @@ export class GatewayException extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(message, { cause: details.cause });
-    this.name = 'GatewayException';
+    super(code, message, details.retriable ?? isRetriableCode(code), { cause: details.cause });
   }
 
-  get retriable(): boolean {
-    return this.details.retriable ?? isRetriableCode(this.code);
-  }
-
-  /** Serialised explicitly: JSON.stringify(error) gives `{}`. */
-  toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      retriable: this.retriable,
-      issues: this.details.issues,
-    };
+  protected override jsonDetails(): Record<string, unknown> {
+    return { issues: this.details.issues };
   }
 }
 

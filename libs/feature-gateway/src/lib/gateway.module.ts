@@ -1,37 +1,65 @@
 import { QueueGate } from './jobs/queue-gate';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
-import { InProcessJobNotifications, PgJobNotifications } from '@deja/data-access-jobs';
+import { InProcessJobNotifications, PgJobNotifications, type JobNotifications } from '@deja/data-access-jobs';
 import { KafkaModule } from '@deja/data-access-kafka';
 import { PostgresModule } from '@deja/data-access-postgres';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CompatModule } from './compat/compat.module';
 import { GatewayMetrics } from './gateway.metrics';
-import { GATEWAY_OPTIONS, JOB_NOTIFICATIONS, type GatewayOptions } from './gateway.options';
+import {
+  GATEWAY_OPTIONS,
+  JOB_NOTIFICATIONS,
+  type GatewayInfrastructureOptions,
+  type GatewayOptions,
+} from './gateway.options';
 import { JobsModule } from './jobs/jobs.module';
 import { ReplicaNotifications } from './replica-notifications.service';
 
 /**
- * Kafka and Postgres for a stand-alone gateway. Infrastructure belongs to the app (as for the
- * other features), so one process can provide the same tokens from the bus and PGlite instead.
+ * Kafka, Postgres and LISTEN/NOTIFY job notifications for a stand-alone gateway. Infrastructure
+ * belongs to the app (as for the other features), so one process can provide the same tokens
+ * from the bus and PGlite instead (with {@link inProcessJobNotifications}).
  */
-export function gatewayInfrastructure(options: GatewayOptions): DynamicModule[] {
+export function gatewayInfrastructure(infra: GatewayInfrastructureOptions): DynamicModule[] {
   return [
-    KafkaModule.forRoot(options.kafka),
+    KafkaModule.forRoot(infra.kafka),
     PostgresModule.forRoot({
-      databaseUrl: options.database.url,
-      max: options.database.poolMax,
+      databaseUrl: infra.database.url,
+      max: infra.database.poolMax,
       applicationName: 'deja-gateway',
-      runMigrations: options.database.runMigrations,
+      runMigrations: infra.database.runMigrations,
+    }),
+    JobNotificationsModule.with(() => {
+      const logger = new Logger('JobNotifications');
+      return new PgJobNotifications(infra.database.url, (level, msg) => logger[level](msg));
     }),
   ];
 }
 
+/** One process, one gateway: the results handler wakes waiters directly, no LISTEN connection. */
+export function inProcessJobNotifications(): DynamicModule {
+  return JobNotificationsModule.with(() => new InProcessJobNotifications());
+}
+
+/** Provides the `JobNotifications` port to the whole app. */
+@Global()
+@Module({})
+class JobNotificationsModule {
+  static with(create: () => JobNotifications): DynamicModule {
+    return {
+      module: JobNotificationsModule,
+      providers: [{ provide: JOB_NOTIFICATIONS, useFactory: create }],
+      exports: [JOB_NOTIFICATIONS],
+    };
+  }
+}
+
 /**
  * The gateway: auth, the jobs API, the compatible endpoints and the admin routes. It needs the
- * global `TopicPublisher` and `PG_POOL` from the app ({@link gatewayInfrastructure}); the app
- * adds ops (/health, /metrics) and starts the Kafka consumer (group shared by all replicas) that
- * completes jobs.
+ * global `TopicPublisher`, `PG_POOL` and job notifications from the app
+ * ({@link gatewayInfrastructure}); the app adds ops (/health, /metrics) and starts the Kafka
+ * consumer (group shared by all replicas) that completes jobs.
  */
 @Global()
 @Module({})
@@ -40,21 +68,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AuthModule, JobsModule, CompatModule, AdminModule],
-      providers: [
-        { provide: GATEWAY_OPTIONS, useValue: options },
-        {
-          provide: JOB_NOTIFICATIONS,
-          useFactory: () => {
-            if (options.jobNotifications === 'in-process') return new InProcessJobNotifications();
-            const logger = new Logger('JobNotifications');
-            return new PgJobNotifications(options.database.url, (level, msg) => logger[level](msg));
-          },
-        },
-        GatewayMetrics,
-        ReplicaNotifications,
-        QueueGate,
-      ],
-      exports: [GATEWAY_OPTIONS, JOB_NOTIFICATIONS, GatewayMetrics, QueueGate],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, GatewayMetrics, ReplicaNotifications, QueueGate],
+      exports: [GATEWAY_OPTIONS, GatewayMetrics, QueueGate],
     };
   }
 }

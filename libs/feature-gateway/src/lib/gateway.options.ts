@@ -5,17 +5,19 @@ export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
 /** The `JobNotifications` port (see @deja/data-access-jobs). */
 export const JOB_NOTIFICATIONS = Symbol('JOB_NOTIFICATIONS');
 
+/**
+ * What a stand-alone gateway connects to ({@link gatewayInfrastructure}). The feature itself
+ * never reads it: it uses whatever `TopicPublisher`, `PG_POOL` and job notifications the app
+ * provides, so embedded mode provides them from the bus and PGlite without naming a broker.
+ */
+export interface GatewayInfrastructureOptions {
+  kafka: { brokers: string[]; clientId: string; topicPrefix?: string };
+  /** `url` also opens the LISTEN connection that hears of jobs other replicas completed. */
+  database: { url: string; poolMax: number; runMigrations: boolean };
+}
+
 /** Everything the gateway feature needs, mapped from the app's validated config. */
 export interface GatewayOptions {
-  /** For {@link gatewayInfrastructure}; the feature itself uses the app's KafkaModule. */
-  kafka: { brokers: string[]; clientId: string; topicPrefix?: string };
-  /** `url` also opens the LISTEN connection of the `postgres` job notifications. */
-  database: { url: string; poolMax: number; runMigrations: boolean };
-  /**
-   * How replicas hear about jobs another replica completed: `postgres` (LISTEN/NOTIFY, the
-   * default) or `in-process` (one process; the local wake-up is enough).
-   */
-  jobNotifications?: 'postgres' | 'in-process';
   /**
    * This replica's own consumer group on deja.chunks.v1, unique per replica (every replica reads
    * every chunk: see `LiveStreams`), so a streamed miss streams live. Absent: streams replay the

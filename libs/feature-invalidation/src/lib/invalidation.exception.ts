@@ -1,4 +1,5 @@
 import { MessageErrorCode, MessageHandlingException } from '@deja/data-access-kafka';
+import { DejaError } from '@deja/util-errors';
 
 export enum InvalidationErrorCode {
   /** An admin request that does not describe a valid command or event. */
@@ -10,23 +11,18 @@ export enum InvalidationErrorCode {
 }
 
 /** An invalidation error; each transport maps its code in one exhaustive switch below. */
-export class InvalidationException extends Error {
+export class InvalidationException extends DejaError<InvalidationErrorCode> {
   constructor(
-    readonly code: InvalidationErrorCode,
+    code: InvalidationErrorCode,
     message: string,
     readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'InvalidationException';
+    super(code, message, code === InvalidationErrorCode.PublishFailed, options);
   }
 
-  get retriable(): boolean {
-    return this.code === InvalidationErrorCode.PublishFailed;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, issues: this.issues };
+  protected override jsonDetails(): Record<string, unknown> {
+    return { issues: this.issues };
   }
 }
 

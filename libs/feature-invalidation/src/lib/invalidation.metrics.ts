@@ -9,34 +9,26 @@ export class InvalidationMetrics {
   readonly sweepErrors: Counter;
 
   constructor(registry: Registry) {
-    this.events = new Counter({
-      name: 'deja_invalidation_events_total',
-      help: 'Document changes and operator commands consumed, by cause and whether they were applied (false: replay)',
-      labelNames: ['cause', 'applied'],
-      registers: [registry],
-    });
-    this.retired = new Counter({
-      name: 'deja_invalidation_entries_retired_total',
-      help: 'Cache entries retired, by cause',
-      labelNames: ['cause'],
-      registers: [registry],
-    });
-    this.deleted = new Counter({
-      name: 'deja_invalidation_entries_deleted_total',
-      help: 'Cache entries deleted by the background sweep, by reason (retired or expired)',
-      labelNames: ['reason'],
-      registers: [registry],
-    });
+    const registers = [registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    this.events = counter(
+      'deja_invalidation_events_total',
+      'Document changes and operator commands consumed, by cause and whether they were applied (false: replay)',
+      ['cause', 'applied'],
+    );
+    this.retired = counter('deja_invalidation_entries_retired_total', 'Cache entries retired, by cause', ['cause']);
+    this.deleted = counter(
+      'deja_invalidation_entries_deleted_total',
+      'Cache entries deleted by the background sweep, by reason (retired or expired)',
+      ['reason'],
+    );
     this.sweepSeconds = new Histogram({
       name: 'deja_invalidation_sweep_duration_seconds',
       help: 'Duration of one background deletion sweep',
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
-      registers: [registry],
+      registers,
     });
-    this.sweepErrors = new Counter({
-      name: 'deja_invalidation_sweep_errors_total',
-      help: 'Background deletion sweeps that failed',
-      registers: [registry],
-    });
+    this.sweepErrors = counter('deja_invalidation_sweep_errors_total', 'Background deletion sweeps that failed');
   }
 }

@@ -27,12 +27,13 @@ export class LlmWorkerMetrics implements LlmWorkerObserver {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.calls = new Counter({
-      name: 'deja_llm_provider_calls_total',
-      help: 'Provider calls (each attempt) by outcome',
-      labelNames: ['provider', 'model', 'outcome'],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    this.calls = counter('deja_llm_provider_calls_total', 'Provider calls (each attempt) by outcome', [
+      'provider',
+      'model',
+      'outcome',
+    ]);
     this.callSeconds = new Histogram({
       name: 'deja_llm_provider_call_seconds',
       help: 'Duration of one provider call attempt',
@@ -40,48 +41,36 @@ export class LlmWorkerMetrics implements LlmWorkerObserver {
       registers,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
     });
-    this.errors = new Counter({
-      name: 'deja_llm_provider_errors_total',
-      help: 'Failed provider attempts by error code',
-      labelNames: ['provider', 'code'],
-      registers,
-    });
-    this.retries = new Counter({
-      name: 'deja_llm_retries_total',
-      help: 'Retries of provider calls by the error that caused them',
-      labelNames: ['provider', 'code'],
-      registers,
-    });
+    this.errors = counter('deja_llm_provider_errors_total', 'Failed provider attempts by error code', [
+      'provider',
+      'code',
+    ]);
+    this.retries = counter('deja_llm_retries_total', 'Retries of provider calls by the error that caused them', [
+      'provider',
+      'code',
+    ]);
     this.breaker = new Gauge({
       name: 'deja_llm_breaker_state',
       help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open',
       labelNames: ['provider'],
       registers,
     });
-    this.completions = new Counter({
-      name: 'deja_llm_completions_total',
-      help: 'Completions published, by status and coalescing role (leader made the call)',
-      labelNames: ['status', 'role'],
-      registers,
-    });
-    this.tokens = new Counter({
-      name: 'deja_llm_tokens_total',
-      help: 'Tokens billed by kind (input = uncached input)',
-      labelNames: ['provider', 'model', 'kind'],
-      registers,
-    });
-    this.spent = new Counter({
-      name: 'deja_llm_cost_usd_total',
-      help: 'USD spent on provider calls',
-      labelNames: ['provider', 'model'],
-      registers,
-    });
-    this.saved = new Counter({
-      name: 'deja_llm_saved_usd_total',
-      help: 'USD saved by prompt caching and coalescing versus uncached calls',
-      labelNames: ['provider', 'model'],
-      registers,
-    });
+    this.completions = counter(
+      'deja_llm_completions_total',
+      'Completions published, by status and coalescing role (leader made the call)',
+      ['status', 'role'],
+    );
+    this.tokens = counter('deja_llm_tokens_total', 'Tokens billed by kind (input = uncached input)', [
+      'provider',
+      'model',
+      'kind',
+    ]);
+    this.spent = counter('deja_llm_cost_usd_total', 'USD spent on provider calls', ['provider', 'model']);
+    this.saved = counter(
+      'deja_llm_saved_usd_total',
+      'USD saved by prompt caching and coalescing versus uncached calls',
+      ['provider', 'model'],
+    );
   }
 
   providerCall(provider: Provider, model: string, outcome: 'ok' | 'error', latencyMs: number): void {

@@ -164,103 +164,101 @@ export class LlmWorker {
     return this.breakers.get(provider)?.state ?? 'closed';
   }
 
+  /** One provider call for a miss: prepare → send (breaker, retries) → outcome. */
   private async call(miss: MissV1, live: LiveText | undefined): Promise<CallOutcome> {
     const started = this.clock.now();
-    const req = miss.request;
     const warnings: string[] = [];
-    const failed = (error: WireError): CallOutcome => ({
+    const outcome = (error: WireError): CallOutcome => ({
       ok: false,
       error,
       warnings,
       latencyMs: this.clock.now() - started,
     });
+    const prepared = this.prepare(miss.request, miss.tenant, warnings);
+    if ('code' in prepared) return outcome(prepared);
+    try {
+      const response = await this.sendWithRetries(miss, prepared, live);
+      return { ok: true, response, facts: prepared.facts, warnings, latencyMs: this.clock.now() - started };
+    } catch (error) {
+      return outcome(wireErrorOf(error));
+    }
+  }
 
+  /** The model's facts, its provider's client and the shaped request; or why there are none. */
+  private prepare(
+    req: MissV1['request'],
+    tenant: string,
+    warnings: string[],
+  ): { facts: ModelFacts; client: LlmProviderClient; shaped: ShapedRequest } | WireError {
     const facts = this.modelFacts(req.provider, req.model, warnings);
     if (!facts)
-      return failed({
+      return {
         code: WorkerErrorCode.InvalidRequest,
         message: `unknown model "${req.model}" for provider ${req.provider}`,
         retriable: false,
-      });
+      };
     const client = this.clients.get(req.provider);
-    if (!client) {
-      return failed({
+    if (!client)
+      return {
         code: ProviderErrorCode.NotConfigured,
         message: `provider ${req.provider} is not configured: set ${req.provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} (or its base URL for the simulator)`,
         retriable: false,
-      });
-    }
-    let shaped: ShapedRequest;
+      };
     try {
-      shaped = shapeRequest(req, miss.tenant, facts, this.options.promptCache);
+      const shaped = shapeRequest(req, tenant, facts, this.options.promptCache);
+      warnings.push(...shaped.warnings);
+      return { facts, client, shaped };
     } catch (error) {
-      return failed({
+      return {
         code: WorkerErrorCode.InvalidRequest,
         message: `request cannot be sent to ${req.provider}: ${describe(error)}`,
         retriable: false,
-      });
+      };
     }
-    warnings.push(...shaped.warnings);
+  }
 
-    const breaker = this.breaker(req.provider);
+  /** Attempts through the provider's breaker, retried under the retry policy. */
+  private sendWithRetries(
+    miss: MissV1,
+    prepared: { client: LlmProviderClient; shaped: ShapedRequest },
+    live: LiveText | undefined,
+  ): Promise<ProviderResponse> {
+    const provider = miss.request.provider;
+    return withRetries(() => this.attempt(miss, prepared, live), this.options.retry, {
+      clock: this.clock,
+      random: this.random,
+      onRetry: (_attempt, error, delayMs) => this.observer.retry?.(provider, errorCodeOf(error), delayMs),
+    });
+  }
+
+  /** One provider attempt, in its own span (GenAI conventions: the SDKs' fetch calls are not instrumented). */
+  private async attempt(
+    miss: MissV1,
+    { client, shaped }: { client: LlmProviderClient; shaped: ShapedRequest },
+    live: LiveText | undefined,
+  ): Promise<ProviderResponse> {
+    const { provider, model } = miss.request;
+    const breaker = this.breaker(provider);
+    const t0 = this.clock.now();
     try {
-      const response = await withRetries(
-        async () => {
-          const t0 = this.clock.now();
-          try {
-            // One span per attempt (GenAI conventions): the SDKs' fetch calls are not instrumented.
-            const res = await withSpan(
-              `chat ${req.model}`,
-              { 'gen_ai.operation.name': 'chat', 'gen_ai.system': req.provider, 'gen_ai.request.model': req.model },
-              async (span) => {
-                const r = await breaker.run(
-                  () => (live ? client.send(shaped, { onText: live.attempt() }) : client.send(shaped)),
-                  miss.tenant,
-                );
-                span.setAttributes({
-                  'gen_ai.response.model': r.model,
-                  'gen_ai.usage.output_tokens': r.usage.output_tokens,
-                  'gen_ai.usage.input_tokens':
-                    r.usage.input_tokens + r.usage.cache_write_tokens + r.usage.cache_read_tokens,
-                  'deja.usage.cache_read_tokens': r.usage.cache_read_tokens,
-                  'deja.usage.cache_write_tokens': r.usage.cache_write_tokens,
-                });
-                return r;
-              },
-            );
-            this.observer.providerCall?.(req.provider, req.model, 'ok', this.clock.now() - t0);
-            return res;
-          } catch (error) {
-            const code = error instanceof ProviderError ? error.code : WorkerErrorCode.Internal;
-            if (code !== ProviderErrorCode.Unavailable)
-              this.observer.providerCall?.(req.provider, req.model, 'error', this.clock.now() - t0);
-            this.observer.providerError?.(req.provider, code);
-            throw error;
-          }
-        },
-        this.options.retry,
-        {
-          clock: this.clock,
-          random: this.random,
-          onRetry: (_attempt, error, delayMs) =>
-            this.observer.retry?.(
-              req.provider,
-              error instanceof ProviderError ? error.code : WorkerErrorCode.Internal,
-              delayMs,
-            ),
-        },
-      );
-      return { ok: true, response, facts, warnings, latencyMs: this.clock.now() - started };
+      const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.system': provider, 'gen_ai.request.model': model };
+      const response = await withSpan(`chat ${model}`, attributes, async (span) => {
+        const r = await breaker.run(
+          () => (live ? client.send(shaped, { onText: live.attempt() }) : client.send(shaped)),
+          miss.tenant,
+        );
+        span.setAttributes(responseAttributes(r));
+        return r;
+      });
+      this.observer.providerCall?.(provider, model, 'ok', this.clock.now() - t0);
+      return response;
     } catch (error) {
-      if (error instanceof ProviderError)
-        return failed({
-          code: error.code,
-          message: error.message.slice(0, 4000),
-          retriable: error.retriable,
-          // The provider's own answer travels on, so the caller gets its status and error shape.
-          ...(error.details.fault ? { provider_error: error.details.fault } : {}),
-        });
-      return failed({ code: WorkerErrorCode.Internal, message: describe(error).slice(0, 4000), retriable: false });
+      const code = errorCodeOf(error);
+      // A call the open breaker refused never reached the provider.
+      if (code !== ProviderErrorCode.Unavailable)
+        this.observer.providerCall?.(provider, model, 'error', this.clock.now() - t0);
+      this.observer.providerError?.(provider, code);
+      throw error;
     }
   }
 
@@ -347,6 +345,32 @@ function clampWarnings(warnings: readonly string[]): string[] {
   return unique.length > MAX_WARNINGS
     ? [...unique.slice(0, MAX_WARNINGS - 1), `${unique.length - MAX_WARNINGS + 1} more warning(s) not listed`]
     : unique;
+}
+
+function errorCodeOf(error: unknown): string {
+  return error instanceof ProviderError ? error.code : WorkerErrorCode.Internal;
+}
+
+/** The wire form of a failed call: a provider's own answer travels on, so the caller gets its status and shape. */
+function wireErrorOf(error: unknown): WireError {
+  if (error instanceof ProviderError)
+    return {
+      code: error.code,
+      message: error.message.slice(0, 4000),
+      retriable: error.retriable,
+      ...(error.details.fault ? { provider_error: error.details.fault } : {}),
+    };
+  return { code: WorkerErrorCode.Internal, message: describe(error).slice(0, 4000), retriable: false };
+}
+
+function responseAttributes(r: ProviderResponse): Record<string, string | number> {
+  return {
+    'gen_ai.response.model': r.model,
+    'gen_ai.usage.output_tokens': r.usage.output_tokens,
+    'gen_ai.usage.input_tokens': r.usage.input_tokens + r.usage.cache_write_tokens + r.usage.cache_read_tokens,
+    'deja.usage.cache_read_tokens': r.usage.cache_read_tokens,
+    'deja.usage.cache_write_tokens': r.usage.cache_write_tokens,
+  };
 }
 
 function describe(error: unknown): string {

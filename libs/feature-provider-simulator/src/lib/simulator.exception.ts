@@ -1,3 +1,5 @@
+import { DejaError } from '@deja/util-errors';
+
 /** What went wrong, provider-neutral. Each provider's wire format maps every code (see `http/*-wire.ts`). */
 export enum SimErrorCode {
   InvalidRequest = 'invalid_request',
@@ -9,31 +11,30 @@ export enum SimErrorCode {
 }
 
 /** Errors the simulator answers with; `retriable` tells a client whether retrying can help. */
-export class SimulatorException extends Error {
+export class SimulatorException extends DejaError<SimErrorCode> {
   constructor(
-    readonly code: SimErrorCode,
+    code: SimErrorCode,
     message: string,
     readonly options: { retryAfterSeconds?: number; param?: string } = {},
   ) {
-    super(message);
-    this.name = 'SimulatorException';
+    super(code, message, isRetriable(code));
   }
 
-  get retriable(): boolean {
-    switch (this.code) {
-      case SimErrorCode.RateLimited:
-      case SimErrorCode.ServerError:
-      case SimErrorCode.Overloaded:
-        return true;
-      case SimErrorCode.InvalidRequest:
-      case SimErrorCode.Authentication:
-      case SimErrorCode.NotFound:
-        return false;
-    }
+  protected override jsonDetails(): Record<string, unknown> {
+    return { ...this.options };
   }
+}
 
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, ...this.options };
+function isRetriable(code: SimErrorCode): boolean {
+  switch (code) {
+    case SimErrorCode.RateLimited:
+    case SimErrorCode.ServerError:
+    case SimErrorCode.Overloaded:
+      return true;
+    case SimErrorCode.InvalidRequest:
+    case SimErrorCode.Authentication:
+    case SimErrorCode.NotFound:
+      return false;
   }
 }
 

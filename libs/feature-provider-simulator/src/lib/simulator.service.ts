@@ -42,6 +42,12 @@ export function newId(prefix: string): string {
   return `${prefix}${randomBytes(12).toString('base64url')}`;
 }
 
+/** One call's log entry: the fault picked for it, and the one write of its outcome. */
+interface CallRecord {
+  fault: FaultKind | undefined;
+  record(outcome: Partial<Outcome> & { error?: string | null }, status: number | null): void;
+}
+
 /**
  * The stateful heart of the simulator behind HTTP: engine (caches), fault injection, request
  * log and clock. Runs every provider call through one path — authenticate, pick a fault,
@@ -82,6 +88,33 @@ export class SimulatorService implements BeforeApplicationShutdown {
   /** Runs one provider call. `handle` writes the success response; errors are written here. */
   async run(provider: SimProvider, req: Request, res: Response, handle: (x: Exchange) => Promise<void>): Promise<void> {
     const requestId = newId('req_');
+    const call = this.callRecord(provider, req);
+    try {
+      const apiKey = authenticate(provider, req);
+      if (provider === 'anthropic' && !req.header('anthropic-version')) {
+        throw invalidRequest('anthropic-version: header is required');
+      }
+      const fault = (call.fault = this.faults.pick(req.header('x-sim-fault')));
+      this.throwFault(fault);
+      if (fault === 'timeout') {
+        call.record({}, null);
+        await this.hold(res);
+        return;
+      }
+      const ctx: CallContext = {
+        apiKey,
+        ...outputTokensHeader(req.header('x-sim-output-tokens')),
+        ...(fault === 'slow' ? { extraLatencyMs: this.config.SIM_SLOW_EXTRA_MS } : {}),
+      };
+      const signal = clientGone(res);
+      await handle({ ctx, requestId, fault, signal, pauses: this.pauses, record: (o, s = 200) => call.record(o, s) });
+    } catch (error) {
+      this.answerError(error, { provider, requestId, req, res, call });
+    }
+  }
+
+  /** The call's entry in the request log, written once (by the handler, or by the error path). */
+  private callRecord(provider: SimProvider, req: Request): CallRecord {
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
     const base = {
       provider,
@@ -91,61 +124,45 @@ export class SimulatorService implements BeforeApplicationShutdown {
       stream: body['stream'] === true,
       prompt_cache_key: typeof body['prompt_cache_key'] === 'string' ? body['prompt_cache_key'] : null,
     };
-    let fault: FaultKind | undefined;
     let recorded = false;
-    const record = (outcome: Partial<Outcome> & { error?: string | null }, status: number | null) => {
-      if (recorded) return;
-      recorded = true;
-      const entry = this.log.add({
-        ...base,
-        model: outcome.model ?? base.model,
-        prompt_hash: outcome.prompt_hash ?? null,
-        last_user_text: outcome.last_user_text ?? null,
-        usage: outcome.usage ?? null,
-        tokens: outcome.tokens ?? null,
-        ttft_ms: outcome.ttft_ms ?? null,
-        status,
-        fault: fault ?? null,
-        error: outcome.error ?? null,
-      });
-      this.logger.debug(describe(entry));
+    const call: CallRecord = {
+      fault: undefined,
+      record: (outcome, status) => {
+        if (recorded) return;
+        recorded = true;
+        const entry = this.log.add({
+          ...base,
+          model: outcome.model ?? base.model,
+          prompt_hash: outcome.prompt_hash ?? null,
+          last_user_text: outcome.last_user_text ?? null,
+          usage: outcome.usage ?? null,
+          tokens: outcome.tokens ?? null,
+          ttft_ms: outcome.ttft_ms ?? null,
+          status,
+          fault: call.fault ?? null,
+          error: outcome.error ?? null,
+        });
+        this.logger.debug(describe(entry));
+      },
     };
-    try {
-      const apiKey = authenticate(provider, req);
-      if (provider === 'anthropic' && !req.header('anthropic-version')) {
-        throw invalidRequest('anthropic-version: header is required');
-      }
-      fault = this.faults.pick(req.header('x-sim-fault'));
-      this.throwFault(fault);
-      if (fault === 'timeout') {
-        record({}, null);
-        await this.hold(res);
-        return;
-      }
-      const ctx: CallContext = {
-        apiKey,
-        ...outputTokensHeader(req.header('x-sim-output-tokens')),
-        ...(fault === 'slow' ? { extraLatencyMs: this.config.SIM_SLOW_EXTRA_MS } : {}),
-      };
-      await handle({
-        ctx,
-        requestId,
-        fault,
-        signal: clientGone(res),
-        pauses: this.pauses,
-        record: (o, status = 200) => record(o, status),
-      });
-    } catch (error) {
-      const e =
-        error instanceof SimulatorException
-          ? error
-          : new SimulatorException(SimErrorCode.ServerError, 'The simulator failed while processing the request.');
-      if (!(error instanceof SimulatorException)) this.logger.error(`${req.method} ${req.path}: ${errorText(error)}`);
-      const wire = provider === 'openai' ? openaiError(e, requestId) : anthropicError(e, requestId);
-      record({ error: e.message }, wire.status);
-      if (!res.headersSent) res.status(wire.status).set(wire.headers).json(wire.body);
-      else res.destroy();
-    }
+    return call;
+  }
+
+  /** A simulator error in the provider's own wire format; anything else is a logged 500. */
+  private answerError(
+    error: unknown,
+    at: { provider: SimProvider; requestId: string; req: Request; res: Response; call: CallRecord },
+  ): void {
+    const { provider, requestId, req, res, call } = at;
+    const e =
+      error instanceof SimulatorException
+        ? error
+        : new SimulatorException(SimErrorCode.ServerError, 'The simulator failed while processing the request.');
+    if (!(error instanceof SimulatorException)) this.logger.error(`${req.method} ${req.path}: ${errorText(error)}`);
+    const wire = provider === 'openai' ? openaiError(e, requestId) : anthropicError(e, requestId);
+    call.record({ error: e.message }, wire.status);
+    if (!res.headersSent) res.status(wire.status).set(wire.headers).json(wire.body);
+    else res.destroy();
   }
 
   beforeApplicationShutdown(): void {

@@ -1,3 +1,5 @@
+import { DejaError } from '@deja/util-errors';
+
 /** Why a cache-policy input was refused. Transports map each code to their own error. */
 export enum CachePolicyErrorCode {
   /** A request's threshold override lies outside its namespace's [minThreshold, maxThreshold]. */
@@ -14,32 +16,16 @@ export enum CachePolicyErrorCode {
  * A refused cache-policy input. Never retriable: the same request fails the same way, so it
  * must be reported to the caller (HTTP 400 / dead letter), not retried.
  */
-export class CachePolicyException extends Error {
-  readonly retriable = false;
-
+export class CachePolicyException extends DejaError<CachePolicyErrorCode> {
   constructor(
-    readonly code: CachePolicyErrorCode,
+    code: CachePolicyErrorCode,
     message: string,
     readonly details: Readonly<Record<string, number | string>> = {},
   ) {
-    super(message);
-    this.name = 'CachePolicyException';
+    super(code, message, false);
   }
 
-  /** Explicit serialisation: `JSON.stringify(error)` would give `{}`. */
-  toJSON(): {
-    name: string;
-    code: CachePolicyErrorCode;
-    message: string;
-    retriable: boolean;
-    details: Record<string, number | string>;
-  } {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      retriable: this.retriable,
-      details: { ...this.details },
-    };
+  protected override jsonDetails(): Record<string, unknown> {
+    return { details: { ...this.details } };
   }
 }

@@ -78,23 +78,8 @@ export function deriveScope(request: RequestV1, versions: VersionsAtLookup): Sco
     };
   }
 
-  const docs = new Map<string, number>();
-  for (const doc of cache.context_docs) {
-    const current = versions.docVersions[doc.id] ?? 0;
-    assertVersion(`docVersions[${doc.id}]`, current);
-    if (doc.version !== undefined && doc.version < current) {
-      return {
-        cacheable: false,
-        reason: 'stale_document_version',
-        detail: `document ${JSON.stringify(doc.id)} is at version ${current} but the request was built from version ${doc.version}`,
-      };
-    }
-    // A declared version ahead of ours means the change event has not reached us yet: the answer
-    // is built from the newer content, so it is scoped to that version.
-    const effective = doc.version ?? current;
-    docs.set(doc.id, Math.max(effective, docs.get(doc.id) ?? 0));
-  }
-  const docList = [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const docList = scopedDocuments(cache.context_docs, versions.docVersions);
+  if (!Array.isArray(docList)) return docList;
 
   const { history, final } = splitConversation(chat.messages);
   const scope: CacheScope = {
@@ -124,6 +109,33 @@ export function deriveScope(request: RequestV1, versions: VersionsAtLookup): Sco
     namespaceVersion: versions.namespaceVersion,
     docVersions: Object.fromEntries(docList),
   };
+}
+
+/**
+ * The documents an answer depends on, each at the version it was built from, sorted by id; not
+ * cacheable when the request was built from an older version than the one we know.
+ */
+function scopedDocuments(
+  contextDocs: RequestV1['cache']['context_docs'],
+  known: VersionsAtLookup['docVersions'],
+): Array<[string, number]> | Extract<ScopeResult, { cacheable: false }> {
+  const docs = new Map<string, number>();
+  for (const doc of contextDocs) {
+    const current = known[doc.id] ?? 0;
+    assertVersion(`docVersions[${doc.id}]`, current);
+    if (doc.version !== undefined && doc.version < current) {
+      return {
+        cacheable: false,
+        reason: 'stale_document_version',
+        detail: `document ${JSON.stringify(doc.id)} is at version ${current} but the request was built from version ${doc.version}`,
+      };
+    }
+    // A declared version ahead of ours means the change event has not reached us yet: the answer
+    // is built from the newer content, so it is scoped to that version.
+    const effective = doc.version ?? current;
+    docs.set(doc.id, Math.max(effective, docs.get(doc.id) ?? 0));
+  }
+  return [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**

@@ -51,8 +51,39 @@ interface BlockRef {
 export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeOptions): ShapedAnthropicRequest {
   const warnings: string[] = [];
   const refs: BlockRef[] = [];
+  const tools = anthropicTools(req.tools ?? [], refs);
+  const system = anthropicSystem(req.system, refs);
+  const messages = toAnthropicMessages(req.messages, warnings);
+  const conversationPrefixEnd = messageBlockRefs(messages, refs);
+  const plan = placeBreakpoints(refs, options, conversationPrefixEnd);
+  warnings.push(...plan.warnings, ...unsentParamWarnings(req));
+  const params = req.params;
+  const toolChoice = anthropicToolChoice(req.tool_choice);
+  const body: MessageCreateParamsNonStreaming = {
+    ...(forwardedFields(req) as Partial<MessageCreateParamsNonStreaming>),
+    model: req.model,
+    max_tokens: params.max_tokens ?? options.defaultMaxTokens,
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(toolChoice ? { tool_choice: toolChoice } : {}),
+    ...(system.length > 0 ? { system } : {}),
+    messages,
+    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+    ...(params.top_p === undefined ? {} : { top_p: params.top_p }),
+    ...(params.stop === undefined ? {} : { stop_sequences: params.stop }),
+  };
+  warnings.push(...volatileWarnings(cacheablePrefixSegments(req)));
+  return {
+    provider: 'anthropic',
+    body,
+    breakpoints: plan.breakpoints,
+    warnings,
+    promptTokens: plan.cumulativeTokens.at(-1) ?? 0,
+  };
+}
 
-  const tools: Tool[] = (req.tools ?? []).map((t) => {
+/** Tools with sorted keys, each registered as a block of the `tools` section. */
+function anthropicTools(neutral: NonNullable<ChatRequest['tools']>, refs: BlockRef[]): Tool[] {
+  return neutral.map((t) => {
     const tool: Tool = {
       ...(sortKeys(t.options ?? {}) as Partial<Tool>),
       name: t.name,
@@ -67,14 +98,13 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
     });
     return tool;
   });
+}
 
-  const systemParts =
-    typeof req.system === 'string'
-      ? req.system
-        ? [{ type: 'text' as const, text: req.system }]
-        : []
-      : (req.system ?? []);
-  const system: TextBlockParam[] = systemParts.map((part) => {
+/** The system prompt as text blocks (a caller's breakpoints kept), each registered in the `system` section. */
+function anthropicSystem(neutral: ChatRequest['system'], refs: BlockRef[]): TextBlockParam[] {
+  const parts =
+    typeof neutral === 'string' ? (neutral ? [{ type: 'text' as const, text: neutral }] : []) : (neutral ?? []);
+  return parts.map((part) => {
     const block: TextBlockParam = { type: 'text', text: part.text };
     const caller = callerCacheControl(part);
     if (caller) block.cache_control = caller;
@@ -90,8 +120,13 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
     });
     return block;
   });
+}
 
-  const messages = toAnthropicMessages(req.messages, warnings);
+/**
+ * Registers every message block in the `messages` section; returns the index of the last block
+ * before the final user turn (the conversation so far), when there is one.
+ */
+function messageBlockRefs(messages: MessageParam[], refs: BlockRef[]): number | undefined {
   let lastUser = -1;
   const messageEnds: number[] = [];
   messages.forEach((message, m) => {
@@ -114,7 +149,15 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
     });
     messageEnds.push(refs.length - 1);
   });
+  return lastUser > 0 ? messageEnds[lastUser - 1] : undefined;
+}
 
+/** Plans the breakpoints and marks the body's blocks: a caller's beyond the limit lose theirs. */
+function placeBreakpoints(
+  refs: BlockRef[],
+  options: AnthropicShapeOptions,
+  conversationPrefixEnd: number | undefined,
+): ReturnType<typeof planBreakpoints> {
   const facts = options.facts.promptCache;
   const plan = planBreakpoints(
     refs.map((r) => r.block),
@@ -122,7 +165,7 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
       minCacheableTokens: facts.minCacheableTokens,
       maxBreakpoints: facts.maxBreakpoints,
       longTtlForStatic: (options.longTtlForStatic ?? false) && facts.supportsExtendedTtl,
-      ...(lastUser > 0 ? { conversationPrefixEnd: messageEnds[lastUser - 1] } : {}),
+      ...(conversationPrefixEnd === undefined ? {} : { conversationPrefixEnd }),
     },
   );
   const kept = new Set(plan.breakpoints.map((bp) => bp.index));
@@ -130,37 +173,19 @@ export function shapeAnthropicRequest(req: ChatRequest, options: AnthropicShapeO
     if (ref.block.callerTtl && !kept.has(i)) ref.unmark(); // a caller breakpoint beyond the limit
   });
   for (const bp of plan.breakpoints) if (bp.reason !== 'caller') refs[bp.index]?.mark(bp.ttl);
-  warnings.push(...plan.warnings);
+  return plan;
+}
 
-  const params = req.params;
+/** The neutral fields Anthropic has no place for: not sent, and said so. */
+function unsentParamWarnings(req: ChatRequest): string[] {
+  const warnings: string[] = [];
   for (const unsupported of ['seed', 'presence_penalty', 'frequency_penalty'] as const) {
-    if (params[unsupported] !== undefined)
+    if (req.params[unsupported] !== undefined)
       warnings.push(`params.${unsupported} is not supported by Anthropic and was not sent`);
   }
   if (req.response_format !== undefined)
     warnings.push('response_format is not supported by Anthropic and was not sent');
-
-  const toolChoice = anthropicToolChoice(req.tool_choice);
-  const body: MessageCreateParamsNonStreaming = {
-    ...(forwardedFields(req) as Partial<MessageCreateParamsNonStreaming>),
-    model: req.model,
-    max_tokens: params.max_tokens ?? options.defaultMaxTokens,
-    ...(tools.length > 0 ? { tools } : {}),
-    ...(toolChoice ? { tool_choice: toolChoice } : {}),
-    ...(system.length > 0 ? { system } : {}),
-    messages,
-    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
-    ...(params.top_p === undefined ? {} : { top_p: params.top_p }),
-    ...(params.stop === undefined ? {} : { stop_sequences: params.stop }),
-  };
-  warnings.push(...volatileWarnings(cacheablePrefixSegments(req)));
-  return {
-    provider: 'anthropic',
-    body,
-    breakpoints: plan.breakpoints,
-    warnings,
-    promptTokens: plan.cumulativeTokens.at(-1) ?? 0,
-  };
+  return warnings;
 }
 
 function cacheControl(ttl: '5m' | '1h'): { type: 'ephemeral'; ttl?: '1h' } {

@@ -46,45 +46,12 @@ export function promptCacheKey(tenant: string, req: Pick<ChatRequest, 'model' | 
  */
 export function shapeOpenAIRequest(req: ChatRequest, options: OpenAIShapeOptions): ShapedOpenAIRequest {
   const warnings: string[] = [];
-  const messages: ChatCompletionMessageParam[] = [];
-  if (typeof req.system === 'string') {
-    if (req.system.length > 0) messages.push({ role: 'system', content: req.system });
-  } else if (req.system && req.system.length > 0) {
-    messages.push({ role: 'system', content: req.system.map((p) => ({ type: 'text', text: p.text })) });
-  }
-  for (const message of req.messages) messages.push(toOpenAIMessage(message));
-  if (req.messages.some((m) => m.is_error))
-    warnings.push('is_error on a tool result is an Anthropic field: not sent to OpenAI');
-
-  const tools: ChatCompletionTool[] | undefined = req.tools?.map((t) => ({
-    type: 'function',
-    function: {
-      name: t.name,
-      ...(t.description === undefined ? {} : { description: t.description }),
-      ...(t.parameters === undefined ? {} : { parameters: sortKeys(t.parameters) }),
-      ...(t.strict === undefined ? {} : { strict: t.strict }),
-    },
-  }));
-  if (req.tools?.some((t) => t.options && Object.keys(t.options).length > 0))
-    warnings.push('tool options are Anthropic fields: not sent to OpenAI');
-
+  const messages = openAIMessages(req, warnings);
+  const tools = openAITools(req, warnings);
   const extra = forwardedFields(req);
-  // The caller's own retention choice wins over the deployment's default.
-  const callerRetention = extra['prompt_cache_retention'];
-  let retention: OpenAIRetention | undefined =
-    callerRetention === 'in_memory' || callerRetention === '24h' ? callerRetention : options.retention;
-  if (retention === '24h' && !options.facts.promptCache.supportsExtendedTtl) {
-    warnings.push(`prompt_cache_retention "24h" is not supported by ${req.model}: in-memory retention used`);
-    retention = undefined;
-  }
-
+  const retention = retentionFor(req, extra, options, warnings);
+  const key = cacheKeyFor(req, extra, options.tenant);
   const p = req.params;
-  // A caller's prompt_cache_key groups its own requests; hashed with the tenant so it never groups two tenants'.
-  const callerKey = extra['prompt_cache_key'];
-  const key =
-    typeof callerKey === 'string'
-      ? `deja-${sha256(options.tenant, callerKey).slice(0, 40)}`
-      : promptCacheKey(options.tenant, req);
   const toolChoice = openAIToolChoice(req.tool_choice);
   const { prompt_cache_key: _key, prompt_cache_retention: _retention, ...forwarded } = extra;
   const body: ChatCompletionCreateParamsNonStreaming = {
@@ -110,6 +77,58 @@ export function shapeOpenAIRequest(req: ChatRequest, options: OpenAIShapeOptions
   };
   warnings.push(...volatileWarnings(cacheablePrefixSegments(req)));
   return { provider: 'openai', body, promptCacheKey: key, warnings };
+}
+
+/** The system message first (static content leads), then the conversation. */
+function openAIMessages(req: ChatRequest, warnings: string[]): ChatCompletionMessageParam[] {
+  const messages: ChatCompletionMessageParam[] = [];
+  if (typeof req.system === 'string') {
+    if (req.system.length > 0) messages.push({ role: 'system', content: req.system });
+  } else if (req.system && req.system.length > 0) {
+    messages.push({ role: 'system', content: req.system.map((p) => ({ type: 'text', text: p.text })) });
+  }
+  for (const message of req.messages) messages.push(toOpenAIMessage(message));
+  if (req.messages.some((m) => m.is_error))
+    warnings.push('is_error on a tool result is an Anthropic field: not sent to OpenAI');
+  return messages;
+}
+
+/** Function tools with key-sorted schemas, so equal tool sets serialise to equal bytes. */
+function openAITools(req: ChatRequest, warnings: string[]): ChatCompletionTool[] | undefined {
+  if (req.tools?.some((t) => t.options && Object.keys(t.options).length > 0))
+    warnings.push('tool options are Anthropic fields: not sent to OpenAI');
+  return req.tools?.map((t) => ({
+    type: 'function',
+    function: {
+      name: t.name,
+      ...(t.description === undefined ? {} : { description: t.description }),
+      ...(t.parameters === undefined ? {} : { parameters: sortKeys(t.parameters) }),
+      ...(t.strict === undefined ? {} : { strict: t.strict }),
+    },
+  }));
+}
+
+/** The caller's own retention choice wins over the deployment's default; 24 h only where the model has it. */
+function retentionFor(
+  req: ChatRequest,
+  extra: Record<string, unknown>,
+  options: OpenAIShapeOptions,
+  warnings: string[],
+): OpenAIRetention | undefined {
+  const callerRetention = extra['prompt_cache_retention'];
+  const retention: OpenAIRetention | undefined =
+    callerRetention === 'in_memory' || callerRetention === '24h' ? callerRetention : options.retention;
+  if (retention === '24h' && !options.facts.promptCache.supportsExtendedTtl) {
+    warnings.push(`prompt_cache_retention "24h" is not supported by ${req.model}: in-memory retention used`);
+    return undefined;
+  }
+  return retention;
+}
+
+/** A caller's prompt_cache_key groups its own requests; hashed with the tenant so it never groups two tenants'. */
+function cacheKeyFor(req: ChatRequest, extra: Record<string, unknown>, tenant: string): string {
+  const callerKey = extra['prompt_cache_key'];
+  return typeof callerKey === 'string' ? `deja-${sha256(tenant, callerKey).slice(0, 40)}` : promptCacheKey(tenant, req);
 }
 
 function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {

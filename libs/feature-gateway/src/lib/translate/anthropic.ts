@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage } from '@deja/contracts';
-import {
-  parseOrThrow,
-  spentUsage,
-  stopKind,
-  unsupported,
-  type CompletedAnswer,
-  type NeutralRequest,
-  type TranslatedRequest,
-} from './common';
+import { parseOrThrow, spentUsage, stopKind, unsupported } from './common';
+import type { CompletedAnswer, NeutralRequest, TranslatedRequest } from './common';
 import { ANTHROPIC_FIELDS, ANTHROPIC_TOOL_FIELDS } from './anthropic-fields';
 import { forwardFields, nonEmpty } from './fields';
 import {
@@ -108,61 +101,10 @@ export function refuseCredentialHeaders(headers: Readonly<Record<string, string 
 export function anthropicToNeutral(body: unknown): TranslatedRequest {
   const b = parseOrThrow(AnthropicMessagesBody, body);
   const forwarded = forwardFields(body as Record<string, unknown>, ANTHROPIC_FIELDS, 'Anthropic Messages request');
-  const messages: z.input<typeof ChatMessage>[] = [];
-  b.messages.forEach((m, i) => {
-    const path = `messages.${i}.content`;
-    if (typeof m.content === 'string') {
-      messages.push({ role: m.role, content: m.content });
-      return;
-    }
-    const parts: NeutralPart[] = [];
-    const toolCalls: Array<{ id: string; name: string; arguments: string }> = [];
-    m.content.forEach((block, j) => {
-      const p = `${path}.${j}`;
-      switch (block.type) {
-        case 'text':
-          parts.push(textPart(block, p));
-          break;
-        case 'tool_use': {
-          const tu = block as { id?: unknown; name?: unknown; input?: unknown };
-          forwardFields(block, ANTHROPIC_TOOL_USE_BLOCK_FIELDS, 'Anthropic tool_use block', `${p}.`);
-          if (m.role !== 'assistant') throw unsupported(p, 'tool_use blocks belong to assistant messages');
-          if (typeof tu.id !== 'string' || typeof tu.name !== 'string')
-            throw unsupported(p, 'tool_use needs id and name');
-          toolCalls.push({ id: tu.id, name: tu.name, arguments: JSON.stringify(tu.input ?? {}) });
-          break;
-        }
-        case 'tool_result': {
-          const tr = block as { tool_use_id?: unknown; is_error?: unknown };
-          forwardFields(block, ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS, 'Anthropic tool_result block', `${p}.`);
-          if (m.role !== 'user') throw unsupported(p, 'tool_result blocks belong to user messages');
-          if (typeof tr.tool_use_id !== 'string') throw unsupported(p, 'tool_result needs tool_use_id');
-          messages.push({
-            role: 'tool',
-            tool_call_id: tr.tool_use_id,
-            content: toolResultContent(block, p),
-            ...(typeof tr.is_error === 'boolean' ? { is_error: tr.is_error } : {}),
-          });
-          break;
-        }
-        default:
-          throw unsupported(
-            p,
-            `content block type '${block.type}' is not supported (text, tool_use and tool_result are)`,
-          );
-      }
-    });
-    if (parts.length > 0 || toolCalls.length > 0) {
-      const msg: z.input<typeof ChatMessage> = { role: m.role, content: parts.length > 0 ? compact(parts) : '' };
-      if (toolCalls.length > 0) msg.tool_calls = toolCalls;
-      messages.push(msg);
-    }
-  });
-
   const request: NeutralRequest = {
     provider: 'anthropic',
     model: b.model,
-    messages,
+    messages: b.messages.flatMap((m, i) => neutralMessages(m, `messages.${i}.content`)),
     params: Object.fromEntries(
       Object.entries({
         max_tokens: b.max_tokens,
@@ -174,28 +116,89 @@ export function anthropicToNeutral(body: unknown): TranslatedRequest {
   };
   if (typeof b.system === 'string') request.system = b.system;
   else if (b.system) request.system = compact(b.system.map((s, i) => textPart(s, `system.${i}`)));
-  if (b.tools?.length) {
-    request.tools = b.tools.map((t, i) => {
-      if (t.type !== undefined && t.type !== null && t.type !== 'custom')
-        throw unsupported(`tools.${i}.type`, `server tool '${t.type}' is not supported`);
-      const options = nonEmpty(
-        forwardFields(t, ANTHROPIC_TOOL_FIELDS, 'Anthropic tool definition', `tools.${i}.`).params,
-      );
-      return {
-        name: t.name,
-        ...(t.description !== undefined ? { description: t.description } : {}),
-        parameters: t.input_schema,
-        ...(typeof t.strict === 'boolean' ? { strict: t.strict } : {}),
-        ...(options ? { options } : {}),
-      };
-    });
-  }
+  if (b.tools?.length) request.tools = b.tools.map(neutralTool);
   if (b.tool_choice !== undefined) request.tool_choice = b.tool_choice;
   const params = nonEmpty(forwarded.params);
   const hints = nonEmpty(forwarded.hints);
   if (params) request.provider_params = params;
   if (hints) request.provider_hints = hints;
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: true };
+}
+
+type NeutralMessage = z.input<typeof ChatMessage>;
+
+/**
+ * One Anthropic message → neutral messages: its text and tool calls as one message, each
+ * `tool_result` block as a tool message of its own (before it, as the blocks are read).
+ */
+function neutralMessages(m: z.infer<typeof AnthropicMessage>, path: string): NeutralMessage[] {
+  if (typeof m.content === 'string') return [{ role: m.role, content: m.content }];
+  const messages: NeutralMessage[] = [];
+  const parts: NeutralPart[] = [];
+  const toolCalls: Array<{ id: string; name: string; arguments: string }> = [];
+  m.content.forEach((block, j) => {
+    const p = `${path}.${j}`;
+    switch (block.type) {
+      case 'text':
+        parts.push(textPart(block, p));
+        break;
+      case 'tool_use':
+        toolCalls.push(toolCall(block, m.role, p));
+        break;
+      case 'tool_result':
+        messages.push(toolResult(block, m.role, p));
+        break;
+      default:
+        throw unsupported(
+          p,
+          `content block type '${block.type}' is not supported (text, tool_use and tool_result are)`,
+        );
+    }
+  });
+  if (parts.length > 0 || toolCalls.length > 0) {
+    const msg: NeutralMessage = { role: m.role, content: parts.length > 0 ? compact(parts) : '' };
+    if (toolCalls.length > 0) msg.tool_calls = toolCalls;
+    messages.push(msg);
+  }
+  return messages;
+}
+
+function toolCall(
+  block: z.infer<typeof Block>,
+  role: 'user' | 'assistant',
+  p: string,
+): { id: string; name: string; arguments: string } {
+  const tu = block as { id?: unknown; name?: unknown; input?: unknown };
+  forwardFields(block, ANTHROPIC_TOOL_USE_BLOCK_FIELDS, 'Anthropic tool_use block', `${p}.`);
+  if (role !== 'assistant') throw unsupported(p, 'tool_use blocks belong to assistant messages');
+  if (typeof tu.id !== 'string' || typeof tu.name !== 'string') throw unsupported(p, 'tool_use needs id and name');
+  return { id: tu.id, name: tu.name, arguments: JSON.stringify(tu.input ?? {}) };
+}
+
+function toolResult(block: z.infer<typeof Block>, role: 'user' | 'assistant', p: string): NeutralMessage {
+  const tr = block as { tool_use_id?: unknown; is_error?: unknown };
+  forwardFields(block, ANTHROPIC_TOOL_RESULT_BLOCK_FIELDS, 'Anthropic tool_result block', `${p}.`);
+  if (role !== 'user') throw unsupported(p, 'tool_result blocks belong to user messages');
+  if (typeof tr.tool_use_id !== 'string') throw unsupported(p, 'tool_result needs tool_use_id');
+  return {
+    role: 'tool',
+    tool_call_id: tr.tool_use_id,
+    content: toolResultContent(block, p),
+    ...(typeof tr.is_error === 'boolean' ? { is_error: tr.is_error } : {}),
+  };
+}
+
+function neutralTool(t: NonNullable<AnthropicMessagesBody['tools']>[number], i: number) {
+  if (t.type !== undefined && t.type !== null && t.type !== 'custom')
+    throw unsupported(`tools.${i}.type`, `server tool '${t.type}' is not supported`);
+  const options = nonEmpty(forwardFields(t, ANTHROPIC_TOOL_FIELDS, 'Anthropic tool definition', `tools.${i}.`).params);
+  return {
+    name: t.name,
+    ...(t.description !== undefined ? { description: t.description } : {}),
+    parameters: t.input_schema,
+    ...(typeof t.strict === 'boolean' ? { strict: t.strict } : {}),
+    ...(options ? { options } : {}),
+  };
 }
 
 export const STOP: Record<ReturnType<typeof stopKind>, string> = {

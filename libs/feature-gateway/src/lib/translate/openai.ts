@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage } from '@deja/contracts';
-import {
-  parseOrThrow,
-  spentUsage,
-  stopKind,
-  unsupported,
-  type CompletedAnswer,
-  type NeutralRequest,
-  type TranslatedRequest,
-} from './common';
+import { parseOrThrow, spentUsage, stopKind, unsupported } from './common';
+import type { CompletedAnswer, NeutralRequest, TranslatedRequest } from './common';
 import { forwardFields, isObject, nonEmpty } from './fields';
 import { OPENAI_MESSAGE_FIELDS } from './message-fields';
 import { OPENAI_FIELDS, OPENAI_FUNCTION_FIELDS } from './openai-fields';
@@ -102,42 +95,8 @@ function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?
 export function openAiToNeutral(body: unknown): TranslatedRequest {
   const b = parseOrThrow(OpenAiChatBody, body);
   const forwarded = forwardFields(body as Record<string, unknown>, OPENAI_FIELDS, 'OpenAI Chat Completions request');
-  const rawTools = (body as { tools?: unknown }).tools;
-  if (Array.isArray(rawTools))
-    rawTools.forEach((t, i) => {
-      if (isObject(t) && isObject(t['function']))
-        forwardFields(t['function'], OPENAI_FUNCTION_FIELDS, 'OpenAI function definition', `tools.${i}.function.`);
-    });
-  const system: Array<{ type: 'text'; text: string }> = [];
-  const messages: z.input<typeof ChatMessage>[] = [];
-  const rawMessages = (body as { messages: unknown[] }).messages;
-  b.messages.forEach((m, i) => {
-    const path = `messages.${i}`;
-    forwardFields(rawMessages[i] as Record<string, unknown>, OPENAI_MESSAGE_FIELDS, 'OpenAI message', `${path}.`);
-    const content = textOf(m.content, `${path}.content`);
-    if (m.role === 'system' || m.role === 'developer') {
-      if (m.name)
-        throw unsupported(`${path}.name`, 'a name on a system or developer message is not kept (they merge into one)');
-      if (typeof content === 'string') system.push({ type: 'text', text: content });
-      else system.push(...content);
-      return;
-    }
-    if (m.role === 'tool') {
-      if (!m.tool_call_id) throw unsupported(`${path}.tool_call_id`, 'a tool message needs tool_call_id');
-      messages.push({ role: 'tool', content, tool_call_id: m.tool_call_id });
-      return;
-    }
-    const msg: z.input<typeof ChatMessage> = { role: m.role, content, ...(m.name ? { name: m.name } : {}) };
-    if (m.role === 'assistant' && m.tool_calls?.length) {
-      msg.tool_calls = m.tool_calls.map((tc) => ({
-        id: tc.id,
-        name: tc.function.name,
-        arguments: tc.function.arguments,
-      }));
-    }
-    messages.push(msg);
-  });
-
+  refuseUnknownFunctionFields((body as { tools?: unknown }).tools);
+  const { system, messages } = neutralMessages(b.messages, (body as { messages: unknown[] }).messages);
   const stop = typeof b.stop === 'string' ? [b.stop] : (b.stop ?? undefined);
   const request: NeutralRequest = {
     provider: 'openai',
@@ -156,16 +115,7 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
   // One system message stays a plain string; several keep their boundaries as parts.
   if (system.length === 1) request.system = system[0].text;
   else if (system.length > 1) request.system = system;
-  if (b.tools?.length)
-    request.tools = b.tools.map(
-      (t) =>
-        definedOnly({
-          name: t.function.name,
-          description: t.function.description,
-          parameters: t.function.parameters,
-          strict: t.function.strict,
-        }) as { name: string },
-    );
+  if (b.tools?.length) request.tools = b.tools.map(neutralTool);
   if (b.tool_choice !== undefined && b.tool_choice !== null) request.tool_choice = b.tool_choice;
   if (b.response_format !== undefined && b.response_format !== null) request.response_format = b.response_format;
   const params = nonEmpty(forwarded.params);
@@ -173,6 +123,69 @@ export function openAiToNeutral(body: unknown): TranslatedRequest {
   if (params) request.provider_params = params;
   if (hints) request.provider_hints = hints;
   return { request, deja: b.deja, stream: b.stream === true, includeUsage: b.stream_options?.include_usage === true };
+}
+
+/** The function definitions' own field table (the body's schema reads only what Deja uses). */
+function refuseUnknownFunctionFields(rawTools: unknown): void {
+  if (!Array.isArray(rawTools)) return;
+  rawTools.forEach((t, i) => {
+    if (isObject(t) && isObject(t['function']))
+      forwardFields(t['function'], OPENAI_FUNCTION_FIELDS, 'OpenAI function definition', `tools.${i}.function.`);
+  });
+}
+
+type NeutralMessage = z.input<typeof ChatMessage>;
+
+/** System and developer messages merge into `system`; the others become neutral messages in order. */
+function neutralMessages(
+  parsed: OpenAiChatBody['messages'],
+  raw: unknown[],
+): { system: Array<{ type: 'text'; text: string }>; messages: NeutralMessage[] } {
+  const system: Array<{ type: 'text'; text: string }> = [];
+  const messages: NeutralMessage[] = [];
+  parsed.forEach((m, i) => {
+    const path = `messages.${i}`;
+    forwardFields(raw[i] as Record<string, unknown>, OPENAI_MESSAGE_FIELDS, 'OpenAI message', `${path}.`);
+    const content = textOf(m.content, `${path}.content`);
+    if (m.role !== 'system' && m.role !== 'developer') {
+      messages.push(neutralMessage(m, content, path));
+      return;
+    }
+    if (m.name)
+      throw unsupported(`${path}.name`, 'a name on a system or developer message is not kept (they merge into one)');
+    if (typeof content === 'string') system.push({ type: 'text', text: content });
+    else system.push(...content);
+  });
+  return { system, messages };
+}
+
+function neutralMessage(
+  m: OpenAiChatBody['messages'][number],
+  content: NeutralMessage['content'],
+  path: string,
+): NeutralMessage {
+  if (m.role === 'tool') {
+    if (!m.tool_call_id) throw unsupported(`${path}.tool_call_id`, 'a tool message needs tool_call_id');
+    return { role: 'tool', content, tool_call_id: m.tool_call_id };
+  }
+  const msg: NeutralMessage = { role: m.role as 'user' | 'assistant', content, ...(m.name ? { name: m.name } : {}) };
+  if (m.role === 'assistant' && m.tool_calls?.length) {
+    msg.tool_calls = m.tool_calls.map((tc) => ({
+      id: tc.id,
+      name: tc.function.name,
+      arguments: tc.function.arguments,
+    }));
+  }
+  return msg;
+}
+
+function neutralTool(t: NonNullable<OpenAiChatBody['tools']>[number]): { name: string } {
+  return definedOnly({
+    name: t.function.name,
+    description: t.function.description,
+    parameters: t.function.parameters,
+    strict: t.function.strict,
+  }) as { name: string };
 }
 
 export const FINISH: Record<ReturnType<typeof stopKind>, string> = {

@@ -130,6 +130,16 @@ export function flattenAnthropicPrompt(req: AnthropicMessagesRequest, maxBreakpo
 
   checkBreakpoints(blocks, maxBreakpoints);
 
+  const { prefixHashes, cumulativeTokens } = prefixChain(blocks, identities);
+  const promptHash = sha256(prefixHashes.at(-1) ?? '', stableJson(req.stop_sequences ?? []));
+  return { blocks, prefixHashes, cumulativeTokens, totalTokens: cumulativeTokens.at(-1) ?? 0, promptHash };
+}
+
+/** Each prefix's hash (chained over the block identities) and its tokens so far. */
+function prefixChain(
+  blocks: readonly PromptBlock[],
+  identities: readonly string[],
+): { prefixHashes: string[]; cumulativeTokens: number[] } {
   const prefixHashes: string[] = [];
   const cumulativeTokens: number[] = [];
   let hash = '';
@@ -140,8 +150,7 @@ export function flattenAnthropicPrompt(req: AnthropicMessagesRequest, maxBreakpo
     prefixHashes.push(hash);
     cumulativeTokens.push(total);
   });
-  const promptHash = sha256(hash, stableJson(req.stop_sequences ?? []));
-  return { blocks, prefixHashes, cumulativeTokens, totalTokens: total, promptHash };
+  return { prefixHashes, cumulativeTokens };
 }
 
 function checkBreakpoints(blocks: readonly PromptBlock[], maxBreakpoints: number): void {

@@ -1,12 +1,11 @@
 import { usageFromOpenAI } from '@deja/util-model-catalog';
 import type { Response } from 'express';
 import type { SimulatorEngine } from '../core/simulator-engine';
-import { sleep } from '../core/latency';
 import type { Exchange } from '../simulator.service';
 import { newId } from '../simulator.service';
 import { embeddingToBase64 } from '../core/embeddings';
 import { openaiChunks, openaiCompletion, openaiUsage } from './openai-wire';
-import { Pacer, startSse, writeFrames } from './pacing';
+import { respondTurn } from './pacing';
 
 /** `POST /v1/chat/completions`, streaming or not. */
 export async function respondOpenAIChat(
@@ -17,46 +16,20 @@ export async function respondOpenAIChat(
 ): Promise<void> {
   const turn = engine.openaiChat(body, x.ctx);
   const usage = openaiUsage(turn);
-  x.record(
-    {
-      model: turn.model,
-      prompt_hash: turn.promptHash,
-      last_user_text: turn.lastUserText,
-      usage,
-      tokens: usageFromOpenAI(usage),
-      ttft_ms: turn.latency.ttftMs,
-    },
-    turn.stream || x.fault !== 'cut' ? 200 : null,
-  );
   const id = newId('chatcmpl-');
   const created = Math.floor(engine.clock.now() / 1000);
-  const headers = { 'x-request-id': x.requestId, 'openai-processing-ms': String(Math.round(turn.latency.ttftMs)) };
-  const pacer = new Pacer(x.signal);
-
-  if (!turn.stream) {
-    await sleep(turn.latency.ttftMs, x.signal);
-    turn.commitCache();
-    await sleep(turn.latency.perTokenMs * turn.answer.tokens.length, x.signal);
-    if (x.fault === 'cut') {
-      res.destroy();
-      return;
-    }
-    if (!x.signal.aborted)
-      res
-        .status(200)
-        .set(headers)
-        .json(openaiCompletion(turn, id, created));
-    return;
-  }
-
-  startSse(res, headers);
-  await sleep(turn.latency.ttftMs, x.signal);
-  turn.commitCache();
-  const frames = [...openaiChunks(turn, id, created)].map(({ chunk, tokens }) => ({
-    text: `data: ${JSON.stringify(chunk)}\n\n`,
-    tokens,
-  }));
-  if (await writeFrames(frames, turn, res, x, pacer)) res.end('data: [DONE]\n\n');
+  await respondTurn(turn, res, x, {
+    usage,
+    tokens: usageFromOpenAI(usage),
+    headers: { 'x-request-id': x.requestId, 'openai-processing-ms': String(Math.round(turn.latency.ttftMs)) },
+    body: () => openaiCompletion(turn, id, created),
+    frames: () =>
+      [...openaiChunks(turn, id, created)].map(({ chunk, tokens }) => ({
+        text: `data: ${JSON.stringify(chunk)}\n\n`,
+        tokens,
+      })),
+    end: 'data: [DONE]\n\n',
+  });
 }
 
 /** `POST /v1/embeddings`; answers base64 when asked, as the SDK does by default. */

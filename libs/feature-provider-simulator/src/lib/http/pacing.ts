@@ -1,3 +1,4 @@
+import type { TokenUsage } from '@deja/util-model-catalog';
 import type { Response } from 'express';
 import { sleep } from '../core/latency';
 import type { Exchange } from '../simulator.service';
@@ -89,4 +90,61 @@ export async function writeFrames(
   }
   await pacer.flush();
   return !x.signal.aborted;
+}
+
+/** A chat turn as both providers answer it: logged, then one JSON body or a paced stream. */
+interface AnsweredTurn {
+  readonly model: string;
+  readonly stream: boolean;
+  readonly promptHash: string;
+  readonly lastUserText: string;
+  readonly answer: { tokens: readonly unknown[] };
+  readonly latency: { ttftMs: number; perTokenMs: number };
+  commitCache(): void;
+}
+
+/** What differs between the providers: their usage fields, headers, body and stream frames. */
+export interface TurnWire {
+  readonly usage: Record<string, unknown>;
+  readonly tokens: TokenUsage;
+  readonly headers: Record<string, string>;
+  body(): unknown;
+  frames(): Iterable<{ text: string; tokens: number }>;
+  /** Written after the last frame (OpenAI's `data: [DONE]`). */
+  readonly end?: string;
+}
+
+/**
+ * Answers a chat turn as a provider does: the time to first token, then the cache entries
+ * written, then the whole body after the answer's generation time, or the frames at its pace.
+ * A `cut` fault breaks the answer (a non-streamed one is logged with no status).
+ */
+export async function respondTurn(turn: AnsweredTurn, res: Response, x: Exchange, wire: TurnWire): Promise<void> {
+  x.record(
+    {
+      model: turn.model,
+      prompt_hash: turn.promptHash,
+      last_user_text: turn.lastUserText,
+      usage: wire.usage,
+      tokens: wire.tokens,
+      ttft_ms: turn.latency.ttftMs,
+    },
+    turn.stream || x.fault !== 'cut' ? 200 : null,
+  );
+  const pacer = new Pacer(x.signal);
+  if (!turn.stream) {
+    await sleep(turn.latency.ttftMs, x.signal);
+    turn.commitCache();
+    await sleep(turn.latency.perTokenMs * turn.answer.tokens.length, x.signal);
+    if (x.fault === 'cut') {
+      res.destroy();
+      return;
+    }
+    if (!x.signal.aborted) res.status(200).set(wire.headers).json(wire.body());
+    return;
+  }
+  startSse(res, wire.headers);
+  await sleep(turn.latency.ttftMs, x.signal);
+  turn.commitCache();
+  if (await writeFrames(wire.frames(), turn, res, x, pacer)) res.end(wire.end);
 }
