@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Every metric name the services register (`name: 'deja_…'` in libs/ and apps/). */
+/** Every metric name the services register (`name: 'deja_…'` or `counter('deja_…'` in libs/ and apps/). */
 function exportedMetrics(): Set<string> {
   const names = new Set<string>();
   const walk = (dir: string) => {
@@ -13,7 +13,8 @@ function exportedMetrics(): Set<string> {
       if (entry === 'node_modules' || entry === 'dist') continue;
       if (statSync(path).isDirectory()) walk(path);
       else if (path.endsWith('.ts') && !path.endsWith('.spec.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/name: '(deja_[a-z0-9_]+)'/g)) names.add(m[1]);
+        for (const m of readFileSync(path, 'utf8').matchAll(/(?:name: |counter\(\s*)'(deja_[a-z0-9_]+)'/g))
+          names.add(m[1]);
       }
     }
   };
