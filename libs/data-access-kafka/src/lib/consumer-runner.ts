@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { TOPICS, TopicNames, type DeadLetterV1, type TopicContract } from '@deja/contracts';
 import { decodeValue, headersToStrings, preserveValue } from './codec';
@@ -102,6 +103,7 @@ export class ConsumerRunner {
           return;
         }
         const lane = this.lane(payload);
+        this.traceContexts.set(payload, context.active());
         lane.queue.push(payload);
         void this.drain(lane, concurrency, consumer, byTopic, producer);
       },
@@ -120,6 +122,12 @@ export class ConsumerRunner {
   /** Per topic-partition: accepted messages waiting for their turn, in offset order. */
   private readonly lanes = new Map<string, Lane>();
   private readonly accepted = new Slots();
+  /**
+   * Each accepted message's trace context (its `process` span, continuing the producer's trace).
+   * A lane's drain runs in the context of the message that started it, so without this every
+   * later message's handler would be traced as part of another request.
+   */
+  private readonly traceContexts = new WeakMap<EachMessagePayload, Context>();
   private readonly running = new Slots();
   private disconnectProducer: () => Promise<void> = async () => undefined;
 
@@ -190,7 +198,8 @@ export class ConsumerRunner {
   ): Promise<boolean> {
     const { topic, partition, message } = payload;
     try {
-      await this.handle(payload, route, producer);
+      const traced = this.traceContexts.get(payload) ?? context.active();
+      await context.with(traced, () => this.handle(payload, route, producer));
     } catch (error) {
       this.options.log(
         'warn',
