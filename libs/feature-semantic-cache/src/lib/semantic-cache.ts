@@ -202,7 +202,9 @@ export class SemanticCache {
 
   /** The lookup as the algorithm reads: claim → policy and keys → exact tier ?? semantic tier. */
   private async lookupInner(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
-    const claim = await this.repo.claimRequest(request.tenant, request.request_id, messageRef);
+    const claim = await this.metrics.time('claim', () =>
+      this.repo.claimRequest(request.tenant, request.request_id, messageRef),
+    );
     if (!claim.first) {
       this.metrics.duplicates.inc();
       return { kind: 'duplicate' };
@@ -468,11 +470,10 @@ export class SemanticCache {
 
   private async embedOrNull(text: string): Promise<number[] | null> {
     try {
-      const [v] = await withSpan(
-        'deja.embed',
-        { 'gen_ai.request.model': this.embedder.model, 'deja.embed.batch': 1 },
-        () => this.metrics.time('embed', () => this.embedder.embed([text])),
-      );
+      const [v] = await this.metrics.time('embed', () => this.embedder.embed([text]), {
+        'gen_ai.request.model': this.embedder.model,
+        'deja.embed.batch': 1,
+      });
       return Array.from(v);
     } catch (error) {
       this.options.onEmbedFailure?.(error);
