@@ -30,7 +30,9 @@ scenarios:
             embedding time per query and per batch of 32, beside the bare pgvector query
   latency   [--duration 20] [--rates 5,20] [--connections 8] [--pgvector-iterations 500]
             hit / exact-tier / miss paths through the running pipeline (processes, Kafka, simulator),
-            open loop at each rate and closed loop, beside the bare pgvector top-1 on the same table
+            open loop at each rate and closed loop, beside the bare pgvector top-1 on the same table;
+            a stage breakdown per path from the requests' traces (Jaeger at $DEJA_BENCH_JAEGER_URL,
+            default http://127.0.0.1:16686) and the #14 goals as ratios of this run
   ttft      [--questions 30]
             time to first token of a streamed miss (live) beside the whole stream and the provider's own
             TTFT, then the same question replayed as a hit; simulator at SIM_LATENCY_SCALE (default 1)
@@ -223,6 +225,7 @@ async function main(): Promise<void> {
           basePort,
           pgvectorIterations,
           simLatencyScale: process.env.SIM_LATENCY_SCALE,
+          jaegerUrl: process.env.DEJA_BENCH_JAEGER_URL ?? 'http://127.0.0.1:16686',
         });
         return { result, text: renderLatency(result) };
       };
