@@ -37,7 +37,9 @@ export type Stage = (typeof STAGES)[number];
 /** The cache's own stage spans (`deja.stage.<name>`) and the stage each is shown as. */
 const CACHE_STAGES: Record<string, Stage> = {
   claim: 'claim',
+  // Before the claim and the version reads became one statement, the versions were their own stage.
   versions: 'policy',
+  policy: 'policy',
   exact_lookup: 'exact',
   embed: 'embed',
   semantic_lookup: 'nearest',
