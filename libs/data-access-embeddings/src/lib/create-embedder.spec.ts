@@ -7,13 +7,13 @@ const schema = z.object(embeddingEnvSchema).superRefine(refineEmbeddingEnv);
 
 describe('embedding configuration from the environment', () => {
   it('defaults to the local provider with no overrides', () => {
-    expect(embedderConfigFromEnv(schema.parse({}))).toEqual({ provider: 'local', worker: true });
+    expect(embedderConfigFromEnv(schema.parse({}))).toEqual({ provider: 'local', worker: false });
   });
 
-  it('runs the local model in the calling thread when DEJA_EMBEDDING_WORKER is false', () => {
-    expect(embedderConfigFromEnv(schema.parse({ DEJA_EMBEDDING_WORKER: 'false' }))).toEqual({
+  it('runs the local model in a worker thread when DEJA_EMBEDDING_WORKER is true', () => {
+    expect(embedderConfigFromEnv(schema.parse({ DEJA_EMBEDDING_WORKER: 'true' }))).toEqual({
       provider: 'local',
-      worker: false,
+      worker: true,
     });
   });
 
@@ -28,7 +28,7 @@ describe('embedding configuration from the environment', () => {
       model: 'all-minilm-l6-v2',
       modelsDir: '/m',
       threads: 2,
-      worker: true,
+      worker: false,
     });
   });
 

@@ -19,8 +19,7 @@ export type EmbedderConfig =
       batchSize?: number;
       /**
        * Run the model in a worker thread ({@link WorkerEmbedder}) so a run never stops the
-       * caller's event loop. Default false here (scripts, tests of the sources); services take
-       * DEJA_EMBEDDING_WORKER, default true.
+       * caller's event loop. Default false (services: DEJA_EMBEDDING_WORKER, default false).
        */
       worker?: boolean;
     }
@@ -67,8 +66,13 @@ export const embeddingEnvSchema = {
   DEJA_MODELS_DIR: z.string().min(1).optional(),
   DEJA_EMBEDDING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   DEJA_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).optional(),
-  /** local: run the model in a worker thread, off the service's event loop (default true). */
-  DEJA_EMBEDDING_WORKER: envBoolean(true),
+  /**
+   * local: run the model in a worker thread, off the service's event loop. Default false: on the
+   * shared 2-core reference machine it raised saturated hits/s by a quarter but made each query
+   * embedding 2–3× slower at low load (the hand-off waits for a core twice; docs/benchmarks.md
+   * §5, #14). Turn it on where cores are not oversubscribed.
+   */
+  DEJA_EMBEDDING_WORKER: envBoolean(false),
   /** openai: requested output size (text-embedding-3-* can shorten their vectors). */
   DEJA_EMBEDDING_DIMENSION: z.coerce.number().int().min(1).max(8192).optional(),
   /** openai: an OpenAI-compatible base URL; default the official API. */
