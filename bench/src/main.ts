@@ -30,7 +30,10 @@ scenarios:
             embedding time per query and per batch of 32, beside the bare pgvector query
   latency   [--duration 20] [--rates 5,20] [--connections 8] [--pgvector-iterations 500]
             hit / exact-tier / miss paths through the running pipeline (processes, Kafka, simulator),
-            open loop at each rate and closed loop, beside the bare pgvector top-1 on the same table
+            open loop at each rate and closed loop, beside the bare pgvector top-1 on the same table;
+            a stage breakdown per path from the requests' traces (Jaeger at $DEJA_BENCH_JAEGER_URL,
+            default http://127.0.0.1:16686) and the #14 goals as ratios of this run (the embedding
+            model is also timed bare in this process, for the floor embed + pgvector)
   ttft      [--questions 30]
             time to first token of a streamed miss (live) beside the whole stream and the provider's own
             TTFT, then the same question replayed as a hit; simulator at SIM_LATENCY_SCALE (default 1)
@@ -209,7 +212,6 @@ async function main(): Promise<void> {
       break;
     }
     case 'latency': {
-      needsEmbedder = false;
       const rates = (values.rates ?? '5,20')
         .split(',')
         .filter((r) => r.length > 0)
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
       const duration = int('duration', values.duration ?? '20') as number;
       const connections = int('connections', values.connections ?? '8') as number;
       const pgvectorIterations = int('pgvector-iterations', values['pgvector-iterations'] ?? '500') as number;
-      run = async () => {
+      run = async (embedder) => {
         const result = await runLatency({
           databaseUrl,
           duration,
@@ -226,6 +228,8 @@ async function main(): Promise<void> {
           basePort,
           pgvectorIterations,
           simLatencyScale: process.env.SIM_LATENCY_SCALE,
+          jaegerUrl: process.env.DEJA_BENCH_JAEGER_URL ?? 'http://127.0.0.1:16686',
+          embedder,
         });
         return { result, text: renderLatency(result) };
       };

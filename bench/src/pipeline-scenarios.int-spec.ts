@@ -21,6 +21,7 @@ describe('pipeline benchmark scenarios (smoke, services as processes)', () => {
       basePort: 18660,
       pgvectorIterations: 20,
       simLatencyScale: '0',
+      jaegerUrl: process.env.TEST_JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686',
     });
     for (const p of [r.hit, r.exact, r.miss]) {
       for (const s of [p.open['4'], p.closed]) {
@@ -36,6 +37,17 @@ describe('pipeline benchmark scenarios (smoke, services as processes)', () => {
     expect(r.pgvector_p50_ms).toBeGreaterThan(0);
     expect(r.pgvector_p99_ms).toBeGreaterThanOrEqual(r.pgvector_p50_ms ?? 0);
     expect(r.hit_to_pgvector_p50).toBeGreaterThan(0);
+    // The breakdown cut every path's traces into the stages that path goes through.
+    const stages = (p: typeof r.hit) => p.stages.stages.map((s) => s.stage);
+    for (const p of [r.hit, r.exact, r.miss]) expect(p.stages.traces).toBeGreaterThan(0);
+    expect(stages(r.hit)).toEqual(
+      expect.arrayContaining(['gateway in', 'claim', 'embed', 'nearest', 'decide', 'response']),
+    );
+    expect(stages(r.exact)).toContain('exact');
+    expect(stages(r.exact)).not.toContain('embed');
+    expect(stages(r.miss)).toEqual(expect.arrayContaining(['provider', 'llm-worker', 'store']));
+    expect(r.ratios.hit_to_floor_p50).toBeGreaterThan(0);
+    expect(r.ratios.miss_overhead_p50_ms).toBeGreaterThan(0);
   });
 
   it('ttft streams misses live and replays them as hits, timing the first token of each', async () => {

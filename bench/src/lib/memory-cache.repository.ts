@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { CacheEntry, NamespaceRow, NewEntry, SemanticRow } from '@deja/data-access-cache';
+import type { CacheEntry, LookupStart, NamespaceRow, NewEntry, SemanticRow } from '@deja/data-access-cache';
 import { CacheRepository, UNCONFIGURED_NAMESPACE } from '@deja/data-access-cache';
 import { dot } from '@deja/data-access-embeddings';
 
@@ -99,6 +99,11 @@ export class MemoryCacheRepository extends CacheRepository {
   override async claimRequest(): Promise<{ first: boolean }> {
     // Every benchmark request id is unique.
     return { first: true };
+  }
+
+  override async startLookup(): Promise<LookupStart> {
+    // Every benchmark request id is unique, and versions are never bumped here.
+    return { first: true, namespace: { ...UNCONFIGURED_NAMESPACE }, docVersions: {} };
   }
 
   override async ensureVectorIndex(): Promise<void> {

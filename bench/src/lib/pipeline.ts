@@ -94,6 +94,18 @@ class Proc {
   }
 }
 
+/**
+ * The bench's own `DEJA_EMBEDDING_*` variables, passed to the embedding-service (e.g.
+ * `DEJA_EMBEDDING_WORKER=false` to time the model in the service's own thread).
+ */
+function embeddingEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[0].startsWith('DEJA_EMBEDDING_') && e[1] !== undefined,
+    ),
+  );
+}
+
 /** A running pipeline: URLs, keys, and helpers for the gateway and the simulator. */
 export class Pipeline {
   readonly run = randomUUID().slice(0, 8);
@@ -116,7 +128,7 @@ export class Pipeline {
     };
     this.procs = [
       new Proc('provider-simulator', this.ports.sim, { ...base, ...(o.simEnv ?? {}) }),
-      new Proc('embedding-service', this.ports.embedding, base),
+      new Proc('embedding-service', this.ports.embedding, { ...base, ...embeddingEnv() }),
       new Proc('llm-worker', this.ports.worker, {
         ...base,
         OPENAI_BASE_URL: `${this.simUrl}/v1`,

@@ -1,7 +1,11 @@
 import { createRequire } from 'node:module';
 import { Pool } from 'pg';
+import type { Embedder } from '@deja/data-access-embeddings';
+import { timeEmbedding } from '../lib/embed-timing';
 import { Pipeline } from '../lib/pipeline';
-import { elapsedMs, ms, note, Progress, quantile, round, table } from '../lib/report';
+import { elapsedMs, ms, note, pct, Progress, quantile, round, table } from '../lib/report';
+import { sampleQuestions } from '../lib/sample-questions';
+import { fetchTraces, summarise, type StageSummary } from '../lib/stage-breakdown';
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface AutocannonRequest {
@@ -30,6 +34,7 @@ type Autocannon = (opts: {
   connections: number;
   duration: number;
   overallRate?: number;
+  ignoreCoordinatedOmission?: boolean;
   timeout?: number;
   requests: AutocannonRequest[];
 }) => Promise<AutocannonResult>;
@@ -44,6 +49,13 @@ export interface LatencyOptions {
   /** Iterations of the bare pgvector query. */
   pgvectorIterations: number;
   simLatencyScale?: string;
+  /** Jaeger's query API, where the services' traces are read back for the stage breakdown. */
+  jaegerUrl: string;
+  /**
+   * The embedding model in this process, timed bare (one query at a time, after the paths) for
+   * the goal's floor; without it the floor uses the hit path's embed stage as the service saw it.
+   */
+  embedder?: Embedder;
 }
 
 export interface PathStats {
@@ -61,6 +73,8 @@ export interface PathResult {
   closed: PathStats;
   /** Responses by `x-deja-cache`/`x-deja-tier`, to check each path did what it says. */
   outcomes: Record<string, number>;
+  /** Where the time went at the lowest open-loop rate, from the requests' traces. */
+  stages: StageSummary;
 }
 
 export interface LatencyResult {
@@ -71,6 +85,24 @@ export interface LatencyResult {
   pgvector_p99_ms: number | null;
   /** hit p50 at the lowest open-loop rate / bare pgvector p50. */
   hit_to_pgvector_p50: number | null;
+  /** The issue #14 goals, each from this run. */
+  ratios: {
+    /** One query embedded bare in the bench process (in its thread), p50: the floor's first half. */
+    bare_embed_p50_ms: number | null;
+    /** The hit path's embed stage p50 as the embedding-service saw it (its traces). */
+    embed_p50_ms: number | null;
+    /** semantic hit p50 / (bare embed p50 + bare pgvector p50), lowest open-loop rate; goal ≤ 3. */
+    hit_to_floor_p50: number | null;
+    /** semantic hit p99 / p50, lowest open-loop rate; goal ≤ 3. */
+    hit_p99_to_p50: number | null;
+    /** exact-tier hit p50 at the lowest open-loop rate; goal ≤ 15 ms. */
+    exact_p50_ms: number | null;
+    /** Saturated (closed loop) hits per second: goals ≥ 120 semantic, ≥ 400 exact with 16 connections. */
+    hit_closed_rps: number;
+    exact_closed_rps: number;
+    /** Miss end-to-end minus the provider call, p50 (traces); goal ≤ 15 ms. */
+    miss_overhead_p50_ms: number | null;
+  };
   meta: {
     duration_s: number;
     rates: number[];
@@ -122,7 +154,11 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
         connections: rate ? Math.max(o.connections, Math.ceil(rate / 2)) : o.connections,
         duration: o.duration,
         timeout: 60,
-        ...(rate ? { overallRate: rate } : {}),
+        // With a rate, autocannon "corrects" each latency for coordinated omission with an expected
+        // interval of ceil(1 / rate) = 1 ms (it divides by a per-second rate as if per ms), which
+        // records a 150 ms response as 150 values from 1 to 150 ms and halves the p50. The open
+        // loop sends on schedule, so there is nothing to correct: record what was measured.
+        ...(rate ? { overallRate: rate, ignoreCoordinatedOmission: true } : {}),
         requests,
       });
       return {
@@ -148,10 +184,23 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
         },
       ];
       const open: Record<string, PathStats> = {};
-      for (const rate of o.rates) open[String(rate)] = await measure(label, requests, rate);
+      const lowest = Math.min(...o.rates);
+      let window = { start: 0, end: 0 };
+      for (const rate of o.rates) {
+        const start = Date.now();
+        open[String(rate)] = await measure(label, requests, rate);
+        if (rate === lowest) window = { start, end: Date.now() };
+      }
       const closed = await measure(label, requests, undefined);
-      return { open, closed, outcomes };
+      return { open, closed, outcomes, stages: await breakdown(window) };
     };
+    // The services export spans in batches every 500 ms; the open-loop run at the lowest rate
+    // ended a closed-loop run ago, so its traces are complete by now.
+    const breakdown = async (w: { start: number; end: number }): Promise<StageSummary> =>
+      summarise(
+        await fetchTraces(o.jaegerUrl, new URL(pipeline.gatewayUrl).host, w.start, w.end),
+        pipeline.names.prefix,
+      );
     const hit = await runPath('hit path', () => body(PARAPHRASE));
     const exact = await runPath('exact-tier path', () => body(SEED_QUESTION));
     let n = 0;
@@ -178,7 +227,12 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
       }
     }
     const p50 = quantile(latencies, 0.5);
-    const hitP50 = hit.open[String(Math.min(...o.rates))]?.p50_ms ?? hit.closed.p50_ms;
+    if (o.embedder) note('latency: timing the embedding model bare (200 single queries)');
+    const bareEmbed = o.embedder ? (await timeEmbedding(o.embedder, sampleQuestions(200), 200, 0)).single_p50_ms : null;
+    const lowest = String(Math.min(...o.rates));
+    const hitP50 = hit.open[lowest]?.p50_ms ?? hit.closed.p50_ms;
+    const embedP50 = hit.stages.stages.find((s) => s.stage === 'embed')?.p50_ms ?? null;
+    const hitP99 = hit.open[lowest]?.p99_ms ?? null;
     return {
       hit,
       exact,
@@ -186,6 +240,19 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
       pgvector_p50_ms: round(p50),
       pgvector_p99_ms: round(quantile(latencies, 0.99)),
       hit_to_pgvector_p50: p50 ? round(hitP50 / p50, 1) : null,
+      ratios: {
+        bare_embed_p50_ms: bareEmbed,
+        embed_p50_ms: embedP50,
+        hit_to_floor_p50:
+          (bareEmbed ?? embedP50) !== null && p50 !== null
+            ? round(hitP50 / ((bareEmbed ?? embedP50 ?? 0) + p50), 2)
+            : null,
+        hit_p99_to_p50: hitP99 !== null && hitP50 > 0 ? round(hitP99 / hitP50, 2) : null,
+        exact_p50_ms: exact.open[lowest]?.p50_ms ?? null,
+        hit_closed_rps: hit.closed.rps,
+        exact_closed_rps: exact.closed.rps,
+        miss_overhead_p50_ms: miss.stages.overhead_p50_ms,
+      },
       meta: {
         duration_s: o.duration,
         rates: o.rates,
@@ -223,11 +290,68 @@ export function renderLatency(r: LatencyResult): string {
     Object.entries(p.outcomes)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
+  const lowest = Math.min(...r.meta.rates);
+  const q = r.ratios;
+  const goal = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
   return [
     `latency: POST /v1/chat/completions through the pipeline, ${r.meta.duration_s} s per row; cache_entries holds ${r.meta.entries_in_table} rows`,
     table(['path', 'load', 'rps', 'p50 ms', 'p90 ms', 'p99 ms', 'errors'], rows),
     `outcomes — hit: ${outcomes(r.hit)}; exact: ${outcomes(r.exact)}; miss: ${outcomes(r.miss)}`,
     `bare pgvector top-1 on the same table: p50 ${ms(r.pgvector_p50_ms)} ms, p99 ${ms(r.pgvector_p99_ms)} ms`,
-    `hit p50 (open loop, ${Math.min(...r.meta.rates)}/s) = ${r.hit_to_pgvector_p50 ?? 'n/a'} × the bare pgvector p50`,
+    `hit p50 (open loop, ${lowest}/s) = ${r.hit_to_pgvector_p50 ?? 'n/a'} × the bare pgvector p50`,
+    '',
+    `stage breakdown at open ${lowest}/s, from the requests' traces (p50 ms / p99 ms / share of the path's p50; stages cut at span boundaries, ±1 ms each):`,
+    renderStages(r),
+    '',
+    `goals (#14), this run, open loop ${lowest}/s and closed loop ${r.meta.connections} conn:`,
+    table(
+      ['goal', 'measured', ''],
+      [
+        [
+          'semantic hit p50 ≤ 3 × (embed p50 + bare pgvector p50)',
+          `${q.hit_to_floor_p50 ?? 'n/a'} × (${q.bare_embed_p50_ms === null ? 'embed stage' : 'bare embed'} ${ms(q.bare_embed_p50_ms ?? q.embed_p50_ms)} + pgvector ${ms(r.pgvector_p50_ms)} ms)`,
+          goal(q.hit_to_floor_p50 === null ? null : q.hit_to_floor_p50 <= 3),
+        ],
+        [
+          'semantic hit p99 ≤ 3 × p50',
+          `${q.hit_p99_to_p50 ?? 'n/a'} ×`,
+          goal(q.hit_p99_to_p50 === null ? null : q.hit_p99_to_p50 <= 3),
+        ],
+        [
+          'exact hit p50 ≤ 15 ms',
+          `${ms(q.exact_p50_ms)} ms`,
+          goal(q.exact_p50_ms === null ? null : q.exact_p50_ms <= 15),
+        ],
+        ['≥ 120 semantic hits/s saturated', `${q.hit_closed_rps}/s`, goal(q.hit_closed_rps >= 120)],
+        ['≥ 400 exact hits/s saturated', `${q.exact_closed_rps}/s`, goal(q.exact_closed_rps >= 400)],
+        [
+          'miss overhead (total − provider) p50 ≤ 15 ms',
+          `${ms(q.miss_overhead_p50_ms)} ms`,
+          goal(q.miss_overhead_p50_ms === null ? null : q.miss_overhead_p50_ms <= 15),
+        ],
+      ],
+    ),
   ].join('\n');
+}
+
+/** One column per path: p50 / p99 / share for every stage the path went through. */
+function renderStages(r: LatencyResult): string {
+  const paths = [
+    ['hit (semantic)', r.hit.stages],
+    ['exact tier', r.exact.stages],
+    ['miss', r.miss.stages],
+  ] as const;
+  const names = [...new Set(paths.flatMap(([, s]) => s.stages.map((x) => x.stage)))];
+  const cell = (s: StageSummary, name: string) => {
+    const x = s.stages.find((y) => y.stage === name);
+    return x ? `${ms(x.p50_ms)} / ${ms(x.p99_ms)} / ${pct(x.share)}` : '';
+  };
+  return table(
+    ['stage', ...paths.map(([p]) => p)],
+    [
+      ...names.map((n) => [n, ...paths.map(([, s]) => cell(s, n))]),
+      ['total (gateway span) p50', ...paths.map(([, s]) => ms(s.total_p50_ms))],
+      ['traces cut / incomplete', ...paths.map(([, s]) => `${s.traces} / ${s.incomplete}`)],
+    ],
+  );
 }

@@ -3,6 +3,7 @@ export * from './lib/embeddings.exception';
 export * from './lib/pooling';
 export * from './lib/model-manifest';
 export * from './lib/local-onnx.embedder';
+export * from './lib/worker.embedder';
 export * from './lib/openai.embedder';
 export * from './lib/create-embedder';
 export * from './nest/embeddings.module';

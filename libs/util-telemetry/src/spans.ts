@@ -12,11 +12,29 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: (spa
     try {
       return await fn(span);
     } catch (error) {
-      span.recordException(error instanceof Error ? error : new Error(String(error)));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      failed(span, error);
       throw error;
     } finally {
       span.end();
     }
   });
+}
+
+/** `withSpan` for synchronous work (pure CPU steps such as the cache decision). */
+export function withSpanSync<T>(name: string, attributes: Attributes, fn: (span: Span) => T): T {
+  return tracer.startActiveSpan(name, { attributes }, (span) => {
+    try {
+      return fn(span);
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+function failed(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : new Error(String(error)));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }

@@ -90,17 +90,28 @@ export async function findNamespace(
        FROM namespaces WHERE tenant = $1 AND namespace = $2`,
     [tenant, namespace],
   );
-  const r = rows[0];
-  if (!r) return { ...UNCONFIGURED_NAMESPACE };
+  return rows[0] ? toNamespaceRow(rows[0]) : { ...UNCONFIGURED_NAMESPACE };
+}
+
+function toNamespaceRow(r: Record<string, unknown>): NamespaceRow {
   return {
-    version: r.version,
-    threshold: r.threshold,
-    targetFalseHitRate: r.target_false_hit_rate,
-    minThreshold: r.min_threshold,
-    maxThreshold: r.max_threshold,
-    ttlSeconds: r.ttl_seconds,
-    slidingTtl: r.sliding_ttl,
+    version: r.version as number,
+    threshold: r.threshold as number | null,
+    targetFalseHitRate: r.target_false_hit_rate as number | null,
+    minThreshold: r.min_threshold as number | null,
+    maxThreshold: r.max_threshold as number | null,
+    ttlSeconds: r.ttl_seconds as number | null,
+    slidingTtl: r.sliding_ttl as boolean | null,
   };
+}
+
+/** What a lookup starts from: whether its request id is new, and the versions current now. */
+export interface LookupStart {
+  /** False when another message already carried this request id (a duplicate to drop). */
+  first: boolean;
+  namespace: NamespaceRow;
+  /** Current version of each named document (absent: never changed, version 0). */
+  docVersions: Record<string, number>;
 }
 
 /**
@@ -331,6 +342,40 @@ export class CacheRepository {
       `UPDATE cache_entries SET hit_count = hit_count + 1, last_hit_at = now(), expires_at = COALESCE($2, expires_at) WHERE id = $1`,
       [id, newExpiry],
     );
+  }
+
+  /**
+   * {@link claimRequest}, {@link namespace} and {@link documentVersions} in one statement: every
+   * lookup needs all three, and on a busy service each round trip waits its turn for the
+   * database and the event loop. The versions are read in the statement's snapshot, as the
+   * separate reads did (a bump committed before it is seen; no cache in between).
+   */
+  async startLookup(
+    tenant: string,
+    requestId: string,
+    messageRef: string,
+    namespace: string,
+    docIds: readonly string[],
+  ): Promise<LookupStart> {
+    const { rows } = await this.pool.query(
+      `WITH ins AS (
+         INSERT INTO request_log (tenant, request_id, message_ref) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant, request_id) DO NOTHING RETURNING message_ref)
+       SELECT COALESCE((SELECT message_ref FROM ins),
+                       (SELECT message_ref FROM request_log WHERE tenant = $1 AND request_id = $2)) AS message_ref,
+              n.version, n.threshold, n.target_false_hit_rate, n.min_threshold, n.max_threshold, n.ttl_seconds, n.sliding_ttl,
+              (SELECT COALESCE(jsonb_object_agg(d.doc_id, d.version), '{}'::jsonb) FROM documents d
+                WHERE d.tenant = $1 AND d.doc_id = ANY ($5::text[])) AS doc_versions
+         FROM (VALUES (1)) AS one (x)
+         LEFT JOIN namespaces n ON n.tenant = $1 AND n.namespace = $4`,
+      [tenant, requestId, messageRef, namespace, docIds],
+    );
+    const r = rows[0] as Record<string, unknown>;
+    return {
+      first: r.message_ref === messageRef,
+      namespace: r.version === null ? { ...UNCONFIGURED_NAMESPACE } : toNamespaceRow(r),
+      docVersions: r.doc_versions as Record<string, number>,
+    };
   }
 
   /**

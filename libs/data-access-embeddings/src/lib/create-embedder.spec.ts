@@ -7,7 +7,14 @@ const schema = z.object(embeddingEnvSchema).superRefine(refineEmbeddingEnv);
 
 describe('embedding configuration from the environment', () => {
   it('defaults to the local provider with no overrides', () => {
-    expect(embedderConfigFromEnv(schema.parse({}))).toEqual({ provider: 'local' });
+    expect(embedderConfigFromEnv(schema.parse({}))).toEqual({ provider: 'local', worker: false });
+  });
+
+  it('runs the local model in a worker thread when DEJA_EMBEDDING_WORKER is true', () => {
+    expect(embedderConfigFromEnv(schema.parse({ DEJA_EMBEDDING_WORKER: 'true' }))).toEqual({
+      provider: 'local',
+      worker: true,
+    });
   });
 
   it('maps the local keys', () => {
@@ -21,6 +28,7 @@ describe('embedding configuration from the environment', () => {
       model: 'all-minilm-l6-v2',
       modelsDir: '/m',
       threads: 2,
+      worker: false,
     });
   });
 

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { envBoolean } from '@deja/util-config';
 import type { Embedder } from './embedder';
 import { LocalOnnxEmbedder } from './local-onnx.embedder';
 import { DEFAULT_LOCAL_MODEL } from './model-manifest';
 import { OpenAiEmbedder, type OpenAiEmbedderOptions } from './openai.embedder';
+import { WorkerEmbedder } from './worker.embedder';
 
 /** Which embedder to build, and how. Every field but `provider` has a default. */
 export type EmbedderConfig =
@@ -15,6 +17,11 @@ export type EmbedderConfig =
       modelsDir?: string;
       threads?: number;
       batchSize?: number;
+      /**
+       * Run the model in a worker thread ({@link WorkerEmbedder}) so a run never stops the
+       * caller's event loop. Default false (services: DEJA_EMBEDDING_WORKER, default false).
+       */
+      worker?: boolean;
     }
   | ({ provider: 'openai' } & OpenAiEmbedderOptions);
 
@@ -31,13 +38,15 @@ export function defaultModelsDir(cwd: string = process.cwd()): string {
  */
 export async function createEmbedder(config: EmbedderConfig = { provider: 'local' }): Promise<Embedder> {
   switch (config.provider) {
-    case 'local':
-      return LocalOnnxEmbedder.load({
+    case 'local': {
+      const options = {
         model: config.model ?? DEFAULT_LOCAL_MODEL,
         modelsDir: config.modelsDir ?? defaultModelsDir(),
         ...(config.threads !== undefined ? { threads: config.threads } : {}),
         ...(config.batchSize !== undefined ? { batchSize: config.batchSize } : {}),
-      });
+      };
+      return config.worker ? WorkerEmbedder.load(options) : LocalOnnxEmbedder.load(options);
+    }
     case 'openai': {
       const { provider: _provider, ...options } = config;
       return new OpenAiEmbedder(options);
@@ -57,6 +66,13 @@ export const embeddingEnvSchema = {
   DEJA_MODELS_DIR: z.string().min(1).optional(),
   DEJA_EMBEDDING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   DEJA_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).optional(),
+  /**
+   * local: run the model in a worker thread, off the service's event loop. Default false: on the
+   * shared 2-core reference machine it raised saturated hits/s by a quarter but made each query
+   * embedding 2–3× slower at low load (the hand-off waits for a core twice; docs/benchmarks.md
+   * §5, #14). Turn it on where cores are not oversubscribed.
+   */
+  DEJA_EMBEDDING_WORKER: envBoolean(false),
   /** openai: requested output size (text-embedding-3-* can shorten their vectors). */
   DEJA_EMBEDDING_DIMENSION: z.coerce.number().int().min(1).max(8192).optional(),
   /** openai: an OpenAI-compatible base URL; default the official API. */
@@ -104,6 +120,7 @@ export function embedderConfigFromEnv(env: EmbeddingEnv): EmbedderConfig {
     ...common,
     ...(env.DEJA_MODELS_DIR !== undefined ? { modelsDir: env.DEJA_MODELS_DIR } : {}),
     ...(env.DEJA_EMBEDDING_THREADS !== undefined ? { threads: env.DEJA_EMBEDDING_THREADS } : {}),
+    worker: env.DEJA_EMBEDDING_WORKER,
   };
 }
 

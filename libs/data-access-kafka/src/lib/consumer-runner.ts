@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { TOPICS, TopicNames, type DeadLetterV1, type TopicContract } from '@deja/contracts';
 import { decodeValue, headersToStrings, preserveValue } from './codec';
@@ -108,7 +109,10 @@ export class ConsumerRunner {
         const offsets = this.partitionOffsets(payload);
         offsets.accept(payload.message.offset);
         const lane = this.lane(payload);
-        lane.queue.push({ payload, offsets });
+        // The message's trace context (its `process` span, continuing the producer's trace): a
+        // lane's drain runs in the context of the message that started it, so without this every
+        // later message's handler would be traced as part of another request.
+        lane.queue.push({ payload, offsets, traceContext: context.active() });
         void this.drain(lane, consumer, byTopic, producer);
       },
     });
@@ -203,13 +207,13 @@ export class ConsumerRunner {
    */
   private async handleAndCommit(
     consumer: Consumer,
-    { payload, offsets }: Accepted,
+    { payload, offsets, traceContext }: Accepted,
     route: { topic: TopicContract; handler: MessageHandler } | undefined,
     producer: Producer,
   ): Promise<boolean> {
     const { topic, partition, message } = payload;
     try {
-      await this.handle(payload, route, producer);
+      await context.with(traceContext, () => this.handle(payload, route, producer));
     } catch (error) {
       this.options.log(
         'warn',
@@ -351,6 +355,7 @@ export const TENANT_HEADER = 'deja-tenant';
 interface Accepted {
   payload: EachMessagePayload;
   offsets: PartitionOffsets;
+  traceContext: Context;
 }
 
 interface Lane {

@@ -1,4 +1,9 @@
+import type { Attributes } from '@opentelemetry/api';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { withSpan, withSpanSync } from '@deja/util-telemetry';
+
+/** Span name of a timed stage: `deja.stage.embed`, `deja.stage.claim`, … */
+export const STAGE_SPAN_PREFIX = 'deja.stage.';
 
 /** Cache decision metrics; names are what the Grafana dashboard queries. */
 export class CacheMetrics {
@@ -62,23 +67,30 @@ export class CacheMetrics {
     });
   }
 
-  /** Times `fn` as `stage`. */
-  async time<T>(stage: string, fn: () => Promise<T>): Promise<T> {
-    const end = this.stageSeconds.startTimer({ stage });
-    try {
-      return await fn();
-    } finally {
-      end();
-    }
+  /**
+   * Times `fn` as `stage`: in the stage histogram and as a span `deja.stage.<stage>`, so one
+   * request's trace shows where its time went (the latency bench reads these spans).
+   */
+  async time<T>(stage: string, fn: () => Promise<T>, attributes: Attributes = {}): Promise<T> {
+    return withSpan(`${STAGE_SPAN_PREFIX}${stage}`, attributes, async () => {
+      const end = this.stageSeconds.startTimer({ stage });
+      try {
+        return await fn();
+      } finally {
+        end();
+      }
+    });
   }
 
   /** Times a synchronous `fn` as `stage` (the decision stage: pure CPU, no await). */
   timeSync<T>(stage: string, fn: () => T): T {
-    const end = this.stageSeconds.startTimer({ stage });
-    try {
-      return fn();
-    } finally {
-      end();
-    }
+    return withSpanSync(`${STAGE_SPAN_PREFIX}${stage}`, {}, () => {
+      const end = this.stageSeconds.startTimer({ stage });
+      try {
+        return fn();
+      } finally {
+        end();
+      }
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { CompletionV1, LookupContext, MissV1, RequestV1, ResultV1 } from '@deja/contracts';
-import type { CacheEntry, CacheRepository, NamespaceRow, NewEntry } from '@deja/data-access-cache';
+import type { CacheEntry, CacheRepository, LookupStart, NamespaceRow, NewEntry } from '@deja/data-access-cache';
 import { dot, type Embedder } from '@deja/data-access-embeddings';
 import { classifyPostgresError } from '@deja/data-access-postgres';
 import {
@@ -200,14 +200,24 @@ export class SemanticCache {
     return this.miss(request, lookup, `${request.tenant}:${request.request_id}`);
   }
 
-  /** The lookup as the algorithm reads: claim → policy and keys → exact tier ?? semantic tier. */
+  /** The lookup as the algorithm reads: claim (and versions) → policy and keys → exact tier ?? semantic tier. */
   private async lookupInner(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
-    const claim = await this.repo.claimRequest(request.tenant, request.request_id, messageRef);
-    if (!claim.first) {
+    const { tenant, request_id, cache } = request;
+    // One round trip: the claim of the request id and the versions the keys are built from.
+    const start = await this.metrics.time('claim', () =>
+      this.repo.startLookup(
+        tenant,
+        request_id,
+        messageRef,
+        cache.namespace,
+        cache.context_docs.map((d) => d.id),
+      ),
+    );
+    if (!start.first) {
       this.metrics.duplicates.inc();
       return { kind: 'duplicate' };
     }
-    const prepared = await this.prepare(request);
+    const prepared = this.metrics.timeSync('policy', () => this.prepare(request, start));
     if (prepared.kind !== 'ready') return prepared.outcome;
     if (!request.cache.lookup) return this.storeOnly(request, prepared);
     return (await this.exactTier(request, prepared)) ?? (await this.semanticTier(request, prepared));
@@ -218,17 +228,11 @@ export class SemanticCache {
    * policy and the request's rule, the versions current now, and the cache keys. A policy the
    * request breaks fails it; a request that may not be cached is a bypass.
    */
-  private async prepare(request: RequestV1): Promise<Prepared | { kind: 'done'; outcome: LookupOutcome }> {
+  private prepare(
+    request: RequestV1,
+    { namespace: ns, docVersions }: Pick<LookupStart, 'namespace' | 'docVersions'>,
+  ): Prepared | { kind: 'done'; outcome: LookupOutcome } {
     const { tenant, cache } = request;
-    const [ns, docVersions] = await this.metrics.time('versions', () =>
-      Promise.all([
-        this.repo.namespace(tenant, cache.namespace),
-        this.repo.documentVersions(
-          tenant,
-          cache.context_docs.map((d) => d.id),
-        ),
-      ]),
-    );
     let policy: NamespacePolicy;
     let rule: RequestRule;
     try {
@@ -468,11 +472,10 @@ export class SemanticCache {
 
   private async embedOrNull(text: string): Promise<number[] | null> {
     try {
-      const [v] = await withSpan(
-        'deja.embed',
-        { 'gen_ai.request.model': this.embedder.model, 'deja.embed.batch': 1 },
-        () => this.metrics.time('embed', () => this.embedder.embed([text])),
-      );
+      const [v] = await this.metrics.time('embed', () => this.embedder.embed([text]), {
+        'gen_ai.request.model': this.embedder.model,
+        'deja.embed.batch': 1,
+      });
       return Array.from(v);
     } catch (error) {
       this.options.onEmbedFailure?.(error);
