@@ -21,7 +21,7 @@ import { GatewayExceptionFilter, sendError } from './gateway-exception.filter';
  */
 export function configureGatewayHttp(
   app: INestApplication,
-  options: Pick<GatewayOptions, 'bodyLimitBytes' | 'httpTimeouts' | 'inFlightLimit'>,
+  options: Pick<GatewayOptions, 'bodyLimitBytes' | 'httpTimeouts' | 'inFlightLimit' | 'maxRequestMessageBytes'>,
 ): void {
   const logger = new Logger('GatewayHttp');
   const express = app as NestExpressApplication;
@@ -39,7 +39,7 @@ export function configureGatewayHttp(
   express.use(
     authenticateBeforeBody(
       app.get(AuthService, { strict: false }),
-      { limiter, gate: app.get(QueueGate, { strict: false }) },
+      { limiter, gate: app.get(QueueGate, { strict: false }), maxMessageBytes: options.maxRequestMessageBytes },
       options.bodyLimitBytes,
       logger,
       metrics,
@@ -108,7 +108,7 @@ function applyTimeouts(server: Server, t: NonNullable<GatewayOptions['httpTimeou
  */
 function authenticateBeforeBody(
   auth: AuthService,
-  limits: { limiter: InFlightLimiter; gate: QueueGate },
+  limits: { limiter: InFlightLimiter; gate: QueueGate; maxMessageBytes?: number },
   bodyLimitBytes: number,
   logger: Logger,
   metrics: GatewayMetrics | undefined,
@@ -128,7 +128,7 @@ function authenticateBeforeBody(
       (principal) => {
         if (!principal) return unauthenticated('unknown API key');
         const refusal =
-          queueFull(principal, req, limits.gate, bodyLimitBytes) ??
+          queueFull(principal, req, limits, bodyLimitBytes) ??
           holdInFlight(principal, req, res, limits.limiter, bodyLimitBytes);
         return refusal ? refuse(refusal) : next();
       },
@@ -144,11 +144,18 @@ const QUEUEING_ROUTES = new Set(['/v1/jobs', '/v1/chat/completions', '/v1/messag
 function queueFull(
   principal: Principal,
   req: Request,
-  gate: QueueGate,
+  { gate, maxMessageBytes }: { gate: QueueGate; maxMessageBytes?: number },
   bodyLimitBytes: number,
 ): GatewayException | undefined {
   if (principal.kind !== 'tenant' || req.method !== 'POST' || !QUEUEING_ROUTES.has(req.path)) return undefined;
-  const over = gate.refusal(principal.tenant, declaredBytes(req, bodyLimitBytes));
+  const bytes = declaredBytes(req, bodyLimitBytes);
+  if (maxMessageBytes !== undefined && gate.refusesOversize(principal.tenant, bytes, maxMessageBytes))
+    return new GatewayException(
+      GatewayErrorCode.PayloadTooLarge,
+      `a ${bytes}-byte body is over the broker's ${maxMessageBytes}-byte message limit, and this tenant's last request was refused for its size; shorten the messages`,
+      { issues: [{ path: 'messages', message: `body of ${bytes} bytes, messages at most ${maxMessageBytes}` }] },
+    );
+  const over = gate.refusal(principal.tenant, bytes);
   if (over === undefined) return undefined;
   return new GatewayException(GatewayErrorCode.RateLimited, `queue full: ${over}; retry when some have been answered`, {
     retryAfterSeconds: 1,

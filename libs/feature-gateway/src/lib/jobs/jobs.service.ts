@@ -50,7 +50,7 @@ export class JobsService {
     await this.store(() => this.bounds.check(s.tenant, s.cache));
     const id = s.id ?? randomUUID();
     const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
-    const bytes = this.checkMessageSize(requestMessage({ id, tenant: s.tenant, request }));
+    const bytes = this.checkMessageSize(s.tenant, requestMessage({ id, tenant: s.tenant, request }));
     await this.checkQueue(s.tenant, bytes, s.clientId);
     const { job, created } = await this.store(() =>
       this.repo.create({ id, tenant: s.tenant, clientId: s.clientId ?? null, request }),
@@ -108,10 +108,11 @@ export class JobsService {
    * A request the broker would refuse for its size is the caller's to shrink: 413, nothing
    * stored (it used to be stored, then failed as a retriable 503 that no retry could pass).
    */
-  private checkMessageSize(value: RequestV1): number {
+  private checkMessageSize(tenant: string, value: RequestV1): number {
     const limit = this.options.maxRequestMessageBytes;
     const bytes = Buffer.byteLength(JSON.stringify(value));
     if (limit === undefined || bytes <= limit) return bytes;
+    this.gate.rememberOversize(tenant);
     throw new GatewayException(
       GatewayErrorCode.PayloadTooLarge,
       `the request would be a ${bytes}-byte message; the broker takes at most ${limit} bytes — shorten the messages`,

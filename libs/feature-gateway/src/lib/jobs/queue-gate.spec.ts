@@ -20,4 +20,14 @@ describe('queue limits', () => {
     expect(gate.refusal('u', 5000, 10)).toBeUndefined();
     expect(gate.refusal('t', 200, QUEUE_FULL_MEMORY_MS)).toBeUndefined();
   });
+
+  it('refuses bodies over the broker limit unread for a second after a request was refused for its size', () => {
+    const gate = new QueueGate();
+    expect(gate.refusesOversize('t', 2_000_000, 1_000_000, 0)).toBe(false);
+    gate.rememberOversize('t', 0);
+    expect(gate.refusesOversize('t', 2_000_000, 1_000_000, 10)).toBe(true);
+    expect(gate.refusesOversize('t', 500_000, 1_000_000, 10)).toBe(false);
+    expect(gate.refusesOversize('u', 2_000_000, 1_000_000, 10)).toBe(false);
+    expect(gate.refusesOversize('t', 2_000_000, 1_000_000, QUEUE_FULL_MEMORY_MS)).toBe(false);
+  });
 });

@@ -22,9 +22,31 @@ interface FullQueue {
 @Injectable()
 export class QueueGate {
   private readonly full = new Map<string, FullQueue>();
+  /** Tenants that just sent a request too large for the broker: until when. */
+  private readonly oversize = new Map<string, number>();
 
   remember(tenant: string, queued: QueuedLoad, limit: QueueLimit, now = Date.now()): void {
     this.full.set(tenant, { until: now + QUEUE_FULL_MEMORY_MS, queued, limit });
+  }
+
+  /**
+   * The tenant's last request encoded larger than the broker takes (413). A client resending such
+   * bodies (the flood bench: 1,177 bodies of 1.6 MB in 20 s, each read and parsed only to be
+   * refused) has its next bodies declared larger than that limit refused unread for a second.
+   */
+  rememberOversize(tenant: string, now = Date.now()): void {
+    this.oversize.set(tenant, now + QUEUE_FULL_MEMORY_MS);
+  }
+
+  /** True when a body of `declaredBytes` over `limit` comes from a tenant refused for size a moment ago. */
+  refusesOversize(tenant: string, declaredBytes: number, limit: number, now = Date.now()): boolean {
+    const until = this.oversize.get(tenant);
+    if (until === undefined) return false;
+    if (until <= now) {
+      this.oversize.delete(tenant);
+      return false;
+    }
+    return declaredBytes > limit;
   }
 
   /** Why a request of `declaredBytes` from this tenant would be refused now, or undefined. */
