@@ -271,7 +271,6 @@ export class CacheRepository {
    * Stores an answer once per (tenant, request id): a redelivered completion changes nothing.
    * Returns the entry id, or null when the request had been stored before.
    */
-  // eslint-disable-next-line max-lines-per-function -- split pending (owner busy)
   async insert(entry: NewEntry): Promise<{ id: string; inserted: boolean }> {
     const docIds = Object.keys(entry.docVersions);
     const submittedAt = entry.submittedAt ?? new Date().toISOString();
@@ -284,41 +283,7 @@ export class CacheRepository {
         WHERE NOT ${erasedSince('$1', '$22::text', '$23::timestamptz')}
        ON CONFLICT (tenant, request_id) DO NOTHING
        RETURNING id`,
-      [
-        entry.tenant,
-        entry.namespace,
-        entry.scopeHash,
-        entry.queryHash,
-        entry.normalizedQuery,
-        entry.queryText,
-        entry.embedding ? pgvector.toSql(entry.embedding) : null,
-        entry.embeddingModel,
-        entry.embedding ? entry.embedding.length : null,
-        entry.requestId,
-        entry.provider,
-        entry.model,
-        JSON.stringify(entry.answer),
-        JSON.stringify(entry.usage),
-        JSON.stringify(entry.cost),
-        entry.namespaceVersion,
-        JSON.stringify(entry.docVersions),
-        docIds,
-        entry.userId,
-        entry.ttlSeconds,
-        this.signer.sign({
-          tenant: entry.tenant,
-          namespace: entry.namespace,
-          scopeHash: entry.scopeHash,
-          queryHash: entry.queryHash,
-          queryText: entry.queryText,
-          answer: entry.answer,
-          namespaceVersion: entry.namespaceVersion,
-          docVersions: entry.docVersions,
-          userId: entry.userId,
-        }),
-        entry.requestedBy ?? null,
-        submittedAt,
-      ],
+      this.insertParams(entry, docIds, submittedAt),
     );
     if (rows[0]) {
       // An erasure committed while this statement ran was not in its snapshot, and the erasure's
@@ -334,6 +299,45 @@ export class CacheRepository {
       [entry.tenant, entry.requestId],
     );
     return { id: existing.rows[0]?.id ?? '', inserted: false };
+  }
+
+  /** The INSERT's parameters, in column order, with the entry's signature. */
+  private insertParams(entry: NewEntry, docIds: string[], submittedAt: string): unknown[] {
+    return [
+      entry.tenant,
+      entry.namespace,
+      entry.scopeHash,
+      entry.queryHash,
+      entry.normalizedQuery,
+      entry.queryText,
+      entry.embedding ? pgvector.toSql(entry.embedding) : null,
+      entry.embeddingModel,
+      entry.embedding ? entry.embedding.length : null,
+      entry.requestId,
+      entry.provider,
+      entry.model,
+      JSON.stringify(entry.answer),
+      JSON.stringify(entry.usage),
+      JSON.stringify(entry.cost),
+      entry.namespaceVersion,
+      JSON.stringify(entry.docVersions),
+      docIds,
+      entry.userId,
+      entry.ttlSeconds,
+      this.signer.sign({
+        tenant: entry.tenant,
+        namespace: entry.namespace,
+        scopeHash: entry.scopeHash,
+        queryHash: entry.queryHash,
+        queryText: entry.queryText,
+        answer: entry.answer,
+        namespaceVersion: entry.namespaceVersion,
+        docVersions: entry.docVersions,
+        userId: entry.userId,
+      }),
+      entry.requestedBy ?? null,
+      submittedAt,
+    ];
   }
 
   /** Counts a hit; moves the expiry only when the caller passes one (sliding TTL). */

@@ -180,12 +180,18 @@ async function time(
 const pct = (x: number) => (Number.isNaN(x) ? '–' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number, digits = 3) => (Number.isNaN(x) ? '–' : x.toFixed(digits));
 
-// eslint-disable-next-line max-lines-per-function -- split pending (owner busy)
 function markdown(results: ModelResult[], meta: Record<string, unknown>): string {
-  const lines: string[] = [];
-  lines.push(`Run: ${JSON.stringify(meta)}`, '');
-  lines.push('| model | QQP ROC-AUC | STS-B ROC-AUC | STS-B Spearman | load ms | texts/s (batched) |');
-  lines.push('|---|---|---|---|---|---|');
+  const lines: string[] = [`Run: ${JSON.stringify(meta)}`, '', ...summaryTables(results)];
+  for (const r of results) for (const d of r.datasets) lines.push(...datasetTables(r.model, d));
+  return lines.join('\n');
+}
+
+/** Separation per model, then timings per model and thread count. */
+function summaryTables(results: ModelResult[]): string[] {
+  const lines = [
+    '| model | QQP ROC-AUC | STS-B ROC-AUC | STS-B Spearman | load ms | texts/s (batched) |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const r of results) {
     const [qqp, sts] = r.datasets;
     if (!qqp || !sts) continue;
@@ -205,95 +211,113 @@ function markdown(results: ModelResult[], meta: Record<string, unknown>): string
       );
     }
   }
-  for (const r of results) {
-    for (const d of r.datasets) {
-      lines.push(
-        '',
-        `### ${r.model} on ${d.name} (${d.labelled} labelled pairs, ${d.positives} positive; mean cosine + ${num(d.meanCosine.positives)} / − ${num(d.meanCosine.negatives)})`,
-        '',
-      );
-      lines.push(
-        '| threshold | precision | recall | false-hit rate | hit rate | tp | fp |',
-        '|---|---|---|---|---|---|---|',
-      );
-      for (const row of d.thresholds) {
-        lines.push(
-          `| ${row.threshold.toFixed(2)} | ${pct(row.precision)} | ${pct(row.recall)} | ${pct(row.falseHitRate)} | ${pct(row.hitRate)} | ${row.tp} | ${row.fp} |`,
-        );
-      }
-      lines.push('', '| false-hit rate at most | lowest threshold | recall | precision |', '|---|---|---|---|');
-      for (const [bound, row] of Object.entries(d.bestAtFalseHitRate)) {
-        lines.push(
-          row
-            ? `| ${pct(Number(bound))} | ${num(row.threshold, 4)} | ${pct(row.recall)} | ${pct(row.precision)} |`
-            : `| ${pct(Number(bound))} | unreachable | – | – |`,
-        );
-      }
-    }
-  }
-  return lines.join('\n');
+  return lines;
 }
 
-// eslint-disable-next-line max-lines-per-function -- split pending (owner busy)
+/** One model on one dataset: the threshold sweep and the best threshold per false-hit bound. */
+function datasetTables(model: string, d: ModelResult['datasets'][number]): string[] {
+  const lines = [
+    '',
+    `### ${model} on ${d.name} (${d.labelled} labelled pairs, ${d.positives} positive; mean cosine + ${num(d.meanCosine.positives)} / − ${num(d.meanCosine.negatives)})`,
+    '',
+    '| threshold | precision | recall | false-hit rate | hit rate | tp | fp |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const row of d.thresholds) {
+    lines.push(
+      `| ${row.threshold.toFixed(2)} | ${pct(row.precision)} | ${pct(row.recall)} | ${pct(row.falseHitRate)} | ${pct(row.hitRate)} | ${row.tp} | ${row.fp} |`,
+    );
+  }
+  lines.push('', '| false-hit rate at most | lowest threshold | recall | precision |', '|---|---|---|---|');
+  for (const [bound, row] of Object.entries(d.bestAtFalseHitRate)) {
+    lines.push(
+      row
+        ? `| ${pct(Number(bound))} | ${num(row.threshold, 4)} | ${pct(row.recall)} | ${pct(row.precision)} |`
+        : `| ${pct(Number(bound))} | unreachable | – | – |`,
+    );
+  }
+  return lines;
+}
+
+interface Run {
+  modelsDir: string;
+  threads: number;
+  timingThreads: number[];
+  rounds: number;
+  batchSize: number | undefined;
+  qqp: ReturnType<typeof readPairs>;
+  sts: ReturnType<typeof readPairs>;
+  queries: string[];
+}
+
 async function main(): Promise<void> {
   const models = args.models
     .split(',')
     .map((m) => m.trim())
     .filter(Boolean);
-  const modelsDir = args['models-dir'];
   const sampleSize = Number(args.sample);
   const seed = Number(args.seed);
-  const threads = Number(args.threads);
-  const timingThreads = args['timing-threads'].split(',').filter(Boolean).map(Number);
-  const rounds = Number(args['timing-rounds']);
-  const batchSize = args['batch-size'] ? Number(args['batch-size']) : undefined;
-
   const qqp = sample(readPairs(join(args.data, 'qqp_pairs.jsonl')), sampleSize, seed);
-  const sts = readPairs(join(args.data, 'stsb_dev.jsonl'));
-  const queries = sample([...new Set(qqp.map((p) => p.text_a))], 640, seed + 1);
+  const run: Run = {
+    modelsDir: args['models-dir'],
+    threads: Number(args.threads),
+    timingThreads: args['timing-threads'].split(',').filter(Boolean).map(Number),
+    rounds: Number(args['timing-rounds']),
+    batchSize: args['batch-size'] ? Number(args['batch-size']) : undefined,
+    qqp,
+    sts: readPairs(join(args.data, 'stsb_dev.jsonl')),
+    queries: sample([...new Set(qqp.map((p) => p.text_a))], 640, seed + 1),
+  };
   const meta = {
     node: process.version,
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
     qqpSample: qqp.length,
     seed,
-    sts: sts.length,
-    threads,
-    batchSize: batchSize ?? 'model default',
+    sts: run.sts.length,
+    threads: run.threads,
+    batchSize: run.batchSize ?? 'model default',
   };
   console.error(
-    `comparing ${models.join(', ')} on ${qqp.length} QQP pairs (seed ${seed}) and ${sts.length} STS-B dev pairs`,
+    `comparing ${models.join(', ')} on ${qqp.length} QQP pairs (seed ${seed}) and ${run.sts.length} STS-B dev pairs`,
   );
-
   const results: ModelResult[] = [];
-  for (const model of models) {
-    const timings: TimingResult[] = [];
-    for (const t of timingThreads) timings.push(await time(modelsDir, model, t, batchSize, queries, rounds));
-    if (args['timing-only']) {
-      results.push({ model, loadMs: Number.NaN, embedTextsPerSecond: Number.NaN, datasets: [], timings });
-      console.error(`${model}: timed`);
-      continue;
-    }
-    const started = performance.now();
-    const embedder = await LocalOnnxEmbedder.load({ model, modelsDir, threads, ...(batchSize ? { batchSize } : {}) });
-    const loadMs = performance.now() - started;
-    const q = await pairCosines(embedder, qqp);
-    const s = await pairCosines(embedder, sts);
-    await embedder.close();
-    const result: ModelResult = {
-      model,
-      loadMs,
-      embedTextsPerSecond: (q.texts + s.texts) / ((q.ms + s.ms) / 1000),
-      datasets: [evaluate(`QQP sample`, qqp, q.cosines), evaluate('STS-B dev', sts, s.cosines)],
-      timings,
-    };
-    results.push(result);
-    console.error(
-      `${model}: QQP AUC ${num(result.datasets[0].rocAuc)}, STS-B AUC ${num(result.datasets[1].rocAuc)}, ${result.embedTextsPerSecond.toFixed(0)} texts/s`,
-    );
-  }
+  for (const model of models) results.push(await compareOne(model, run));
   if (args.out) writeFileSync(args.out, JSON.stringify({ meta, results }, null, 2));
   console.log(markdown(results, meta));
+}
+
+/** Times one model at each thread count, then (unless --timing-only) scores it on both datasets. */
+async function compareOne(model: string, run: Run): Promise<ModelResult> {
+  const timings: TimingResult[] = [];
+  for (const t of run.timingThreads)
+    timings.push(await time(run.modelsDir, model, t, run.batchSize, run.queries, run.rounds));
+  if (args['timing-only']) {
+    console.error(`${model}: timed`);
+    return { model, loadMs: Number.NaN, embedTextsPerSecond: Number.NaN, datasets: [], timings };
+  }
+  const started = performance.now();
+  const embedder = await LocalOnnxEmbedder.load({
+    model,
+    modelsDir: run.modelsDir,
+    threads: run.threads,
+    ...(run.batchSize ? { batchSize: run.batchSize } : {}),
+  });
+  const loadMs = performance.now() - started;
+  const q = await pairCosines(embedder, run.qqp);
+  const s = await pairCosines(embedder, run.sts);
+  await embedder.close();
+  const result: ModelResult = {
+    model,
+    loadMs,
+    embedTextsPerSecond: (q.texts + s.texts) / ((q.ms + s.ms) / 1000),
+    datasets: [evaluate(`QQP sample`, run.qqp, q.cosines), evaluate('STS-B dev', run.sts, s.cosines)],
+    timings,
+  };
+  console.error(
+    `${model}: QQP AUC ${num(result.datasets[0].rocAuc)}, STS-B AUC ${num(result.datasets[1].rocAuc)}, ${result.embedTextsPerSecond.toFixed(0)} texts/s`,
+  );
+  return result;
 }
 
 main().catch((error: unknown) => {

@@ -232,7 +232,6 @@ export class ConsumerRunner {
     return true;
   }
 
-  // eslint-disable-next-line max-lines-per-function -- split pending (owner busy)
   private async handle(
     payload: EachMessagePayload,
     route: { topic: TopicContract; handler: MessageHandler } | undefined,
@@ -240,46 +239,9 @@ export class ConsumerRunner {
   ): Promise<void> {
     const { topic, partition, message } = payload;
     const headers = headersToStrings(message.headers);
-    const base = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString('utf8') ?? null,
-      headers,
-      timestamp: message.timestamp,
-    };
-    const deadLetterTopic = this.names.topic(TOPICS.deadLetter);
-    const deadLetter = async (error: MessageHandlingException) => {
-      const record: DeadLetterV1 = {
-        // The physical topic (and group): where the message sits, so it can be found and replayed.
-        source_topic: topic,
-        partition,
-        offset: message.offset,
-        key: base.key,
-        ...preserveValue(message.value),
-        headers,
-        reason: { code: error.code, message: error.message, issues: [...error.issues] },
-        consumer_group: this.groupId,
-        failed_at: new Date().toISOString(),
-      };
-      try {
-        await producer.send({ topic: deadLetterTopic, messages: [{ key: base.key, value: JSON.stringify(record) }] });
-      } catch (sendError) {
-        if (isRetriable(sendError)) throw sendError;
-        // Still refused (e.g. headers too large): keep the reason and where the message sits.
-        const minimal: DeadLetterV1 = { ...record, value: null, value_truncated: true, headers: {} };
-        await producer.send({
-          topic: deadLetterTopic,
-          messages: [{ key: base.key?.slice(0, 1000) ?? null, value: JSON.stringify(minimal) }],
-        });
-      }
-      this.options.log(
-        'warn',
-        `dead-lettered ${topic}[${partition}]@${message.offset}: ${error.code} ${error.message}`,
-      );
-      this.options.onOutcome?.(route?.topic.name ?? topic, 'dead_letter');
-    };
-
+    const key = message.key?.toString('utf8') ?? null;
+    const deadLetter = (error: MessageHandlingException) =>
+      this.deadLetter(producer, payload, { key, headers }, route?.topic.name ?? topic, error);
     if (!route) {
       await deadLetter(
         new MessageHandlingException(MessageErrorCode.UnknownTopic, `no handler for topic ${topic}`, false),
@@ -299,10 +261,47 @@ export class ConsumerRunner {
     // keep the membership alive meanwhile, or the group rebalances and the message is redelivered.
     const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_MS);
     try {
-      await this.attempt(route, { ...base, value }, retry, deadLetter, partition, message.offset);
+      const inbound = { topic, partition, offset: message.offset, key, headers, timestamp: message.timestamp, value };
+      await this.attempt(route, inbound, retry, deadLetter, partition, message.offset);
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** Sends a message to the dead-letter topic with its reason and where it sits. */
+  private async deadLetter(
+    producer: Producer,
+    { topic, partition, message }: EachMessagePayload,
+    { key, headers }: { key: string | null; headers: Record<string, string> },
+    logicalTopic: string,
+    error: MessageHandlingException,
+  ): Promise<void> {
+    const deadLetterTopic = this.names.topic(TOPICS.deadLetter);
+    const record: DeadLetterV1 = {
+      // The physical topic (and group): where the message sits, so it can be found and replayed.
+      source_topic: topic,
+      partition,
+      offset: message.offset,
+      key,
+      ...preserveValue(message.value),
+      headers,
+      reason: { code: error.code, message: error.message, issues: [...error.issues] },
+      consumer_group: this.groupId,
+      failed_at: new Date().toISOString(),
+    };
+    try {
+      await producer.send({ topic: deadLetterTopic, messages: [{ key, value: JSON.stringify(record) }] });
+    } catch (sendError) {
+      if (isRetriable(sendError)) throw sendError;
+      // Still refused (e.g. headers too large): keep the reason and where the message sits.
+      const minimal: DeadLetterV1 = { ...record, value: null, value_truncated: true, headers: {} };
+      await producer.send({
+        topic: deadLetterTopic,
+        messages: [{ key: key?.slice(0, 1000) ?? null, value: JSON.stringify(minimal) }],
+      });
+    }
+    this.options.log('warn', `dead-lettered ${topic}[${partition}]@${message.offset}: ${error.code} ${error.message}`);
+    this.options.onOutcome?.(logicalTopic, 'dead_letter');
   }
 
   private async attempt(

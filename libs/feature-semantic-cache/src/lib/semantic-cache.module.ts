@@ -22,7 +22,6 @@ export interface SemanticCacheModuleOptions {
 /** Provides {@link SemanticCache} over the global pg pool, embedder and metrics registry. */
 @Module({})
 export class SemanticCacheModule {
-  // eslint-disable-next-line max-lines-per-function -- split pending (owner busy)
   static forRoot(options: SemanticCacheModuleOptions = {}): DynamicModule {
     const logger = new Logger('SemanticCache');
     return {
@@ -32,54 +31,65 @@ export class SemanticCacheModule {
         {
           provide: CacheRepository,
           inject: [PG_POOL, CacheMetrics],
-          useFactory: (pool: Pool, metrics: CacheMetrics) => {
-            if (!options.signingKey)
-              logger.warn(
-                'DEJA_ENTRY_SIGNING_KEY is not set: cache entries are signed with the public development key (not for production)',
-              );
-            const signer = options.signingKey
-              ? new EntrySigner(Buffer.from(options.signingKey, 'utf8'))
-              : EntrySigner.development();
-            return new CacheRepository(pool, signer, (entryId) => {
-              metrics.forged.inc();
-              logger.warn(`cache entry ${entryId} failed signature verification: not served`);
-            });
-          },
+          useFactory: (pool: Pool, metrics: CacheMetrics) => cacheRepository(pool, metrics, options, logger),
         },
         {
           provide: SemanticCache,
           inject: [CacheRepository, EMBEDDER, CacheMetrics],
-          useFactory: (repo: CacheRepository, embedder: Embedder, metrics: CacheMetrics) => {
-            const cache = new SemanticCache(repo, embedder, metrics, {
-              topK: options.topK ?? 5,
-              defaults: { ...DEFAULT_NAMESPACE_POLICY, ...options.defaults },
-              databaseDownMode: options.databaseDownMode ?? 'bypass',
-              databaseDownModeByNamespace: options.databaseDownModeByNamespace,
-              onDegraded: (error, mode) =>
-                logger.error(
-                  `Postgres unreachable, request handled in degraded mode (${mode}): ${error instanceof Error ? error.message : String(error)}`,
-                ),
-              onStoreFailure: (error) =>
-                logger.error(
-                  `answer not cached, Postgres refused it: ${error instanceof Error ? error.message : String(error)}`,
-                ),
-              onEmbedFailure: (error) =>
-                logger.error(
-                  `embedding failed, lookup degraded to the exact tier: ${error instanceof Error ? error.message : String(error)}`,
-                ),
-            });
-            if (cache.decisionModel) {
-              logger.log(`learned decision stage: ${cache.decisionModel.name} (for ${embedder.model})`);
-            } else {
-              logger.warn(
-                `no decision weights were trained on ${embedder.model}: every namespace is decided by its raw similarity threshold`,
-              );
-            }
-            return cache;
-          },
+          useFactory: (repo: CacheRepository, embedder: Embedder, metrics: CacheMetrics) =>
+            semanticCache(repo, embedder, metrics, options, logger),
         },
       ],
       exports: [SemanticCache, CacheRepository, CacheMetrics],
     };
   }
+}
+
+/** The entry store, signing with the configured key (or the public development key, loudly). */
+function cacheRepository(
+  pool: Pool,
+  metrics: CacheMetrics,
+  options: SemanticCacheModuleOptions,
+  logger: Logger,
+): CacheRepository {
+  if (!options.signingKey)
+    logger.warn(
+      'DEJA_ENTRY_SIGNING_KEY is not set: cache entries are signed with the public development key (not for production)',
+    );
+  const signer = options.signingKey
+    ? new EntrySigner(Buffer.from(options.signingKey, 'utf8'))
+    : EntrySigner.development();
+  return new CacheRepository(pool, signer, (entryId) => {
+    metrics.forged.inc();
+    logger.warn(`cache entry ${entryId} failed signature verification: not served`);
+  });
+}
+
+/** The cache with its options and log lines, saying at start which decision rule it runs. */
+function semanticCache(
+  repo: CacheRepository,
+  embedder: Embedder,
+  metrics: CacheMetrics,
+  options: SemanticCacheModuleOptions,
+  logger: Logger,
+): SemanticCache {
+  const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  const cache = new SemanticCache(repo, embedder, metrics, {
+    topK: options.topK ?? 5,
+    defaults: { ...DEFAULT_NAMESPACE_POLICY, ...options.defaults },
+    databaseDownMode: options.databaseDownMode ?? 'bypass',
+    databaseDownModeByNamespace: options.databaseDownModeByNamespace,
+    onDegraded: (error, mode) =>
+      logger.error(`Postgres unreachable, request handled in degraded mode (${mode}): ${reason(error)}`),
+    onStoreFailure: (error) => logger.error(`answer not cached, Postgres refused it: ${reason(error)}`),
+    onEmbedFailure: (error) => logger.error(`embedding failed, lookup degraded to the exact tier: ${reason(error)}`),
+  });
+  if (cache.decisionModel) {
+    logger.log(`learned decision stage: ${cache.decisionModel.name} (for ${embedder.model})`);
+  } else {
+    logger.warn(
+      `no decision weights were trained on ${embedder.model}: every namespace is decided by its raw similarity threshold`,
+    );
+  }
+  return cache;
 }
