@@ -12,6 +12,7 @@ export interface DejaTarget {
 }
 
 interface JobView {
+  id: string;
   status: string;
   answer: { content: string; simulated?: boolean } | null;
   cache: {
@@ -186,6 +187,49 @@ export function describeContract(
       });
       expect(res.status).toBe(202);
       expect((await untilMiss(q)).cache.outcome).toBe('miss');
+    });
+
+    it('feedback: a wrong verdict retires the entry at once, the next ask misses; another tenant gets 404', async () => {
+      const q = `Where do I download my invoices? (${run})`;
+      const first = await job(q);
+      const hit = await job(q);
+      expect(hit.cache.outcome).toBe('hit');
+      // Another tenant cannot see, judge or retire it.
+      const other = await fetch(`${t.url}/v1/admin/tenants`, {
+        method: 'POST',
+        headers: admin(),
+        body: JSON.stringify({ id: `feedback-other-${run}` }),
+      });
+      const otherKey = ((await other.json()) as { api_key: string }).api_key;
+      const post = (body: unknown, key?: string) =>
+        fetch(`${t.url}/v1/feedback`, {
+          method: 'POST',
+          headers: key ? { authorization: `Bearer ${key}`, 'content-type': 'application/json' } : auth(),
+          body: JSON.stringify(body),
+        });
+      expect((await post({ job_id: hit.id, wrong: true }, otherKey)).status).toBe(404);
+      expect((await post({ entry_id: hit.cache.entry_id, wrong: true }, otherKey)).status).toBe(404);
+      expect((await job(q)).cache.outcome).toBe('hit');
+      // A bad body names its field.
+      const bad = await post({ job_id: hit.id, entry_id: hit.cache.entry_id, wrong: true });
+      expect(bad.status).toBe(400);
+      // A right verdict is recorded and retires nothing; a wrong one retires the entry that answered.
+      const right = await post({ job_id: first.id, wrong: false });
+      expect(right.status).toBe(202);
+      expect(await right.json()).toMatchObject({ wrong: false, retired: false, entry_id: hit.cache.entry_id });
+      const wrong = await post({ job_id: hit.id, wrong: true, note: 'the invoices moved to Billing' });
+      expect(wrong.status).toBe(202);
+      const verdict = (await wrong.json()) as { retired: boolean; entry_id: string; event_id: string };
+      expect(verdict).toMatchObject({ retired: true, entry_id: hit.cache.entry_id });
+      expect((await untilMiss(q)).cache.outcome).toBe('miss');
+      // Audited like an operator's purge.
+      const deadline = Date.now() + 30000;
+      let status = 404;
+      while (status === 404 && Date.now() < deadline) {
+        status = (await fetch(`${t.url}/v1/admin/invalidations/${verdict.event_id}`, { headers: admin() })).status;
+        if (status === 404) await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(status).toBe(200);
     });
 
     describe('erasure', () => {

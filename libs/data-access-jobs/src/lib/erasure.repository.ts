@@ -5,6 +5,8 @@ import { sqlTextDigest, withTransaction } from '@deja/data-access-postgres';
 export interface ErasedCounts {
   cache_entries: number;
   jobs: number;
+  /** Verdicts on answers (POST /v1/feedback); a user's: those on their jobs. */
+  feedback: number;
   request_log: number;
   invalidation_events: number;
   documents: number;
@@ -32,6 +34,7 @@ export const TENANTS_CHANNEL = 'deja_tenants';
 const NONE: ErasedCounts = {
   cache_entries: 0,
   jobs: 0,
+  feedback: 0,
   request_log: 0,
   invalidation_events: 0,
   documents: 0,
@@ -42,7 +45,7 @@ const NONE: ErasedCounts = {
 
 /**
  * Erasure of everything Deja keeps about a tenant or about one user of a tenant: cache entries
- * (live and retired), jobs with their prompts and answers, request ids, invalidation records,
+ * (live and retired), jobs with their prompts and answers, feedback, request ids, invalidation records,
  * and for a tenant its documents, namespaces and (unless kept) its account and API keys.
  *
  * It spans the gateway's and the cache's tables on purpose: the deletes run in one transaction,
@@ -60,6 +63,7 @@ export class ErasureRepository {
       const deleted: ErasedCounts = { ...NONE };
       deleted.cache_entries = await count(db, `DELETE FROM cache_entries WHERE tenant = $1`, [tenant]);
       deleted.request_log = await count(db, `DELETE FROM request_log WHERE tenant = $1`, [tenant]);
+      deleted.feedback = await count(db, `DELETE FROM feedback WHERE tenant = $1`, [tenant]);
       deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1`, [tenant]);
       deleted.invalidation_events = await count(db, `DELETE FROM invalidation_events WHERE tenant = $1`, [tenant]);
       deleted.documents = await count(db, `DELETE FROM documents WHERE tenant = $1`, [tenant]);
@@ -93,6 +97,10 @@ export class ErasureRepository {
         `DELETE FROM request_log WHERE tenant = $1 AND request_id IN (${userJobs})`,
         [tenant, user],
       );
+      deleted.feedback = await count(db, `DELETE FROM feedback WHERE tenant = $1 AND job_id IN (${userJobs})`, [
+        tenant,
+        user,
+      ]);
       deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`, [
         tenant,
         user,

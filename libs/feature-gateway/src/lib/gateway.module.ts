@@ -1,3 +1,4 @@
+import { FeedbackModule } from './feedback/feedback.module';
 import { QueueGate } from './jobs/queue-gate';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { InProcessJobNotifications, PgJobNotifications, type JobNotifications } from '@deja/data-access-jobs';
@@ -67,7 +68,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [AuthModule, JobsModule, CompatModule, AdminModule],
+      imports: [AuthModule, JobsModule, CompatModule, AdminModule, FeedbackModule],
       providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, GatewayMetrics, ReplicaNotifications, QueueGate],
       exports: [GATEWAY_OPTIONS, GatewayMetrics, QueueGate],
     };
