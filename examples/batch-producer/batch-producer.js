@@ -148,7 +148,8 @@ async function main() {
   const requests = Array.from({ length: opts.n }, (_, i) => requestFor(opts, runId, i));
   // Deliberate duplicates: the same request (same id) sent again; Deja answers an id once.
   const duplicates = requests.slice(0, opts.duplicates);
-  const headers = opts.replyTo ? { 'reply-to': opts.replyTo } : undefined;
+  // deja-tenant lets Deja's consumers take tenants in turns without reading the value first.
+  const headers = { 'deja-tenant': opts.tenant, ...(opts.replyTo ? { 'reply-to': opts.replyTo } : {}) };
   const now = Date.now();
   for (const r of requests) sentAt.set(r.request_id, now);
   await producer.send({
