@@ -1,6 +1,7 @@
 export * from './lib/gateway.exception';
 export * from './lib/gateway.options';
 export * from './lib/gateway.module';
+export { publishInvalidation } from './lib/admin/publish-invalidation';
 export { QUEUE_FULL_MEMORY_MS } from './lib/jobs/queue-gate';
 export * from './lib/http/configure-http';
 export * from './lib/http/gateway-exception.filter';

@@ -40,6 +40,20 @@ export interface QueuedLoad {
   bytes: number;
 }
 
+/** A job not inserted because its tenant's queue was full: the load read, and the job's own bytes. */
+export interface QueueRefusal {
+  refused: QueuedLoad;
+  bytes: number;
+}
+
+/** How much a tenant may have queued across the deployment. */
+export interface QueueLimit {
+  /** Jobs a tenant may have queued at once. */
+  jobs: number;
+  /** Bytes of requests (as sent, JSON) a tenant may have queued at once; one job is always admitted. */
+  bytes: number;
+}
+
 export interface JobStats {
   by_status: Record<JobStatus, number>;
   by_outcome: Record<string, number>;
@@ -59,33 +73,47 @@ export class JobsRepository {
 
   /**
    * Inserts a queued job. With a client id that the tenant already used, nothing is inserted and
-   * the existing job is returned (`created: false`).
+   * the existing job is returned (`created: false`). With a `limit`, the tenant's queued load is
+   * read in the same statement and the job is inserted only if it fits (one job is always
+   * admitted); otherwise nothing is inserted and the load is returned (`refused`). Read, not
+   * reserved: inserts racing on other connections can overshoot by what they insert.
    */
-  async create(job: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+  async create(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
+  async create(job: NewJob, limit: QueueLimit): Promise<{ job: JobRecord; created: boolean } | QueueRefusal>;
+  async create(job: NewJob, limit?: QueueLimit): Promise<{ job: JobRecord; created: boolean } | QueueRefusal> {
     const request = JSON.stringify(job.request);
-    const inserted = await this.pool.query<JobRecord>(
-      `INSERT INTO jobs (id, tenant, client_id, status, request, request_bytes)
-       VALUES ($1, $2, $3, 'queued', $4, $5)
-       ON CONFLICT (tenant, client_id) WHERE client_id IS NOT NULL DO NOTHING
-       RETURNING ${COLUMNS}`,
-      [job.id, job.tenant, job.clientId, request, Buffer.byteLength(request)],
+    const inserted = await this.pool.query<Partial<JobRecord> & { queued_jobs: string; queued_bytes: string }>(
+      `WITH load AS (
+         SELECT count(*) AS jobs, coalesce(sum(request_bytes), 0) AS bytes FROM jobs WHERE tenant = $2 AND status = 'queued'),
+       ins AS (
+         INSERT INTO jobs (id, tenant, client_id, status, request, request_bytes)
+         SELECT $1, $2, $3, 'queued', $4, $5::int FROM load
+          WHERE $6::bigint IS NULL OR (load.jobs + 1 <= $6::bigint AND (load.jobs = 0 OR load.bytes + $5::int <= $7::bigint))
+         ON CONFLICT (tenant, client_id) WHERE client_id IS NOT NULL DO NOTHING
+         RETURNING ${COLUMNS})
+       SELECT ins.*, load.jobs AS queued_jobs, load.bytes AS queued_bytes FROM load LEFT JOIN ins ON true`,
+      [
+        job.id,
+        job.tenant,
+        job.clientId,
+        request,
+        Buffer.byteLength(request),
+        limit?.jobs ?? null,
+        limit?.bytes ?? null,
+      ],
     );
-    if (inserted.rows[0]) return { job: inserted.rows[0], created: true };
-    const existing = await this.pool.query<JobRecord>(
-      `SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND client_id = $2`,
-      [job.tenant, job.clientId],
-    );
-    if (!existing.rows[0]) throw new Error(`job with client id ${job.clientId} vanished between insert and select`);
-    return { job: existing.rows[0], created: false };
-  }
-
-  /** The tenant's queued jobs and their bytes, deployment-wide (an index-only read). */
-  async queuedLoad(tenant: string): Promise<QueuedLoad> {
-    const r = await this.pool.query<{ jobs: string; bytes: string }>(
-      `SELECT count(*) AS jobs, coalesce(sum(request_bytes), 0) AS bytes FROM jobs WHERE tenant = $1 AND status = 'queued'`,
-      [tenant],
-    );
-    return { jobs: Number(r.rows[0]?.jobs ?? 0), bytes: Number(r.rows[0]?.bytes ?? 0) };
+    const { queued_jobs, queued_bytes, ...row } = inserted.rows[0] ?? { queued_jobs: '0', queued_bytes: '0' };
+    if (row.id) return { job: row as JobRecord, created: true };
+    if (job.clientId !== null) {
+      const existing = await this.pool.query<JobRecord>(
+        `SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND client_id = $2`,
+        [job.tenant, job.clientId],
+      );
+      if (existing.rows[0]) return { job: existing.rows[0], created: false };
+    }
+    if (limit)
+      return { refused: { jobs: Number(queued_jobs), bytes: Number(queued_bytes) }, bytes: Buffer.byteLength(request) };
+    throw new Error(`job with client id ${job.clientId} vanished between insert and select`);
   }
 
   /** A tenant's job by its id or by the client id it was submitted with; other tenants' jobs are invisible. */

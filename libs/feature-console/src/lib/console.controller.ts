@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Namespace, TenantId, TOPICS, type InvalidationV1 } from '@deja/contracts';
+import { Namespace, TenantId } from '@deja/contracts';
 import { TopicPublisher } from '@deja/data-access-kafka';
 import {
   Caller,
@@ -10,10 +10,11 @@ import {
   GatewayExceptionFilter,
   openApiSchema,
   parseOrThrow,
+  publishInvalidation,
   TenantOrAdminRoute,
   type Principal,
 } from '@deja/feature-gateway';
-import { buildInvalidation, invalidationKey } from '@deja/feature-invalidation';
+import { buildInvalidation } from '@deja/feature-invalidation';
 import { CONSOLE_OPTIONS, traceSearchUrl, type ConsoleOptions } from './console.options';
 import { ConsoleRepository } from './console.repository';
 import { effectivePolicy, mergeSettings, NamespaceSettingsBody, settingsIssues } from './namespace-settings';
@@ -161,7 +162,7 @@ export class ConsoleController {
       tenant,
       requested_by: caller.kind === 'admin' ? 'console:admin' : 'console:tenant',
     });
-    await this.publish(command);
+    await publishInvalidation(this.publisher, command);
     return { event_id: command.event_id };
   }
 
@@ -275,20 +276,5 @@ export class ConsoleController {
     const q = parseOrThrow(InvalidationsQuery, query, 'query');
     const rows = await this.repo.invalidations(readScope(caller, q.tenant), q.limit);
     return { invalidations: rows.map(invalidationView) };
-  }
-
-  private async publish(command: InvalidationV1): Promise<void> {
-    try {
-      await this.publisher.publish(TOPICS.invalidations, [{ key: invalidationKey(command), value: command }]);
-    } catch (cause) {
-      throw new GatewayException(
-        GatewayErrorCode.BrokerUnavailable,
-        'the retire command was not accepted by the broker; try again',
-        {
-          cause,
-          retryAfterSeconds: 2,
-        },
-      );
-    }
   }
 }

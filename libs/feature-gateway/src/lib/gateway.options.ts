@@ -1,3 +1,6 @@
+import type { QueueLimit } from '@deja/data-access-jobs';
+
+export type { QueueLimit };
 import type { InFlightLimit } from './auth/in-flight-limiter';
 import type { RateLimit } from './auth/rate-limiter';
 
@@ -77,13 +80,6 @@ export const DEFAULT_IN_FLIGHT_LIMIT: Readonly<InFlightLimit> = Object.freeze({
   requests: 32,
   bytes: 16 * 1024 * 1024,
 });
-
-export interface QueueLimit {
-  /** Jobs a tenant may have queued at once across the deployment. */
-  jobs: number;
-  /** Bytes of requests (as sent, JSON) a tenant may have queued at once; one job is always admitted. */
-  bytes: number;
-}
 
 /**
  * 1,000 jobs and 8 MiB of requests queued per tenant: a batch of a thousand questions, or a few

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { TOPICS } from '@deja/contracts';
 import { TopicPublisher } from '@deja/data-access-kafka';
 import { FeedbackRepository, JobsRepository, type FeedbackRecord } from '@deja/data-access-jobs';
-import { classifyPostgresError } from '@deja/data-access-postgres';
-import { buildInvalidation, invalidationKey } from '@deja/feature-invalidation';
+import { buildInvalidation } from '@deja/feature-invalidation';
+import { publishInvalidation } from '../admin/publish-invalidation';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import { callStore } from '../http/store-call';
 
 export interface FeedbackInput {
   tenant: string;
@@ -61,30 +61,11 @@ export class FeedbackService {
 
   private async retire(tenant: string, entryId: string): Promise<string> {
     const command = buildInvalidation({ tenant, action: 'purge_entry', entry_id: entryId, requested_by: 'feedback' });
-    try {
-      await this.publisher.publish(TOPICS.invalidations, [{ key: invalidationKey(command), value: command }]);
-    } catch (cause) {
-      throw new GatewayException(GatewayErrorCode.BrokerUnavailable, 'the retire command was not accepted; try again', {
-        cause,
-        retryAfterSeconds: 2,
-      });
-    }
+    await publishInvalidation(this.publisher, command);
     return command.event_id;
   }
 
-  private async store<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (cause) {
-      if (cause instanceof GatewayException) throw cause;
-      if (classifyPostgresError(cause) === 'data')
-        throw new GatewayException(GatewayErrorCode.InvalidRequest, 'the feedback holds data that cannot be stored', {
-          cause,
-        });
-      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the store (Postgres) is not reachable', {
-        cause,
-        retryAfterSeconds: 2,
-      });
-    }
+  private store<T>(fn: () => Promise<T>): Promise<T> {
+    return callStore(fn, { subject: 'the feedback', store: 'the feedback store' });
   }
 }

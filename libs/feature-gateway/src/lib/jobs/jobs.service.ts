@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TOPICS, type CacheOptions, type ChatRequest, type RequestV1, type WireError } from '@deja/contracts';
 import { TopicPublisher } from '@deja/data-access-kafka';
-import { JobsRepository, type JobRecord } from '@deja/data-access-jobs';
-import { classifyPostgresError } from '@deja/data-access-postgres';
+import { JobsRepository, type JobRecord, type QueuedLoad, type QueueLimit } from '@deja/data-access-jobs';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
+import { callStore } from '../http/store-call';
 import { DEFAULT_QUEUE_LIMIT, GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { JobWaiters } from './job-waiters.service';
 import { NamespaceBounds } from './namespace-bounds.service';
@@ -43,18 +43,26 @@ export class JobsService {
     private readonly metrics: GatewayMetrics,
     private readonly bounds: NamespaceBounds,
     private readonly gate: QueueGate,
-  ) {}
+  ) {
+    this.queueLimit = {
+      jobs: options.queueLimit?.jobs ?? DEFAULT_QUEUE_LIMIT.jobs,
+      bytes: options.queueLimit?.bytes ?? DEFAULT_QUEUE_LIMIT.bytes,
+    };
+  }
+
+  private readonly queueLimit: QueueLimit;
 
   async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
     // A caller's mistake is a 400 now, not a failed job later.
     await this.store(() => this.bounds.check(s.tenant, s.cache));
     const id = s.id ?? randomUUID();
     const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
-    const bytes = this.checkMessageSize(s.tenant, requestMessage({ id, tenant: s.tenant, request }));
-    await this.checkQueue(s.tenant, bytes, s.clientId);
-    const { job, created } = await this.store(() =>
-      this.repo.create({ id, tenant: s.tenant, clientId: s.clientId ?? null, request }),
+    this.checkMessageSize(s.tenant, requestMessage({ id, tenant: s.tenant, request }));
+    const stored = await this.store(() =>
+      this.repo.create({ id, tenant: s.tenant, clientId: s.clientId ?? null, request }, this.queueLimit),
     );
+    if ('refused' in stored) this.refuseQueueFull(s.tenant, stored.refused, stored.bytes);
+    const { job, created } = stored;
     if (created) {
       this.metrics.jobsSubmitted.inc({ api: s.api });
       await this.publish(job);
@@ -108,10 +116,10 @@ export class JobsService {
    * A request the broker would refuse for its size is the caller's to shrink: 413, nothing
    * stored (it used to be stored, then failed as a retriable 503 that no retry could pass).
    */
-  private checkMessageSize(tenant: string, value: RequestV1): number {
+  private checkMessageSize(tenant: string, value: RequestV1): void {
     const limit = this.options.maxRequestMessageBytes;
     const bytes = Buffer.byteLength(JSON.stringify(value));
-    if (limit === undefined || bytes <= limit) return bytes;
+    if (limit === undefined || bytes <= limit) return;
     this.gate.rememberOversize(tenant);
     throw new GatewayException(
       GatewayErrorCode.PayloadTooLarge,
@@ -123,21 +131,14 @@ export class JobsService {
   /**
    * One tenant's backlog must not sit in front of everyone's questions: the services consume in
    * order, so a tenant that has already queued `queueLimit` jobs or bytes across the deployment
-   * waits (429 + `retry-after`) until some are answered. Read, not reserved: replicas admitting at
-   * the same moment can overshoot by what they hold in flight (bounded by `inFlightLimit`). A
-   * resubmission of a job the tenant already has is not refused: it adds nothing to the queue.
+   * waits (429 + `retry-after`) until some are answered. The insert reads the load and admits in
+   * one statement (no extra round trip on the request path); a resubmission of a job the tenant
+   * already has is not refused: it adds nothing to the queue.
    */
-  private async checkQueue(tenant: string, bytes: number, clientId: string | undefined): Promise<void> {
-    const limit = {
-      jobs: this.options.queueLimit?.jobs ?? DEFAULT_QUEUE_LIMIT.jobs,
-      bytes: this.options.queueLimit?.bytes ?? DEFAULT_QUEUE_LIMIT.bytes,
-    };
-    const queued = await this.store(() => this.repo.queuedLoad(tenant));
-    const over = queueOverLimit(queued, bytes, limit);
-    if (over === undefined) return;
-    if (clientId !== undefined && (await this.store(() => this.repo.findForTenant(tenant, clientId)))) return;
-    this.gate.remember(tenant, queued, limit);
+  private refuseQueueFull(tenant: string, queued: QueuedLoad, bytes: number): never {
+    this.gate.remember(tenant, queued, this.queueLimit);
     this.metrics.queueRefusals.inc();
+    const over = queueOverLimit(queued, bytes, this.queueLimit) ?? 'no room for this job';
     throw new GatewayException(
       GatewayErrorCode.RateLimited,
       `queue full: ${over}; retry when some have been answered`,
@@ -197,29 +198,8 @@ export class JobsService {
     }
   }
 
-  /**
-   * Postgres failures become 503 store_unavailable (retriable) instead of 500 — except data
-   * errors (SQLSTATE class 22, e.g. a NUL character or a lone surrogate Postgres cannot store, and
-   * 54001 for JSON nested too deep): retrying those can never work, so they are a 400.
-   */
-  private async store<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (cause) {
-      if (cause instanceof GatewayException) throw cause;
-      if (classifyPostgresError(cause) === 'data') {
-        throw new GatewayException(
-          GatewayErrorCode.InvalidRequest,
-          `the request holds data that cannot be stored: ${cause instanceof Error ? cause.message : String(cause)}`,
-          { cause },
-        );
-      }
-      this.logger.error(`job store failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-      throw new GatewayException(GatewayErrorCode.StoreUnavailable, 'the job store (Postgres) is not reachable', {
-        cause,
-        retryAfterSeconds: 2,
-      });
-    }
+  private store<T>(fn: () => Promise<T>): Promise<T> {
+    return callStore(fn, { subject: 'the request', store: 'the job store' }, this.logger);
   }
 }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { QueuedLoad } from '@deja/data-access-jobs';
-import type { QueueLimit } from '../gateway.options';
+import type { QueuedLoad, QueueLimit } from '@deja/data-access-jobs';
 
 /** How long a tenant found with a full queue is refused without reading its bodies: the `retry-after`. */
 export const QUEUE_FULL_MEMORY_MS = 1000;
@@ -22,8 +21,8 @@ interface FullQueue {
 @Injectable()
 export class QueueGate {
   private readonly full = new Map<string, FullQueue>();
-  /** Tenants that just sent a request too large for the broker: until when. */
-  private readonly oversize = new Map<string, number>();
+  /** Tenants that just sent a request too large for the broker. */
+  private readonly oversize = new Map<string, { until: number }>();
 
   remember(tenant: string, queued: QueuedLoad, limit: QueueLimit, now = Date.now()): void {
     this.full.set(tenant, { until: now + QUEUE_FULL_MEMORY_MS, queued, limit });
@@ -35,30 +34,26 @@ export class QueueGate {
    * refused) has its next bodies declared larger than that limit refused unread for a second.
    */
   rememberOversize(tenant: string, now = Date.now()): void {
-    this.oversize.set(tenant, now + QUEUE_FULL_MEMORY_MS);
+    this.oversize.set(tenant, { until: now + QUEUE_FULL_MEMORY_MS });
   }
 
   /** True when a body of `declaredBytes` over `limit` comes from a tenant refused for size a moment ago. */
   refusesOversize(tenant: string, declaredBytes: number, limit: number, now = Date.now()): boolean {
-    const until = this.oversize.get(tenant);
-    if (until === undefined) return false;
-    if (until <= now) {
-      this.oversize.delete(tenant);
-      return false;
-    }
-    return declaredBytes > limit;
+    return fresh(this.oversize, tenant, now) !== undefined && declaredBytes > limit;
   }
 
   /** Why a request of `declaredBytes` from this tenant would be refused now, or undefined. */
   refusal(tenant: string, declaredBytes: number, now = Date.now()): string | undefined {
-    const f = this.full.get(tenant);
-    if (!f) return undefined;
-    if (f.until <= now) {
-      this.full.delete(tenant);
-      return undefined;
-    }
-    return queueOverLimit(f.queued, declaredBytes, f.limit);
+    const f = fresh(this.full, tenant, now);
+    return f && queueOverLimit(f.queued, declaredBytes, f.limit);
   }
+}
+
+/** The tenant's remembered refusal while it lasts (an expired one is dropped). */
+function fresh<V extends { until: number }>(memory: Map<string, V>, tenant: string, now: number): V | undefined {
+  const v = memory.get(tenant);
+  if (v && v.until <= now) memory.delete(tenant);
+  return v && v.until > now ? v : undefined;
 }
 
 /** Why one more job of `bytes` would overfill the queue, or undefined. One job is always admitted. */
