@@ -65,6 +65,9 @@ export class ErasureRepository {
       deleted.request_log = await count(db, `DELETE FROM request_log WHERE tenant = $1`, [tenant]);
       deleted.feedback = await count(db, `DELETE FROM feedback WHERE tenant = $1`, [tenant]);
       deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1`, [tenant]);
+      // The console's hourly roll-up of those jobs (counts only, but named by tenant and namespace).
+      await db.query(`DELETE FROM console_hourly WHERE tenant = $1`, [tenant]);
+      await db.query(`DELETE FROM console_latency_hourly WHERE tenant = $1`, [tenant]);
       deleted.invalidation_events = await count(db, `DELETE FROM invalidation_events WHERE tenant = $1`, [tenant]);
       deleted.documents = await count(db, `DELETE FROM documents WHERE tenant = $1`, [tenant]);
       deleted.namespaces = await count(db, `DELETE FROM namespaces WHERE tenant = $1`, [tenant]);
