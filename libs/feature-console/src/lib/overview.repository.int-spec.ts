@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from '@deja/data-access-pglite';
 import { OVERVIEW_WINDOWS } from './overview';
-import { OverviewRepository } from './overview.repository';
+import { OverviewRepository, type OverviewRow } from './overview.repository';
 
 /**
  * The Overview's roll-up against a database of its own (PGlite with Deja's migrations, as embedded
@@ -71,7 +71,7 @@ describe('Overview roll-up', () => {
 });
 
 /** The sums of USD and tokens, summed in another order, may differ in the last bits. */
-function floats(r: Record<string, unknown>): Record<string, unknown> {
+function floats(r: OverviewRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of [
     'saved_usd',
@@ -80,6 +80,6 @@ function floats(r: Record<string, unknown>): Record<string, unknown> {
     'saved_tokens',
     'prompt_cache_read_tokens',
   ])
-    out[k] = expect.closeTo(r[k] as number, 12);
+    out[k] = expect.closeTo(r[k as keyof OverviewRow] as number, 12);
   return out;
 }
