@@ -142,6 +142,14 @@ async function main(): Promise<void> {
     await time('entries search (tenant, text)', async (i) =>
       (await repo.entries({ tenant: tenant(i), text: `topic ${i % 997}`, limit: 50 })).map((e) => entryView(e)),
     );
+    // No entry matches: the whole tenant is searched, from the trigram index (3+ characters) or,
+    // for a shorter text that has no trigram, by reading the tenant's live entries.
+    await time('entries search (tenant, text matching none)', (i) =>
+      repo.entries({ tenant: tenant(i), text: `zebra ${i}`, limit: 50 }),
+    );
+    await time('entries search (tenant, 2 characters, none)', (i) =>
+      repo.entries({ tenant: tenant(i), text: 'zq', limit: 50 }),
+    );
     await time('entries (tenant + namespace, newest 50)', (i) =>
       repo.entries({ tenant: tenant(i), namespace: `ns${i % NAMESPACES}`, limit: 50 }),
     );
