@@ -134,6 +134,15 @@ describe('Deja Console (browser)', () => {
     await expect(read('week')).resolves.toEqual(hour);
   });
 
+  it('refuses an entry search of one or two characters, which no trigram index can answer', async () => {
+    const short = await deja.request('POST', '/v1/console/entries/search', { q: 'pa' }, deja.apiKey);
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.body)).toContain('at least 3 characters');
+    const found = await deja.request('POST', '/v1/console/entries/search', { q: 'PASSWORD' }, deja.apiKey);
+    expect(found.status).toBe(200);
+    expect((found.body as { entries: { question: string }[] }).entries.map((e) => e.question)).toContain(QUESTION);
+  });
+
   it('retires the entry from the Entries page, after which the paraphrase misses', async () => {
     const page = await signIn(deja.apiKey);
     await page.getByRole('link', { name: 'Entries' }).click();

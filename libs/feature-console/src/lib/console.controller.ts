@@ -35,7 +35,13 @@ const DecisionsQuery = TenantQuery.extend({
 }).strict();
 const EntriesQuery = TenantQuery.extend({
   namespace: Namespace.optional(),
-  q: z.string().max(500).optional(),
+  // The trigram index answers a contains search of 3 characters or more; a shorter text has no
+  // trigram, and would read every entry of the tenant (docs/benchmarks.md §7).
+  q: z
+    .string()
+    .max(500)
+    .refine((q) => q.trim().length === 0 || q.trim().length >= 3, 'search for at least 3 characters (or none)')
+    .optional(),
   limit: z.number().int().min(1).max(200).default(50),
 }).strict();
 const OverviewQuery = TenantQuery.extend({
@@ -133,7 +139,8 @@ export class ConsoleController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Live cache entries whose question contains a text, newest first',
-    description: 'A POST so the searched text (tenant data) never sits in a URL or an access log.',
+    description:
+      'A POST so the searched text (tenant data) never sits in a URL or an access log. `q`: 3 characters or more (a trigram index answers it), or none for the newest entries.',
   })
   @ApiBody({ schema: openApiSchema(EntriesQuery) })
   async entries(@Caller() caller: Principal, @Body() body: unknown): Promise<Record<string, unknown>> {
