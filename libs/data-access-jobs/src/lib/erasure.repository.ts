@@ -90,10 +90,16 @@ export class ErasureRepository {
     return withTransaction(this.pool, async (db) => {
       const deleted: ErasedCounts = { ...NONE };
       const userJobs = `SELECT id FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`;
-      deleted.cache_entries = await count(
-        db,
-        `DELETE FROM cache_entries WHERE tenant = $1 AND (user_id = $2 OR requested_by = $2 OR request_id IN (${userJobs}))`,
+      const erased = await db.query<{ id: string }>(
+        `DELETE FROM cache_entries WHERE tenant = $1 AND (user_id = $2 OR requested_by = $2 OR request_id IN (${userJobs}))
+         RETURNING id::text`,
         [tenant, user],
+      );
+      deleted.cache_entries = erased.rows.length;
+      await forgetCandidates(
+        db,
+        tenant,
+        erased.rows.map((r) => r.id),
       );
       deleted.request_log = await count(
         db,
@@ -146,6 +152,23 @@ export class ErasureRepository {
     ]);
     return { erasure_id: fence.id, tenant, scope, requested_at: new Date(fence.requested_at).toISOString(), deleted };
   }
+}
+
+/**
+ * Other requests' results quote the stored question of each near candidate (`cache.candidates`,
+ * shown by the console): the erased entries' questions are taken out of them too.
+ */
+async function forgetCandidates(db: PoolClient, tenant: string, entryIds: string[]): Promise<void> {
+  if (entryIds.length === 0) return;
+  await db.query(
+    `UPDATE jobs SET result = jsonb_set(result, '{cache,candidates}', COALESCE(
+        (SELECT jsonb_agg(c) FROM jsonb_array_elements(result -> 'cache' -> 'candidates') c
+          WHERE NOT (c ->> 'entry_id' = ANY ($2::text[]))), '[]'::jsonb))
+      WHERE tenant = $1 AND jsonb_typeof(result -> 'cache' -> 'candidates') = 'array'
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(result -> 'cache' -> 'candidates') c
+                     WHERE c ->> 'entry_id' = ANY ($2::text[]))`,
+    [tenant, entryIds],
+  );
 }
 
 async function count(db: PoolClient, sql: string, params: unknown[]): Promise<number> {
