@@ -97,6 +97,52 @@ describe('Deja Console (browser)', () => {
     await page.context().close();
   });
 
+  it('shows the nearest candidates of a decision in the why view, to the admin key', async () => {
+    const admin = await signIn(deja.adminKey);
+    await admin.getByRole('link', { name: PARAPHRASE, exact: true }).first().click();
+    const served = admin.getByTestId('why-candidates').locator('tr', { hasText: QUESTION });
+    await served.waitFor();
+    await expect(served.locator('td').nth(4).textContent()).resolves.toBe('yes');
+    const similarity = Number(await served.locator('td').nth(1).textContent());
+    expect(similarity).toBeGreaterThan(0.5);
+    expect(similarity).toBeLessThan(1);
+    await admin.context().close();
+
+    // A tenant key sees the stored question it was served from, not the candidates' list.
+    const page = await signIn(deja.apiKey);
+    await page.getByRole('link', { name: PARAPHRASE, exact: true }).click();
+    await page.getByText('Near candidates are shown with the admin key').waitFor();
+    expect(await page.getByTestId('why-candidates').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('answers the day and week Overview from the same requests as the hour', async () => {
+    const read = async (window: string) => {
+      const res = await deja.request(
+        'GET',
+        `/v1/console/overview?window=${window}&namespace=${NS}`,
+        undefined,
+        deja.apiKey,
+      );
+      expect(res.status).toBe(200);
+      return (res.body as { totals: { requests: number; semantic_hits: number } }).totals;
+    };
+    const hour = await read('hour');
+    expect(hour.requests).toBeGreaterThanOrEqual(2);
+    expect(hour.semantic_hits).toBeGreaterThanOrEqual(1);
+    await expect(read('day')).resolves.toEqual(hour);
+    await expect(read('week')).resolves.toEqual(hour);
+  });
+
+  it('refuses an entry search of one or two characters, which no trigram index can answer', async () => {
+    const short = await deja.request('POST', '/v1/console/entries/search', { q: 'pa' }, deja.apiKey);
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.body)).toContain('at least 3 characters');
+    const found = await deja.request('POST', '/v1/console/entries/search', { q: 'PASSWORD' }, deja.apiKey);
+    expect(found.status).toBe(200);
+    expect((found.body as { entries: { question: string }[] }).entries.map((e) => e.question)).toContain(QUESTION);
+  });
+
   it('retires the entry from the Entries page, after which the paraphrase misses', async () => {
     const page = await signIn(deja.apiKey);
     await page.getByRole('link', { name: 'Entries' }).click();

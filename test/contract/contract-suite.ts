@@ -95,6 +95,15 @@ export function describeContract(
       expect(second.answer?.content).toBe(first.answer?.content);
       expect(second.cost.usd).toBe(0);
       expect(second.cost.saved_usd).toBeGreaterThan(0);
+      // The result carried the nearest candidates (deja.results.v1 cache.candidates), stored with the
+      // job: the console's why view lists them to the admin; the job API does not show them.
+      expect(second.cache).not.toHaveProperty('candidates');
+      const why = (await (await fetch(`${t.url}/v1/console/decisions/${second.id}`, { headers: admin() })).json()) as {
+        candidates: { entry_id: string; question: string; similarity: number }[];
+      };
+      expect(why.candidates).toContainEqual(
+        expect.objectContaining({ entry_id: first.cache.entry_id, question: `How do I reset my password? (${run})` }),
+      );
     });
 
     it('refuses a request without a key (401) and an invalid body with the field (400)', async () => {

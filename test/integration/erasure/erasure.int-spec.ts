@@ -112,7 +112,7 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
     return Number(r[0].n);
   }
 
-  it('erasing a user deletes their jobs, request ids, personal entries, entries built from their questions and purges naming them — nothing else', async () => {
+  it('erasing a user deletes their jobs, request ids, personal entries, entries built from their questions, purges naming them and their questions quoted as near candidates — nothing else', async () => {
     await pool.query('INSERT INTO tenants (id) VALUES ($1), ($2)', [tenant, other]);
     const alicePersonal = await jobWithEntry(tenant, 'alice', true);
     const aliceShared = await jobWithEntry(tenant, 'alice', false);
@@ -133,6 +133,19 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
       ],
     );
 
+    // Bob's request found alice's shared entry and the anonymous one as near candidates.
+    const near = (e: { entryId: string }) => ({
+      entry_id: e.entryId,
+      question: 'a stored question',
+      similarity: 0.9,
+      probability: null,
+      rejected_by: null,
+    });
+    await pool.query(`UPDATE jobs SET result = $2 WHERE id = $1`, [
+      bob.jobId,
+      JSON.stringify({ cache: { outcome: 'miss', candidates: [near(aliceShared), near(anonymous)] } }),
+    ]);
+
     const report = await erasure.eraseUser(tenant, 'alice');
 
     expect(report).toMatchObject({
@@ -149,6 +162,12 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
     expect(jobsLeft.map((r) => r.id).sort()).toEqual([bob.jobId, anonymous.jobId].sort());
     expect(jobsLeft.map((r) => r.id)).not.toContain(alicePersonal.jobId);
     expect(jobsLeft.map((r) => r.id)).not.toContain(aliceShared.jobId);
+    const { rows: bobs } = await pool.query<{ ids: string[] }>(
+      `SELECT array(SELECT c ->> 'entry_id' FROM jsonb_array_elements(result -> 'cache' -> 'candidates') c) AS ids
+         FROM jobs WHERE id = $1`,
+      [bob.jobId],
+    );
+    expect(bobs[0].ids).toEqual([anonymous.entryId]);
     // The same user name in another tenant is another person.
     expect(await rows('cache_entries', other)).toBe(1);
     expect((await pool.query('SELECT 1 FROM jobs WHERE id = $1', [otherAlice.jobId])).rowCount).toBe(1);

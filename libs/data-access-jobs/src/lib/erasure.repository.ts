@@ -65,6 +65,9 @@ export class ErasureRepository {
       deleted.request_log = await count(db, `DELETE FROM request_log WHERE tenant = $1`, [tenant]);
       deleted.feedback = await count(db, `DELETE FROM feedback WHERE tenant = $1`, [tenant]);
       deleted.jobs = await count(db, `DELETE FROM jobs WHERE tenant = $1`, [tenant]);
+      // The console's hourly roll-up of those jobs (counts only, but named by tenant and namespace).
+      await db.query(`DELETE FROM console_hourly WHERE tenant = $1`, [tenant]);
+      await db.query(`DELETE FROM console_latency_hourly WHERE tenant = $1`, [tenant]);
       deleted.invalidation_events = await count(db, `DELETE FROM invalidation_events WHERE tenant = $1`, [tenant]);
       deleted.documents = await count(db, `DELETE FROM documents WHERE tenant = $1`, [tenant]);
       deleted.namespaces = await count(db, `DELETE FROM namespaces WHERE tenant = $1`, [tenant]);
@@ -87,10 +90,16 @@ export class ErasureRepository {
     return withTransaction(this.pool, async (db) => {
       const deleted: ErasedCounts = { ...NONE };
       const userJobs = `SELECT id FROM jobs WHERE tenant = $1 AND request -> 'cache' ->> 'user' = $2`;
-      deleted.cache_entries = await count(
-        db,
-        `DELETE FROM cache_entries WHERE tenant = $1 AND (user_id = $2 OR requested_by = $2 OR request_id IN (${userJobs}))`,
+      const erased = await db.query<{ id: string }>(
+        `DELETE FROM cache_entries WHERE tenant = $1 AND (user_id = $2 OR requested_by = $2 OR request_id IN (${userJobs}))
+         RETURNING id::text`,
         [tenant, user],
+      );
+      deleted.cache_entries = erased.rows.length;
+      await forgetCandidates(
+        db,
+        tenant,
+        erased.rows.map((r) => r.id),
       );
       deleted.request_log = await count(
         db,
@@ -143,6 +152,23 @@ export class ErasureRepository {
     ]);
     return { erasure_id: fence.id, tenant, scope, requested_at: new Date(fence.requested_at).toISOString(), deleted };
   }
+}
+
+/**
+ * Other requests' results quote the stored question of each near candidate (`cache.candidates`,
+ * shown by the console): the erased entries' questions are taken out of them too.
+ */
+async function forgetCandidates(db: PoolClient, tenant: string, entryIds: string[]): Promise<void> {
+  if (entryIds.length === 0) return;
+  await db.query(
+    `UPDATE jobs SET result = jsonb_set(result, '{cache,candidates}', COALESCE(
+        (SELECT jsonb_agg(c) FROM jsonb_array_elements(result -> 'cache' -> 'candidates') c
+          WHERE NOT (c ->> 'entry_id' = ANY ($2::text[]))), '[]'::jsonb))
+      WHERE tenant = $1 AND jsonb_typeof(result -> 'cache' -> 'candidates') = 'array'
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(result -> 'cache' -> 'candidates') c
+                     WHERE c ->> 'entry_id' = ANY ($2::text[]))`,
+    [tenant, entryIds],
+  );
 }
 
 async function count(db: PoolClient, sql: string, params: unknown[]): Promise<number> {

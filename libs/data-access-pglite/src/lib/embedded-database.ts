@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Client, Pool, type ClientConfig } from 'pg';
@@ -28,7 +29,7 @@ export interface EmbeddedDatabase {
 }
 
 /**
- * Opens (or creates) the embedded Postgres: PGlite with pgvector, stored under `dataDir` and kept
+ * Opens (or creates) the embedded Postgres: PGlite with pgvector and pg_trgm (the console's entry search), stored under `dataDir` and kept
  * across restarts. The pool is node-postgres itself over PGlite's wire-protocol connection, so
  * type parsing, parameters, transactions and errors are exactly those of a Postgres
  * deployment. PGlite is single-session: the pool has one connection, and a transaction holds it
@@ -40,7 +41,7 @@ export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Pr
   let pglite: PGlite | undefined;
   try {
     const started = Date.now();
-    pglite = await PGlite.create({ dataDir: join(options.dataDir, 'pgdata'), extensions: { vector } });
+    pglite = await PGlite.create({ dataDir: join(options.dataDir, 'pgdata'), extensions: { vector, pg_trgm } });
     // Its initial files come out of an archive as 0666 whatever the umask; they hold prompts and answers.
     const tightened = tightenPrivateTree(options.dataDir);
     log(`PGlite ready in ${Date.now() - started} ms at ${options.dataDir} (${tightened} modes made owner-only)`);

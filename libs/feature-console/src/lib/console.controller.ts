@@ -19,6 +19,7 @@ import { CONSOLE_OPTIONS, traceSearchUrl, type ConsoleOptions } from './console.
 import { ConsoleRepository } from './console.repository';
 import { effectivePolicy, mergeSettings, NamespaceSettingsBody, settingsIssues } from './namespace-settings';
 import { OVERVIEW_WINDOWS, totals } from './overview';
+import { OverviewRepository } from './overview.repository';
 import { readScope, writeScope } from './scope';
 import { decisionView, entryView, invalidationView, questionOf, scopeOf } from './views';
 
@@ -34,7 +35,13 @@ const DecisionsQuery = TenantQuery.extend({
 }).strict();
 const EntriesQuery = TenantQuery.extend({
   namespace: Namespace.optional(),
-  q: z.string().max(500).optional(),
+  // The trigram index answers a contains search of 3 characters or more; a shorter text has no
+  // trigram, and would read every entry of the tenant (docs/benchmarks.md §7).
+  q: z
+    .string()
+    .max(500)
+    .refine((q) => q.trim().length === 0 || q.trim().length >= 3, 'search for at least 3 characters (or none)')
+    .optional(),
   limit: z.number().int().min(1).max(200).default(50),
 }).strict();
 const OverviewQuery = TenantQuery.extend({
@@ -72,6 +79,7 @@ const tenantParam = {
 export class ConsoleController {
   constructor(
     private readonly repo: ConsoleRepository,
+    private readonly overviews: OverviewRepository,
     private readonly publisher: TopicPublisher,
     @Inject(CONSOLE_OPTIONS) private readonly options: ConsoleOptions,
   ) {}
@@ -131,7 +139,8 @@ export class ConsoleController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Live cache entries whose question contains a text, newest first',
-    description: 'A POST so the searched text (tenant data) never sits in a URL or an access log.',
+    description:
+      'A POST so the searched text (tenant data) never sits in a URL or an access log. `q`: 3 characters or more (a trigram index answers it), or none for the newest entries.',
   })
   @ApiBody({ schema: openApiSchema(EntriesQuery) })
   async entries(@Caller() caller: Principal, @Body() body: unknown): Promise<Record<string, unknown>> {
@@ -250,14 +259,15 @@ export class ConsoleController {
   @Get('overview')
   @ApiOperation({
     summary: 'Hit rates, provider calls avoided, money saved and latency over the last hour, day or week',
-    description: 'Buckets of completed requests (5 minutes, 1 hour or 6 hours) and their totals.',
+    description:
+      'Buckets (5 minutes, 1 hour or 6 hours) of the requests completed in the window, counted when they completed, and their totals. p50/p99 come from a latency histogram of 10 % buckets (within 5 %).',
   })
   @ApiQuery(tenantParam)
   @ApiQuery({ name: 'namespace', required: false })
   @ApiQuery({ name: 'window', required: false, enum: ['hour', 'day', 'week'] })
   async overview(@Caller() caller: Principal, @Query() query: unknown): Promise<Record<string, unknown>> {
     const q = parseOrThrow(OverviewQuery, query, 'query');
-    const rows = await this.repo.overview(readScope(caller, q.tenant), q.namespace, OVERVIEW_WINDOWS[q.window]);
+    const rows = await this.overviews.overview(readScope(caller, q.tenant), q.namespace, OVERVIEW_WINDOWS[q.window]);
     return {
       window: q.window,
       bucket: OVERVIEW_WINDOWS[q.window].bucket,

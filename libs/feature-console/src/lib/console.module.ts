@@ -3,6 +3,8 @@ import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleController } from './console.controller';
 import { CONSOLE_OPTIONS, type ConsoleOptions } from './console.options';
 import { ConsoleRepository } from './console.repository';
+import { OverviewRollup } from './overview-rollup.service';
+import { OverviewRepository } from './overview.repository';
 
 /**
  * The Deja Console: its page at `/console` and its JSON API at `/v1/console`. Needs what the
@@ -15,7 +17,12 @@ export class ConsoleModule {
     return {
       module: ConsoleModule,
       controllers: [ConsoleAssetsController, ConsoleController],
-      providers: [ConsoleRepository, { provide: CONSOLE_OPTIONS, useValue: options }],
+      providers: [
+        ConsoleRepository,
+        OverviewRepository,
+        OverviewRollup,
+        { provide: CONSOLE_OPTIONS, useValue: options },
+      ],
     };
   }
 }

@@ -4,7 +4,6 @@ import { findNamespace } from '@deja/data-access-cache';
 import { PG_POOL } from '@deja/data-access-postgres';
 import type { NamespaceOverrides } from '@deja/util-cache-policy';
 import { overridesOf } from './namespace-settings';
-import type { OverviewWindow } from './overview';
 
 /**
  * The console's reads, straight from the tables the pipeline already keeps (`jobs`,
@@ -111,42 +110,6 @@ export class ConsoleRepository {
     );
     return rows;
   }
-
-  /** Completed jobs of the window in buckets: outcomes, savings and latency percentiles. */
-  async overview(tenant: string | undefined, namespace: string | undefined, w: OverviewWindow): Promise<OverviewRow[]> {
-    const { rows } = await this.pool.query<OverviewRow>(
-      `WITH j AS (
-         SELECT created_at, ${OUTCOME} AS outcome, result -> 'cache' ->> 'tier' AS tier,
-                (result -> 'cache' ->> 'coalesced')::boolean AS coalesced,
-                COALESCE((result -> 'cost' ->> 'saved_usd')::float8, 0) AS saved_usd,
-                COALESCE((result -> 'saved_usage' ->> 'input_tokens')::float8, 0)
-                  + COALESCE((result -> 'saved_usage' ->> 'output_tokens')::float8, 0) AS saved_tokens,
-                COALESCE((result -> 'usage' ->> 'cache_read_tokens')::float8, 0) AS prompt_cache_read_tokens,
-                extract(epoch FROM completed_at - created_at) * 1000 AS ms
-           FROM jobs
-          WHERE created_at >= now() - $3::interval AND status = 'completed'
-            AND ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR request -> 'cache' ->> 'namespace' = $2))
-       SELECT date_bin($4::interval, created_at, TIMESTAMPTZ '2000-01-01') AS bucket,
-              count(*)::int AS requests,
-              count(*) FILTER (WHERE outcome = 'hit' AND tier = 'exact')::int AS exact_hits,
-              count(*) FILTER (WHERE outcome = 'hit' AND tier = 'semantic')::int AS semantic_hits,
-              count(*) FILTER (WHERE outcome = 'miss' AND coalesced IS TRUE)::int AS coalesced,
-              sum(saved_usd)::float8 AS saved_usd,
-              -- A hit or a coalesced miss saved the whole call; any other miss only what the
-              -- provider's prompt cache took off its price (docs/prompt-caching.md: saved_usd).
-              COALESCE(sum(saved_usd) FILTER (WHERE outcome = 'hit' OR coalesced IS TRUE), 0)::float8 AS saved_usd_cache,
-              COALESCE(sum(saved_usd) FILTER (WHERE outcome <> 'hit' AND coalesced IS NOT TRUE), 0)::float8 AS saved_usd_prompt_cache,
-              sum(saved_tokens)::float8 AS saved_tokens,
-              sum(prompt_cache_read_tokens)::float8 AS prompt_cache_read_tokens,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE outcome = 'hit') AS hit_p50_ms,
-              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FILTER (WHERE outcome = 'hit') AS hit_p99_ms,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE outcome <> 'hit') AS miss_p50_ms,
-              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FILTER (WHERE outcome <> 'hit') AS miss_p99_ms
-         FROM j GROUP BY 1 ORDER BY 1`,
-      [tenant ?? null, namespace ?? null, w.span, w.bucket],
-    );
-    return rows;
-  }
 }
 
 /** A job's outcome as one word: the cache's, or the job's own state when the cache did not decide. */
@@ -235,21 +198,4 @@ export interface InvalidationRow {
   new_version: number | null;
   applied_at: Date;
   published_at: Date | null;
-}
-
-export interface OverviewRow {
-  bucket: Date;
-  requests: number;
-  exact_hits: number;
-  semantic_hits: number;
-  coalesced: number;
-  saved_usd: number | null;
-  saved_usd_cache: number;
-  saved_usd_prompt_cache: number;
-  saved_tokens: number | null;
-  prompt_cache_read_tokens: number | null;
-  hit_p50_ms: number | null;
-  hit_p99_ms: number | null;
-  miss_p50_ms: number | null;
-  miss_p99_ms: number | null;
 }

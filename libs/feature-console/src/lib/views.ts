@@ -1,3 +1,4 @@
+import { NearCandidate } from '@deja/contracts';
 import type { DecisionRow, EntryRow, InvalidationRow } from './console.repository';
 
 /** Longest question shown in a list row; the why view has it whole. */
@@ -32,7 +33,8 @@ function round4(value: unknown): number | null {
 /**
  * One row of the Decisions page. A miss's nearest similarity and probability are shown to the
  * admin only, as on the job API (`visibleSimilarity`): with a tenant key they would let a
- * tenant's user probe what others of the tenant asked.
+ * tenant's user probe what others of the tenant asked. The near candidates (other entries'
+ * questions and similarities) follow the same rule: admin only.
  */
 export function decisionView(row: DecisionRow, admin: boolean): Record<string, unknown> {
   const c = row.result?.cache ?? {};
@@ -58,7 +60,13 @@ export function decisionView(row: DecisionRow, admin: boolean): Record<string, u
     saved_usd: row.result?.cost?.saved_usd ?? 0,
     error: row.error ?? null,
     question: question.length > LIST_QUESTION_CHARS ? `${question.slice(0, LIST_QUESTION_CHARS)}…` : question,
+    candidates: admin ? candidatesOf(c['candidates']) : null,
   };
+}
+
+/** The decision's near candidates as stored with its result (absent before results carried them). */
+function candidatesOf(value: unknown): NearCandidate[] {
+  return Array.isArray(value) ? value.filter((c) => NearCandidate.safeParse(c).success) : [];
 }
 
 /** The fields that had to match for a stored answer to be reused (the cache scope). */

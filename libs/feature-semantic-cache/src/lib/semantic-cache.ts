@@ -1,4 +1,4 @@
-import type { CompletionV1, LookupContext, MissV1, RequestV1, ResultV1 } from '@deja/contracts';
+import type { CompletionV1, LookupContext, MissV1, NearCandidate, RequestV1, ResultV1 } from '@deja/contracts';
 import type { CacheEntry, CacheRepository, LookupStart, NamespaceRow, NewEntry } from '@deja/data-access-cache';
 import { dot, type Embedder } from '@deja/data-access-embeddings';
 import { classifyPostgresError } from '@deja/data-access-postgres';
@@ -21,7 +21,7 @@ import {
 import { withSpan } from '@deja/util-telemetry';
 import { expandAcronyms } from './acronyms';
 import type { CacheMetrics } from './cache-metrics';
-import { completionResult, failedResult, hitResult } from './results';
+import { completionResult, failedResult, hitResult, nearCandidates } from './results';
 
 export type LookupOutcome =
   | { kind: 'hit'; result: ResultV1 }
@@ -312,11 +312,16 @@ export class SemanticCache {
         })),
       }),
     );
+    const firstLook = decision.verdicts;
     if (decision.outcome === 'miss' && candidates.length > 0)
       decision = (await this.acronymRescore(keys.queryText, candidates, rule.input)) ?? decision;
+    const near = nearCandidates(
+      candidates,
+      decision.verdicts === firstLook ? firstLook : [...firstLook, ...decision.verdicts],
+    );
     // findNearest returned the verified entries: no second read on the hit path.
     const entry = decision.outcome === 'hit' ? candidates.find((c) => c.id === decision.entryId)?.entry : undefined;
-    if (entry) return this.hit(request, entry, decision, policy);
+    if (entry) return this.hit(request, entry, decision, policy, near);
     if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'miss' }, decision.similarity);
     if (decision.rejectedBy) this.metrics.guardRejections.inc({ guard: decision.rejectedBy });
     this.metrics.lookups.inc({ outcome: 'miss', tier: 'none' });
@@ -327,6 +332,7 @@ export class SemanticCache {
       nearest_probability: decision.probability === null ? null : roundProbability(decision.probability),
       outcome: 'miss',
       rejected_by: decision.rejectedBy,
+      ...(near.length > 0 ? { candidates: near } : {}),
     });
     return this.miss(request, lookup, keys.missKey);
   }
@@ -418,6 +424,7 @@ export class SemanticCache {
     entry: CacheEntry,
     decision: ReturnType<typeof decide>,
     policy: NamespacePolicy,
+    near: NearCandidate[] = [],
   ): Promise<LookupOutcome> {
     this.metrics.lookups.inc({ outcome: 'hit', tier: decision.tier ?? 'none' });
     if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'hit' }, decision.similarity);
@@ -426,7 +433,8 @@ export class SemanticCache {
     void this.repo
       .recordHit(entry.id, next.getTime() === entry.expiresAt.getTime() ? null : next)
       .catch(() => undefined);
-    return { kind: 'hit', result: hitResult(request, entry, toCacheDecision(decision), this.now()) };
+    const cache = { ...toCacheDecision(decision), ...(near.length > 0 ? { candidates: near } : {}) };
+    return { kind: 'hit', result: hitResult(request, entry, cache, this.now()) };
   }
 
   /**

@@ -162,6 +162,22 @@ describe('decide', () => {
     expect(d).toMatchObject({ outcome: 'hit', entryId: 'ok', rejectedBy: null });
   });
 
+  it('reports each candidate it reached: the refused one with its guard, one below the threshold untouched', () => {
+    const d = decide({
+      ...base,
+      candidates: [
+        { entryId: 'far', similarity: 0.5, queryText: 'What is the capital of France?' },
+        { entryId: 'opposite', similarity: 0.98, queryText: 'How do I disable dark mode?' },
+        { entryId: 'ok', similarity: 0.92, queryText: 'How can I turn dark mode on by enabling it?' },
+      ],
+    });
+    expect(d.verdicts).toEqual([
+      { entryId: 'opposite', similarity: 0.98, probability: null, rejectedBy: 'antonyms' },
+      { entryId: 'ok', similarity: 0.92, probability: null, rejectedBy: null },
+      { entryId: 'far', similarity: 0.5, probability: null, rejectedBy: null },
+    ]);
+  });
+
   it('reports the guard that refused the best candidate when nothing hits', () => {
     const d = decide({
       ...base,

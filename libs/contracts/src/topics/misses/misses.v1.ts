@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RequestV1 } from '../requests/requests.v1';
+import { MAX_NEAR_CANDIDATES, NearCandidate } from '../results/results.v1';
 
 export const MISSES_V1 = 'deja.misses.v1';
 
@@ -29,6 +30,8 @@ export const LookupContext = z.object({
   nearest_probability: z.number().min(0).max(1).nullable().optional(),
   target_false_hit_rate: z.number().min(0).max(1).nullable().optional(),
   decision_model: z.string().max(200).nullable().optional(),
+  /** The semantic search's nearest entries, for the result (`CacheDecision.candidates`). */
+  candidates: z.array(NearCandidate).max(MAX_NEAR_CANDIDATES).optional(),
 });
 export type LookupContext = z.infer<typeof LookupContext>;
 

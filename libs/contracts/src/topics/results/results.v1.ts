@@ -5,6 +5,26 @@ import { Cost, IsoTimestamp, RequestId, TenantId, Usage, WireError } from '../..
 export const RESULTS_V1 = 'deja.results.v1';
 export const ResultKeyV1 = RequestId;
 
+/** Most near candidates a decision carries, and the longest stored question it quotes. */
+export const MAX_NEAR_CANDIDATES = 5;
+export const MAX_CANDIDATE_QUESTION_CHARS = 500;
+
+/**
+ * One entry the semantic search found for a request, and what the decision made of it: the
+ * console's why view shows them (the near misses of a miss, the runners-up of a hit).
+ */
+export const NearCandidate = z.object({
+  entry_id: z.string().min(1).max(200),
+  /** The entry's stored question, cut to `MAX_CANDIDATE_QUESTION_CHARS`. */
+  question: z.string().max(MAX_CANDIDATE_QUESTION_CHARS),
+  similarity: z.number().min(-1).max(1),
+  /** The learned stage's probability that its answer is right; null when it was not scored. */
+  probability: z.number().min(0).max(1).nullable(),
+  /** The guard that refused it; null when none did (or it was not considered). */
+  rejected_by: z.string().max(200).nullable(),
+});
+export type NearCandidate = z.infer<typeof NearCandidate>;
+
 /** Why a hit happened (or did not): every response carries it. */
 export const CacheDecision = z.object({
   outcome: z.enum(['hit', 'miss', 'bypass']),
@@ -25,6 +45,11 @@ export const CacheDecision = z.object({
   decision_model: z.string().max(200).nullable().optional(),
   /** A miss answered by sharing an identical miss's provider call (`x-deja-cache: coalesced`). */
   coalesced: z.boolean().optional(),
+  /**
+   * The semantic search's nearest entries, most similar first (absent from older producers and
+   * when no semantic search ran). Tenant data: the job API does not show them.
+   */
+  candidates: z.array(NearCandidate).max(MAX_NEAR_CANDIDATES).optional(),
 });
 export type CacheDecision = z.infer<typeof CacheDecision>;
 

@@ -32,6 +32,47 @@ function rule(d) {
   return d.threshold === null ? '—' : `≥ ${num(d.threshold)}`;
 }
 
+/** The candidates' similarities in one cell, most similar first; a vetoed one names its guard. */
+function nearest(candidates) {
+  if (!candidates || candidates.length === 0) return '—';
+  return candidates.map((c) => `${num(c.similarity, 3)}${c.rejected_by ? ` (${c.rejected_by})` : ''}`).join(', ');
+}
+
+/** The why view's table of near candidates: what the search found and what the decision made of each. */
+function Candidates({ d }) {
+  if (d.candidates === null)
+    return html`<p>Near candidates are shown with the admin key (they quote other entries' questions).</p>`;
+  if (d.candidates.length === 0) return html`<p>The semantic search found no candidate in this scope.</p>`;
+  return html`<div class="table-wrap">
+    <table data-testid="why-candidates">
+      <caption class="sr-only">
+        Nearest candidates
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Stored question</th>
+          <th scope="col">Similarity</th>
+          <th scope="col">Probability</th>
+          <th scope="col">Vetoed by</th>
+          <th scope="col">Served</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${d.candidates.map(
+          (c) =>
+            html`<tr data-entry=${c.entry_id}>
+              <td class="question">${c.question}</td>
+              <td>${num(c.similarity)}</td>
+              <td>${num(c.probability, 4)}</td>
+              <td>${c.rejected_by ?? '—'}</td>
+              <td>${c.entry_id === d.entry_id && d.outcome === 'hit' ? 'yes' : 'no'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
 export function DecisionsPage({ who, tenant }) {
   const [filters, setFilters] = useState({ namespace: '', model: '', outcome: '' });
   const { data, error, loading, reload } = useData(
@@ -56,6 +97,7 @@ export function DecisionsPage({ who, tenant }) {
             <th scope="col">Similarity</th>
             <th scope="col">Rule</th>
             <th scope="col">Vetoed by</th>
+            ${who.kind === 'admin' && html`<th scope="col">Nearest candidates</th>`}
             <th scope="col">Namespace</th>
             ${who.kind === 'admin' && html`<th scope="col">Tenant</th>`}
             <th scope="col">Saved</th>
@@ -75,6 +117,7 @@ export function DecisionsPage({ who, tenant }) {
                 <td>${num(d.similarity)}</td>
                 <td>${rule(d)}</td>
                 <td>${d.rejected_by ?? '—'}</td>
+                ${who.kind === 'admin' && html`<td>${nearest(d.candidates)}</td>`}
                 <td>${d.namespace}</td>
                 ${who.kind === 'admin' && html`<td>${d.tenant}</td>`}
                 <td>${usd(d.saved_usd)}</td>
@@ -144,6 +187,10 @@ export function WhyPage({ tenant, id }) {
               ${d.outcome === 'hit' ? 'The entry is gone (erased).' : 'No stored question was close enough; a miss stores its answer for the next ask.'}
             </p>`
       }
+    </section>
+    <section aria-labelledby="c-h">
+      <h2 id="c-h">Nearest candidates</h2>
+      <${Candidates} d=${d} />
     </section>
     ${d.trace_url && html`<p><a href=${d.trace_url} target="_blank" rel="noopener noreferrer">Traces of this request in Jaeger</a></p>`}
     <section aria-labelledby="s-h">

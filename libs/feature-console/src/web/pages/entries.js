@@ -57,8 +57,15 @@ export function EntriesPage({ who, tenant }) {
       /></label>
       <label
         >Question contains
-        <input name="q" type="search" value=${draft.q} onInput=${(e) => setDraft({ ...draft, q: e.target.value })}
+        <input
+          name="q"
+          type="search"
+          minlength="3"
+          aria-describedby="q-hint"
+          value=${draft.q}
+          onInput=${(e) => setDraft({ ...draft, q: e.target.value })}
       /></label>
+      <span id="q-hint" class="hint">3 characters or more</span>
       <button type="submit">Search</button>
     </form>
     ${

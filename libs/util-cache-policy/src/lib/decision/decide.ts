@@ -62,7 +62,22 @@ export interface Decision {
   targetFalseHitRate: number | null;
   /** Learned rule: which weights decided. */
   decisionModel: string | null;
+  /** Every semantic candidate, most similar first, with what the rule made of it. */
+  verdicts: CandidateVerdict[];
 }
+
+/** One semantic candidate's fate; a candidate the rule never reached has neither field set. */
+export interface CandidateVerdict {
+  entryId: string;
+  similarity: number;
+  /** Learned rule: its probability, when the guards let it be scored. */
+  probability: number | null;
+  /** The guard that refused it. */
+  rejectedBy: string | null;
+}
+
+/** What the rule made of the candidates it reached, by entry id. */
+type Verdicts = Map<string, Pick<CandidateVerdict, 'probability' | 'rejectedBy'>>;
 
 const NOT_LEARNED = { probability: null, targetFalseHitRate: null, decisionModel: null } as const;
 
@@ -90,6 +105,7 @@ function exactHit(input: DecideInput): Decision {
     rejectedDetail: null,
     rejectedEntryId: null,
     ...(input.learned ? learnedFields(input.learned, 1) : NOT_LEARNED),
+    verdicts: [],
   };
 }
 
@@ -102,13 +118,15 @@ function rank(candidates: readonly SemanticCandidate[]): SemanticCandidate[] {
 
 function decideByThreshold(input: DecideInput, ranked: readonly SemanticCandidate[]): Decision {
   let rejected: Rejection | null = null;
+  const seen: Verdicts = new Map();
   for (const candidate of ranked) {
     if (candidate.similarity < input.threshold) break;
     const verdict = runGuards(input.queryText, candidate.queryText, input.guards ?? GUARDS);
-    if (verdict.ok) return semanticHit(input, candidate, NOT_LEARNED);
+    seen.set(candidate.entryId, { probability: null, rejectedBy: verdict.ok ? null : verdict.guard });
+    if (verdict.ok) return semanticHit(input, candidate, NOT_LEARNED, verdictsOf(ranked, seen));
     rejected ??= rejection(candidate, verdict);
   }
-  return miss(input, ranked, rejected, NOT_LEARNED);
+  return miss(input, ranked, rejected, NOT_LEARNED, verdictsOf(ranked, seen));
 }
 
 /**
@@ -122,18 +140,21 @@ function decideLearned(input: DecideInput, rule: LearnedRule, ranked: readonly S
   const guards = input.guards ?? GUARDS;
   let bestSeen: number | null = null;
   let rejected: Rejection | null = null;
+  const seen: Verdicts = new Map();
   for (const candidate of ranked) {
     if (candidate.similarity < input.threshold) break;
     const verdict = runGuards(input.queryText, candidate.queryText, guards);
     if (!verdict.ok) {
+      seen.set(candidate.entryId, { probability: null, rejectedBy: verdict.guard });
       rejected ??= rejection(candidate, verdict);
       continue;
     }
     const p = probabilityOf(rule, query, candidate, guards === GUARDS);
-    if (p >= cut) return semanticHit(input, candidate, learnedFields(rule, p));
+    seen.set(candidate.entryId, { probability: p, rejectedBy: null });
+    if (p >= cut) return semanticHit(input, candidate, learnedFields(rule, p), verdictsOf(ranked, seen));
     bestSeen = Math.max(bestSeen ?? p, p);
   }
-  return miss(input, ranked, rejected, learnedFields(rule, bestSeen));
+  return miss(input, ranked, rejected, learnedFields(rule, bestSeen), verdictsOf(ranked, seen));
 }
 
 /** The model's probability for one candidate; a pair the model cannot score counts as wrong. */
@@ -161,6 +182,14 @@ interface Rejection {
   detail: string;
 }
 
+function verdictsOf(ranked: readonly SemanticCandidate[], seen: Verdicts): CandidateVerdict[] {
+  return ranked.map((c) => ({
+    entryId: c.entryId,
+    similarity: c.similarity,
+    ...(seen.get(c.entryId) ?? { probability: null, rejectedBy: null }),
+  }));
+}
+
 function rejection(candidate: SemanticCandidate, verdict: Exclude<GuardVerdict, { ok: true }>): Rejection {
   return { entryId: candidate.entryId, guard: verdict.guard, detail: verdict.detail };
 }
@@ -169,6 +198,7 @@ function semanticHit(
   input: DecideInput,
   candidate: SemanticCandidate,
   learned: Pick<Decision, 'probability' | 'targetFalseHitRate' | 'decisionModel'>,
+  verdicts: CandidateVerdict[],
 ): Decision {
   return {
     outcome: 'hit',
@@ -180,6 +210,7 @@ function semanticHit(
     rejectedDetail: null,
     rejectedEntryId: null,
     ...learned,
+    verdicts,
   };
 }
 
@@ -188,6 +219,7 @@ function miss(
   ranked: readonly SemanticCandidate[],
   rejected: Rejection | null,
   learned: Pick<Decision, 'probability' | 'targetFalseHitRate' | 'decisionModel'>,
+  verdicts: CandidateVerdict[],
 ): Decision {
   return {
     outcome: 'miss',
@@ -199,6 +231,7 @@ function miss(
     rejectedDetail: rejected?.detail ?? null,
     rejectedEntryId: rejected?.entryId ?? null,
     ...learned,
+    verdicts,
   };
 }
 
