@@ -12,6 +12,7 @@ import { renderEmbed, runEmbed } from './scenarios/embed';
 import { renderFlood, runFlood } from './scenarios/flood';
 import { renderInvalidation, runInvalidation } from './scenarios/invalidation';
 import { renderLatency, runLatency } from './scenarios/latency';
+import { renderLiveQuality, runLiveQuality } from './scenarios/live-quality';
 import { renderQuality, runQuality } from './scenarios/quality';
 import { renderRetrieval, runRetrieval } from './scenarios/retrieval';
 import { renderScale, runScale } from './scenarios/scale';
@@ -40,6 +41,11 @@ scenarios:
   cost      [--questions 200] [--data FILE.jsonl] [--seed S]
             a support bot (4,000-token system prompt) replayed four ways: no caching, prompt caching,
             semantic caching, both
+  live-quality [--questions 20000] [--window 5000] [--data FILE.jsonl] [--seed S] [--concurrency 4]
+            a stream of questions from labelled pairs (Zipf popularity; a pair's either text asked) through the
+            running pipeline's jobs API; every hit judged by the labels: the true false-hit rate on the stream.
+            Use the question-disjoint test split (tmp/train-decisions/qqp-test.jsonl, written by
+            \`npm run train-decisions -- prepare\`): the decision weights were trained on the rest
   invalidation [--events 20] [--rate 4]
             document change → time until a steadily looked-up answer built from it stops being served
   flood     [--duration 30] [--flooders 50] [--body-bytes 1600000] [--flooder-nice 0]
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
       flooders: { type: 'string' },
       'body-bytes': { type: 'string' },
       'flooder-nice': { type: 'string' },
+      window: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -242,6 +249,27 @@ async function main(): Promise<void> {
       run = async () => {
         const result = await runCost({ data, questions, seed: common.seed, databaseUrl, basePort });
         return { result, text: renderCost(result) };
+      };
+      break;
+    }
+    case 'live-quality': {
+      needsEmbedder = false;
+      const questions = int('questions', values.questions ?? '20000') as number;
+      const window = int('window', values.window ?? String(Math.min(5000, Math.floor(questions / 4)))) as number;
+      const data = values.data ?? 'tmp/train-decisions/qqp-test.jsonl';
+      const concurrency = common.concurrency ?? 4;
+      run = async () => {
+        const result = await runLiveQuality({
+          data,
+          questions,
+          window,
+          seed: common.seed,
+          databaseUrl,
+          basePort,
+          concurrency,
+          zipf: 1,
+        });
+        return { result, text: renderLiveQuality(result) };
       };
       break;
     }
