@@ -122,12 +122,12 @@ describe('Kafka consumer (real broker)', () => {
     const dl = await waitFor('a dead letter for the schema violation', () =>
       deadLetters.find((d) => d.value?.includes(badId)),
     );
-    expect(dl.reason.code).toBe('SCHEMA_VIOLATION');
+    expect(dl.reason.code).toBe('schema_violation');
     expect(dl.reason.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['doc_id', 'change', 'at']));
     const dl2 = await waitFor('a dead letter for the malformed JSON', () =>
       deadLetters.find((d) => d.value === '{not json'),
     );
-    expect(dl2.reason.code).toBe('MALFORMED_JSON');
+    expect(dl2.reason.code).toBe('malformed_json');
     await waitFor('the consumer to go on past the bad messages', () =>
       received.find((m) => m.value.event_id === good.event_id),
     );
@@ -154,7 +154,7 @@ describe('Kafka consumer (real broker)', () => {
     const dl = await waitFor('the poison message dead letter', () =>
       deadLetters.find((d) => d.key === `poison-${marker}`),
     );
-    expect(dl).toMatchObject({ value_truncated: true, reason: { code: 'MALFORMED_JSON' } });
+    expect(dl).toMatchObject({ value_truncated: true, reason: { code: 'malformed_json' } });
     expect(dl.original_bytes).toBeGreaterThan(300_000);
     await waitFor('the consumer to go on past the poison message', () =>
       received.find((m) => m.value.event_id === good.event_id),

@@ -291,7 +291,7 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
       DEAD_LETTER_V1,
       (v) => v.source_topic === testNames.topic(DOC_CHANGES_V1) && v.value === raw,
     );
-    expect(dl.reason.code).toBe('MALFORMED_JSON');
+    expect(dl.reason.code).toBe('malformed_json');
     expect(dl.consumer_group).toBe(testNames.group(`${invalidation.groupPrefix}.invalidation-service`));
 
     const badAction = {
@@ -308,7 +308,7 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
         typeof v.value === 'string' &&
         v.value.includes(`bad-${run}`),
     );
-    expect(dl2.reason.code).toBe('SCHEMA_VIOLATION');
+    expect(dl2.reason.code).toBe('schema_violation');
     expect(dl2.reason.issues.map((i) => i.path)).toContain('action');
 
     expect(await docChanged(`after-bad-${run}`, 'X')).toMatchObject({ applied: true, new_version: 1 });

@@ -96,7 +96,7 @@ export function validateNamespacePolicy(policy: NamespacePolicy): NamespacePolic
   }
   if (problems.length > 0) {
     throw new CachePolicyException(
-      CachePolicyErrorCode.INVALID_NAMESPACE_POLICY,
+      CachePolicyErrorCode.InvalidNamespacePolicy,
       `invalid namespace policy: ${problems.join('; ')}`,
     );
   }
@@ -139,7 +139,7 @@ export function effectiveThreshold(policy: NamespacePolicy, override?: number): 
   if (override === undefined) return policy.threshold;
   if (!Number.isFinite(override) || override < policy.minThreshold || override > policy.maxThreshold) {
     throw new CachePolicyException(
-      CachePolicyErrorCode.THRESHOLD_OUT_OF_BOUNDS,
+      CachePolicyErrorCode.ThresholdOutOfBounds,
       `threshold ${override} is outside this namespace's allowed range [${policy.minThreshold}, ${policy.maxThreshold}]`,
       { threshold: override, minThreshold: policy.minThreshold, maxThreshold: policy.maxThreshold },
     );
@@ -169,7 +169,7 @@ export function effectiveRule(
 function effectiveTarget(policy: NamespacePolicy, target: number): number {
   if (!Number.isFinite(target) || target < policy.minTargetFalseHitRate || target > policy.maxTargetFalseHitRate) {
     throw new CachePolicyException(
-      CachePolicyErrorCode.TARGET_OUT_OF_BOUNDS,
+      CachePolicyErrorCode.TargetOutOfBounds,
       `target_false_hit_rate ${target} is outside this namespace's allowed range [${policy.minTargetFalseHitRate}, ${policy.maxTargetFalseHitRate}]`,
       { targetFalseHitRate: target, min: policy.minTargetFalseHitRate, max: policy.maxTargetFalseHitRate },
     );
@@ -183,7 +183,7 @@ export function effectiveTtlSeconds(policy: NamespacePolicy, override?: number):
   const max = policy.maxTtlSeconds ?? policy.ttlSeconds;
   if (!Number.isSafeInteger(override) || override <= 0 || override > max) {
     throw new CachePolicyException(
-      CachePolicyErrorCode.TTL_OUT_OF_BOUNDS,
+      CachePolicyErrorCode.TtlOutOfBounds,
       `ttl_seconds ${override} is outside this namespace's allowed range [1, ${max}]`,
       { ttlSeconds: override, maxTtlSeconds: max },
     );
