@@ -4,7 +4,15 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import { COMPLETIONS_V1, MISSES_V1, TOPICS, type ChatRequest, type CompletionV1, type MissV1 } from '@deja/contracts';
+import {
+  COMPLETIONS_V1,
+  ContractsTesting,
+  MISSES_V1,
+  TOPICS,
+  type ChatRequest,
+  type CompletionV1,
+  type MissV1,
+} from '@deja/contracts';
 import { createKafka, startGroupAtEnd, TopicPublisher } from '@deja/data-access-kafka';
 import { countTokens } from '@deja/util-model-catalog';
 import { kafkaEnv, testEnv, testNames } from '../../integration/env';
@@ -220,20 +228,11 @@ export function makeMiss(
       submitted_at: new Date().toISOString(),
       request,
       cache: { namespace: 'default', lookup: true, store: true, personal: false, context_docs: [] },
-      lookup: {
+      lookup: ContractsTesting.missLookup({
         scope_hash: scopeHash,
         query_hash: queryHash,
         normalized_query: query.toLowerCase(),
-        embedding_model: null,
-        embedding: null,
-        namespace_version: 1,
-        doc_versions: {},
-        nearest_similarity: null,
-        outcome: 'miss',
-        cacheable: true,
-        rejected_by: null,
-        threshold: null,
-      },
+      }),
     } as MissV1,
   };
 }
