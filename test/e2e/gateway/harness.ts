@@ -14,6 +14,7 @@ import {
   type GatewayOptions,
 } from '@deja/feature-gateway';
 import { testEnv, testNames } from '../../integration/env';
+import { waitForGroup } from '../../integration/support/consumer-group';
 
 export const ADMIN_KEY = `admin-${randomUUID()}`;
 export const KEY_SECRET = 'e2e-gateway-key-secret-0123456789';
@@ -67,33 +68,6 @@ export async function startReplica(groupId: string, over: Partial<GatewayOptions
   return { app, port, url: `http://127.0.0.1:${port}` };
 }
 
-/** Waits until a consumer group (physical id) is stable with `members` members that all have partitions. */
-export async function waitForGroup(kafka: Kafka, groupId: string, members: number, timeoutMs = 60000): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { groups } = await admin.describeGroups([groupId]);
-      const g = groups[0];
-      if (
-        g?.state === 'Stable' &&
-        g.members.length === members &&
-        g.members.every((m) => m.memberAssignment.length > 0)
-      )
-        break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `consumer group ${groupId} not stable with ${members} members (state ${g?.state}, ${g?.members.length} members)`,
-        );
-      await sleep(300);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  // A fresh group's offsets resolve to "latest" when fetching starts, just after the join.
-  await sleep(1500);
-}
 
 export type Responder = (
   request: RequestV1,

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { metricValue, ServiceProcess, workerOnSimulator } from '../../integration/support/service-process';
-import { kafkaEnv, testEnv, testNames } from '../../integration/env';
+import { testEnv, testNames } from '../../integration/env';
+import { runBatchProducer } from '../support/batch-producer';
 
 /**
  * The whole distributed pipeline, as processes: gateway → Kafka → embedding-service →
@@ -274,37 +273,22 @@ describe('pipeline end to end (all services as processes)', () => {
   });
 
   it('answers a batch of 1,000 requests produced straight to Kafka, one result per id, duplicates once', async () => {
-    const script = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', 'batch-producer.js');
     // Under the run's prefix, so global teardown deletes it with the run's other topics.
     const replyTo = testNames.topic(`e2e.batch.results.${run}`);
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          script,
-          '--n',
-          '1000',
-          '--duplicates',
-          '50',
-          '--tenant',
-          `batch-${run}`,
-          '--namespace',
-          namespace,
-          '--reply-to',
-          replyTo,
-          '--timeout',
-          '300',
-        ],
-        {
-          env: { PATH: process.env.PATH ?? '', ...kafkaEnv() },
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const out = await runBatchProducer([
+      '--n',
+      '1000',
+      '--duplicates',
+      '50',
+      '--tenant',
+      `batch-${run}`,
+      '--namespace',
+      namespace,
+      '--reply-to',
+      replyTo,
+      '--timeout',
+      '300',
+    ]);
     expect(out.code).toBe(0);
     const summary = JSON.parse(out.stdout.slice(out.stdout.indexOf('{')));
     expect(summary).toMatchObject({
