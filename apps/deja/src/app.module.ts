@@ -31,6 +31,7 @@ import { LLM_WORKER_DEFAULTS, LlmWorkerModule, MissesHandler, type LlmWorkerOpti
 import { OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { RunningSimulator } from '@deja/feature-provider-simulator';
 import { CacheHandler, SemanticCacheModule } from '@deja/feature-semantic-cache';
+import { requestLimits } from '@deja/util-config';
 import type { EmbeddedConfig } from './config';
 import type { EmbeddedKeys } from './keys';
 import { providerSettings } from './providers';
@@ -56,15 +57,10 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
     apiKey: keys.apiKey,
     adminKey: keys.adminKey,
     keySecret: config.DEJA_KEY_SECRET,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
-    inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
-    queueLimit: { jobs: config.TENANT_MAX_QUEUED_JOBS, bytes: config.TENANT_MAX_QUEUED_BYTES },
+    ...requestLimits(config),
     publishTimeoutMs: 5000,
-    compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,
     recheckMs: 2000,
-    jobExpireSeconds: config.JOB_EXPIRE_SECONDS,
   };
 }
 
