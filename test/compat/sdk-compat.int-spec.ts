@@ -7,7 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import Ajv from 'ajv';
 import OpenAI from 'openai';
 import { startProviderSimulator, type RunningSimulator } from '@deja/feature-provider-simulator';
-import { EmbeddedDeja, freePort } from '../integration/embedded/embedded-process';
+import { EmbeddedDeja, freePort, providersAt } from '../integration/embedded/embedded-process';
 import { FaultProxy } from './fault-proxy';
 
 const ROOT = join(__dirname, '..', '..');
@@ -79,15 +79,7 @@ describe('official SDKs against Deja (compatibility suite)', () => {
     sim = await startProviderSimulator({ config: { SIM_LATENCY_SCALE: 0 }, logger: false });
     proxy = new FaultProxy(sim.url);
     await proxy.start();
-    deja = new EmbeddedDeja(dataDir, await freePort(), {
-      DEJA_SIMULATE_PROVIDERS: 'false',
-      OPENAI_API_KEY: 'sk-compat-test',
-      OPENAI_BASE_URL: `${proxy.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-compat-test',
-      ANTHROPIC_BASE_URL: proxy.url,
-      // One provider attempt per miss: provider-call counts then equal SDK attempts.
-      RETRY_MAX_ATTEMPTS: '1',
-    });
+    deja = new EmbeddedDeja(dataDir, await freePort(), providersAt(proxy.url));
     await deja.start();
     const apiKey = deja.apiKey;
     openai = new OpenAI({ apiKey, baseURL: `${deja.url}/v1`, fetch: counting });

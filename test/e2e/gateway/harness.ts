@@ -68,7 +68,6 @@ export async function startReplica(groupId: string, over: Partial<GatewayOptions
   return { app, port, url: `http://127.0.0.1:${port}` };
 }
 
-
 export type Responder = (
   request: RequestV1,
 ) =>
@@ -256,6 +255,20 @@ export async function http(
   return { status: res.status, body, headers: res.headers };
 }
 
+/** A queued job stored straight in the jobs table, as the gateway stores one (no Kafka involved). */
+export async function storeJob(repo: JobsRepository, tenant: string, model: string, content: string) {
+  const { job } = await repo.create({
+    id: randomUUID(),
+    tenant,
+    clientId: null,
+    request: {
+      request: { provider: 'openai', model, messages: [{ role: 'user', content }], params: {} },
+      cache: CacheOptions.parse({}),
+    },
+  });
+  return job;
+}
+
 /**
  * The replicas' shared group starts at "latest" on each partition's first fetch: complete one
  * probe job per results partition (re-sending until done) so no later result is skipped.
@@ -265,15 +278,7 @@ async function warmUpResults(replica: GatewayReplica, kafka: Kafka): Promise<voi
   const tenant = `e2e-probe-${randomUUID().slice(0, 8)}`;
   const jobs = await Promise.all(
     Array.from({ length: TOPICS.results.partitions }, async (_, partition) => {
-      const { job } = await repo.create({
-        id: randomUUID(),
-        tenant,
-        clientId: null,
-        request: {
-          request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'probe' }], params: {} },
-          cache: CacheOptions.parse({}),
-        },
-      });
+      const job = await storeJob(repo, tenant, 'probe', 'probe');
       return { id: job.id, partition };
     }),
   );

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import {
@@ -17,21 +16,9 @@ import { createKafka, startGroupAtEnd, TopicPublisher } from '@deja/data-access-
 import { countTokens } from '@deja/util-model-catalog';
 import { kafkaEnv, testEnv, testNames } from '../../integration/env';
 import { waitForGroup } from '../../integration/support/consumer-group';
+import { freePort } from '../../integration/embedded/embedded-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningProcess {
   readonly url: string;
@@ -126,7 +113,6 @@ export async function startSimulatorAndWorker(
   }
   return { sim, worker, groupId };
 }
-
 
 /**
  * A describe block's stack: a misses driver, the simulator and a worker, started before its

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { metricValue, ServiceProcess, workerOnSimulator } from '../../integration/support/service-process';
 import { testEnv, testNames } from '../../integration/env';
 import { runBatchProducer } from '../support/batch-producer';
+import { streamOpenAI } from '../../integration/support/sdk-stream';
 
 /**
  * The whole distributed pipeline, as processes: gateway → Kafka → embedding-service →
@@ -245,13 +246,8 @@ describe('pipeline end to end (all services as processes)', () => {
     expect(again.response.headers.get('x-deja-cache')).toBe('hit');
     expect(again.response.headers.get('x-deja-tier')).toBe('exact');
     expect(again.data.choices[0].message.content).toBe(first.data.choices[0].message.content);
-    const stream = await openai.chat.completions
-      .create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming)
-      .withResponse();
-    expect(stream.response.headers.get('x-deja-cache')).toBe('hit');
-    let streamed = '';
-    for await (const chunk of stream.data) streamed += chunk.choices[0]?.delta?.content ?? '';
-    expect(streamed).toBe(first.data.choices[0].message.content);
+    const streamed = await streamOpenAI(openai, body);
+    expect(streamed).toEqual({ cache: 'hit', text: first.data.choices[0].message.content });
 
     const anthropic = new Anthropic({ apiKey, baseURL: gw(''), maxRetries: 0 });
     const aBody = {
