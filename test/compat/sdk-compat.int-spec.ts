@@ -477,22 +477,19 @@ describe('official SDKs against Deja (compatibility suite)', () => {
     );
 
     it("passes a provider's 529 on as OverloadedError and a 429 as RateLimitError with retry-after", async () => {
-      const overloaded = await failure(
-        anthropicOnce.messages.create({
-          model: 'claude-sonnet-4-6',
-          max_tokens: 50,
-          messages: [{ role: 'user', content: q('busy [fault:529]') }],
-        }),
-      );
+      // The simulator answers a question tagged `[fault:N]` with that provider error.
+      const faulted = (status: number) =>
+        failure(
+          anthropicOnce.messages.create({
+            model: 'claude-sonnet-4-6',
+            max_tokens: 50,
+            messages: [{ role: 'user', content: q(`busy [fault:${status}]`) }],
+          }),
+        );
+      const overloaded = await faulted(529);
       expect(overloaded).toBeInstanceOf(Anthropic.OverloadedError);
       expect((overloaded as InstanceType<typeof Anthropic.APIError>).type).toBe('overloaded_error');
-      const limited = await failure(
-        anthropicOnce.messages.create({
-          model: 'claude-sonnet-4-6',
-          max_tokens: 50,
-          messages: [{ role: 'user', content: q('busy [fault:429]') }],
-        }),
-      );
+      const limited = await faulted(429);
       expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
       expect((limited as InstanceType<typeof Anthropic.RateLimitError>).headers?.get('retry-after')).toBe('1');
     });

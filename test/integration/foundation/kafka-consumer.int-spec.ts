@@ -2,7 +2,7 @@ import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { DeadLetterV1 } from '@deja/contracts';
 import { DEAD_LETTER_V1, DOC_CHANGES_V1, TOPICS, type DocChangeV1 } from '@deja/contracts';
 import {
@@ -36,6 +36,19 @@ async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 300
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Publishes a valid document change of tenant `acme` through the validating publisher. */
+async function publishValid(p: Producer, docId: string, change: DocChangeV1['change']): Promise<DocChangeV1> {
+  const value: DocChangeV1 = {
+    event_id: randomUUID(),
+    tenant: 'acme',
+    doc_id: docId,
+    change,
+    at: new Date().toISOString(),
+  };
+  await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: `acme/${docId}`, value }]);
+  return value;
 }
 
 describe('Kafka consumer (real broker)', () => {
@@ -109,14 +122,7 @@ describe('Kafka consumer (real broker)', () => {
       messages: [{ key: 'acme/x', value: JSON.stringify({ event_id: badId, tenant: 'acme', change: 'exploded' }) }],
     });
     await p.send({ topic: testNames.topic(DOC_CHANGES_V1), messages: [{ key: 'acme/y', value: '{not json' }] });
-    const good: DocChangeV1 = {
-      event_id: randomUUID(),
-      tenant: 'acme',
-      doc_id: 'y',
-      change: 'deleted',
-      at: new Date().toISOString(),
-    };
-    await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: 'acme/y', value: good }]);
+    const good = await publishValid(p, 'y', 'deleted');
     await p.disconnect();
 
     const dl = await waitFor('a dead letter for the schema violation', () =>
@@ -142,14 +148,7 @@ describe('Kafka consumer (real broker)', () => {
       topic: testNames.topic(DOC_CHANGES_V1),
       messages: [{ key: `poison-${marker}`, value: `${marker}${'\u0001'.repeat(300_000)}` }],
     });
-    const good: DocChangeV1 = {
-      event_id: randomUUID(),
-      tenant: 'acme',
-      doc_id: 'z',
-      change: 'updated',
-      at: new Date().toISOString(),
-    };
-    await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: 'acme/z', value: good }]);
+    const good = await publishValid(p, 'z', 'updated');
     await p.disconnect();
     const dl = await waitFor('the poison message dead letter', () =>
       deadLetters.find((d) => d.key === `poison-${marker}`),
