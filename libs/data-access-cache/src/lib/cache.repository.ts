@@ -264,7 +264,8 @@ export class CacheRepository {
 
   /**
    * Stores an answer once per (tenant, request id): a redelivered completion changes nothing.
-   * Returns the entry id, or null when the request had been stored before.
+   * Returns the entry's id and whether this call stored it: the earlier entry's id when the
+   * request had been stored before, an empty id when an erasure fenced the answer off.
    */
   async insert(entry: NewEntry): Promise<{ id: string; inserted: boolean }> {
     const docIds = Object.keys(entry.docVersions);
