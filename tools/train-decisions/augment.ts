@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the seeded PRNG lives in the threshold tool (see bench/src/lib/pairs.ts)
 import { seededRandom } from '@deja/util-random';
 import type { SplitName } from './split';
 

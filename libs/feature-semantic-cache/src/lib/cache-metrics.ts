@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Counter, type Registry } from 'prom-client';
 import { counterOn, withSpan, withSpanSync } from '@deja/util-telemetry';
 
 /** Span name of a timed stage: `deja.stage.embed`, `deja.stage.claim`, … */
