@@ -56,7 +56,12 @@ describe('Kafka consumer (real broker)', () => {
   let app: INestMicroservice;
   let dlqConsumer: Consumer;
   const deadLetters: DeadLetterV1[] = [];
-  const producer = () => kafka.producer({ allowAutoTopicCreation: false });
+  /** A connected producer that never creates topics. */
+  const connectedProducer = async () => {
+    const p = kafka.producer({ allowAutoTopicCreation: false });
+    await p.connect();
+    return p;
+  };
 
   beforeAll(async () => {
     kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'foundation-test' });
@@ -94,8 +99,7 @@ describe('Kafka consumer (real broker)', () => {
   });
 
   it('delivers a message produced with kafkajs to a Nest @EventPattern handler, validated', async () => {
-    const p = producer();
-    await p.connect();
+    const p = await connectedProducer();
     const event: DocChangeV1 = {
       event_id: randomUUID(),
       tenant: 'acme',
@@ -114,8 +118,7 @@ describe('Kafka consumer (real broker)', () => {
   });
 
   it('sends a message that breaks its schema to the dead-letter topic with the field, and keeps consuming', async () => {
-    const p = producer();
-    await p.connect();
+    const p = await connectedProducer();
     const badId = randomUUID();
     await p.send({
       topic: testNames.topic(DOC_CHANGES_V1),
@@ -140,8 +143,7 @@ describe('Kafka consumer (real broker)', () => {
   });
 
   it('dead-letters a huge poison message in a record the broker accepts (value cut), and keeps consuming', async () => {
-    const p = producer();
-    await p.connect();
+    const p = await connectedProducer();
     const marker = randomUUID();
     // 300 KB of control characters: JSON-escaped six-fold, the whole value would exceed 1 MB.
     await p.send({
