@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import { CacheOptions, REQUESTS_V1, RESULTS_V1, RequestV1, TopicNames, TOPICS, type ResultV1 } from '@deja/contracts';
+import {
+  CacheOptions,
+  ContractsTesting,
+  REQUESTS_V1,
+  RESULTS_V1,
+  RequestV1,
+  TopicNames,
+  TOPICS,
+  type ResultV1,
+} from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
 import { createKafka, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
 import {
@@ -349,14 +358,7 @@ export async function startStack(over: Partial<GatewayOptions> = {}): Promise<Ga
           code: 'model_not_found',
           message: 'openai 404: The model `gpt-9` does not exist',
           retriable: false,
-          provider_error: {
-            status: 404,
-            type: 'invalid_request_error',
-            code: 'model_not_found',
-            param: 'model',
-            message: 'The model `gpt-9` does not exist',
-            retry_after_ms: null,
-          },
+          provider_error: ContractsTesting.MODEL_NOT_FOUND,
         },
       };
     }

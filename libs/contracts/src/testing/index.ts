@@ -1,3 +1,4 @@
+import type { ProviderFault } from '../common/primitives';
 import type { CompletionV1, MissV1, RequestV1 } from '../topics';
 
 /** What a test pins of a request; the rest is a plain, cacheable OpenAI question. */
@@ -61,3 +62,13 @@ export function completionFor(miss: MissV1, content: string, over: Partial<Compl
     ...over,
   };
 }
+
+/** OpenAI's answer to an unknown model, as a completion carries a provider's error answer. */
+export const MODEL_NOT_FOUND: ProviderFault = Object.freeze({
+  status: 404,
+  type: 'invalid_request_error',
+  code: 'model_not_found',
+  param: 'model',
+  message: 'The model `gpt-9` does not exist',
+  retry_after_ms: null,
+});
