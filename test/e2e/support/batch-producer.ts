@@ -35,3 +35,8 @@ function summaryIn(stdout: string): unknown {
     return stdout.slice(start);
   }
 }
+
+/** The summary of a run in which each of `n` requests (and `duplicates` resent ids) was answered exactly once. */
+export function answeredOnce(n: number, duplicates: number) {
+  return { sent: n, duplicates_sent: duplicates, answered: n, missing: [], duplicate_results: 0 };
+}
