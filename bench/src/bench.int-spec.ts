@@ -19,6 +19,15 @@ const testEnv = { databaseUrl: process.env.TEST_DATABASE_URL ?? 'postgres://deja
 describe('benchmark scenarios (smoke, real model and Postgres)', () => {
   const data = join(__dirname, '__fixtures__', 'pairs.jsonl');
   let embedder: DisposableEmbedder;
+  /** A small HNSW index over the test database (scale, embed). */
+  const index = () => ({
+    m: 16,
+    efConstruction: 64,
+    efSearch: 40,
+    seed: 1,
+    databaseUrl: testEnv.databaseUrl,
+    embedder,
+  });
 
   beforeAll(async () => {
     embedder = (await createEmbedder({ provider: 'local' })) as DisposableEmbedder;
@@ -79,12 +88,7 @@ describe('benchmark scenarios (smoke, real model and Postgres)', () => {
     const { rows } = await runScale({
       entries: [1500],
       queries: 20,
-      m: 16,
-      efConstruction: 64,
-      efSearch: 40,
-      seed: 1,
-      databaseUrl: testEnv.databaseUrl,
-      embedder,
+      ...index(),
     });
     expect(rows).toHaveLength(1);
     const row = rows[0];
@@ -107,12 +111,7 @@ describe('benchmark scenarios (smoke, real model and Postgres)', () => {
     const r = await runEmbed({
       entries: 500,
       queries: 10,
-      m: 16,
-      efConstruction: 64,
-      efSearch: 40,
-      seed: 1,
-      databaseUrl: testEnv.databaseUrl,
-      embedder,
+      ...index(),
     });
     expect(r.single_p50_ms).toBeGreaterThan(0);
     expect(r.batch32_p50_ms).toBeGreaterThan(r.single_p50_ms as number);

@@ -131,6 +131,15 @@ async function main(): Promise<void> {
     efSearch: int('ef-search', values['ef-search'], 1) as number,
     threads: int('threads', values.threads),
   };
+  /** What the scenarios that build an HNSW index over stored entries (scale, embed) share. */
+  const index = {
+    m: common.m,
+    efConstruction: common.efConstruction,
+    efSearch: common.efSearch,
+    seed: common.seed,
+    databaseUrl,
+    data: values.data,
+  };
 
   const basePort = int('base-port', values['base-port'] ?? '18600', 1024) as number;
   let needsEmbedder = true;
@@ -175,13 +184,8 @@ async function main(): Promise<void> {
         const result = await runScale({
           entries,
           queries: common.queries ?? 300,
-          m: common.m,
-          efConstruction: common.efConstruction,
-          efSearch: common.efSearch,
-          seed: common.seed,
-          databaseUrl,
+          ...index,
           embedder,
-          data: values.data,
         });
         return { result: result.rows, text: renderScale(result) };
       };
@@ -192,13 +196,8 @@ async function main(): Promise<void> {
         const result = await runEmbed({
           entries: entries[0] ?? 10000,
           queries: common.queries ?? 200,
-          m: common.m,
-          efConstruction: common.efConstruction,
-          efSearch: common.efSearch,
-          seed: common.seed,
-          databaseUrl,
+          ...index,
           embedder,
-          data: values.data,
         });
         return { result, text: renderEmbed(result) };
       };

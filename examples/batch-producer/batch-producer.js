@@ -16,45 +16,45 @@
  * --reply-to topic is used exactly as named.
  */
 const { randomUUID } = require('node:crypto');
+const { parseArgs: parseFlags } = require('node:util');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
 const REQUESTS = 'deja.requests.v1';
 const RESULTS = 'deja.results.v1';
 const KAFKA_TOPIC_CHARS = /^[A-Za-z0-9._-]*$/;
 
+const USAGE =
+  'options: --n N --duplicates D --tenant T --brokers host:port --reply-to TOPIC --timeout SECONDS --model M --provider openai|anthropic --namespace NS --topic-prefix PREFIX';
+
 function parseArgs(argv) {
-  const opts = {
-    n: 20,
-    duplicates: 5,
-    tenant: 'default',
-    brokers: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
-    replyTo: undefined,
-    timeout: 120,
-    model: 'gpt-4o-mini',
-    provider: 'openai',
-    namespace: 'default',
-    topicPrefix: process.env.DEJA_TOPIC_PREFIX || '',
-  };
-  for (let i = 2; i < argv.length; i++) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    const take = () => (i++, value);
-    if (flag === '--n') opts.n = Number(take());
-    else if (flag === '--duplicates') opts.duplicates = Number(take());
-    else if (flag === '--tenant') opts.tenant = take();
-    else if (flag === '--brokers') opts.brokers = take();
-    else if (flag === '--reply-to') opts.replyTo = take();
-    else if (flag === '--timeout') opts.timeout = Number(take());
-    else if (flag === '--model') opts.model = take();
-    else if (flag === '--provider') opts.provider = take();
-    else if (flag === '--namespace') opts.namespace = take();
-    else if (flag === '--topic-prefix') opts.topicPrefix = take();
-    else if (flag === '--help' || flag === '-h') {
-      console.log(
-        'options: --n N --duplicates D --tenant T --brokers host:port --reply-to TOPIC --timeout SECONDS --model M --provider openai|anthropic --namespace NS --topic-prefix PREFIX',
-      );
-      process.exit(0);
-    } else throw new Error(`unknown option ${flag}`);
+  const { values } = parseFlags({
+    args: argv.slice(2),
+    options: {
+      n: { type: 'string', default: '20' },
+      duplicates: { type: 'string', default: '5' },
+      tenant: { type: 'string', default: 'default' },
+      brokers: { type: 'string', default: process.env.KAFKA_BROKERS || '127.0.0.1:9092' },
+      'reply-to': { type: 'string' },
+      timeout: { type: 'string', default: '120' },
+      model: { type: 'string', default: 'gpt-4o-mini' },
+      provider: { type: 'string', default: 'openai' },
+      namespace: { type: 'string', default: 'default' },
+      'topic-prefix': { type: 'string', default: process.env.DEJA_TOPIC_PREFIX || '' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
+  const opts = {
+    ...values,
+    n: Number(values.n),
+    duplicates: Number(values.duplicates),
+    replyTo: values['reply-to'],
+    timeout: Number(values.timeout),
+    topicPrefix: values['topic-prefix'],
+  };
   if (!Number.isInteger(opts.n) || opts.n < 1) throw new Error('--n must be a positive integer');
   if (!Number.isInteger(opts.duplicates) || opts.duplicates < 0 || opts.duplicates > opts.n)
     throw new Error('--duplicates must be between 0 and --n');

@@ -13,6 +13,7 @@
 const { readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { randomUUID } = require('node:crypto');
+const { parseArgs: parseFlags } = require('node:util');
 const { QUESTIONS } = require('./questions');
 
 const SYSTEM = [
@@ -22,32 +23,33 @@ const SYSTEM = [
   'Never ask for passwords or full card numbers. Escalate billing disputes to a human agent.',
 ].join('\n');
 
+const USAGE =
+  'options: --url URL --key KEY --concurrency N --seed N --model M --namespace NS (default: a fresh one per run)';
+
 function parseArgs(argv) {
-  const opts = {
-    url: process.env.DEJA_URL || 'http://127.0.0.1:8080',
-    key: process.env.DEJA_API_KEY,
-    dataDir: process.env.DEJA_DATA_DIR || '.deja/data',
-    concurrency: 3,
-    seed: 7,
-    model: 'gpt-4o-mini',
-    namespace: `demo-${randomUUID().slice(0, 8)}`,
-  };
-  for (let i = 2; i < argv.length; i++) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    const take = () => (i++, value);
-    if (flag === '--url') opts.url = take();
-    else if (flag === '--key') opts.key = take();
-    else if (flag === '--concurrency') opts.concurrency = Number(take());
-    else if (flag === '--seed') opts.seed = Number(take());
-    else if (flag === '--model') opts.model = take();
-    else if (flag === '--namespace') opts.namespace = take();
-    else if (flag === '--help' || flag === '-h') {
-      console.log(
-        'options: --url URL --key KEY --concurrency N --seed N --model M --namespace NS (default: a fresh one per run)',
-      );
-      process.exit(0);
-    } else throw new Error(`unknown option ${flag}`);
+  const { values } = parseFlags({
+    args: argv.slice(2),
+    options: {
+      url: { type: 'string', default: process.env.DEJA_URL || 'http://127.0.0.1:8080' },
+      key: { type: 'string' },
+      concurrency: { type: 'string', default: '3' },
+      seed: { type: 'string', default: '7' },
+      model: { type: 'string', default: 'gpt-4o-mini' },
+      namespace: { type: 'string', default: `demo-${randomUUID().slice(0, 8)}` },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
+  const opts = {
+    ...values,
+    key: values.key ?? process.env.DEJA_API_KEY,
+    dataDir: process.env.DEJA_DATA_DIR || '.deja/data',
+    concurrency: Number(values.concurrency),
+    seed: Number(values.seed),
+  };
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)
     throw new Error('--concurrency must be a positive integer');
   if (!opts.key) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProviderSimulator, type RunningSimulator } from '@deja/feature-provider-simulator';
-import { EmbeddedDeja, freePort } from '../integration/embedded/embedded-process';
+import { EmbeddedDeja, freePort, providersAt } from '../integration/embedded/embedded-process';
 import { describeLiveStreaming } from './live-stream-suite';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'deja-live-'));
@@ -13,14 +13,7 @@ describeLiveStreaming('embedded (one process: the in-process bus carries the chu
   start: async () => {
     // The simulator's pacing on (scale 0.1: 2 ms per output token), as a provider streams.
     sim = await startProviderSimulator({ config: { SIM_LATENCY_SCALE: 0.1 }, logger: false });
-    deja = new EmbeddedDeja(dataDir, await freePort(), {
-      DEJA_SIMULATE_PROVIDERS: 'false',
-      OPENAI_API_KEY: 'sk-live-test',
-      OPENAI_BASE_URL: `${sim.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-live-test',
-      ANTHROPIC_BASE_URL: sim.url,
-      RETRY_MAX_ATTEMPTS: '1',
-    });
+    deja = new EmbeddedDeja(dataDir, await freePort(), providersAt(sim.url));
     await deja.start();
     return { url: deja.url, apiKey: deja.apiKey, simulatorUrl: sim.url };
   },

@@ -7,7 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import Ajv from 'ajv';
 import OpenAI from 'openai';
 import { startProviderSimulator, type RunningSimulator } from '@deja/feature-provider-simulator';
-import { EmbeddedDeja, freePort } from '../integration/embedded/embedded-process';
+import { EmbeddedDeja, freePort, providersAt } from '../integration/embedded/embedded-process';
 import { FaultProxy } from './fault-proxy';
 
 const ROOT = join(__dirname, '..', '..');
@@ -79,15 +79,7 @@ describe('official SDKs against Deja (compatibility suite)', () => {
     sim = await startProviderSimulator({ config: { SIM_LATENCY_SCALE: 0 }, logger: false });
     proxy = new FaultProxy(sim.url);
     await proxy.start();
-    deja = new EmbeddedDeja(dataDir, await freePort(), {
-      DEJA_SIMULATE_PROVIDERS: 'false',
-      OPENAI_API_KEY: 'sk-compat-test',
-      OPENAI_BASE_URL: `${proxy.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-compat-test',
-      ANTHROPIC_BASE_URL: proxy.url,
-      // One provider attempt per miss: provider-call counts then equal SDK attempts.
-      RETRY_MAX_ATTEMPTS: '1',
-    });
+    deja = new EmbeddedDeja(dataDir, await freePort(), providersAt(proxy.url));
     await deja.start();
     const apiKey = deja.apiKey;
     openai = new OpenAI({ apiKey, baseURL: `${deja.url}/v1`, fetch: counting });
@@ -485,22 +477,19 @@ describe('official SDKs against Deja (compatibility suite)', () => {
     );
 
     it("passes a provider's 529 on as OverloadedError and a 429 as RateLimitError with retry-after", async () => {
-      const overloaded = await failure(
-        anthropicOnce.messages.create({
-          model: 'claude-sonnet-4-6',
-          max_tokens: 50,
-          messages: [{ role: 'user', content: q('busy [fault:529]') }],
-        }),
-      );
+      // The simulator answers a question tagged `[fault:N]` with that provider error.
+      const faulted = (status: number) =>
+        failure(
+          anthropicOnce.messages.create({
+            model: 'claude-sonnet-4-6',
+            max_tokens: 50,
+            messages: [{ role: 'user', content: q(`busy [fault:${status}]`) }],
+          }),
+        );
+      const overloaded = await faulted(529);
       expect(overloaded).toBeInstanceOf(Anthropic.OverloadedError);
       expect((overloaded as InstanceType<typeof Anthropic.APIError>).type).toBe('overloaded_error');
-      const limited = await failure(
-        anthropicOnce.messages.create({
-          model: 'claude-sonnet-4-6',
-          max_tokens: 50,
-          messages: [{ role: 'user', content: q('busy [fault:429]') }],
-        }),
-      );
+      const limited = await faulted(429);
       expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
       expect((limited as InstanceType<typeof Anthropic.RateLimitError>).headers?.get('retry-after')).toBe('1');
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { streamOpenAI } from '../integration/support/sdk-stream';
 
 /** A running Deja, embedded or distributed, as its users see it: a URL and two keys. */
 export interface DejaTarget {
@@ -144,13 +145,8 @@ export function describeContract(
       } as OpenAI.ChatCompletionCreateParamsNonStreaming;
       const first = await openai.chat.completions.create(body).withResponse();
       expect(first.response.headers.get('x-deja-cache')).toBe('miss');
-      const stream = await openai.chat.completions
-        .create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming)
-        .withResponse();
-      expect(stream.response.headers.get('x-deja-cache')).toBe('hit');
-      let text = '';
-      for await (const chunk of stream.data) text += chunk.choices[0]?.delta?.content ?? '';
-      expect(text).toBe(first.data.choices[0].message.content);
+      const streamed = await streamOpenAI(openai, body);
+      expect(streamed).toEqual({ cache: 'hit', text: first.data.choices[0].message.content });
     });
 
     it('Anthropic-compatible endpoint: the official SDK gets a miss, then a hit', async () => {

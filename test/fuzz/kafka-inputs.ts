@@ -8,9 +8,9 @@ export interface KafkaCase {
   codes: string[];
 }
 
-const MALFORMED = ['MALFORMED_JSON'];
-const SCHEMA = ['SCHEMA_VIOLATION'];
-const EITHER = ['MALFORMED_JSON', 'SCHEMA_VIOLATION'];
+const MALFORMED = ['malformed_json'];
+const SCHEMA = ['schema_violation'];
+const EITHER = ['malformed_json', 'schema_violation'];
 
 /** A valid value per topic: the base that mutations break. */
 export function validValue(topic: string, run: string, i: number): Record<string, unknown> {

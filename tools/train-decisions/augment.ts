@@ -1,5 +1,4 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the seeded PRNG lives in the threshold tool (see bench/src/lib/pairs.ts)
-import { seededRandom } from '../tune-threshold/pairs';
+import { seededRandom } from '@deja/util-random';
 import type { SplitName } from './split';
 
 /** A made-up pair that teaches one phenomenon the labelled data barely shows. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { seededSample } from '@deja/util-random';
 
 /** One labelled pair from a JSON-lines file: 1 = the answer to one may serve the other. */
 export interface LabelledPair {
@@ -58,27 +59,8 @@ export function readPairs(file: string): ParsedPairs {
   return parsePairs(readFileSync(file, 'utf8'));
 }
 
-/** mulberry32: a tiny seeded PRNG, so a sample is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A seeded random sample of `limit` items (all of them, in file order, without a limit). */
 export function samplePairs<T>(items: readonly T[], limit: number | undefined, seed: number): T[] {
   if (limit === undefined || limit >= items.length) return [...items];
-  const random = seededRandom(seed);
-  const copy = [...items];
-  // Partial Fisher–Yates: the first `limit` slots end up a uniform sample.
-  for (let i = 0; i < limit; i += 1) {
-    const j = i + Math.floor(random() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy.slice(0, limit);
+  return seededSample(items, limit, seed);
 }

@@ -1,13 +1,5 @@
 import { join } from 'node:path';
-import {
-  applyDecorators,
-  DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  OnApplicationShutdown,
-  UseFilters,
-} from '@nestjs/common';
+import { applyDecorators, DynamicModule, Module, UseFilters } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { BusModule } from '@deja/data-access-bus';
 import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
@@ -31,6 +23,8 @@ import { LLM_WORKER_DEFAULTS, LlmWorkerModule, MissesHandler, type LlmWorkerOpti
 import { OpsModule, postgresCheck } from '@deja/feature-ops';
 import type { RunningSimulator } from '@deja/feature-provider-simulator';
 import { CacheHandler, SemanticCacheModule } from '@deja/feature-semantic-cache';
+import { requestLimits } from '@deja/util-config';
+import { closeOnShutdown } from '@deja/util-nest';
 import type { EmbeddedConfig } from './config';
 import type { EmbeddedKeys } from './keys';
 import { providerSettings } from './providers';
@@ -38,15 +32,6 @@ import { providerSettings } from './providers';
 const SIMULATOR = Symbol('SIMULATOR');
 const BUS_POOL = Symbol('BUS_POOL');
 const BUS_DATABASE = Symbol('BUS_DATABASE');
-
-/** Stops the in-process provider simulator with the app. */
-@Injectable()
-class SimulatorLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(SIMULATOR) private readonly simulator: RunningSimulator | undefined) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.simulator?.close();
-  }
-}
 
 /** The gateway's options in one process (its infrastructure is the bus, PGlite and in-process notifications). */
 export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKeys): GatewayOptions {
@@ -56,15 +41,10 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
     apiKey: keys.apiKey,
     adminKey: keys.adminKey,
     keySecret: config.DEJA_KEY_SECRET,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
-    inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
-    queueLimit: { jobs: config.TENANT_MAX_QUEUED_JOBS, bytes: config.TENANT_MAX_QUEUED_BYTES },
+    ...requestLimits(config),
     publishTimeoutMs: 5000,
-    compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,
     recheckMs: 2000,
-    jobExpireSeconds: config.JOB_EXPIRE_SECONDS,
   };
 }
 
@@ -127,7 +107,11 @@ export class AppModule {
         ConsoleModule.forRoot(),
       ],
       controllers: [CacheHandler, MissesHandler, InvalidationHandler],
-      providers: [{ provide: SIMULATOR, useValue: simulator }, SimulatorLifecycle],
+      providers: [
+        { provide: SIMULATOR, useValue: simulator },
+        // Stops the in-process provider simulator with the app.
+        closeOnShutdown(SIMULATOR, (simulator: RunningSimulator | undefined) => simulator?.close()),
+      ],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { configLoader, kafkaConnection, requestLimitsConfig, serviceConfig } from '@deja/util-config';
+import { configLoader, kafkaConnection, requestLimits, requestLimitsConfig, serviceConfig } from '@deja/util-config';
 // Types only: tracing.ts loads this file before the OpenTelemetry SDK starts, so a value import
 // of a feature would load express, pg and kafkajs before they can be instrumented.
 import type { GatewayInfrastructureOptions, GatewayOptions } from '@deja/feature-gateway';
@@ -68,16 +68,11 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     apiKey: config.DEJA_API_KEY,
     adminKey: config.DEJA_ADMIN_KEY,
     keySecret: config.DEJA_KEY_SECRET,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
-    inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
-    queueLimit: { jobs: config.TENANT_MAX_QUEUED_JOBS, bytes: config.TENANT_MAX_QUEUED_BYTES },
+    ...requestLimits(config),
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     maxRequestMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
-    compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
     maxJobWaitSeconds: 30,
     recheckMs: config.JOB_RECHECK_MS,
-    jobExpireSeconds: config.JOB_EXPIRE_SECONDS,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CompletionV1, RequestV1 } from '@deja/contracts';
+import { ContractsTesting, type RequestV1 } from '@deja/contracts';
 import type { CacheRepository } from '@deja/data-access-cache';
 import type { Embedder } from '@deja/data-access-embeddings';
 import { CacheMetrics, DEFAULT_NAMESPACE_POLICY, SemanticCache } from '@deja/feature-semantic-cache';
@@ -56,18 +56,7 @@ export class CacheDriver {
     const outcome = await this.cache.lookup(this.request(tenant, question, false), this.ref());
     if (outcome.kind !== 'miss')
       throw new Error(`storing ${JSON.stringify(question)} did not bypass the lookup: ${outcome.kind}`);
-    const completion: CompletionV1 = {
-      ...outcome.miss,
-      status: 'completed',
-      answer: { content: answer, finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 100, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 50 },
-      cost: { usd: 0.001, uncached_usd: 0.001, saved_usd: 0 },
-      error: null,
-      complete: true,
-      warnings: [],
-      provider_latency_ms: 0,
-    };
-    const result = await this.cache.complete(completion);
+    const result = await this.cache.complete(ContractsTesting.completionFor(outcome.miss, answer));
     if (!result.cache.entry_id && !result.answer)
       throw new Error(`answer for ${JSON.stringify(question)} was not stored`);
   }
@@ -118,19 +107,13 @@ export class CacheDriver {
   }
 
   private request(tenant: string, question: string, lookup: boolean): RequestV1 {
-    return {
-      request_id: `${this.runId}-${++this.seq}`,
+    return ContractsTesting.requestFor({
+      requestId: `${this.runId}-${++this.seq}`,
       tenant,
-      submitted_at: new Date().toISOString(),
-      request: {
-        provider: 'openai',
-        model: 'gpt-4o-mini',
-        system: 'You are a helpful assistant. Answer the question.',
-        messages: [{ role: 'user', content: question }],
-        params: { temperature: 0 },
-      },
-      cache: { namespace: 'bench', lookup, store: true, personal: false, context_docs: [] },
-    };
+      question,
+      system: 'You are a helpful assistant. Answer the question.',
+      cache: { namespace: 'bench', lookup },
+    });
   }
 
   private ref(): string {

@@ -5,4 +5,5 @@
  * crosses into it. When the helpers move into a library, import them from there instead.
  */
 // eslint-disable-next-line @nx/enforce-module-boundaries -- tools/tune-threshold exports these but is not a library (see above)
-export { readPairs, samplePairs, seededRandom, type LabelledPair } from '../../../tools/tune-threshold/pairs';
+export { readPairs, samplePairs, type LabelledPair } from '../../../tools/tune-threshold/pairs';
+export { seededRandom } from '@deja/util-random';

@@ -4,4 +4,3 @@ export * from './lib/partitioner';
 export * from './lib/message-bus';
 export * from './lib/bus-kafka';
 export * from './nest/bus.module';
-export * from './nest/bus-consumer.server';

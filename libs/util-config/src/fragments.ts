@@ -125,6 +125,23 @@ export const requestLimitsConfig = {
     .default(900),
 };
 
+type RequestLimitsConfig = z.output<z.ZodObject<typeof requestLimitsConfig>>;
+
+/**
+ * The gateway's request limits as its options name them, from {@link requestLimitsConfig} and the
+ * default token bucket (whose defaults differ between the gateway and embedded mode).
+ */
+export function requestLimits(config: RequestLimitsConfig & { RATE_LIMIT_RPS: number; RATE_LIMIT_BURST: number }) {
+  return {
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimit: { rps: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+    inFlightLimit: { requests: config.TENANT_MAX_IN_FLIGHT, bytes: config.TENANT_MAX_IN_FLIGHT_BYTES },
+    queueLimit: { jobs: config.TENANT_MAX_QUEUED_JOBS, bytes: config.TENANT_MAX_QUEUED_BYTES },
+    compatWaitSeconds: config.COMPAT_WAIT_SECONDS,
+    jobExpireSeconds: config.JOB_EXPIRE_SECONDS,
+  };
+}
+
 /** The providers' keys and base URLs, read by the llm-worker and by embedded mode. */
 export const providerKeysConfig = {
   OPENAI_API_KEY: z.string().min(1).optional(),

@@ -1,23 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { kafkaEnv, testNames } from '../../integration/env';
+import { testNames } from '../../integration/env';
+import { answeredOnce, runBatchProducer as runExample } from '../support/batch-producer';
 import { lastUserText, SimulatedPipeline } from './harness';
-
-const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', 'batch-producer.js');
-
-function runExample(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...kafkaEnv() },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('examples/batch-producer against real Kafka', () => {
   const tenant = `e2e-batch-${randomUUID().slice(0, 8)}`;
@@ -55,13 +39,8 @@ describe('examples/batch-producer against real Kafka', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
-    expect(summary).toMatchObject({
-      sent: 6,
-      duplicates_sent: 2,
-      answered: 6,
-      missing: [],
-      duplicate_results: 0,
+    expect(run.summary).toMatchObject({
+      ...answeredOnce(6, 2),
       by_status: { completed: 6 },
       by_outcome: { miss: 6 },
     });

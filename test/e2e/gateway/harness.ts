@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import { CacheOptions, REQUESTS_V1, RESULTS_V1, RequestV1, TopicNames, TOPICS, type ResultV1 } from '@deja/contracts';
+import {
+  CacheOptions,
+  ContractsTesting,
+  REQUESTS_V1,
+  RESULTS_V1,
+  RequestV1,
+  TopicNames,
+  TOPICS,
+  type ResultV1,
+} from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
 import { createKafka, KAFKA, KafkaConsumerServer, TopicPublisher } from '@deja/data-access-kafka';
 import {
@@ -14,6 +23,7 @@ import {
   type GatewayOptions,
 } from '@deja/feature-gateway';
 import { testEnv, testNames } from '../../integration/env';
+import { waitForGroup } from '../../integration/support/consumer-group';
 
 export const ADMIN_KEY = `admin-${randomUUID()}`;
 export const KEY_SECRET = 'e2e-gateway-key-secret-0123456789';
@@ -65,34 +75,6 @@ export async function startReplica(groupId: string, over: Partial<GatewayOptions
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, port, url: `http://127.0.0.1:${port}` };
-}
-
-/** Waits until a consumer group (physical id) is stable with `members` members that all have partitions. */
-export async function waitForGroup(kafka: Kafka, groupId: string, members: number, timeoutMs = 60000): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { groups } = await admin.describeGroups([groupId]);
-      const g = groups[0];
-      if (
-        g?.state === 'Stable' &&
-        g.members.length === members &&
-        g.members.every((m) => m.memberAssignment.length > 0)
-      )
-        break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `consumer group ${groupId} not stable with ${members} members (state ${g?.state}, ${g?.members.length} members)`,
-        );
-      await sleep(300);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  // A fresh group's offsets resolve to "latest" when fetching starts, just after the join.
-  await sleep(1500);
 }
 
 export type Responder = (
@@ -282,6 +264,20 @@ export async function http(
   return { status: res.status, body, headers: res.headers };
 }
 
+/** A queued job stored straight in the jobs table, as the gateway stores one (no Kafka involved). */
+export async function storeJob(repo: JobsRepository, tenant: string, model: string, content: string) {
+  const { job } = await repo.create({
+    id: randomUUID(),
+    tenant,
+    clientId: null,
+    request: {
+      request: { provider: 'openai', model, messages: [{ role: 'user', content }], params: {} },
+      cache: CacheOptions.parse({}),
+    },
+  });
+  return job;
+}
+
 /**
  * The replicas' shared group starts at "latest" on each partition's first fetch: complete one
  * probe job per results partition (re-sending until done) so no later result is skipped.
@@ -291,15 +287,7 @@ async function warmUpResults(replica: GatewayReplica, kafka: Kafka): Promise<voi
   const tenant = `e2e-probe-${randomUUID().slice(0, 8)}`;
   const jobs = await Promise.all(
     Array.from({ length: TOPICS.results.partitions }, async (_, partition) => {
-      const { job } = await repo.create({
-        id: randomUUID(),
-        tenant,
-        clientId: null,
-        request: {
-          request: { provider: 'openai', model: 'probe', messages: [{ role: 'user', content: 'probe' }], params: {} },
-          cache: CacheOptions.parse({}),
-        },
-      });
+      const job = await storeJob(repo, tenant, 'probe', 'probe');
       return { id: job.id, partition };
     }),
   );
@@ -370,14 +358,7 @@ export async function startStack(over: Partial<GatewayOptions> = {}): Promise<Ga
           code: 'model_not_found',
           message: 'openai 404: The model `gpt-9` does not exist',
           retriable: false,
-          provider_error: {
-            status: 404,
-            type: 'invalid_request_error',
-            code: 'model_not_found',
-            param: 'model',
-            message: 'The model `gpt-9` does not exist',
-            retry_after_ms: null,
-          },
+          provider_error: ContractsTesting.MODEL_NOT_FOUND,
         },
       };
     }

@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CacheOptions } from '@deja/contracts';
 import { JobsRepository } from '@deja/data-access-jobs';
 import { configureGatewayHttp, gatewayInfrastructure, GatewayModule } from '@deja/feature-gateway';
-import { ADMIN_KEY, gatewayOptions, http, infrastructure, miss } from './harness';
+import { ADMIN_KEY, gatewayOptions, http, infrastructure, miss, storeJob } from './harness';
 
 /** What a raw HTTP exchange gave: the first bytes answered and when the socket closed. */
 interface RawExchange {
@@ -115,15 +114,7 @@ describe('gateway HTTP hygiene (real Postgres and Kafka, no pipeline)', () => {
 
   it("hides a miss's nearest similarity from the tenant; the admin's debug view shows it", async () => {
     const repo = app.get(JobsRepository);
-    const { job } = await repo.create({
-      id: randomUUID(),
-      tenant,
-      clientId: null,
-      request: {
-        request: { provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q' }], params: {} },
-        cache: CacheOptions.parse({}),
-      },
-    });
+    const job = await storeJob(repo, tenant, 'gpt-4o-mini', 'q');
     const result = miss('an answer');
     await repo.complete({
       ...result,

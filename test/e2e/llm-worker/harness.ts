@@ -1,28 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import { COMPLETIONS_V1, MISSES_V1, TOPICS, type ChatRequest, type CompletionV1, type MissV1 } from '@deja/contracts';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import {
+  COMPLETIONS_V1,
+  ContractsTesting,
+  MISSES_V1,
+  TOPICS,
+  type ChatRequest,
+  type CompletionV1,
+  type MissV1,
+} from '@deja/contracts';
 import { createKafka, startGroupAtEnd, TopicPublisher } from '@deja/data-access-kafka';
 import { countTokens } from '@deja/util-model-catalog';
 import { kafkaEnv, testEnv, testNames } from '../../integration/env';
+import { waitForGroup } from '../../integration/support/consumer-group';
+import { freePort } from '../../integration/embedded/embedded-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningProcess {
   readonly url: string;
@@ -118,23 +114,28 @@ export async function startSimulatorAndWorker(
   return { sim, worker, groupId };
 }
 
-/** Waits until a consumer group is stable with members: messages produced after that reach it. */
-export async function waitForGroup(kafka: Kafka, groupId: string, timeoutMs = 60_000): Promise<void> {
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { groups } = await admin.describeGroups([groupId]);
-      const g = groups[0];
-      if (g && g.state === 'Stable' && g.members.length > 0) return;
-      if (Date.now() > deadline)
-        throw new Error(`consumer group ${groupId} did not become stable (state ${g?.state ?? 'none'})`);
-      await sleep(250);
-    }
-  } finally {
-    await admin.disconnect();
-  }
+/**
+ * A describe block's stack: a misses driver, the simulator and a worker, started before its
+ * tests (the worker's group stable) and stopped after them. `stack` is filled in `beforeAll`.
+ */
+export function stackForSuite(options: Parameters<typeof startSimulatorAndWorker>[1] = {}): {
+  driver: MissesDriver;
+  stack: { sim: RunningProcess; worker: RunningProcess };
+} {
+  const driver = new MissesDriver();
+  const stack = {} as { sim: RunningProcess; worker: RunningProcess };
+  beforeAll(async () => {
+    await driver.start();
+    const started = await startSimulatorAndWorker(driver.kafka, options);
+    Object.assign(stack, { sim: started.sim, worker: started.worker });
+    await waitForGroup(driver.kafka, started.groupId);
+  });
+  afterAll(async () => {
+    await stack.worker?.stop();
+    await stack.sim?.stop();
+    await driver.stop();
+  });
+  return { driver, stack };
 }
 
 /** Produces misses and collects the completions published for them. */
@@ -220,20 +221,11 @@ export function makeMiss(
       submitted_at: new Date().toISOString(),
       request,
       cache: { namespace: 'default', lookup: true, store: true, personal: false, context_docs: [] },
-      lookup: {
+      lookup: ContractsTesting.missLookup({
         scope_hash: scopeHash,
         query_hash: queryHash,
         normalized_query: query.toLowerCase(),
-        embedding_model: null,
-        embedding: null,
-        namespace_version: 1,
-        doc_versions: {},
-        nearest_similarity: null,
-        outcome: 'miss',
-        cacheable: true,
-        rejected_by: null,
-        threshold: null,
-      },
+      }),
     } as MissV1,
   };
 }

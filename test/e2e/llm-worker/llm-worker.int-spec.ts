@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CompletionV1, type ChatRequest } from '@deja/contracts';
-import type { RunningProcess } from './harness';
-import {
-  longSystemPrompt,
-  makeMiss,
-  MissesDriver,
-  simRequests,
-  sleep,
-  startSimulatorAndWorker,
-  waitForGroup,
-} from './harness';
+import { longSystemPrompt, makeMiss, simRequests, sleep, stackForSuite } from './harness';
 
 /**
  * The llm-worker end to end: misses produced to the real Kafka, the built worker in a child
@@ -17,24 +8,8 @@ import {
  * from deja.completions.v1.
  */
 describe('llm-worker against the provider simulator and Kafka', () => {
-  const driver = new MissesDriver();
-  let sim: RunningProcess;
-  let worker: RunningProcess;
+  const { driver, stack } = stackForSuite();
   const tenant = `e2e-${randomUUID().slice(0, 8)}`;
-
-  beforeAll(async () => {
-    await driver.start();
-    const started = await startSimulatorAndWorker(driver.kafka);
-    sim = started.sim;
-    worker = started.worker;
-    await waitForGroup(driver.kafka, started.groupId);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await sim?.stop();
-    await driver.stop();
-  });
 
   const openai = (system: string, question: string, model = 'gpt-4.1-mini'): ChatRequest => ({
     provider: 'openai',
@@ -59,7 +34,7 @@ describe('llm-worker against the provider simulator and Kafka', () => {
     expect(CompletionV1.parse(completion)).toBeTruthy();
     expect(completion).toMatchObject({ status: 'completed', complete: true, error: null, answer: { simulated: true } });
     expect(driver.completions.find((c) => c.value.request_id === miss.value.request_id)?.key).toBe(miss.key);
-    const record = (await simRequests(sim.url)).find((r) => r.last_user_text === question);
+    const record = (await simRequests(stack.sim.url)).find((r) => r.last_user_text === question);
     expect(record?.tokens).toBeDefined();
     expect(completion!.usage).toEqual({
       input_tokens: record!.tokens!.input_tokens,
@@ -92,7 +67,7 @@ describe('llm-worker against the provider simulator and Kafka', () => {
       expect(c2!.cost.saved_usd).toBeGreaterThan(0);
       expect(c2!.warnings).toEqual([]);
       if (_name === 'openai') {
-        const keys = (await simRequests(sim.url))
+        const keys = (await simRequests(stack.sim.url))
           .filter((r) => r.provider === 'openai' && r.model === 'gpt-4.1')
           .map((r) => r.prompt_cache_key);
         expect(keys.length).toBeGreaterThanOrEqual(2);
@@ -125,7 +100,7 @@ describe('llm-worker against the provider simulator and Kafka', () => {
     expect(
       completions.every((c) => c.status === 'completed' && c.answer?.content === completions[0]!.answer?.content),
     ).toBe(true);
-    const calls = (await simRequests(sim.url)).filter((r) => r.last_user_text === question);
+    const calls = (await simRequests(stack.sim.url)).filter((r) => r.last_user_text === question);
     expect(calls).toHaveLength(1);
     const payers = completions.filter((c) => c.usage.output_tokens > 0);
     expect(payers).toHaveLength(1);
@@ -134,33 +109,17 @@ describe('llm-worker against the provider simulator and Kafka', () => {
 });
 
 describe('llm-worker with the simulator injecting 30% 429/500 errors', () => {
-  const driver = new MissesDriver();
-  let sim: RunningProcess;
-  let worker: RunningProcess;
   const tenant = `e2e-faults-${randomUUID().slice(0, 8)}`;
-
-  beforeAll(async () => {
-    await driver.start();
-    const started = await startSimulatorAndWorker(driver.kafka, {
-      simEnv: { SIM_FAULT_RATE: '0.3', SIM_FAULT_KINDS: '429,500', SIM_RETRY_AFTER_SECONDS: '1' },
-      // No PROVIDER_SIMULATOR: the worker must recognise the simulator by itself.
-      workerEnv: {
-        PROVIDER_SIMULATOR: 'false',
-        RETRY_MAX_ATTEMPTS: '4',
-        RETRY_BASE_DELAY_MS: '100',
-        RETRY_MAX_DELAY_MS: '1000',
-        RETRY_MAX_TOTAL_MS: '20000',
-      },
-    });
-    sim = started.sim;
-    worker = started.worker;
-    await waitForGroup(driver.kafka, started.groupId);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await sim?.stop();
-    await driver.stop();
+  const { driver, stack } = stackForSuite({
+    simEnv: { SIM_FAULT_RATE: '0.3', SIM_FAULT_KINDS: '429,500', SIM_RETRY_AFTER_SECONDS: '1' },
+    // No PROVIDER_SIMULATOR: the worker must recognise the simulator by itself.
+    workerEnv: {
+      PROVIDER_SIMULATOR: 'false',
+      RETRY_MAX_ATTEMPTS: '4',
+      RETRY_BASE_DELAY_MS: '100',
+      RETRY_MAX_DELAY_MS: '1000',
+      RETRY_MAX_TOTAL_MS: '20000',
+    },
   });
 
   it('ends every miss completed or failed with a reason: none lost, none duplicated', async () => {
@@ -194,14 +153,14 @@ describe('llm-worker with the simulator injecting 30% 429/500 errors', () => {
         expect(c.complete).toBe(false);
       }
     }
-    const records = await simRequests(sim.url);
+    const records = await simRequests(stack.sim.url);
     expect(records.some((r) => r.fault !== null)).toBe(true); // faults really were injected
     // Each completed miss made exactly one successful provider call: nothing was answered twice.
     const succeeded = records.filter((r) => r.status === 200 && r.last_user_text?.includes('about shipping'));
     expect(succeeded).toHaveLength(completions.filter((c) => c.status === 'completed').length);
     expect(completions.filter((c) => c.status === 'completed').length).toBeGreaterThan(30);
 
-    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.worker.url}/metrics`)).text();
     const total = (name: string) =>
       metrics
         .split('\n')

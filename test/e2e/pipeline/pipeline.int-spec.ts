@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { metricValue, ServiceProcess, workerOnSimulator } from '../../integration/support/service-process';
-import { kafkaEnv, testEnv, testNames } from '../../integration/env';
+import { testEnv, testNames } from '../../integration/env';
+import { answeredOnce, runBatchProducer } from '../support/batch-producer';
+import { streamOpenAI } from '../../integration/support/sdk-stream';
 
 /**
  * The whole distributed pipeline, as processes: gateway → Kafka → embedding-service →
@@ -246,13 +246,8 @@ describe('pipeline end to end (all services as processes)', () => {
     expect(again.response.headers.get('x-deja-cache')).toBe('hit');
     expect(again.response.headers.get('x-deja-tier')).toBe('exact');
     expect(again.data.choices[0].message.content).toBe(first.data.choices[0].message.content);
-    const stream = await openai.chat.completions
-      .create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming)
-      .withResponse();
-    expect(stream.response.headers.get('x-deja-cache')).toBe('hit');
-    let streamed = '';
-    for await (const chunk of stream.data) streamed += chunk.choices[0]?.delta?.content ?? '';
-    expect(streamed).toBe(first.data.choices[0].message.content);
+    const streamed = await streamOpenAI(openai, body);
+    expect(streamed).toEqual({ cache: 'hit', text: first.data.choices[0].message.content });
 
     const anthropic = new Anthropic({ apiKey, baseURL: gw(''), maxRetries: 0 });
     const aBody = {
@@ -274,45 +269,23 @@ describe('pipeline end to end (all services as processes)', () => {
   });
 
   it('answers a batch of 1,000 requests produced straight to Kafka, one result per id, duplicates once', async () => {
-    const script = join(__dirname, '..', '..', '..', 'examples', 'batch-producer', 'batch-producer.js');
     // Under the run's prefix, so global teardown deletes it with the run's other topics.
     const replyTo = testNames.topic(`e2e.batch.results.${run}`);
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          script,
-          '--n',
-          '1000',
-          '--duplicates',
-          '50',
-          '--tenant',
-          `batch-${run}`,
-          '--namespace',
-          namespace,
-          '--reply-to',
-          replyTo,
-          '--timeout',
-          '300',
-        ],
-        {
-          env: { PATH: process.env.PATH ?? '', ...kafkaEnv() },
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const out = await runBatchProducer([
+      '--n',
+      '1000',
+      '--duplicates',
+      '50',
+      '--tenant',
+      `batch-${run}`,
+      '--namespace',
+      namespace,
+      '--reply-to',
+      replyTo,
+      '--timeout',
+      '300',
+    ]);
     expect(out.code).toBe(0);
-    const summary = JSON.parse(out.stdout.slice(out.stdout.indexOf('{')));
-    expect(summary).toMatchObject({
-      sent: 1000,
-      duplicates_sent: 50,
-      answered: 1000,
-      missing: [],
-      duplicate_results: 0,
-    });
+    expect(out.summary).toMatchObject(answeredOnce(1000, 50));
   }, 400_000);
 });

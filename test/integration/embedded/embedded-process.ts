@@ -17,6 +17,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Embedded mode's environment for real provider calls to `providerUrl` (a simulator or a proxy in
+ * front of one) instead of its built-in simulation; one provider attempt per miss, so
+ * provider-call counts equal the client's attempts.
+ */
+export function providersAt(providerUrl: string): Record<string, string> {
+  return {
+    DEJA_SIMULATE_PROVIDERS: 'false',
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: `${providerUrl}/v1`,
+    ANTHROPIC_API_KEY: 'sk-ant-test',
+    ANTHROPIC_BASE_URL: providerUrl,
+    RETRY_MAX_ATTEMPTS: '1',
+  };
+}
+
 /** The compiled embedded app (`dist/apps/deja/src/main.js`) as a child process, as `npm start` runs it. */
 export class EmbeddedDeja {
   private child: ChildProcess | undefined;

@@ -4,6 +4,7 @@ import { CacheRepository, type NewEntry } from '@deja/data-access-cache';
 import { ErasureRepository } from '@deja/data-access-jobs';
 import { migrate } from '@deja/data-access-postgres';
 import { testEnv } from '../env';
+import { newEntry } from '../support/cache-entries';
 
 /**
  * Erasure against the real Postgres: what a tenant or user erasure deletes, that it deletes
@@ -46,27 +47,7 @@ describe('erasure of a tenant or a user (real Postgres)', () => {
 
   function entry(t: string, over: Partial<NewEntry> = {}): NewEntry {
     seq += 1;
-    return {
-      tenant: t,
-      namespace: 'default',
-      scopeHash: `scope-${t}`,
-      queryHash: `q${seq}`,
-      normalizedQuery: `question ${seq}`,
-      queryText: `question ${seq}`,
-      embedding: null,
-      embeddingModel: null,
-      requestId: `req-${run}-${seq}`,
-      provider: 'openai',
-      model: 'gpt-4o-mini',
-      answer: { content: `answer ${seq}`, finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
-      cost: { usd: 0, uncached_usd: 0, saved_usd: 0 },
-      namespaceVersion: 1,
-      docVersions: {},
-      userId: null,
-      ttlSeconds: 3600,
-      ...over,
-    };
+    return newEntry(t, seq, { requestId: `req-${run}-${seq}`, ...over });
   }
 
   /** A job as the gateway stores it, with the user in its cache options; its request id is logged and an entry built from it. */

@@ -173,7 +173,7 @@ describe('bootstrapService: handler errors and shutdown (real broker)', () => {
       // The physical names: where the message sits and which group refused it.
       source_topic: testNames.topic(DOC_CHANGES_V1),
       consumer_group: testNames.group(group),
-      reason: { code: 'REJECTED', message: expect.stringContaining('no such document') },
+      reason: { code: 'rejected', message: expect.stringContaining('no such document') },
     });
     await until('the next event to be handled', () => handled.includes(after.event_id));
     expect(attempts.get(rejected.event_id)).toBe(1);

@@ -2,7 +2,7 @@ import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { DeadLetterV1 } from '@deja/contracts';
 import { DEAD_LETTER_V1, DOC_CHANGES_V1, TOPICS, type DocChangeV1 } from '@deja/contracts';
 import {
@@ -38,12 +38,30 @@ async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 300
   }
 }
 
+/** Publishes a valid document change of tenant `acme` through the validating publisher. */
+async function publishValid(p: Producer, docId: string, change: DocChangeV1['change']): Promise<DocChangeV1> {
+  const value: DocChangeV1 = {
+    event_id: randomUUID(),
+    tenant: 'acme',
+    doc_id: docId,
+    change,
+    at: new Date().toISOString(),
+  };
+  await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: `acme/${docId}`, value }]);
+  return value;
+}
+
 describe('Kafka consumer (real broker)', () => {
   let kafka: Kafka;
   let app: INestMicroservice;
   let dlqConsumer: Consumer;
   const deadLetters: DeadLetterV1[] = [];
-  const producer = () => kafka.producer({ allowAutoTopicCreation: false });
+  /** A connected producer that never creates topics. */
+  const connectedProducer = async () => {
+    const p = kafka.producer({ allowAutoTopicCreation: false });
+    await p.connect();
+    return p;
+  };
 
   beforeAll(async () => {
     kafka = createKafka({ brokers: testEnv.kafkaBrokers, clientId: 'foundation-test' });
@@ -81,8 +99,7 @@ describe('Kafka consumer (real broker)', () => {
   });
 
   it('delivers a message produced with kafkajs to a Nest @EventPattern handler, validated', async () => {
-    const p = producer();
-    await p.connect();
+    const p = await connectedProducer();
     const event: DocChangeV1 = {
       event_id: randomUUID(),
       tenant: 'acme',
@@ -101,60 +118,44 @@ describe('Kafka consumer (real broker)', () => {
   });
 
   it('sends a message that breaks its schema to the dead-letter topic with the field, and keeps consuming', async () => {
-    const p = producer();
-    await p.connect();
+    const p = await connectedProducer();
     const badId = randomUUID();
     await p.send({
       topic: testNames.topic(DOC_CHANGES_V1),
       messages: [{ key: 'acme/x', value: JSON.stringify({ event_id: badId, tenant: 'acme', change: 'exploded' }) }],
     });
     await p.send({ topic: testNames.topic(DOC_CHANGES_V1), messages: [{ key: 'acme/y', value: '{not json' }] });
-    const good: DocChangeV1 = {
-      event_id: randomUUID(),
-      tenant: 'acme',
-      doc_id: 'y',
-      change: 'deleted',
-      at: new Date().toISOString(),
-    };
-    await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: 'acme/y', value: good }]);
+    const good = await publishValid(p, 'y', 'deleted');
     await p.disconnect();
 
     const dl = await waitFor('a dead letter for the schema violation', () =>
       deadLetters.find((d) => d.value?.includes(badId)),
     );
-    expect(dl.reason.code).toBe('SCHEMA_VIOLATION');
+    expect(dl.reason.code).toBe('schema_violation');
     expect(dl.reason.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['doc_id', 'change', 'at']));
     const dl2 = await waitFor('a dead letter for the malformed JSON', () =>
       deadLetters.find((d) => d.value === '{not json'),
     );
-    expect(dl2.reason.code).toBe('MALFORMED_JSON');
+    expect(dl2.reason.code).toBe('malformed_json');
     await waitFor('the consumer to go on past the bad messages', () =>
       received.find((m) => m.value.event_id === good.event_id),
     );
   });
 
   it('dead-letters a huge poison message in a record the broker accepts (value cut), and keeps consuming', async () => {
-    const p = producer();
-    await p.connect();
+    const p = await connectedProducer();
     const marker = randomUUID();
     // 300 KB of control characters: JSON-escaped six-fold, the whole value would exceed 1 MB.
     await p.send({
       topic: testNames.topic(DOC_CHANGES_V1),
       messages: [{ key: `poison-${marker}`, value: `${marker}${'\u0001'.repeat(300_000)}` }],
     });
-    const good: DocChangeV1 = {
-      event_id: randomUUID(),
-      tenant: 'acme',
-      doc_id: 'z',
-      change: 'updated',
-      at: new Date().toISOString(),
-    };
-    await new TopicPublisher(p, testNames).publish(TOPICS.docChanges, [{ key: 'acme/z', value: good }]);
+    const good = await publishValid(p, 'z', 'updated');
     await p.disconnect();
     const dl = await waitFor('the poison message dead letter', () =>
       deadLetters.find((d) => d.key === `poison-${marker}`),
     );
-    expect(dl).toMatchObject({ value_truncated: true, reason: { code: 'MALFORMED_JSON' } });
+    expect(dl).toMatchObject({ value_truncated: true, reason: { code: 'malformed_json' } });
     expect(dl.original_bytes).toBeGreaterThan(300_000);
     await waitFor('the consumer to go on past the poison message', () =>
       received.find((m) => m.value.event_id === good.event_id),

@@ -120,7 +120,7 @@ describe('DEJA_TOPIC_PREFIX: deployments sharing a broker (real broker)', () => 
       expect(dead.find((d) => d.key === marker)).toMatchObject({
         source_topic: a.topic(TOPICS.docChanges),
         consumer_group: `${a.prefix}deja.invalidation-service`,
-        reason: { code: 'MALFORMED_JSON' },
+        reason: { code: 'malformed_json' },
       });
     } finally {
       await reader.disconnect();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import {
   COMPLETIONS_V1,
+  ContractsTesting,
   DEAD_LETTER_V1,
   DOC_CHANGES_V1,
   INVALIDATED_V1,
@@ -14,13 +15,11 @@ import {
   type InvalidatedV1,
   type InvalidationV1,
   type MissV1,
-  type RequestV1,
   type ResultV1,
 } from '@deja/contracts';
 import { testEnv, testNames } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
 import { metricValue, ServiceProcess } from '../support/service-process';
-import { completionFor } from '../support/completions';
 
 type CommandWithoutFill = InvalidationV1 extends infer U
   ? U extends InvalidationV1
@@ -66,25 +65,12 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
     question: string,
     opts: Ask = {},
   ): Promise<{ result: ResultV1; missed: boolean; miss?: MissV1 }> {
-    const request: RequestV1 = {
-      request_id: `${run}-${randomUUID()}`,
+    const request = ContractsTesting.requestFor({
+      requestId: `${run}-${randomUUID()}`,
       tenant,
-      submitted_at: new Date().toISOString(),
-      request: {
-        provider: 'openai',
-        model: 'gpt-4o-mini',
-        system: 'You are the support assistant of Acme Cloud.',
-        messages: [{ role: 'user', content: question }],
-        params: { temperature: 0 },
-      },
-      cache: {
-        namespace: opts.namespace ?? 'support',
-        lookup: true,
-        store: true,
-        personal: false,
-        context_docs: (opts.docs ?? []).map((id) => ({ id })),
-      },
-    };
+      question,
+      cache: { namespace: opts.namespace ?? 'support', context_docs: (opts.docs ?? []).map((id) => ({ id })) },
+    });
     await probe.send(REQUESTS_V1, request.request_id, request);
     const id = request.request_id;
     const first = await Promise.race([
@@ -98,7 +84,7 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
       const miss = await probe.waitFor<MissV1>(MISSES_V1, (v) => v.request_id === id, 10000);
       return { result: first.r, missed: true, miss };
     }
-    const completion = completionFor(first.m, `Answer to: ${question}`);
+    const completion = ContractsTesting.completionFor(first.m, `Answer to: ${question}`);
     await probe.send(COMPLETIONS_V1, `${first.m.lookup.scope_hash}:${first.m.lookup.query_hash}`, completion);
     return {
       result: await probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id),
@@ -291,7 +277,7 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
       DEAD_LETTER_V1,
       (v) => v.source_topic === testNames.topic(DOC_CHANGES_V1) && v.value === raw,
     );
-    expect(dl.reason.code).toBe('MALFORMED_JSON');
+    expect(dl.reason.code).toBe('malformed_json');
     expect(dl.consumer_group).toBe(testNames.group(`${invalidation.groupPrefix}.invalidation-service`));
 
     const badAction = {
@@ -308,7 +294,7 @@ describe('invalidation via the invalidation-service (real Kafka, Postgres, embed
         typeof v.value === 'string' &&
         v.value.includes(`bad-${run}`),
     );
-    expect(dl2.reason.code).toBe('SCHEMA_VIOLATION');
+    expect(dl2.reason.code).toBe('schema_violation');
     expect(dl2.reason.issues.map((i) => i.path)).toContain('action');
 
     expect(await docChanged(`after-bad-${run}`, 'X')).toMatchObject({ applied: true, new_version: 1 });

@@ -2,18 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { CacheRepository, LARGE_SCOPE } from '@deja/data-access-cache';
 import { migrate } from '@deja/data-access-postgres';
+import { seededRandom } from '@deja/util-random';
 import { testEnv } from '../env';
+import { newEntry } from '../support/cache-entries';
 
-/** Deterministic pseudo-random unit vectors (mulberry32), so the test is repeatable. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded pseudo-random unit vectors, so a failure can be replayed from the tenant name. */
 function unit(v: number[]): number[] {
   const n = Math.hypot(...v);
   return v.map((x) => x / n);
@@ -27,7 +20,7 @@ describe('semantic lookup in a large scope (real Postgres + pgvector)', () => {
   // A seed of its own per run (printed on failure through the tenant name): with one fixed seed,
   // every earlier run left the same 2,000 vectors behind as dead index tuples, and the walk
   // through those twins cost up to a third of the recall on a long-lived test database.
-  const random = rng(parseInt(tenant.slice(-8), 16));
+  const random = seededRandom(parseInt(tenant.slice(-8), 16));
   const vectors: number[][] = [];
   const ids: string[] = [];
 
@@ -39,26 +32,9 @@ describe('semantic lookup in a large scope (real Postgres + pgvector)', () => {
     for (let i = 0; i < count; i++) {
       const v = unit(Array.from({ length: 384 }, () => random() - 0.5));
       vectors.push(v);
-      const { id } = await repo.insert({
-        tenant,
-        namespace: 'default',
-        scopeHash: scope,
-        queryHash: `q${i}`,
-        normalizedQuery: `question ${i}`,
-        queryText: `question ${i}`,
-        embedding: v,
-        embeddingModel: 'test-model',
-        requestId: `r${i}`,
-        provider: 'openai',
-        model: 'gpt-4o-mini',
-        answer: { content: `answer ${i}`, finish_reason: 'stop', simulated: true },
-        usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
-        cost: { usd: 0, uncached_usd: 0, saved_usd: 0 },
-        namespaceVersion: 1,
-        docVersions: {},
-        userId: null,
-        ttlSeconds: 3600,
-      });
+      const { id } = await repo.insert(
+        newEntry(tenant, i, { scopeHash: scope, embedding: v, embeddingModel: 'test-model', requestId: `r${i}` }),
+      );
       ids.push(id);
     }
     await pool.query('ANALYZE cache_entries');

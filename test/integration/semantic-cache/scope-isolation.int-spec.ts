@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import type { CompletionV1, RequestV1 } from '@deja/contracts';
+import { ContractsTesting, type RequestV1 } from '@deja/contracts';
 import { CacheRepository } from '@deja/data-access-cache';
 import { createEmbedder, type Embedder } from '@deja/data-access-embeddings';
 import { migrate } from '@deja/data-access-postgres';
@@ -101,18 +101,7 @@ describe('scope isolation (property, real Postgres + model)', () => {
             hits++;
             expect(outcome.result.answer?.content).toBe(scopeLabel);
           } else if (outcome.kind === 'miss') {
-            const completion: CompletionV1 = {
-              ...outcome.miss,
-              status: 'completed',
-              complete: true,
-              error: null,
-              warnings: [],
-              provider_latency_ms: 1,
-              answer: { content: scopeLabel, finish_reason: 'stop', simulated: true },
-              usage: { input_tokens: 10, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 5 },
-              cost: { usd: 0.0001, uncached_usd: 0.0001, saved_usd: 0 },
-            };
-            await cache.complete(completion);
+            await cache.complete(ContractsTesting.completionFor(outcome.miss, scopeLabel));
           } else {
             throw new Error(`unexpected outcome ${outcome.kind}`);
           }

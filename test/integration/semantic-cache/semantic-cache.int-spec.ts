@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
   COMPLETIONS_V1,
+  ContractsTesting,
   MISSES_V1,
   REQUESTS_V1,
   RESULTS_V1,
   type MissV1,
-  type RequestV1,
   type ResultV1,
 } from '@deja/contracts';
 import { Client } from 'pg';
 import { testEnv } from '../env';
 import { KafkaProbe } from '../support/kafka-probe';
 import { metricValue, ServiceProcess } from '../support/service-process';
-import { completionFor } from '../support/completions';
 
 /**
  * The semantic cache through the embedding-service's Kafka interface, with the real model and
@@ -45,27 +44,18 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
 
   /** Sends a question; answers it as the llm-worker would when it misses; returns the result. */
   async function ask(question: string, opts: Ask = {}): Promise<{ result: ResultV1; missed: boolean }> {
-    const request: RequestV1 = {
-      request_id: `${run}-${randomUUID()}`,
+    const request = ContractsTesting.requestFor({
+      requestId: `${run}-${randomUUID()}`,
       tenant: opts.tenant ?? `acme-${run}`,
-      submitted_at: new Date().toISOString(),
-      request: {
-        provider: 'openai',
-        model: opts.model ?? 'gpt-4o-mini',
-        system: opts.system ?? 'You are the support assistant of Acme Cloud.',
-        messages: [{ role: 'user', content: question }],
-        params: { temperature: 0 },
-      },
+      question,
+      model: opts.model,
+      system: opts.system,
       cache: {
-        namespace: 'support',
         lookup: opts.lookup ?? true,
-        store: true,
-        personal: false,
-        context_docs: [],
         ...(opts.ttl ? { ttl_seconds: opts.ttl } : {}),
         ...(opts.threshold ? { threshold: opts.threshold } : {}),
       },
-    };
+    });
     await probe.send(REQUESTS_V1, request.request_id, request);
     const id = request.request_id;
     const first = await Promise.race([
@@ -73,7 +63,7 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
       probe.waitFor<MissV1>(MISSES_V1, (v) => v.request_id === id).then((m) => ({ kind: 'miss' as const, m })),
     ]);
     if (first.kind === 'result') return { result: first.r, missed: false };
-    const completion = completionFor(first.m, `Answer to: ${question}`);
+    const completion = ContractsTesting.completionFor(first.m, `Answer to: ${question}`);
     await probe.send(COMPLETIONS_V1, `${first.m.lookup.scope_hash}:${first.m.lookup.query_hash}`, completion);
     return { result: await probe.waitFor<ResultV1>(RESULTS_V1, (v) => v.request_id === id), missed: true };
   }
@@ -148,19 +138,7 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
     const q = 'Does Acme Cloud support IPv6?';
     await ask(q);
     const id = `${run}-dup-${randomUUID()}`;
-    const request: RequestV1 = {
-      request_id: id,
-      tenant: `acme-${run}`,
-      submitted_at: new Date().toISOString(),
-      request: {
-        provider: 'openai',
-        model: 'gpt-4o-mini',
-        system: 'You are the support assistant of Acme Cloud.',
-        messages: [{ role: 'user', content: q }],
-        params: { temperature: 0 },
-      },
-      cache: { namespace: 'support', lookup: true, store: true, personal: false, context_docs: [] },
-    };
+    const request = ContractsTesting.requestFor({ requestId: id, tenant: `acme-${run}`, question: q });
     await probe.send(REQUESTS_V1, id, request);
     await probe.send(REQUESTS_V1, id, request);
     await probe.waitFor(RESULTS_V1, (v) => v.request_id === id);
@@ -175,19 +153,12 @@ describe('semantic cache via the embedding-service (real Kafka, Postgres+pgvecto
       // A forged row with the exact scope and query of a real question, and a plausible signature.
       const q = 'What is the SLA for the Enterprise plan?';
       const tenant = `acme-${run}`;
-      const request: RequestV1 = {
-        request_id: `${run}-forge-${randomUUID()}`,
+      const request = ContractsTesting.requestFor({
+        requestId: `${run}-forge-${randomUUID()}`,
         tenant,
-        submitted_at: new Date().toISOString(),
-        request: {
-          provider: 'openai',
-          model: 'gpt-4o-mini',
-          system: 'You are the support assistant of Acme Cloud.',
-          messages: [{ role: 'user', content: q }],
-          params: { temperature: 0 },
-        },
-        cache: { namespace: 'support', lookup: true, store: false, personal: false, context_docs: [] },
-      };
+        question: q,
+        cache: { store: false },
+      });
       await probe.send(REQUESTS_V1, request.request_id, request);
       const miss = await probe.waitFor<MissV1>(MISSES_V1, (v) => v.request_id === request.request_id);
       await db.query(

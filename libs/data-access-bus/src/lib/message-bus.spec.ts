@@ -136,8 +136,8 @@ describe('in-process bus', () => {
     await publisher.publish(TOPICS.docChanges, [{ key: 't1:ok', value: change('ok', 1) }]);
     await until(() => store.all(DEAD_LETTER_V1).length === 2 && handled.length === 1);
     const letters = store.all(DEAD_LETTER_V1).map((m) => DeadLetterV1.parse(JSON.parse(m.value!.toString('utf8'))));
-    expect(letters.map((l) => l.reason.code).sort()).toEqual(['REJECTED', 'SCHEMA_VIOLATION']);
-    const schema = letters.find((l) => l.reason.code === 'SCHEMA_VIOLATION')!;
+    expect(letters.map((l) => l.reason.code).sort()).toEqual(['rejected', 'schema_violation']);
+    const schema = letters.find((l) => l.reason.code === 'schema_violation')!;
     expect(schema).toMatchObject({
       source_topic: TOPICS.docChanges.name,
       key: 't1:x',

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import pgvector from 'pgvector/pg';
 import type { Answer, Cost, Usage } from '@deja/contracts';
 import { sqlTextDigest, withTransaction } from '@deja/data-access-postgres';
+import type { NamespaceOverrides } from '@deja/util-cache-policy';
 import { EntrySigner, type SignedFields } from './entry-signer';
 
 /** A stored answer as the lookup returns it. */
@@ -53,15 +54,9 @@ export interface NewEntry {
   ttlSeconds: number;
 }
 
-export interface NamespaceRow {
+/** A namespace as stored: its version and its overrides of the service defaults. */
+export interface NamespaceRow extends NamespaceOverrides {
   version: number;
-  /** Set: the namespace is decided by this raw threshold instead of the learned stage. */
-  threshold: number | null;
-  targetFalseHitRate: number | null;
-  minThreshold: number | null;
-  maxThreshold: number | null;
-  ttlSeconds: number | null;
-  slidingTtl: boolean | null;
 }
 
 /** A namespace nobody configured: version 1, every policy field left to the service defaults. */
@@ -269,7 +264,8 @@ export class CacheRepository {
 
   /**
    * Stores an answer once per (tenant, request id): a redelivered completion changes nothing.
-   * Returns the entry id, or null when the request had been stored before.
+   * Returns the entry's id and whether this call stored it: the earlier entry's id when the
+   * request had been stored before, an empty id when an erasure fenced the answer off.
    */
   async insert(entry: NewEntry): Promise<{ id: string; inserted: boolean }> {
     const docIds = Object.keys(entry.docVersions);

@@ -12,19 +12,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededSample as sample } from '@deja/util-random';
 import { defaultModelsDir } from '../lib/create-embedder';
 import { dot } from '../lib/embedder';
 import { LocalOnnxEmbedder } from '../lib/local-onnx.embedder';
 import { KNOWN_LOCAL_MODELS } from '../lib/model-manifest';
-import {
-  bestAtFalseHitRate,
-  rocAuc,
-  sample,
-  spearman,
-  thresholdGrid,
-  thresholdRow,
-  type ThresholdRow,
-} from './pair-metrics';
+import { bestAtFalseHitRate, rocAuc, spearman, thresholdGrid, thresholdRow, type ThresholdRow } from './pair-metrics';
 
 interface Pair {
   text_a: string;

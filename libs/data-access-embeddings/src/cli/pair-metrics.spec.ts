@@ -1,4 +1,4 @@
-import { bestAtFalseHitRate, rocAuc, sample, spearman, thresholdGrid, thresholdRow } from './pair-metrics';
+import { bestAtFalseHitRate, rocAuc, spearman, thresholdGrid, thresholdRow } from './pair-metrics';
 
 describe('rocAuc', () => {
   it('is 1 when every positive outscores every negative', () => {
@@ -56,15 +56,5 @@ describe('spearman', () => {
   it('is 1 for any monotone relation and -1 for a reversed one', () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBeCloseTo(1, 10);
     expect(spearman([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1, 10);
-  });
-});
-
-describe('sample', () => {
-  it('draws the same distinct items for the same seed', () => {
-    const items = Array.from({ length: 100 }, (_, i) => i);
-    const a = sample(items, 10, 7);
-    expect(sample(items, 10, 7)).toEqual(a);
-    expect(new Set(a).size).toBe(10);
-    expect(sample(items, 10, 8)).not.toEqual(a);
   });
 });

@@ -126,27 +126,3 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
   }
   return num / Math.sqrt(dx * dy);
 }
-
-/** A seeded PRNG (mulberry32), so "a random sample of 5,000 pairs" is the same sample every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `k` distinct items drawn without replacement by a seeded partial Fisher–Yates shuffle, in draw order. */
-export function sample<T>(items: readonly T[], k: number, seed: number): T[] {
-  const copy = [...items];
-  const random = seededRandom(seed);
-  const n = Math.min(k, copy.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(random() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy.slice(0, n);
-}

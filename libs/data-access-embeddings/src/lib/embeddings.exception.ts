@@ -3,15 +3,15 @@ import { DejaError } from '@deja/util-errors';
 /** Why an embedding could not be produced. */
 export enum EmbeddingErrorCode {
   /** The local model's files are not in the models folder (run scripts/setup-model.sh). */
-  ModelMissing = 'MODEL_MISSING',
+  ModelMissing = 'model_missing',
   /** The files are there but unusable: bad manifest, corrupt ONNX graph, wrong output shape. */
-  ModelInvalid = 'MODEL_INVALID',
+  ModelInvalid = 'model_invalid',
   /** The configuration names an unknown provider or model, or a bad value. */
-  BadConfig = 'BAD_CONFIG',
+  BadConfig = 'bad_config',
   /** The provider refused the request for good (bad key, unknown model, input too long). */
-  ProviderRejected = 'PROVIDER_REJECTED',
+  ProviderRejected = 'provider_rejected',
   /** The provider failed in a way that may pass (timeout, 5xx, rate limit, network). */
-  ProviderUnavailable = 'PROVIDER_UNAVAILABLE',
+  ProviderUnavailable = 'provider_unavailable',
 }
 
 const RETRIABLE: Readonly<Record<EmbeddingErrorCode, boolean>> = {

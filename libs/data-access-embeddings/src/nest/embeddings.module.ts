@@ -1,18 +1,15 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { closeOnShutdown } from '@deja/util-nest';
 import { createEmbedder, type EmbedderConfig } from '../lib/create-embedder';
 import type { DisposableEmbedder, Embedder } from '../lib/embedder';
 
 /** Injection token of the process's one {@link Embedder}. */
 export const EMBEDDER = Symbol('EMBEDDER');
 
-/** Releases the ONNX session when the app shuts down. */
-@Injectable()
-class EmbedderLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(EMBEDDER) private readonly embedder: Embedder) {}
-  async onApplicationShutdown(): Promise<void> {
-    const closable = this.embedder as Partial<DisposableEmbedder>;
-    if (typeof closable.close === 'function') await closable.close();
-  }
+/** Releases the ONNX session (or worker) of an embedder that has one. */
+async function release(embedder: Embedder): Promise<void> {
+  const closable = embedder as Partial<DisposableEmbedder>;
+  if (typeof closable.close === 'function') await closable.close();
 }
 
 /**
@@ -38,7 +35,7 @@ export class EmbeddingsModule {
             return embedder;
           },
         },
-        EmbedderLifecycle,
+        closeOnShutdown(EMBEDDER, release),
       ],
       exports: [EMBEDDER],
     };

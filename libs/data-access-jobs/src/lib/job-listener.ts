@@ -85,10 +85,6 @@ export class JobListener {
     await c?.end().catch(() => undefined);
   }
 
-  get listening(): boolean {
-    return this.client !== undefined;
-  }
-
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new Client({

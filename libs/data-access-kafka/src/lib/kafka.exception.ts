@@ -4,15 +4,15 @@ import { DejaError } from '@deja/util-errors';
 /** Why a message could not be handled. Each transport maps these in one exhaustive switch. */
 export enum MessageErrorCode {
   /** The bytes were not JSON (or not UTF-8). */
-  MalformedJson = 'MALFORMED_JSON',
+  MalformedJson = 'malformed_json',
   /** JSON that does not match the topic's schema. */
-  SchemaViolation = 'SCHEMA_VIOLATION',
+  SchemaViolation = 'schema_violation',
   /** No handler and no contract for the topic. */
-  UnknownTopic = 'UNKNOWN_TOPIC',
+  UnknownTopic = 'unknown_topic',
   /** The handler refused the message for good (bad reference, business rule). */
-  Rejected = 'REJECTED',
+  Rejected = 'rejected',
   /** A dependency failed in a way that may pass (database or broker down, timeout). */
-  Transient = 'TRANSIENT',
+  Transient = 'transient',
 }
 
 /** An error raised while handling a message; `retriable` decides between retry and dead letter. */

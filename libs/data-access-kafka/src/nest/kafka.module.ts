@@ -1,20 +1,12 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import { TopicNames } from '@deja/contracts';
+import { closeOnShutdown } from '@deja/util-nest';
 import { createKafka, ensureTopics, type KafkaConnection } from '../lib/kafka-client';
 import { TopicPublisher } from '../lib/publisher';
 
 export const KAFKA = Symbol('KAFKA');
 export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
-
-/** Closes the shared producer when the app shuts down, after consumers have drained. */
-@Injectable()
-class ProducerLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(KAFKA_PRODUCER) private readonly producer: Producer) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect();
-  }
-}
 
 /**
  * Provides the Kafka client, a connected idempotent producer, a validating `TopicPublisher` and
@@ -50,7 +42,7 @@ export class KafkaModule {
           inject: [KAFKA_PRODUCER, TopicNames],
           useFactory: (p: Producer, names: TopicNames) => new TopicPublisher(p, names),
         },
-        ProducerLifecycle,
+        closeOnShutdown(KAFKA_PRODUCER, (producer: Producer) => producer.disconnect()),
       ],
       exports: [KAFKA, KAFKA_PRODUCER, TopicPublisher, TopicNames],
     };

@@ -3,11 +3,11 @@ import { DejaError } from '@deja/util-errors';
 /** Why the embedded database could not be opened. */
 export enum PgliteErrorCode {
   /** Another live process holds the data folder. */
-  DataDirInUse = 'DATA_DIR_IN_USE',
+  DataDirInUse = 'data_dir_in_use',
   /** The data folder can be read or written by other users (it holds prompts and answers in clear). */
-  DataDirNotPrivate = 'DATA_DIR_NOT_PRIVATE',
+  DataDirNotPrivate = 'data_dir_not_private',
   /** PGlite or its vector extension failed to start on the folder. */
-  OpenFailed = 'OPEN_FAILED',
+  OpenFailed = 'open_failed',
 }
 
 /** The embedded database could not be opened: never retriable, the folder must be fixed first. */

@@ -1,14 +1,6 @@
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  Injectable,
-  Logger,
-  Module,
-  OnApplicationShutdown,
-  type InjectionToken,
-} from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module, type InjectionToken } from '@nestjs/common';
 import { PG_POOL } from '@deja/data-access-postgres';
+import { closeOnShutdown } from '@deja/util-nest';
 import { openEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from '../lib/embedded-database';
 
 /** Injection token of the {@link EmbeddedDatabase} behind `PG_POOL` (PGlite, its pool, LISTEN). */
@@ -40,14 +32,6 @@ export class PgliteModule {
   static forDatabase(options: PgliteDatabaseOptions): DynamicModule {
     const { poolToken = PG_POOL, databaseToken = EMBEDDED_DATABASE, ...open } = options;
     const logger = new Logger('PGlite');
-    @Injectable()
-    class DatabaseLifecycle implements OnApplicationShutdown {
-      constructor(@Inject(databaseToken) private readonly db: EmbeddedDatabase) {}
-      // Closed last: after consumers have drained and the bus has stopped.
-      async onApplicationShutdown(): Promise<void> {
-        await this.db.close();
-      }
-    }
     return {
       module: PgliteModule,
       providers: [
@@ -60,7 +44,8 @@ export class PgliteModule {
           },
         },
         { provide: poolToken, inject: [databaseToken], useFactory: (db: EmbeddedDatabase) => db.pool },
-        DatabaseLifecycle,
+        // Closed last: after consumers have drained and the bus has stopped.
+        closeOnShutdown(databaseToken, (db: EmbeddedDatabase) => db.close()),
       ],
       exports: [databaseToken, poolToken],
     };

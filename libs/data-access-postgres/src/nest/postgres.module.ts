@@ -1,17 +1,10 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'pg';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { closeOnShutdown } from '@deja/util-nest';
 import { migrate } from '../lib/migrate';
 import { createPool, type PoolOptions } from '../lib/pool';
 
 export const PG_POOL = Symbol('PG_POOL');
-
-@Injectable()
-class PoolLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
-  }
-}
 
 /** Provides the pg pool; optionally applies migrations before the app starts serving. */
 @Global()
@@ -38,7 +31,7 @@ export class PostgresModule {
             });
           },
         },
-        PoolLifecycle,
+        closeOnShutdown(PG_POOL, (pool: Pool) => pool.end()),
       ],
       exports: [PG_POOL],
     };

@@ -80,6 +80,15 @@ async function failure(p: Promise<unknown>): Promise<ProviderError> {
   return e;
 }
 
+/** What the Anthropic client makes of one error answer in Anthropic's envelope. */
+async function anthropicFailure(status: number, type: string, message: string) {
+  const f = fakeFetch([{ status, body: { type: 'error', error: { type, message } } }]);
+  const e = await failure(
+    new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedAnthropic),
+  );
+  return { f, e };
+}
+
 describe('OpenAIProviderClient', () => {
   it('normalises usage: input is prompt tokens minus cached tokens', async () => {
     const f = fakeFetch([{ status: 200, body: completion() }]);
@@ -184,23 +193,13 @@ describe('AnthropicProviderClient', () => {
   });
 
   it('classifies 529 overloaded as retriable', async () => {
-    const f = fakeFetch([
-      { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'busy' } } },
-    ]);
-    const e = await failure(
-      new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedAnthropic),
-    );
+    const { f, e } = await anthropicFailure(529, 'overloaded_error', 'busy');
     expect([e.code, e.retriable]).toEqual([ProviderErrorCode.Overloaded, true]);
     expect(f.calls()).toBe(1);
   });
 
   it("keeps Anthropic's error envelope as sent: status, error.type and message", async () => {
-    const f = fakeFetch([
-      { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'model: claude-x' } } },
-    ]);
-    const e = await failure(
-      new AnthropicProviderClient({ apiKey: 'k', timeoutMs: 1000, fetch: f.fetch }).send(shapedAnthropic),
-    );
+    const { e } = await anthropicFailure(404, 'not_found_error', 'model: claude-x');
     expect([e.code, e.retriable]).toEqual([ProviderErrorCode.NotFound, false]);
     expect(e.details.fault).toEqual({
       status: 404,

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { Counter, Registry } from 'prom-client';
+import { Registry, type Counter } from 'prom-client';
+import { counterOn } from '@deja/util-telemetry';
 import type { ResultV1 } from '@deja/contracts';
 
 /**
@@ -18,51 +19,26 @@ export class GatewayMetrics {
   readonly queueRefusals: Counter;
 
   constructor(@Optional() registry?: Registry) {
-    const registers = [registry ?? new Registry()];
-    this.jobsSubmitted = new Counter({
-      name: 'deja_gateway_jobs_submitted_total',
-      help: 'Jobs created, by API',
-      labelNames: ['api'],
-      registers,
-    });
-    this.results = new Counter({
-      name: 'deja_gateway_results_total',
-      help: 'Results that completed a job, by status and cache outcome',
-      labelNames: ['status', 'outcome', 'tier'],
-      registers,
-    });
-    this.savedUsd = new Counter({
-      name: 'deja_gateway_saved_usd_total',
-      help: 'Money saved by the cache on completed jobs (USD)',
-      registers,
-    });
-    this.spentUsd = new Counter({
-      name: 'deja_gateway_spent_usd_total',
-      help: 'Money spent on providers for completed jobs (USD)',
-      registers,
-    });
-    this.httpErrors = new Counter({
-      name: 'deja_gateway_http_errors_total',
-      help: 'HTTP errors answered, by error type',
-      labelNames: ['type'],
-      registers,
-    });
-    this.jobsExpired = new Counter({
-      name: 'deja_gateway_jobs_expired_total',
-      help: 'Jobs failed because no result came in time',
-      registers,
-    });
-    this.streams = new Counter({
-      name: 'deja_gateway_streams_total',
-      help: 'Streamed answers, by API and mode: live (a miss relayed as generated) or replay (a hit, or the finished answer)',
-      labelNames: ['api', 'mode'],
-      registers,
-    });
-    this.queueRefusals = new Counter({
-      name: 'deja_gateway_queue_refusals_total',
-      help: 'Jobs refused with 429 because their tenant had its queue limit of jobs or bytes queued',
-      registers,
-    });
+    const counter = counterOn(registry ?? new Registry());
+    this.jobsSubmitted = counter('deja_gateway_jobs_submitted_total', 'Jobs created, by API', ['api']);
+    this.results = counter('deja_gateway_results_total', 'Results that completed a job, by status and cache outcome', [
+      'status',
+      'outcome',
+      'tier',
+    ]);
+    this.savedUsd = counter('deja_gateway_saved_usd_total', 'Money saved by the cache on completed jobs (USD)');
+    this.spentUsd = counter('deja_gateway_spent_usd_total', 'Money spent on providers for completed jobs (USD)');
+    this.httpErrors = counter('deja_gateway_http_errors_total', 'HTTP errors answered, by error type', ['type']);
+    this.jobsExpired = counter('deja_gateway_jobs_expired_total', 'Jobs failed because no result came in time');
+    this.streams = counter(
+      'deja_gateway_streams_total',
+      'Streamed answers, by API and mode: live (a miss relayed as generated) or replay (a hit, or the finished answer)',
+      ['api', 'mode'],
+    );
+    this.queueRefusals = counter(
+      'deja_gateway_queue_refusals_total',
+      'Jobs refused with 429 because their tenant had its queue limit of jobs or bytes queued',
+    );
   }
 
   recordResult(r: ResultV1): void {

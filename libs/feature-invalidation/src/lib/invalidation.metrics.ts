@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Counter, type Registry } from 'prom-client';
+import { counterOn } from '@deja/util-telemetry';
 
 /** Invalidation metrics on the service's prom-client registry. */
 export class InvalidationMetrics {
@@ -9,9 +10,7 @@ export class InvalidationMetrics {
   readonly sweepErrors: Counter;
 
   constructor(registry: Registry) {
-    const registers = [registry];
-    const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
-      new Counter<L>({ name, help, labelNames, registers });
+    const counter = counterOn(registry);
     this.events = counter(
       'deja_invalidation_events_total',
       'Document changes and operator commands consumed, by cause and whether they were applied (false: replay)',
@@ -27,7 +26,7 @@ export class InvalidationMetrics {
       name: 'deja_invalidation_sweep_duration_seconds',
       help: 'Duration of one background deletion sweep',
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
-      registers,
+      registers: [registry],
     });
     this.sweepErrors = counter('deja_invalidation_sweep_errors_total', 'Background deletion sweeps that failed');
   }

@@ -11,27 +11,19 @@ export interface BreakerSettings {
   readonly cooldownMs: number;
 }
 
+/** Retriable, yet not a sign the provider is down: it throttling us, or this breaker failing fast. */
+const NOT_OUTAGES: ReadonlySet<ProviderErrorCode> = new Set([
+  ProviderErrorCode.RateLimited,
+  ProviderErrorCode.Unavailable,
+]);
+
 /**
- * Failures that say the provider is down. Rate limiting (429) is the provider protecting
- * itself and is handled by `retry-after`; 4xx are the request's fault — neither trips it.
+ * Failures that say the provider is down: the retriable ones (5xx, 529, timeout, connection)
+ * but for rate limiting (429), which is the provider protecting itself and is handled by
+ * `retry-after`. 4xx are the request's fault and are not retriable — neither trips it.
  */
 function isOutage(error: unknown): boolean {
-  if (!(error instanceof ProviderError)) return false;
-  switch (error.code) {
-    case ProviderErrorCode.ServerError:
-    case ProviderErrorCode.Overloaded:
-    case ProviderErrorCode.Timeout:
-    case ProviderErrorCode.Connection:
-      return true;
-    case ProviderErrorCode.RateLimited:
-    case ProviderErrorCode.Unavailable:
-    case ProviderErrorCode.InvalidRequest:
-    case ProviderErrorCode.Authentication:
-    case ProviderErrorCode.NotFound:
-    case ProviderErrorCode.NotConfigured:
-    case ProviderErrorCode.BadResponse:
-      return false;
-  }
+  return error instanceof ProviderError && error.retriable && !NOT_OUTAGES.has(error.code);
 }
 
 /**

@@ -1,15 +1,24 @@
 import { getModel } from '@deja/util-model-catalog';
 import { costOf, followerCost } from './cost';
 
+/** The cost of `usage` on `model`, with every kind of token not named at zero. */
+function priced(
+  model: string,
+  t: { input?: number; write?: number; write1h?: number; read?: number; output?: number },
+) {
+  return costOf(getModel(model), {
+    input_tokens: t.input ?? 0,
+    cache_write_tokens: t.write ?? 0,
+    ...(t.write1h === undefined ? {} : { cache_write_1h_tokens: t.write1h }),
+    cache_read_tokens: t.read ?? 0,
+    output_tokens: t.output ?? 0,
+  });
+}
+
 describe('cost ledger', () => {
   it('prices an Anthropic cache read at 0.1x input and reports the saving against no caching', () => {
     // claude-sonnet-4-6: $3 in / $15 out per MTok.
-    const cost = costOf(getModel('claude-sonnet-4-6'), {
-      input_tokens: 1000,
-      cache_write_tokens: 0,
-      cache_read_tokens: 4000,
-      output_tokens: 100,
-    });
+    const cost = priced('claude-sonnet-4-6', { input: 1000, read: 4000, output: 100 });
     expect(cost.usd).toBeCloseTo((1000 * 3 + 4000 * 0.3 + 100 * 15) / 1e6, 12);
     expect(cost.uncached_usd).toBeCloseTo((5000 * 3 + 100 * 15) / 1e6, 12);
     expect(cost.saved_usd).toBeCloseTo(cost.uncached_usd - cost.usd, 12);
@@ -17,33 +26,17 @@ describe('cost ledger', () => {
   });
 
   it('reports a negative saving for a first Anthropic call that writes the cache (1.25x)', () => {
-    const cost = costOf(getModel('claude-sonnet-4-6'), {
-      input_tokens: 10,
-      cache_write_tokens: 4000,
-      cache_read_tokens: 0,
-      output_tokens: 0,
-    });
+    const cost = priced('claude-sonnet-4-6', { input: 10, write: 4000 });
     expect(cost.saved_usd).toBeCloseTo(-(4000 * 3 * 0.25) / 1e6, 12);
   });
 
   it('prices 1-hour writes at 2x input', () => {
-    const cost = costOf(getModel('claude-sonnet-4-6'), {
-      input_tokens: 0,
-      cache_write_tokens: 1000,
-      cache_write_1h_tokens: 1000,
-      cache_read_tokens: 0,
-      output_tokens: 0,
-    });
+    const cost = priced('claude-sonnet-4-6', { write: 1000, write1h: 1000 });
     expect(cost.usd).toBeCloseTo((1000 * 3 * 2) / 1e6, 12);
   });
 
   it('prices OpenAI cached input with the model family discount (gpt-4.1: 0.25x)', () => {
-    const cost = costOf(getModel('gpt-4.1'), {
-      input_tokens: 976,
-      cache_write_tokens: 0,
-      cache_read_tokens: 3072,
-      output_tokens: 50,
-    });
+    const cost = priced('gpt-4.1', { input: 976, read: 3072, output: 50 });
     expect(cost.usd).toBeCloseTo((976 * 2 + 3072 * 0.5 + 50 * 8) / 1e6, 12);
     expect(cost.uncached_usd).toBeCloseTo((4048 * 2 + 50 * 8) / 1e6, 12);
   });

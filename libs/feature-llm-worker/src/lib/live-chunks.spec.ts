@@ -8,6 +8,20 @@ function streamIds() {
   return () => `s${++n}`;
 }
 
+/** A LiveChunks whose sends are recorded in `sent`, in order. */
+function recording(): { sent: ChunkV1[]; live: LiveChunks } {
+  const sent: ChunkV1[] = [];
+  return {
+    sent,
+    live: new LiveChunks(
+      ids,
+      async (c) => void sent.push(...c),
+      () => undefined,
+      streamIds(),
+    ),
+  };
+}
+
 describe('LiveChunks', () => {
   it('gathers text that arrives while a publish is on its way into the next chunk, in order', async () => {
     const sent: ChunkV1[][] = [];
@@ -31,13 +45,7 @@ describe('LiveChunks', () => {
   });
 
   it('gives each provider attempt its own stream id, starting at sequence 0', async () => {
-    const sent: ChunkV1[] = [];
-    const live = new LiveChunks(
-      ids,
-      async (c) => void sent.push(...c),
-      () => undefined,
-      streamIds(),
-    );
+    const { sent, live } = recording();
     live.attempt()('first try');
     await live.drain();
     live.attempt()('second try');
@@ -62,13 +70,7 @@ describe('LiveChunks', () => {
   });
 
   it('cuts text longer than a chunk may be into several, never inside a surrogate pair', async () => {
-    const sent: ChunkV1[] = [];
-    const live = new LiveChunks(
-      ids,
-      async (c) => void sent.push(...c),
-      () => undefined,
-      streamIds(),
-    );
+    const { sent, live } = recording();
     const text = `${'x'.repeat(MAX_CHUNK_CHARS - 1)}😀${'y'.repeat(10)}`;
     live.attempt()(text);
     await live.drain();

@@ -1,7 +1,8 @@
 import type { CompletionV1, Provider } from '@deja/contracts';
 import { modelLabel } from '@deja/util-model-catalog';
+import { counterOn } from '@deja/util-telemetry';
 import type { Registry } from 'prom-client';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, Histogram, type Counter } from 'prom-client';
 import type { BreakerState } from './circuit-breaker';
 import type { CoalesceRole } from './coalescer';
 import type { LlmWorkerObserver } from './llm-worker';
@@ -27,8 +28,7 @@ export class LlmWorkerMetrics implements LlmWorkerObserver {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
-      new Counter<L>({ name, help, labelNames, registers });
+    const counter = counterOn(registry);
     this.calls = counter('deja_llm_provider_calls_total', 'Provider calls (each attempt) by outcome', [
       'provider',
       'model',

@@ -1,4 +1,4 @@
-import { CompletionV1 } from '@deja/contracts';
+import { CompletionV1, ContractsTesting } from '@deja/contracts';
 import { ProviderError, ProviderErrorCode } from '@deja/data-access-providers';
 import { LlmWorker, type LlmWorkerOptions } from './llm-worker';
 import { FakeClock, FakeProvider, miss, response } from './testing.fixtures';
@@ -129,14 +129,7 @@ describe('LlmWorker', () => {
   });
 
   it("carries the provider's error answer (status, type, code, param) on the completion, valid on the wire", async () => {
-    const fault = {
-      status: 404,
-      type: 'invalid_request_error',
-      code: 'model_not_found',
-      param: 'model',
-      message: 'The model `gpt-9` does not exist',
-      retry_after_ms: null,
-    };
+    const fault = ContractsTesting.MODEL_NOT_FOUND;
     const { worker, provider } = setup([
       new ProviderError('openai', ProviderErrorCode.NotFound, 'openai 404: no such model', { status: 404, fault }),
     ]);

@@ -1,4 +1,4 @@
-import type { MissV1 } from '@deja/contracts';
+import { ContractsTesting, type MissV1 } from '@deja/contracts';
 import type { LlmProviderClient, ProviderResponse } from '@deja/data-access-providers';
 import type { ShapedRequest } from '@deja/util-prompt-cache';
 import type { Clock } from './clock';
@@ -76,20 +76,7 @@ export function miss(over: Partial<MissV1> & { requestId?: string } = {}): MissV
       params: {},
     },
     cache: { namespace: 'default', lookup: true, store: true, personal: false, context_docs: [] },
-    lookup: {
-      scope_hash: 'scope1',
-      query_hash: 'q1',
-      normalized_query: 'capital of france',
-      embedding_model: null,
-      embedding: null,
-      namespace_version: 1,
-      doc_versions: {},
-      nearest_similarity: null,
-      outcome: 'miss',
-      cacheable: true,
-      rejected_by: null,
-      threshold: null,
-    },
+    lookup: ContractsTesting.missLookup(),
     ...rest,
   } as MissV1;
 }

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { Counter, Histogram, type Registry } from 'prom-client';
-import { withSpan, withSpanSync } from '@deja/util-telemetry';
+import { Histogram, type Counter, type Registry } from 'prom-client';
+import { counterOn, withSpan, withSpanSync } from '@deja/util-telemetry';
 
 /** Span name of a timed stage: `deja.stage.embed`, `deja.stage.claim`, … */
 export const STAGE_SPAN_PREFIX = 'deja.stage.';
@@ -17,12 +17,8 @@ export class CacheMetrics {
   readonly degraded: Counter<'reason'>;
 
   constructor(registry: Registry) {
-    this.lookups = new Counter({
-      name: 'deja_cache_lookups_total',
-      help: 'Cache lookups by outcome and tier',
-      labelNames: ['outcome', 'tier'],
-      registers: [registry],
-    });
+    const counter = counterOn(registry);
+    this.lookups = counter('deja_cache_lookups_total', 'Cache lookups by outcome and tier', ['outcome', 'tier']);
     this.similarity = new Histogram({
       name: 'deja_cache_similarity',
       help: 'Similarity of the nearest semantic candidate, for hits and near-misses',
@@ -30,12 +26,11 @@ export class CacheMetrics {
       buckets: [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98, 1],
       registers: [registry],
     });
-    this.guardRejections = new Counter({
-      name: 'deja_cache_guard_rejections_total',
-      help: 'Semantic candidates above the threshold refused by a guard',
-      labelNames: ['guard'],
-      registers: [registry],
-    });
+    this.guardRejections = counter(
+      'deja_cache_guard_rejections_total',
+      'Semantic candidates above the threshold refused by a guard',
+      ['guard'],
+    );
     this.stageSeconds = new Histogram({
       name: 'deja_stage_duration_seconds',
       help: 'Latency of each stage of the cache path',
@@ -43,28 +38,10 @@ export class CacheMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
-    this.stored = new Counter({
-      name: 'deja_cache_store_total',
-      help: 'Completions by store result',
-      labelNames: ['result'],
-      registers: [registry],
-    });
-    this.duplicates = new Counter({
-      name: 'deja_requests_duplicate_total',
-      help: 'Requests dropped because their id had been answered',
-      registers: [registry],
-    });
-    this.degraded = new Counter({
-      name: 'deja_cache_degraded_total',
-      help: 'Requests answered in a degraded mode, by reason',
-      labelNames: ['reason'],
-      registers: [registry],
-    });
-    this.forged = new Counter({
-      name: 'deja_cache_forged_entries_total',
-      help: 'Entries refused because their signature did not verify',
-      registers: [registry],
-    });
+    this.stored = counter('deja_cache_store_total', 'Completions by store result', ['result']);
+    this.duplicates = counter('deja_requests_duplicate_total', 'Requests dropped because their id had been answered');
+    this.degraded = counter('deja_cache_degraded_total', 'Requests answered in a degraded mode, by reason', ['reason']);
+    this.forged = counter('deja_cache_forged_entries_total', 'Entries refused because their signature did not verify');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { CompletionV1, RequestV1 } from '@deja/contracts';
+import { ContractsTesting, type RequestV1 } from '@deja/contracts';
 import type { CacheRepository } from '@deja/data-access-cache';
 import { EmbeddingsTesting } from '@deja/data-access-embeddings';
 import { CacheMetrics } from './cache-metrics';
@@ -43,17 +43,7 @@ describe('SemanticCache with Postgres unreachable', () => {
       cacheable: false,
       rejected_by: 'degraded:postgres_unavailable',
     });
-    const completion: CompletionV1 = {
-      ...outcome.miss,
-      status: 'completed',
-      complete: true,
-      error: null,
-      warnings: [],
-      provider_latency_ms: 1,
-      answer: { content: 'answer', finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
-      cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
-    };
+    const completion = ContractsTesting.completionFor(outcome.miss, 'answer');
     const result = await cache('bypass').complete(completion);
     expect(result).toMatchObject({
       status: 'completed',
@@ -112,31 +102,14 @@ describe('SemanticCache with Postgres unreachable', () => {
       new CacheMetrics(new Registry()),
       { topK: 5, defaults: DEFAULT_NAMESPACE_POLICY },
     );
-    const completion: CompletionV1 = {
-      ...request,
-      status: 'completed',
-      complete: true,
-      error: null,
-      warnings: [],
-      provider_latency_ms: 1,
-      lookup: {
-        scope_hash: 's',
-        query_hash: 'q',
-        normalized_query: 'what is rag',
-        embedding_model: 'hash',
-        embedding: null,
-        namespace_version: 1,
-        doc_versions: {},
-        nearest_similarity: null,
-        outcome: 'miss',
-        cacheable: true,
-        rejected_by: null,
-        threshold: 0.9,
-      },
+    const lookup = ContractsTesting.missLookup({
+      normalized_query: 'what is rag',
+      embedding_model: 'hash',
+      threshold: 0.9,
+    });
+    const completion = ContractsTesting.completionFor({ ...request, lookup }, 'half an emoji \ud83d', {
       answer: { content: 'half an emoji \ud83d', finish_reason: 'length', simulated: true },
-      usage: { input_tokens: 1, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 1 },
-      cost: { usd: 0.1, uncached_usd: 0.1, saved_usd: 0 },
-    };
+    });
     const result = await c.complete(completion);
     expect(result).toMatchObject({ status: 'completed', cache: { entry_id: null } });
     expect(result.answer?.content).toContain('half an emoji');

@@ -3,13 +3,13 @@ import { DejaError } from '@deja/util-errors';
 /** Why a cache-policy input was refused. Transports map each code to their own error. */
 export enum CachePolicyErrorCode {
   /** A request's threshold override lies outside its namespace's [minThreshold, maxThreshold]. */
-  THRESHOLD_OUT_OF_BOUNDS = 'THRESHOLD_OUT_OF_BOUNDS',
+  ThresholdOutOfBounds = 'threshold_out_of_bounds',
   /** A request's target false-hit rate lies outside its namespace's calibrated range. */
-  TARGET_OUT_OF_BOUNDS = 'TARGET_OUT_OF_BOUNDS',
+  TargetOutOfBounds = 'target_out_of_bounds',
   /** A request's TTL override is longer than its namespace allows. */
-  TTL_OUT_OF_BOUNDS = 'TTL_OUT_OF_BOUNDS',
+  TtlOutOfBounds = 'ttl_out_of_bounds',
   /** A namespace policy is inconsistent (e.g. threshold outside its own bounds). */
-  INVALID_NAMESPACE_POLICY = 'INVALID_NAMESPACE_POLICY',
+  InvalidNamespacePolicy = 'invalid_namespace_policy',
 }
 
 /**

@@ -39,7 +39,7 @@ describe('decision rule', () => {
 
   it.each([0, 0.001, 0.5, Number.NaN])('refuses a target false-hit rate of %p outside the bounds', (value) => {
     expect(() => effectiveRule(learned, { target_false_hit_rate: value })).toThrow(
-      expect.objectContaining({ code: CachePolicyErrorCode.TARGET_OUT_OF_BOUNDS }),
+      expect.objectContaining({ code: CachePolicyErrorCode.TargetOutOfBounds }),
     );
   });
 
@@ -67,17 +67,17 @@ describe('threshold policy', () => {
         effectiveThreshold(policy, value);
       } catch (e) {
         expect(e).toBeInstanceOf(CachePolicyException);
-        expect((e as CachePolicyException).code).toBe(CachePolicyErrorCode.THRESHOLD_OUT_OF_BOUNDS);
+        expect((e as CachePolicyException).code).toBe(CachePolicyErrorCode.ThresholdOutOfBounds);
         expect((e as CachePolicyException).message).toContain('[0.85, 0.99]');
       }
     },
   );
 
   it('serialises its error explicitly and says it is not retriable', () => {
-    const error = new CachePolicyException(CachePolicyErrorCode.TTL_OUT_OF_BOUNDS, 'too long', { ttlSeconds: 9 });
+    const error = new CachePolicyException(CachePolicyErrorCode.TtlOutOfBounds, 'too long', { ttlSeconds: 9 });
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       name: 'CachePolicyException',
-      code: 'TTL_OUT_OF_BOUNDS',
+      code: 'ttl_out_of_bounds',
       message: 'too long',
       retriable: false,
       details: { ttlSeconds: 9 },

@@ -96,7 +96,7 @@ export function validateNamespacePolicy(policy: NamespacePolicy): NamespacePolic
   }
   if (problems.length > 0) {
     throw new CachePolicyException(
-      CachePolicyErrorCode.INVALID_NAMESPACE_POLICY,
+      CachePolicyErrorCode.InvalidNamespacePolicy,
       `invalid namespace policy: ${problems.join('; ')}`,
     );
   }
@@ -137,14 +137,8 @@ export function namespacePolicy(overrides: NamespaceOverrides, defaults: Namespa
  */
 export function effectiveThreshold(policy: NamespacePolicy, override?: number): number {
   if (override === undefined) return policy.threshold;
-  if (!Number.isFinite(override) || override < policy.minThreshold || override > policy.maxThreshold) {
-    throw new CachePolicyException(
-      CachePolicyErrorCode.THRESHOLD_OUT_OF_BOUNDS,
-      `threshold ${override} is outside this namespace's allowed range [${policy.minThreshold}, ${policy.maxThreshold}]`,
-      { threshold: override, minThreshold: policy.minThreshold, maxThreshold: policy.maxThreshold },
-    );
-  }
-  return override;
+  const bounds = { min: policy.minThreshold, max: policy.maxThreshold };
+  return withinBounds('threshold', override, bounds, CachePolicyErrorCode.ThresholdOutOfBounds);
 }
 
 /**
@@ -167,14 +161,20 @@ export function effectiveRule(
 }
 
 function effectiveTarget(policy: NamespacePolicy, target: number): number {
-  if (!Number.isFinite(target) || target < policy.minTargetFalseHitRate || target > policy.maxTargetFalseHitRate) {
-    throw new CachePolicyException(
-      CachePolicyErrorCode.TARGET_OUT_OF_BOUNDS,
-      `target_false_hit_rate ${target} is outside this namespace's allowed range [${policy.minTargetFalseHitRate}, ${policy.maxTargetFalseHitRate}]`,
-      { targetFalseHitRate: target, min: policy.minTargetFalseHitRate, max: policy.maxTargetFalseHitRate },
-    );
-  }
-  return target;
+  const bounds = { min: policy.minTargetFalseHitRate, max: policy.maxTargetFalseHitRate };
+  return withinBounds('target_false_hit_rate', target, bounds, CachePolicyErrorCode.TargetOutOfBounds);
+}
+
+/** A request's override when it lies within the namespace's bounds; refused (never clamped) otherwise. */
+function withinBounds(
+  field: string,
+  value: number,
+  { min, max }: { min: number; max: number },
+  code: CachePolicyErrorCode,
+): number {
+  if (Number.isFinite(value) && value >= min && value <= max) return value;
+  const message = `${field} ${value} is outside this namespace's allowed range [${min}, ${max}]`;
+  throw new CachePolicyException(code, message, { [field]: value, min, max });
 }
 
 /** The TTL to store an answer with: the namespace's, or a request's override up to the namespace's maximum. */
@@ -183,7 +183,7 @@ export function effectiveTtlSeconds(policy: NamespacePolicy, override?: number):
   const max = policy.maxTtlSeconds ?? policy.ttlSeconds;
   if (!Number.isSafeInteger(override) || override <= 0 || override > max) {
     throw new CachePolicyException(
-      CachePolicyErrorCode.TTL_OUT_OF_BOUNDS,
+      CachePolicyErrorCode.TtlOutOfBounds,
       `ttl_seconds ${override} is outside this namespace's allowed range [1, ${max}]`,
       { ttlSeconds: override, maxTtlSeconds: max },
     );

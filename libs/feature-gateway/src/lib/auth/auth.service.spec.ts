@@ -25,10 +25,15 @@ function keyStore() {
   return { tenants, release: () => pending.shift()?.(), lookups: () => lookups };
 }
 
+/** An AuthService over a scripted key store. */
+function authOverKeyStore() {
+  const store = keyStore();
+  return { store, auth: new AuthService(store.tenants, options) };
+}
+
 describe('AuthService key cache', () => {
   it('asks the key store again after the tenant is forgotten (an erasure notification)', async () => {
-    const store = keyStore();
-    const auth = new AuthService(store.tenants, options);
+    const { store, auth } = authOverKeyStore();
     const first = auth.resolve(KEY);
     store.release();
     expect(await first).toMatchObject({ kind: 'tenant', tenant: 'acme' });
@@ -43,8 +48,7 @@ describe('AuthService key cache', () => {
   });
 
   it('does not remember a lookup that was under way when the tenant was erased', async () => {
-    const store = keyStore();
-    const auth = new AuthService(store.tenants, options);
+    const { store, auth } = authOverKeyStore();
     const racing = auth.resolve(KEY); // read before the erasure committed
     auth.forgetTenant('acme'); // the erasure's notification arrives meanwhile
     store.release();
@@ -56,8 +60,7 @@ describe('AuthService key cache', () => {
   });
 
   it('forgets every key when notifications may have been missed', async () => {
-    const store = keyStore();
-    const auth = new AuthService(store.tenants, options);
+    const { store, auth } = authOverKeyStore();
     const first = auth.resolve(KEY);
     store.release();
     await first;

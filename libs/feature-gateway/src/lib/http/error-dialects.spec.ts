@@ -1,17 +1,10 @@
-import type { ProviderFault } from '@deja/contracts';
+import { ContractsTesting, type ProviderFault } from '@deja/contracts';
 import { pipelineFailure } from '../compat/pipeline-failure';
 import { GatewayErrorCode, GatewayException, statusOf } from '../gateway.exception';
 import { unsupported } from '../translate/common';
 import { anthropicType, dialectFor, errorBody } from './error-dialects';
 
-const notFound: ProviderFault = {
-  status: 404,
-  type: 'invalid_request_error',
-  code: 'model_not_found',
-  param: 'model',
-  message: 'The model `gpt-9` does not exist or you do not have access to it.',
-  retry_after_ms: null,
-};
+const notFound = ContractsTesting.MODEL_NOT_FOUND;
 
 describe('error dialects', () => {
   it('picks the dialect from the route (models: by the anthropic-version header), Deja elsewhere', () => {

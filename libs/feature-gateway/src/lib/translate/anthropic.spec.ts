@@ -2,7 +2,7 @@ import { ChatRequest } from '@deja/contracts';
 import type { GatewayException } from '../gateway.exception';
 import { anthropicMessage, anthropicToNeutral, refuseCredentialHeaders } from './anthropic';
 import { anthropicStreamFrames } from './anthropic-stream';
-import { completed, parseSse } from './fixtures';
+import { completed, parseSse, weatherCall } from './fixtures';
 
 describe('anthropicToNeutral', () => {
   it('keeps cache_control-marked system blocks as cacheable parts', () => {
@@ -199,14 +199,7 @@ describe('Anthropic response encoders', () => {
   });
 
   it('encodes tool calls as tool_use blocks with parsed input and stop_reason tool_use', () => {
-    const a = completed({
-      answer: {
-        content: '',
-        finish_reason: 'tool_calls',
-        tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }],
-        simulated: false,
-      },
-    });
+    const a = weatherCall('toolu_1', 'tool_calls');
     expect(anthropicMessage(a)).toMatchObject({
       content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }],
       stop_reason: 'tool_use',
@@ -236,14 +229,7 @@ describe('Anthropic response encoders', () => {
   });
 
   it('streams tool_use input as input_json_delta pieces that join to the JSON', () => {
-    const a = completed({
-      answer: {
-        content: 'Checking.',
-        finish_reason: 'tool_use',
-        tool_calls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Paris"}' }],
-        simulated: false,
-      },
-    });
+    const a = weatherCall('toolu_1', 'tool_use', 'Checking.');
     const events = parseSse(anthropicStreamFrames(a)).map((e) => JSON.parse(e.data));
     const starts = events.filter((e) => e.type === 'content_block_start');
     expect(starts.map((s) => s.content_block.type)).toEqual(['text', 'tool_use']);

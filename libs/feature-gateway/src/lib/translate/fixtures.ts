@@ -32,3 +32,19 @@ export function parseSse(frames: string[]): Array<{ event?: string; data: string
       return { event, data };
     });
 }
+
+/** A completed answer whose one tool call (`id`) asks the `weather` tool about Paris. */
+export function weatherCall(
+  id: string,
+  finishReason: NonNullable<ResultV1['answer']>['finish_reason'],
+  content = '',
+): CompletedAnswer {
+  return completed({
+    answer: {
+      content,
+      finish_reason: finishReason,
+      tool_calls: [{ id, name: 'weather', arguments: '{"city":"Paris"}' }],
+      simulated: false,
+    },
+  });
+}

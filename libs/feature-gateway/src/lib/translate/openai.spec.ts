@@ -1,6 +1,6 @@
 import { ChatRequest } from '@deja/contracts';
 import { GatewayErrorCode, type GatewayException } from '../gateway.exception';
-import { completed, parseSse } from './fixtures';
+import { completed, parseSse, weatherCall } from './fixtures';
 import { openAiCompletion, openAiToNeutral } from './openai';
 import { openAiStreamFrames } from './openai-stream';
 
@@ -234,14 +234,7 @@ describe('OpenAI response encoders', () => {
   });
 
   it('encodes tool calls with null content and finish_reason tool_calls', () => {
-    const a = completed({
-      answer: {
-        content: '',
-        finish_reason: 'tool_use',
-        tool_calls: [{ id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' }],
-        simulated: false,
-      },
-    });
+    const a = weatherCall('c1', 'tool_use');
     const body = openAiCompletion(a) as { choices: Array<{ message: Record<string, unknown>; finish_reason: string }> };
     expect(body.choices[0].message['content']).toBeNull();
     expect(body.choices[0].message['tool_calls']).toEqual([

@@ -106,21 +106,8 @@ export class InvalidationAdminController {
   @ApiParam({ name: 'event_id' })
   @ApiQuery({ name: 'tenant', required: false })
   async status(@Param('event_id') eventId: string, @Query('tenant') tenant?: string): Promise<EventStatus> {
-    const id = EventIdParam.safeParse(eventId);
-    if (!id.success)
-      throw new InvalidationException(
-        InvalidationErrorCode.InvalidRequest,
-        `invalid event_id: ${id.error.issues[0]?.message ?? ''}`,
-        [{ path: 'event_id', message: id.error.issues[0]?.message ?? 'invalid' }],
-      );
-    const t = TenantQuery.safeParse(tenant);
-    if (!t.success)
-      throw new InvalidationException(
-        InvalidationErrorCode.InvalidRequest,
-        `invalid tenant: ${t.error.issues[0]?.message ?? ''}`,
-        [{ path: 'tenant', message: t.error.issues[0]?.message ?? 'invalid' }],
-      );
-    const records = await this.repo.findEventsById(eventId, t.data);
+    parsedParam(EventIdParam, 'event_id', eventId);
+    const records = await this.repo.findEventsById(eventId, parsedParam(TenantQuery, 'tenant', tenant));
     if (records.length === 0) {
       throw new InvalidationException(
         InvalidationErrorCode.UnknownEvent,
@@ -142,6 +129,16 @@ export class InvalidationAdminController {
       );
     }
   }
+}
+
+/** A path or query parameter parsed by its schema, or an `invalid_request` naming it. */
+function parsedParam<T>(schema: z.ZodType<T>, name: string, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues[0]?.message;
+  throw new InvalidationException(InvalidationErrorCode.InvalidRequest, `invalid ${name}: ${message ?? ''}`, [
+    { path: name, message: message ?? 'invalid' },
+  ]);
 }
 
 function toEffect(r: AppliedEvent): EventStatus['effects'][number] {

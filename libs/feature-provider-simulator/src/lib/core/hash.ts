@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seededRandom as mulberry32 } from '@deja/util-random';
 
 /**
  * Hex SHA-256 of the parts, encoded as a JSON array so `["ab","c"]` and `["a","bc"]` differ
@@ -38,12 +39,5 @@ export function stableJson(value: unknown): string {
 
 /** Deterministic PRNG (mulberry32) seeded from a string: same seed, same sequence. */
 export function seededRandom(seed: string): () => number {
-  let a = Number.parseInt(sha256(seed).slice(0, 8), 16) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Number.parseInt(sha256(seed).slice(0, 8), 16));
 }

@@ -117,23 +117,15 @@ export class SimulatorEngine {
       },
       ctx.extraLatencyMs,
     );
-    const lastUserText = lastAnthropicUserText(req);
-    const answer = simulatedAnswer({
-      model: facts.id,
+    const turn = this.turn(req, facts, ctx, latency, {
       promptHash: prompt.promptHash,
-      lastUserText,
+      lastUserText: lastAnthropicUserText(req),
       maxTokens: req.max_tokens,
       plan: anthropicOutputPlan(req),
-      ...(ctx.outputTokens === undefined ? {} : { outputTokens: ctx.outputTokens }),
     });
+    const { answer } = turn;
     return {
-      model: req.model,
-      facts,
-      stream: req.stream === true,
-      answer,
-      latency,
-      promptHash: prompt.promptHash,
-      lastUserText,
+      ...turn,
       commitCache: () => this.anthropicCache.commit(plan, this.clock.now()),
       usage: { ...usage, output_tokens: answer.tokens.length },
       stopReason: answer.truncated ? 'max_tokens' : answer.toolCall ? 'tool_use' : 'end_turn',
@@ -166,25 +158,16 @@ export class SimulatorEngine {
       { uncachedTokens: plan.promptTokens - plan.cachedTokens, cachedTokens: plan.cachedTokens },
       ctx.extraLatencyMs,
     );
-    const promptHash = openAIPromptHash(tokens);
-    const lastUserText = lastOpenAIUserText(req);
     const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? undefined;
-    const answer = simulatedAnswer({
-      model: facts.id,
-      promptHash,
-      lastUserText,
+    const turn = this.turn(req, facts, ctx, latency, {
+      promptHash: openAIPromptHash(tokens),
+      lastUserText: lastOpenAIUserText(req),
       ...(maxTokens === undefined ? {} : { maxTokens }),
       plan: openAIOutputPlan(req),
-      ...(ctx.outputTokens === undefined ? {} : { outputTokens: ctx.outputTokens }),
     });
+    const { answer } = turn;
     return {
-      model: req.model,
-      facts,
-      stream: req.stream === true,
-      answer,
-      latency,
-      promptHash,
-      lastUserText,
+      ...turn,
       commitCache: () => this.openaiCache.commit(plan, this.clock.now()),
       promptTokens: plan.promptTokens,
       cachedTokens: plan.cachedTokens,
@@ -192,6 +175,23 @@ export class SimulatorEngine {
       promptCacheKey: req.prompt_cache_key ?? null,
       finishReason: answer.truncated ? 'length' : answer.toolCall ? 'tool_calls' : 'stop',
     };
+  }
+
+  /** What both dialects' turns share: the simulated answer to the prompt, and how it is paced. */
+  private turn(
+    req: { model: string; stream?: boolean | null },
+    facts: ModelFacts,
+    ctx: CallContext,
+    latency: LatencyPlan,
+    prompt: Omit<Parameters<typeof simulatedAnswer>[0], 'model' | 'outputTokens'>,
+  ): Omit<TurnBase, 'commitCache'> {
+    const answer = simulatedAnswer({
+      model: facts.id,
+      ...prompt,
+      ...(ctx.outputTokens === undefined ? {} : { outputTokens: ctx.outputTokens }),
+    });
+    const { promptHash, lastUserText } = prompt;
+    return { model: req.model, facts, stream: req.stream === true, answer, latency, promptHash, lastUserText };
   }
 
   openaiEmbeddings(body: unknown): EmbeddingsResult {
