@@ -43,7 +43,7 @@ scenarios:
             semantic caching, both
   live-quality [--questions 20000] [--window 5000] [--data FILE.jsonl] [--seed S] [--concurrency 4]
             a stream of questions from labelled pairs (Zipf popularity; a pair's either text asked) through the
-            running pipeline's jobs API; every hit judged by the labels: the true false-hit rate on the stream.
+            running pipeline's jobs API; every hit judged by the labels: the false-hit rate on the stream.
             Use the question-disjoint test split (tmp/train-decisions/qqp-test.jsonl, written by
             \`npm run train-decisions -- prepare\`): the decision weights were trained on the rest
   invalidation [--events 20] [--rate 4]

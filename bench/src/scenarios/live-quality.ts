@@ -26,6 +26,11 @@ interface Counts {
   wrong: number;
   wrong_semantic: number;
   failed: number;
+  /**
+   * Misses whose meaning had already been answered (stored) under another phrasing: the hits a
+   * perfect semantic tier would have added. Semantic recall = right semantic hits / (those + misses here).
+   */
+  paraphrase_misses: number;
   /** The first wrong hits: the question asked, and the question the served answer was built for. */
   wrong_examples: Array<{ asked: string; answered_for: string | null; labelled: 'different' | 'unlinked' }>;
 }
@@ -85,6 +90,11 @@ class Meanings {
     return x;
   }
 
+  /** The meaning a text belongs to. */
+  key(text: string): string {
+    return this.find(normalizeQuery(text));
+  }
+
   same(a: string, b: string): boolean {
     return this.find(normalizeQuery(a)) === this.find(normalizeQuery(b));
   }
@@ -137,8 +147,9 @@ function answeredQuestion(content: string | null | undefined): string | null {
 /**
  * A stream of questions from labelled pairs replayed through the running pipeline (REST jobs
  * API, one tenant, one namespace, the shipped decision rule), the simulator answering each miss
- * with an answer that names its question. Every hit is judged by the pairs' labels: the true
- * false-hit rate of the cache on this stream, not a pair-by-pair estimate.
+ * with an answer that names its question. Every hit is judged by the pairs' labels: the cache's
+ * false-hit rate on this stream as the labels see it (an upper bound: QQP's duplicate graph is
+ * incomplete and noisy, so some "wrong" hits are the same question), not a pair-by-pair estimate.
  */
 export async function runLiveQuality(o: LiveQualityOptions): Promise<LiveQualityResult> {
   const started = Date.now();
@@ -161,6 +172,9 @@ export async function runLiveQuality(o: LiveQualityOptions): Promise<LiveQuality
     let next = 0;
     let done = 0;
     let errors = 0;
+    /** Meanings answered so far (each miss stores its answer), and the exact texts asked so far. */
+    const answered = new Set<string>();
+    const seen = new Set<string>();
     const worker = async () => {
       for (let i = next++; i < stream.length; i = next++) {
         const asked = stream[i];
@@ -176,7 +190,11 @@ export async function runLiveQuality(o: LiveQualityOptions): Promise<LiveQuality
             return null;
           });
         const into = i >= stream.length - o.window ? [all, final] : [all];
-        for (const c of into) tally(c, asked, job, meanings);
+        // Judged against what was stored before this answer came back (so a question's own miss is not counted).
+        const storedBefore = answered.has(meanings.key(asked)) && !seen.has(normalizeQuery(asked));
+        for (const c of into) tally(c, asked, job, meanings, storedBefore);
+        if (job?.status === 'completed') answered.add(meanings.key(asked));
+        seen.add(normalizeQuery(asked));
         const decidedBy = (job?.cache as { decision_model?: string | null } | undefined)?.decision_model;
         if (decidedBy !== undefined) rule = decidedBy ?? 'raw threshold';
         progress.tick(++done);
@@ -204,16 +222,35 @@ export async function runLiveQuality(o: LiveQualityOptions): Promise<LiveQuality
 }
 
 function emptyCounts(): Counts {
-  return { questions: 0, hits: 0, exact: 0, semantic: 0, wrong: 0, wrong_semantic: 0, failed: 0, wrong_examples: [] };
+  return {
+    questions: 0,
+    hits: 0,
+    exact: 0,
+    semantic: 0,
+    wrong: 0,
+    wrong_semantic: 0,
+    failed: 0,
+    paraphrase_misses: 0,
+    wrong_examples: [],
+  };
 }
 
-function tally(c: Counts, asked: string, job: Awaited<ReturnType<Pipeline['job']>> | null, meanings: Meanings): void {
+function tally(
+  c: Counts,
+  asked: string,
+  job: Awaited<ReturnType<Pipeline['job']>> | null,
+  meanings: Meanings,
+  paraphraseStored: boolean,
+): void {
   c.questions++;
   if (!job || job.status !== 'completed') {
     c.failed++;
     return;
   }
-  if (job.cache.outcome !== 'hit') return;
+  if (job.cache.outcome !== 'hit') {
+    if (paraphraseStored) c.paraphrase_misses++;
+    return;
+  }
   c.hits++;
   const semantic = job.cache.tier === 'semantic';
   if (semantic) c.semantic++;
@@ -258,6 +295,7 @@ export function renderLiveQuality(r: LiveQualityResult): string {
     pct(c.hit_rate),
     `${c.exact} / ${c.semantic}`,
     `${c.wrong} (${c.wrong_semantic} semantic)`,
+    String(c.paraphrase_misses),
     c.false_hit_interval
       ? `${pct(c.false_hit_rate)} [${pct(c.false_hit_interval[0])}, ${pct(c.false_hit_interval[1])}]`
       : '—',
@@ -266,7 +304,16 @@ export function renderLiveQuality(r: LiveQualityResult): string {
   return [
     `live quality: ${r.meta.questions} questions, ${r.meta.pairs} pairs, ${r.meta.clusters} meanings, zipf ${r.meta.zipf}, seed ${r.meta.seed}; rule ${r.meta.rule}; ${r.meta.seconds} s`,
     table(
-      ['questions', 'n', 'hit rate', 'exact / semantic hits', 'wrong hits', 'true false-hit rate [95 %]', 'failed'],
+      [
+        'questions',
+        'n',
+        'hit rate',
+        'exact / semantic hits',
+        'wrong hits',
+        'paraphrases missed',
+        'labelled false-hit rate [95 %]',
+        'failed',
+      ],
       [row('all', r.all), row(`last ${r.meta.window}`, r.final_window)],
     ),
   ].join('\n');
