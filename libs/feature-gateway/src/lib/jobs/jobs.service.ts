@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TOPICS, type CacheOptions, type ChatRequest, type RequestV1, type WireError } from '@deja/contracts';
 import { TopicPublisher } from '@deja/data-access-kafka';
 import { JobsRepository, type JobRecord, type QueuedLoad, type QueueLimit } from '@deja/data-access-jobs';
+import { ExactTier } from '@deja/feature-semantic-cache';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
 import { callStore } from '../http/store-call';
@@ -43,6 +44,7 @@ export class JobsService {
     private readonly metrics: GatewayMetrics,
     private readonly bounds: NamespaceBounds,
     private readonly gate: QueueGate,
+    private readonly exactTier: ExactTier,
   ) {
     this.queueLimit = {
       jobs: options.queueLimit?.jobs ?? DEFAULT_QUEUE_LIMIT.jobs,
@@ -81,6 +83,30 @@ export class JobsService {
     return { job, created };
   }
 
+  /**
+   * An exact hit answered in this process, before anything is stored or published: the job is
+   * written already answered (so the jobs API, the console and the stats see it as any other)
+   * and returned. Null when the request goes the pipeline's way — no exact hit, a client id to
+   * honour (a resubmission must return its first job), or the cache not readable now (the
+   * pipeline applies its degraded modes).
+   */
+  async answerFromCache(s: JobSubmission): Promise<JobRecord | null> {
+    if (s.clientId !== undefined) return null;
+    const id = s.id ?? randomUUID();
+    const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
+    const result = await this.exactTier
+      .answer(requestMessage({ id, tenant: s.tenant, request }))
+      .catch((error: unknown) => {
+        this.logger.warn(`exact tier unavailable, request ${id} goes through the pipeline: ${String(error)}`);
+        return null;
+      });
+    if (!result) return null;
+    const job = await this.store(() => this.repo.createCompleted({ id, tenant: s.tenant, request }, result));
+    this.metrics.jobsSubmitted.inc({ api: s.api });
+    this.metrics.recordResult(result);
+    return job;
+  }
+
   /** The tenant's job, or 404 (also for other tenants' jobs: their existence is not revealed). */
   async get(tenant: string, id: string, waitSeconds = 0): Promise<JobRecord> {
     const load = () => this.store(() => this.repo.findForTenant(tenant, id));
@@ -89,10 +115,16 @@ export class JobsService {
     return job;
   }
 
-  /** Waits (bounded) for a job, known by its real id, to leave `queued`. */
-  async waitFor(tenant: string, jobId: string, timeoutMs: number): Promise<JobRecord> {
-    const job = await this.waiters.waitFor(jobId, timeoutMs, () =>
-      this.store(() => this.repo.findForTenant(tenant, jobId)),
+  /**
+   * Waits (bounded) for a job, known by its real id, to leave `queued`. `submitted`: the job as
+   * `submit` returned it, so the wait starts without reading it again.
+   */
+  async waitFor(tenant: string, jobId: string, timeoutMs: number, submitted?: JobRecord): Promise<JobRecord> {
+    const job = await this.waiters.waitFor(
+      jobId,
+      timeoutMs,
+      () => this.store(() => this.repo.findForTenant(tenant, jobId)),
+      submitted,
     );
     if (!job) throw new GatewayException(GatewayErrorCode.NotFound, `job '${jobId}' not found`);
     return job;
