@@ -83,6 +83,8 @@ export class SemanticCache {
   private readonly now: () => Date;
   /** The learned stage's weights, or null when none fit this embedder (threshold rule only). */
   readonly decisionModel: DecisionModel | null;
+  /** The exact tier this cache runs first (the gateway answers exact hits with its own instance). */
+  private readonly exact: ExactTier;
 
   constructor(
     private readonly repo: CacheRepository,
@@ -98,9 +100,6 @@ export class SemanticCache {
       now: this.now,
     });
   }
-
-  /** The exact tier this cache runs first (also what the gateway answers exact hits with). */
-  readonly exact: ExactTier;
 
   /** The lookup in its own span, with the decision's attributes (never the prompt text). */
   async lookup(request: RequestV1, messageRef: string): Promise<LookupOutcome> {
