@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { applyDecorators, DynamicModule, Module, UseFilters } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { BusModule } from '@deja/data-access-bus';
-import { embedderConfigFromEnv, EmbeddingsModule } from '@deja/data-access-embeddings';
+import { embedderConfigFromEnv, embeddingModelOf, EmbeddingsModule } from '@deja/data-access-embeddings';
 import { PgliteModule } from '@deja/data-access-pglite';
 import { PG_POOL } from '@deja/data-access-postgres';
 import { ConsoleModule } from '@deja/feature-console';
@@ -45,6 +45,8 @@ export function embeddedGatewayOptions(config: EmbeddedConfig, keys: EmbeddedKey
     publishTimeoutMs: 5000,
     maxJobWaitSeconds: 30,
     recheckMs: 2000,
+    // The exact tier in the gateway reads the semantic cache's entries: the same key and model.
+    exactTier: { signingKey: keys.signingKey, embeddingModel: embeddingModelOf(embedderConfigFromEnv(config)) },
   };
 }
 

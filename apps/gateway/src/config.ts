@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { embeddingEnvSchema, embeddingModelOf } from '@deja/data-access-embeddings';
 import { configLoader, kafkaConnection, requestLimits, requestLimitsConfig, serviceConfig } from '@deja/util-config';
 // Types only: tracing.ts loads this file before the OpenTelemetry SDK starts, so a value import
 // of a feature would load express, pg and kafkajs before they can be instrumented.
@@ -20,6 +21,13 @@ export const GatewayConfig = z
      * gateway listens on loopback only (local use), where the public development secret is used.
      */
     DEJA_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * The embedding-service's entry signing key and embedding model: the gateway answers exact
+     * hits itself and must verify entries and report decisions as the embedding-service does.
+     */
+    DEJA_ENTRY_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    DEJA_EMBEDDING_PROVIDER: embeddingEnvSchema.DEJA_EMBEDDING_PROVIDER,
+    DEJA_EMBEDDING_MODEL: embeddingEnvSchema.DEJA_EMBEDDING_MODEL,
     /** The Jaeger UI, for the console's link from a request to its traces (none when unset or tracing is off). */
     DEJA_TRACE_UI_URL: z.url().optional(),
     /**
@@ -73,6 +81,13 @@ export function gatewayOptions(config: GatewayConfig): GatewayOptions {
     maxRequestMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
     maxJobWaitSeconds: 30,
     recheckMs: config.JOB_RECHECK_MS,
+    exactTier: {
+      signingKey: config.DEJA_ENTRY_SIGNING_KEY,
+      embeddingModel: embeddingModelOf({
+        provider: config.DEJA_EMBEDDING_PROVIDER,
+        model: config.DEJA_EMBEDDING_MODEL,
+      }),
+    },
   };
 }
 

@@ -24,7 +24,7 @@ function trace(
 
 const G = 'deja-gateway';
 const E = 'deja-embedding-service';
-const hit = trace([
+const hitSpans: Array<[string, string | null, string, string, number, number]> = [
   ['root', null, G, 'POST /v1/chat/completions', 0, 40],
   ['send', 'root', G, `send ${PREFIX}deja.requests.v1`, 5, 2],
   ['proc', 'send', E, `process ${PREFIX}deja.requests.v1`, 8, 0.1],
@@ -37,7 +37,8 @@ const hit = trace([
   ['reply', 'proc', E, `send ${PREFIX}deja.results.v1`, 30, 2],
   ['gres', 'reply', G, `process ${PREFIX}deja.results.v1`, 34, 0.1],
   ['gsql', 'gres', G, 'pg.query:WITH', 34, 3],
-]);
+];
+const hit = trace(hitSpans);
 
 describe('stage breakdown from a trace', () => {
   it('cuts a hit into consecutive stages that add up to the gateway span', () => {
@@ -59,6 +60,20 @@ describe('stage breakdown from a trace', () => {
     });
     const { total, ...stages } = s!;
     expect(Object.values(stages).reduce((a, b) => a + (b ?? 0), 0)).toBeCloseTo(total, 6);
+  });
+
+  it('cuts an exact hit the gateway answered itself: gateway in, its exact tier, the job row and response', () => {
+    const answered = trace([
+      ['root', null, G, 'POST /v1/chat/completions', 0, 10],
+      ['ex', 'root', G, 'deja.stage.exact_lookup', 3, 2],
+      ['job', 'root', G, 'pg.query:INSERT', 6, 2],
+    ]);
+    expect(stagesOf(answered, PREFIX)).toEqual({ total: 10, 'gateway in': 3, exact: 2, response: 5 });
+  });
+
+  it("counts the gateway's exact miss in the exact stage, not in gateway in", () => {
+    const withGatewayMiss = trace([...hitSpans, ['gex', 'root', G, 'deja.stage.exact_lookup', 1, 2]]);
+    expect(stagesOf(withGatewayMiss, PREFIX)).toMatchObject({ 'gateway in': 3, exact: 3 });
   });
 
   it("ignores another run's Kafka spans and counts a trace without this run's spans as incomplete", () => {

@@ -34,6 +34,9 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Span name prefix of the cache's timed stages (`CacheMetrics.time`). */
+const STAGE_PREFIX = 'deja.stage.';
+
 /** The cache's own stage spans (`deja.stage.<name>`) and the stage each is shown as. */
 const CACHE_STAGES: Record<string, Stage> = {
   claim: 'claim',
@@ -118,6 +121,11 @@ export function stagesOf(trace: JaegerTrace, topicPrefix: string): RequestStages
 
   const root = first((s) => service(s) === 'deja-gateway' && s.operationName === 'POST /v1/chat/completions');
   const sendRequest = first(send('deja.requests.v1', 'deja-gateway'));
+  // The gateway's own exact tier, before it publishes (an exact hit ends there).
+  const gatewayExact = trace.spans.filter(
+    (s) => service(s) === 'deja-gateway' && s.operationName === `${STAGE_PREFIX}exact_lookup`,
+  );
+  if (root && !sendRequest && gatewayExact.length > 0) return answeredInGateway(root, gatewayExact);
   const lookup = first((s) => s.operationName === 'deja.cache.lookup');
   const sendResult = first(send('deja.results.v1', 'deja-embedding-service'));
   const processResult = first(
@@ -126,12 +134,16 @@ export function stagesOf(trace: JaegerTrace, topicPrefix: string): RequestStages
   if (!root || !sendRequest || !lookup || !sendResult || !processResult) return null;
 
   const out: RequestStages = { total: root.duration / 1000 };
-  out['gateway in'] = start(sendRequest) - start(root);
+  const exactInGateway = sum(gatewayExact.map((s) => s.duration / 1000));
+  out['gateway in'] = start(sendRequest) - start(root) - exactInGateway;
+  if (gatewayExact.length > 0) out.exact = exactInGateway;
   out.publish = sendRequest.duration / 1000;
   out.consume = start(lookup) - end(sendRequest);
   let cacheTime = 0;
   for (const s of childrenOf(trace, lookup)) {
-    const stage = s.operationName.startsWith('deja.stage.') ? CACHE_STAGES[s.operationName.slice(11)] : undefined;
+    const stage = s.operationName.startsWith(STAGE_PREFIX)
+      ? CACHE_STAGES[s.operationName.slice(STAGE_PREFIX.length)]
+      : undefined;
     if (!stage) continue;
     out[stage] = (out[stage] ?? 0) + s.duration / 1000;
     cacheTime += s.duration / 1000;
@@ -158,6 +170,26 @@ export function stagesOf(trace: JaegerTrace, topicPrefix: string): RequestStages
   out['gateway wake-up'] = persisted - end(sendResult);
   out.response = end(root) - persisted;
   return out;
+}
+
+/**
+ * An exact hit the gateway answered itself: its exact tier (one or two statements), then the
+ * job row written already answered and the response (`response`); nothing crossed Kafka.
+ */
+function answeredInGateway(root: JaegerSpan, exact: readonly JaegerSpan[]): RequestStages {
+  const ms = (us: number) => us / 1000;
+  const firstStart = Math.min(...exact.map((s) => s.startTime));
+  const lastEnd = Math.max(...exact.map((s) => s.startTime + s.duration));
+  return {
+    total: ms(root.duration),
+    'gateway in': ms(firstStart - root.startTime),
+    exact: sum(exact.map((s) => ms(s.duration))),
+    response: ms(root.startTime + root.duration - lastEnd),
+  };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }
 
 /** p50/p99 of every stage over the traces, and each stage's share of the total p50. */

@@ -379,6 +379,41 @@ export class CacheRepository {
   }
 
   /**
+   * The exact tier in one statement, without claiming the request id: the namespace's version and
+   * policy, the documents' versions, and the entries stored under `keys` (the caller's guess of
+   * the scope, derived from the versions it saw last). The entries are served only when the
+   * versions read here are the ones the guess was derived from; otherwise the caller derives the
+   * keys again and asks {@link findExact}. The versions are read in the statement's snapshot, so a
+   * bump committed before it is seen at once.
+   */
+  async exactLookup(
+    tenant: string,
+    namespace: string,
+    docIds: readonly string[],
+    keys: { scopeHash: string; queryHash: string } | null,
+  ): Promise<Omit<LookupStart, 'first'> & { entry: CacheEntry | null }> {
+    const { rows } = await this.pool.query(
+      `SELECT n.version AS ns_version, n.threshold AS ns_threshold, n.target_false_hit_rate AS ns_target_false_hit_rate,
+              n.min_threshold AS ns_min_threshold, n.max_threshold AS ns_max_threshold, n.ttl_seconds AS ns_ttl_seconds,
+              n.sliding_ttl AS ns_sliding_ttl,
+              (SELECT COALESCE(jsonb_object_agg(d.doc_id, d.version), '{}'::jsonb) FROM documents d
+                WHERE d.tenant = $1 AND d.doc_id = ANY ($3::text[])) AS current_doc_versions,
+              hit.*
+         FROM (VALUES (1)) AS one (x)
+         LEFT JOIN namespaces n ON n.tenant = $1 AND n.namespace = $2
+         LEFT JOIN LATERAL (
+           SELECT ${ENTRY_COLUMNS} FROM cache_entries e
+            WHERE e.tenant = $1 AND e.scope_hash = $4 AND e.query_hash = $5 AND ${VALID}
+            ORDER BY e.created_at DESC LIMIT 3) hit ON true`,
+      [tenant, namespace, docIds, keys?.scopeHash ?? null, keys?.queryHash ?? null],
+    );
+    const first = rows[0] as Record<string, unknown>;
+    const ns = first.ns_version === null ? { ...UNCONFIGURED_NAMESPACE } : toNamespaceRow(unprefixed(first, 'ns_'));
+    const entry = rows.filter((r) => r.id !== null).reduce<CacheEntry | null>((e, r) => e ?? this.verified(r), null);
+    return { namespace: ns, docVersions: first.current_doc_versions as Record<string, number>, entry };
+  }
+
+  /**
    * Remembers a request id. `first` is false when another message already carried this id (a
    * duplicate to drop); a redelivery of the same message (same ref) counts as first again.
    */
@@ -416,6 +451,15 @@ function dimensionOf(v: Float32Array): number {
   const dim = v.length;
   if (!Number.isInteger(dim) || dim < 1 || dim > 16000) throw new RangeError(`invalid embedding dimension ${dim}`);
   return dim;
+}
+
+/** The columns of `row` that start with `prefix`, named without it. */
+function unprefixed(row: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
 }
 
 function signedFieldsOf(r: Record<string, unknown>): SignedFields {

@@ -4,7 +4,7 @@ import { envBoolean } from '@deja/util-config';
 import type { Embedder } from './embedder';
 import { LocalOnnxEmbedder } from './local-onnx.embedder';
 import { DEFAULT_LOCAL_MODEL } from './model-manifest';
-import { OpenAiEmbedder, type OpenAiEmbedderOptions } from './openai.embedder';
+import { DEFAULT_OPENAI_EMBEDDING_MODEL, OpenAiEmbedder, type OpenAiEmbedderOptions } from './openai.embedder';
 import { WorkerEmbedder } from './worker.embedder';
 
 /** Which embedder to build, and how. Every field but `provider` has a default. */
@@ -52,6 +52,14 @@ export async function createEmbedder(config: EmbedderConfig = { provider: 'local
       return new OpenAiEmbedder(options);
     }
   }
+}
+
+/**
+ * The model an embedder of this configuration runs, without loading it (a process that only
+ * needs the name: the gateway's exact tier reports the decision stage trained on it).
+ */
+export function embeddingModelOf(config: EmbedderConfig): string {
+  return config.model ?? (config.provider === 'local' ? DEFAULT_LOCAL_MODEL : DEFAULT_OPENAI_EMBEDDING_MODEL);
 }
 
 /**

@@ -3,6 +3,9 @@ import type { Embedder } from './embedder';
 import { EmbeddingErrorCode, EmbeddingException } from './embeddings.exception';
 import { l2Normalise } from './pooling';
 
+/** The OpenAI embedding model used when none is named. */
+export const DEFAULT_OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
+
 /** Native output sizes of OpenAI's embedding models; other models need an explicit dimension. */
 const NATIVE_DIMENSIONS: Readonly<Record<string, number>> = {
   'text-embedding-3-small': 1536,
@@ -43,7 +46,7 @@ export class OpenAiEmbedder implements Embedder {
   private readonly batchSize: number;
 
   constructor(options: OpenAiEmbedderOptions = {}) {
-    this.model = options.model ?? 'text-embedding-3-small';
+    this.model = options.model ?? DEFAULT_OPENAI_EMBEDDING_MODEL;
     const dimension = options.dimension ?? NATIVE_DIMENSIONS[this.model];
     if (dimension === undefined || !Number.isInteger(dimension) || dimension < 1) {
       throw new EmbeddingException(

@@ -116,6 +116,23 @@ export class JobsRepository {
     throw new Error(`job with client id ${job.clientId} vanished between insert and select`);
   }
 
+  /**
+   * Inserts a job that is already answered (an exact hit found before anything was published):
+   * the row the jobs API, the console and the stats read, as a result from Kafka would leave it.
+   * It never joins the queue, so no queue limit applies; no waiter can be waiting on a new id,
+   * so nothing is notified.
+   */
+  async createCompleted(job: Omit<NewJob, 'clientId'>, result: ResultV1): Promise<JobRecord> {
+    const request = JSON.stringify(job.request);
+    const r = await this.pool.query<JobRecord>(
+      `INSERT INTO jobs (id, tenant, client_id, status, request, request_bytes, result, completed_at)
+       VALUES ($1, $2, NULL, $3, $4, $5::int, $6, now())
+       RETURNING ${COLUMNS}`,
+      [job.id, job.tenant, result.status, request, Buffer.byteLength(request), toJsonb(result)],
+    );
+    return r.rows[0];
+  }
+
   /** A tenant's job by its id or by the client id it was submitted with; other tenants' jobs are invisible. */
   async findForTenant(tenant: string, idOrClientId: string): Promise<JobRecord | undefined> {
     const r = await this.pool.query<JobRecord>(

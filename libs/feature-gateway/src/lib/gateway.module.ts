@@ -2,8 +2,12 @@ import { FeedbackModule } from './feedback/feedback.module';
 import { QueueGate } from './jobs/queue-gate';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { InProcessJobNotifications, PgJobNotifications, type JobNotifications } from '@deja/data-access-jobs';
+import type { Pool } from 'pg';
+import { Registry } from 'prom-client';
+import { DEFAULT_LOCAL_MODEL } from '@deja/data-access-embeddings';
 import { KafkaModule } from '@deja/data-access-kafka';
-import { PostgresModule } from '@deja/data-access-postgres';
+import { PG_POOL, PostgresModule } from '@deja/data-access-postgres';
+import { createExactTier, ExactTier } from '@deja/feature-semantic-cache';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CompatModule } from './compat/compat.module';
@@ -69,8 +73,22 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AuthModule, JobsModule, CompatModule, AdminModule, FeedbackModule],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, GatewayMetrics, ReplicaNotifications, QueueGate],
-      exports: [GATEWAY_OPTIONS, GatewayMetrics, QueueGate],
+      providers: [
+        { provide: GATEWAY_OPTIONS, useValue: options },
+        GatewayMetrics,
+        ReplicaNotifications,
+        QueueGate,
+        {
+          provide: ExactTier,
+          inject: [PG_POOL, { token: Registry, optional: true }],
+          useFactory: (pool: Pool, registry: Registry | undefined) =>
+            createExactTier(pool, registry ?? new Registry(), {
+              signingKey: options.exactTier?.signingKey,
+              embeddingModel: options.exactTier?.embeddingModel ?? DEFAULT_LOCAL_MODEL,
+            }),
+        },
+      ],
+      exports: [GATEWAY_OPTIONS, GatewayMetrics, QueueGate, ExactTier],
     };
   }
 }

@@ -58,6 +58,12 @@ export interface GatewayOptions {
   inFlightLimit?: Partial<InFlightLimit>;
   /** Per tenant, across the deployment: jobs queued (not yet answered) and their requests' bytes (default {@link DEFAULT_QUEUE_LIMIT}). */
   queueLimit?: Partial<QueueLimit>;
+  /**
+   * What the gateway's exact tier needs to read the entries the embedding-service stores: their
+   * signing key and the embedding model (default: the development key and the default local
+   * model, as the embedding-service's defaults).
+   */
+  exactTier?: { signingKey?: string; embeddingModel?: string };
   /** How long a client may take to send its headers, and its whole request (default {@link DEFAULT_HTTP_TIMEOUTS}). */
   httpTimeouts?: { headersMs: number; requestMs: number };
 }

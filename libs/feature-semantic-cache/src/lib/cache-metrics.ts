@@ -5,8 +5,20 @@ import { counterOn, withSpan, withSpanSync } from '@deja/util-telemetry';
 /** Span name of a timed stage: `deja.stage.embed`, `deja.stage.claim`, … */
 export const STAGE_SPAN_PREFIX = 'deja.stage.';
 
+const byRegistry = new WeakMap<Registry, CacheMetrics>();
+
 /** Cache decision metrics; names are what the Grafana dashboard queries. */
 export class CacheMetrics {
+  /**
+   * The registry's cache metrics, created once: in one process the gateway's exact tier and the
+   * semantic cache count into the same series (a second registration would be refused).
+   */
+  static for(registry: Registry): CacheMetrics {
+    let metrics = byRegistry.get(registry);
+    if (!metrics) byRegistry.set(registry, (metrics = new CacheMetrics(registry)));
+    return metrics;
+  }
+
   readonly lookups: Counter<'outcome' | 'tier'>;
   readonly similarity: Histogram<'outcome'>;
   readonly guardRejections: Counter<'guard'>;

@@ -4,8 +4,9 @@ import { Registry } from 'prom-client';
 import { CacheRepository, EntrySigner } from '@deja/data-access-cache';
 import { EMBEDDER, type Embedder } from '@deja/data-access-embeddings';
 import { PG_POOL } from '@deja/data-access-postgres';
-import { DEFAULT_NAMESPACE_POLICY, type NamespacePolicy } from '@deja/util-cache-policy';
+import { decisionModelFor, DEFAULT_NAMESPACE_POLICY, type NamespacePolicy } from '@deja/util-cache-policy';
 import { CacheMetrics } from './cache-metrics';
+import { ExactTier } from './exact-tier';
 import { SemanticCache, type DatabaseDownMode } from './semantic-cache';
 
 export interface SemanticCacheModuleOptions {
@@ -27,7 +28,7 @@ export class SemanticCacheModule {
     return {
       module: SemanticCacheModule,
       providers: [
-        { provide: CacheMetrics, inject: [Registry], useFactory: (registry: Registry) => new CacheMetrics(registry) },
+        { provide: CacheMetrics, inject: [Registry], useFactory: (registry: Registry) => CacheMetrics.for(registry) },
         {
           provide: CacheRepository,
           inject: [PG_POOL, CacheMetrics],
@@ -45,11 +46,32 @@ export class SemanticCacheModule {
   }
 }
 
+/** What a process without the embedder needs to run the exact tier as the semantic cache does. */
+export interface ExactTierSettings {
+  /** The key entries are signed with: the embedding-service's (`DEJA_ENTRY_SIGNING_KEY`). */
+  signingKey?: string;
+  /** The embedding-service's model: the exact decision reports the decision stage trained on it. */
+  embeddingModel: string;
+}
+
+/**
+ * The exact tier over a pool and a metrics registry, for the gateway (which answers exact hits
+ * before publishing). In one process it counts into the semantic cache's metrics.
+ */
+export function createExactTier(pool: Pool, registry: Registry, settings: ExactTierSettings): ExactTier {
+  const logger = new Logger('ExactTier');
+  const metrics = CacheMetrics.for(registry);
+  return new ExactTier(cacheRepository(pool, metrics, settings, logger), metrics, {
+    defaults: DEFAULT_NAMESPACE_POLICY,
+    decisionModel: decisionModelFor(settings.embeddingModel),
+  });
+}
+
 /** The entry store, signing with the configured key (or the public development key, loudly). */
 function cacheRepository(
   pool: Pool,
   metrics: CacheMetrics,
-  options: SemanticCacheModuleOptions,
+  options: Pick<SemanticCacheModuleOptions, 'signingKey'>,
   logger: Logger,
 ): CacheRepository {
   if (!options.signingKey)

@@ -1,27 +1,21 @@
-import type { CompletionV1, LookupContext, MissV1, NearCandidate, RequestV1, ResultV1 } from '@deja/contracts';
-import type { CacheEntry, CacheRepository, LookupStart, NamespaceRow, NewEntry } from '@deja/data-access-cache';
+import type { CompletionV1, LookupContext, MissV1, RequestV1, ResultV1 } from '@deja/contracts';
+import type { CacheRepository, LookupStart, NamespaceRow, NewEntry } from '@deja/data-access-cache';
 import { dot, type Embedder } from '@deja/data-access-embeddings';
 import { classifyPostgresError } from '@deja/data-access-postgres';
 import {
-  CachePolicyException,
   decide,
   decisionModelFor,
   DEFAULT_NAMESPACE_POLICY,
-  effectiveRule,
-  type DecideInput,
   type DecisionModel,
-  deriveCacheKeys,
   effectiveTtlSeconds,
-  expiryAfterHit,
-  toCacheDecision,
   namespacePolicy,
   type NamespacePolicy,
-  type CacheKeys,
 } from '@deja/util-cache-policy';
 import { withSpan } from '@deja/util-telemetry';
 import { expandAcronyms } from './acronyms';
 import type { CacheMetrics } from './cache-metrics';
-import { completionResult, failedResult, hitResult, nearCandidates } from './results';
+import { ExactTier, type Prepared, type RequestRule, type Unprepared } from './exact-tier';
+import { completionResult, failedResult, nearCandidates } from './results';
 
 export type LookupOutcome =
   | { kind: 'hit'; result: ResultV1 }
@@ -52,33 +46,6 @@ export interface SemanticCacheOptions {
 }
 
 export type DatabaseDownMode = 'bypass' | 'fail' | 'retry';
-
-/** How one request is decided: the input to `decide`, and what its lookup context reports. */
-interface RequestRule {
-  input: Pick<DecideInput, 'threshold' | 'learned'>;
-  reported: Pick<LookupContext, 'threshold' | 'target_false_hit_rate' | 'decision_model'>;
-}
-
-/** A lookup whose policy and keys are known: what the tiers work from. */
-interface Prepared {
-  kind: 'ready';
-  policy: NamespacePolicy;
-  rule: RequestRule;
-  keys: Extract<CacheKeys, { cacheable: true }>;
-  /** The lookup context's fields known before any tier ran. */
-  context: Pick<
-    LookupContext,
-    | 'scope_hash'
-    | 'query_hash'
-    | 'normalized_query'
-    | 'namespace_version'
-    | 'doc_versions'
-    | 'cacheable'
-    | 'threshold'
-    | 'target_false_hit_rate'
-    | 'decision_model'
-  >;
-}
 
 /** Scope and query hash of a request that is never stored or looked up. */
 const NOT_CACHEABLE = '-';
@@ -116,6 +83,8 @@ export class SemanticCache {
   private readonly now: () => Date;
   /** The learned stage's weights, or null when none fit this embedder (threshold rule only). */
   readonly decisionModel: DecisionModel | null;
+  /** The exact tier this cache runs first (the gateway answers exact hits with its own instance). */
+  private readonly exact: ExactTier;
 
   constructor(
     private readonly repo: CacheRepository,
@@ -125,6 +94,11 @@ export class SemanticCache {
   ) {
     this.now = options.now ?? (() => new Date());
     this.decisionModel = options.decisionModel === undefined ? decisionModelFor(embedder.model) : options.decisionModel;
+    this.exact = new ExactTier(repo, metrics, {
+      defaults: options.defaults,
+      decisionModel: this.decisionModel,
+      now: this.now,
+    });
   }
 
   /** The lookup in its own span, with the decision's attributes (never the prompt text). */
@@ -217,56 +191,33 @@ export class SemanticCache {
       this.metrics.duplicates.inc();
       return { kind: 'duplicate' };
     }
-    const prepared = this.metrics.timeSync('policy', () => this.prepare(request, start));
-    if (prepared.kind !== 'ready') return prepared.outcome;
+    const prepared = this.metrics.timeSync('policy', () => this.exact.prepare(request, start));
+    if (prepared.kind !== 'ready') return this.unprepared(request, start, prepared);
     if (!request.cache.lookup) return this.storeOnly(request, prepared);
-    return (await this.exactTier(request, prepared)) ?? (await this.semanticTier(request, prepared));
+    const exact = await this.exact.find(request, prepared);
+    return exact ? { kind: 'hit', result: exact } : this.semanticTier(request, prepared);
   }
 
-  /**
-   * Everything the tiers need that does not depend on the question's vector: the namespace's
-   * policy and the request's rule, the versions current now, and the cache keys. A policy the
-   * request breaks fails it; a request that may not be cached is a bypass.
-   */
-  private prepare(
+  /** A request whose policy refuses it fails; one that may not be cached is a bypass. */
+  private unprepared(
     request: RequestV1,
-    { namespace: ns, docVersions }: Pick<LookupStart, 'namespace' | 'docVersions'>,
-  ): Prepared | { kind: 'done'; outcome: LookupOutcome } {
-    const { tenant, cache } = request;
-    let policy: NamespacePolicy;
-    let rule: RequestRule;
-    try {
-      policy = policyFor(ns, this.options.defaults);
-      rule = this.ruleFor(policy, cache);
-      effectiveTtlSeconds(policy, cache.ttl_seconds);
-    } catch (error) {
-      if (!(error instanceof CachePolicyException)) throw error;
+    { namespace, docVersions }: Pick<LookupStart, 'namespace' | 'docVersions'>,
+    why: Unprepared,
+  ): LookupOutcome {
+    if (why.kind === 'refused') {
       this.metrics.lookups.inc({ outcome: 'failed', tier: 'none' });
-      const reason = { code: error.code, message: error.message, retriable: false };
-      return { kind: 'done', outcome: { kind: 'failed', result: failedResult(request, reason, this.now()) } };
+      const reason = { code: why.error.code, message: why.error.message, retriable: false };
+      return { kind: 'failed', result: failedResult(request, reason, this.now()) };
     }
-    const keys = deriveCacheKeys(request, { namespaceVersion: ns.version, docVersions });
-    if (!keys.cacheable) {
-      this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
-      const context = lookupContext({
-        namespace_version: ns.version,
-        doc_versions: docVersions,
-        outcome: 'bypass',
-        rejected_by: `not_cacheable:${keys.reason}`,
-        ...rule.reported,
-      });
-      return { kind: 'done', outcome: this.miss(request, context, `${tenant}:${request.request_id}`) };
-    }
-    const context = {
-      scope_hash: keys.scopeHash,
-      query_hash: keys.queryHash,
-      normalized_query: keys.normalizedQuery,
-      namespace_version: keys.namespaceVersion,
-      doc_versions: keys.docVersions,
-      cacheable: true,
-      ...rule.reported,
-    };
-    return { kind: 'ready', policy, rule, keys, context };
+    this.metrics.lookups.inc({ outcome: 'bypass', tier: 'none' });
+    const context = lookupContext({
+      namespace_version: namespace.version,
+      doc_versions: docVersions,
+      outcome: 'bypass',
+      rejected_by: `not_cacheable:${why.reason}`,
+      ...why.rule.reported,
+    });
+    return this.miss(request, context, `${request.tenant}:${request.request_id}`);
   }
 
   /** `lookup: false`: nothing is served, but the answer is stored — so its embedding is sent along. */
@@ -278,16 +229,6 @@ export class SemanticCache {
       lookupContext({ ...context, ...this.embedded(embedding), outcome: 'bypass', rejected_by: null }),
       keys.missKey,
     );
-  }
-
-  /** The same question asked before in the same scope (no embedding needed). */
-  private async exactTier(request: RequestV1, { policy, rule, keys }: Prepared): Promise<LookupOutcome | null> {
-    const exact = await this.metrics.time('exact_lookup', () =>
-      this.repo.findExact(request.tenant, keys.scopeHash, keys.queryHash),
-    );
-    if (!exact) return null;
-    const decision = decide({ ...rule.input, queryText: keys.queryText, exact: { entryId: exact.id }, candidates: [] });
-    return this.hit(request, exact, decision, policy);
   }
 
   /** Embed, read the scope's nearest candidates, let the decision stage pick one or none. */
@@ -321,7 +262,7 @@ export class SemanticCache {
     );
     // findNearest returned the verified entries: no second read on the hit path.
     const entry = decision.outcome === 'hit' ? candidates.find((c) => c.id === decision.entryId)?.entry : undefined;
-    if (entry) return this.hit(request, entry, decision, policy, near);
+    if (entry) return { kind: 'hit', result: this.exact.serve(request, entry, decision, policy, near) };
     if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'miss' }, decision.similarity);
     if (decision.rejectedBy) this.metrics.guardRejections.inc({ guard: decision.rejectedBy });
     this.metrics.lookups.inc({ outcome: 'miss', tier: 'none' });
@@ -340,25 +281,6 @@ export class SemanticCache {
   /** The question's vector travels with the miss so the store does not embed it again. */
   private embedded(embedding: number[] | null): Pick<LookupContext, 'embedding' | 'embedding_model'> {
     return { embedding, embedding_model: embedding ? this.embedder.model : null };
-  }
-
-  /**
-   * The rule this request is decided by. The learned rule needs weights trained on this
-   * service's embedding model; without them a namespace on the learned rule is decided by its
-   * raw threshold (the start-up log says so).
-   */
-  private ruleFor(policy: NamespacePolicy, cache: RequestV1['cache']): RequestRule {
-    const rule = effectiveRule(policy, cache);
-    const model = this.decisionModel;
-    if (rule.kind === 'learned' && model) {
-      const learned = { model, targetFalseHitRate: rule.targetFalseHitRate };
-      return {
-        input: { threshold: model.retrievalFloor, learned },
-        reported: { threshold: null, target_false_hit_rate: rule.targetFalseHitRate, decision_model: model.name },
-      };
-    }
-    const threshold = rule.kind === 'threshold' ? rule.threshold : policy.threshold;
-    return { input: { threshold, learned: null }, reported: { threshold } };
   }
 
   /**
@@ -417,24 +339,6 @@ export class SemanticCache {
     }
     this.metrics.stored.inc({ result: stored.inserted ? 'stored' : 'duplicate' });
     return completionResult(c, stored.id || null, this.now());
-  }
-
-  private async hit(
-    request: RequestV1,
-    entry: CacheEntry,
-    decision: ReturnType<typeof decide>,
-    policy: NamespacePolicy,
-    near: NearCandidate[] = [],
-  ): Promise<LookupOutcome> {
-    this.metrics.lookups.inc({ outcome: 'hit', tier: decision.tier ?? 'none' });
-    if (decision.similarity !== null) this.metrics.similarity.observe({ outcome: 'hit' }, decision.similarity);
-    const next = expiryAfterHit(policy, { expiresAt: entry.expiresAt, ttlSeconds: entry.ttlSeconds }, this.now());
-    // Counting the hit is bookkeeping: it must not delay or fail the answer.
-    void this.repo
-      .recordHit(entry.id, next.getTime() === entry.expiresAt.getTime() ? null : next)
-      .catch(() => undefined);
-    const cache = { ...toCacheDecision(decision), ...(near.length > 0 ? { candidates: near } : {}) };
-    return { kind: 'hit', result: hitResult(request, entry, cache, this.now()) };
   }
 
   /**

@@ -7,7 +7,7 @@ import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
 import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 import { toGatewayException } from '../http/gateway-exception.filter';
-import { JobsService } from '../jobs/jobs.service';
+import { JobsService, type JobSubmission } from '../jobs/jobs.service';
 import { LiveRelay } from '../live/live-relay';
 import { LiveStreams } from '../live/live-streams.service';
 import { parseOrThrow, resolveCacheOptions, type CompletedAnswer, type TranslatedRequest } from '../translate/common';
@@ -40,8 +40,7 @@ export class CompatService {
     res: Response,
   ): Promise<CompletedAnswer> {
     const { request, cache } = this.translate(t, cacheControl);
-    const { job: submitted } = await this.jobs.submit({ api, tenant, request, cache });
-    const job = await this.jobs.waitFor(tenant, submitted.id, this.waitMs);
+    const job = await this.ask({ api, tenant, request, cache });
     setHeaders(res, cacheHeaders(job.id, job.result));
     return this.settle(job, request.model);
   }
@@ -81,8 +80,7 @@ export class CompatService {
     });
     let job: JobRecord;
     try {
-      await this.jobs.submit({ id: jobId, api, tenant, request, cache, stream: this.live.enabled });
-      job = await this.jobs.waitFor(tenant, jobId, this.waitMs);
+      job = await this.ask({ id: jobId, api, tenant, request, cache, stream: this.live.enabled });
     } catch (error) {
       if (!live) throw error;
       endSse(res, writer.fail(toGatewayException(error)));
@@ -99,6 +97,17 @@ export class CompatService {
     this.metrics.streams.inc({ api, mode: 'replay' });
     startSse(res, {});
     endSse(res, [...writer.open(), ...writer.close(answer)]);
+  }
+
+  /**
+   * The job answered: an exact hit at once, in this process (docs/architecture.md, hop 2);
+   * anything else through the pipeline, waited for (bounded).
+   */
+  private async ask(s: JobSubmission): Promise<JobRecord> {
+    const answered = await this.jobs.answerFromCache(s);
+    if (answered) return answered;
+    const { job } = await this.jobs.submit(s);
+    return job.status === 'queued' ? this.jobs.waitFor(s.tenant, job.id, this.waitMs, job) : job;
   }
 
   /** The frames that end a live stream: the rest of the finished answer, or the error that stopped it. */

@@ -62,4 +62,35 @@ describe('JobWaiters', () => {
     expect((await waiting)?.status).toBe('completed');
     expect(loads).toBe(1);
   });
+
+  it('starts from the job the caller has, without reading it, and is handed the result', async () => {
+    const w = waiters();
+    let loads = 0;
+    const waiting = w.waitFor(
+      'j1',
+      10_000,
+      async () => {
+        loads++;
+        return job('queued');
+      },
+      job('queued'),
+    );
+    await new Promise((r) => setImmediate(r));
+    w.wake('j1', job('completed'));
+    expect((await waiting)?.status).toBe('completed');
+    expect(loads).toBe(0);
+  });
+
+  it('does not sleep through a result that came between the publish and the wait', async () => {
+    const w = waiters();
+    w.wake('j1', job('completed')); // nobody waits yet: kept for the waiter to come
+    expect((await w.waitFor('j1', 10_000, async () => job('queued'), job('queued')))?.status).toBe('completed');
+  });
+
+  it('reads the job again after a notification that came before the wait', async () => {
+    const w = waiters();
+    w.wake('j1'); // another replica's notification: no job handed over
+    const res = await w.waitFor('j1', 10_000, async () => job('failed'), job('queued'));
+    expect(res?.status).toBe('failed');
+  });
 });

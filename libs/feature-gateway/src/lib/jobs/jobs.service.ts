@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TOPICS, type CacheOptions, type ChatRequest, type RequestV1, type WireError } from '@deja/contracts';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  TOPICS,
+  type CacheOptions,
+  type ChatRequest,
+  type RequestV1,
+  type ResultV1,
+  type WireError,
+} from '@deja/contracts';
 import { TopicPublisher } from '@deja/data-access-kafka';
 import { JobsRepository, type JobRecord, type QueuedLoad, type QueueLimit } from '@deja/data-access-jobs';
+import { ExactTier } from '@deja/feature-semantic-cache';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { GatewayMetrics } from '../gateway.metrics';
 import { callStore } from '../http/store-call';
@@ -32,7 +40,7 @@ const PUBLISH_FAILED = 'publish_failed';
  * resubmitting with the same client id requeues it.
  */
 @Injectable()
-export class JobsService {
+export class JobsService implements OnApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
 
   constructor(
@@ -43,6 +51,7 @@ export class JobsService {
     private readonly metrics: GatewayMetrics,
     private readonly bounds: NamespaceBounds,
     private readonly gate: QueueGate,
+    private readonly exactTier: ExactTier,
   ) {
     this.queueLimit = {
       jobs: options.queueLimit?.jobs ?? DEFAULT_QUEUE_LIMIT.jobs,
@@ -51,6 +60,8 @@ export class JobsService {
   }
 
   private readonly queueLimit: QueueLimit;
+  /** Rows of jobs answered here that are being written, by job id (see writeWhileAnswering). */
+  private readonly writing = new Map<string, Promise<void>>();
 
   async submit(s: JobSubmission): Promise<{ job: JobRecord; created: boolean }> {
     // A caller's mistake is a 400 now, not a failed job later.
@@ -81,18 +92,82 @@ export class JobsService {
     return { job, created };
   }
 
+  /**
+   * An exact hit answered in this process, before anything is stored or published: the job is
+   * returned already answered and its row written meanwhile (so the jobs API, the console and
+   * the stats see it as any other). Null when the request goes the pipeline's way — no exact hit, a client id to
+   * honour (a resubmission must return its first job), or the cache not readable now (the
+   * pipeline applies its degraded modes).
+   */
+  async answerFromCache(s: JobSubmission): Promise<JobRecord | null> {
+    if (s.clientId !== undefined) return null;
+    const id = s.id ?? randomUUID();
+    const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
+    const result = await this.exactTier
+      .answer(requestMessage({ id, tenant: s.tenant, request }))
+      .catch((error: unknown) => {
+        this.logger.warn(`exact tier unavailable, request ${id} goes through the pipeline: ${String(error)}`);
+        return null;
+      });
+    if (!result) return null;
+    const now = new Date();
+    const job: JobRecord = {
+      id,
+      tenant: s.tenant,
+      client_id: null,
+      status: result.status,
+      request,
+      result,
+      error: null,
+      created_at: now,
+      completed_at: now,
+    };
+    this.metrics.jobsSubmitted.inc({ api: s.api });
+    this.metrics.recordResult(result);
+    this.writeWhileAnswering(job, result);
+    return job;
+  }
+
+  /**
+   * The row of a job answered here is written while the answer is sent, not before it: the
+   * caller has the answer either way, and waiting for the INSERT was 40 % of an exact hit's time
+   * (docs/benchmarks.md §5). Reads of the job on this replica wait for the write, and so does
+   * shutdown; a write that fails is logged — the answer was served, only its record is missing
+   * (as with the entry's hit count, which is bookkeeping too).
+   */
+  private writeWhileAnswering(job: JobRecord, result: ResultV1): void {
+    const write = this.store(() => this.repo.createCompleted(job, result)).then(
+      () => undefined,
+      (error: unknown) => this.logger.error(`job ${job.id} was answered but its row not written: ${String(error)}`),
+    );
+    this.writing.set(job.id, write);
+    void write.finally(() => this.writing.delete(job.id));
+  }
+
+  /** Finishes the rows still being written (see writeWhileAnswering) before the process stops. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.writing.values());
+  }
+
   /** The tenant's job, or 404 (also for other tenants' jobs: their existence is not revealed). */
   async get(tenant: string, id: string, waitSeconds = 0): Promise<JobRecord> {
+    await this.writing.get(id);
     const load = () => this.store(() => this.repo.findForTenant(tenant, id));
     const job = waitSeconds > 0 ? await this.waitForJob(waitSeconds * 1000, load) : await load();
     if (!job) throw new GatewayException(GatewayErrorCode.NotFound, `job '${id}' not found`);
     return job;
   }
 
-  /** Waits (bounded) for a job, known by its real id, to leave `queued`. */
-  async waitFor(tenant: string, jobId: string, timeoutMs: number): Promise<JobRecord> {
-    const job = await this.waiters.waitFor(jobId, timeoutMs, () =>
-      this.store(() => this.repo.findForTenant(tenant, jobId)),
+  /**
+   * Waits (bounded) for a job, known by its real id, to leave `queued`. `submitted`: the job as
+   * `submit` returned it, so the wait starts without reading it again.
+   */
+  async waitFor(tenant: string, jobId: string, timeoutMs: number, submitted?: JobRecord): Promise<JobRecord> {
+    const job = await this.waiters.waitFor(
+      jobId,
+      timeoutMs,
+      () => this.store(() => this.repo.findForTenant(tenant, jobId)),
+      submitted,
     );
     if (!job) throw new GatewayException(GatewayErrorCode.NotFound, `job '${jobId}' not found`);
     return job;
