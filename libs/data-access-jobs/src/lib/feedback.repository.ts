@@ -4,12 +4,12 @@ import type { Pool } from 'pg';
 export interface FeedbackRecord {
   id: string;
   tenant: string;
-  job_id: string | null;
-  entry_id: string | null;
+  jobId: string | null;
+  entryId: string | null;
   wrong: boolean;
   note: string | null;
-  event_id: string | null;
-  created_at: Date;
+  eventId: string | null;
+  createdAt: Date;
 }
 
 export interface NewFeedback {
@@ -54,7 +54,7 @@ export class FeedbackRepository {
   async record(f: NewFeedback): Promise<FeedbackRecord> {
     const r = await this.pool.query<FeedbackRecord>(
       `INSERT INTO feedback (tenant, job_id, entry_id, wrong, note, event_id) VALUES ($1, $2, $3, $4, $5, $6)
-       RETURNING id, tenant, job_id, entry_id, wrong, note, event_id, created_at`,
+       RETURNING id, tenant, job_id AS "jobId", entry_id AS "entryId", wrong, note, event_id AS "eventId", created_at AS "createdAt"`,
       [f.tenant, f.jobId, f.entryId, f.wrong, f.note, f.eventId],
     );
     const row = r.rows[0];

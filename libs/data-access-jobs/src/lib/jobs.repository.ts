@@ -18,13 +18,13 @@ export interface StoredJobRequest {
 export interface JobRecord {
   id: string;
   tenant: string;
-  client_id: string | null;
+  clientId: string | null;
   status: JobStatus;
   request: StoredJobRequest;
   result: ResultV1 | null;
   error: WireError | null;
-  created_at: Date;
-  completed_at: Date | null;
+  createdAt: Date;
+  completedAt: Date | null;
 }
 
 export interface NewJob {
@@ -62,6 +62,9 @@ export interface JobStats {
 }
 
 const COLUMNS = 'id, tenant, client_id, status, request, result, error, created_at, completed_at';
+/** The columns as a {@link JobRecord} names them (in-process records are camelCase; the table and the API keep snake_case). */
+const RECORD =
+  'id, tenant, client_id AS "clientId", status, request, result, error, created_at AS "createdAt", completed_at AS "completedAt"';
 
 /**
  * Jobs in Postgres. Every state change that a waiter may care about also sends
@@ -90,7 +93,7 @@ export class JobsRepository {
          SELECT $1, $2, $3, 'queued', $4, $5::int FROM load
           WHERE $6::bigint IS NULL OR (load.jobs + 1 <= $6::bigint AND (load.jobs = 0 OR load.bytes + $5::int <= $7::bigint))
          ON CONFLICT (tenant, client_id) WHERE client_id IS NOT NULL DO NOTHING
-         RETURNING ${COLUMNS})
+         RETURNING ${RECORD})
        SELECT ins.*, load.jobs AS queued_jobs, load.bytes AS queued_bytes FROM load LEFT JOIN ins ON true`,
       [
         job.id,
@@ -106,7 +109,7 @@ export class JobsRepository {
     if (row.id) return { job: row as JobRecord, created: true };
     if (job.clientId !== null) {
       const existing = await this.pool.query<JobRecord>(
-        `SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND client_id = $2`,
+        `SELECT ${RECORD} FROM jobs WHERE tenant = $1 AND client_id = $2`,
         [job.tenant, job.clientId],
       );
       if (existing.rows[0]) return { job: existing.rows[0], created: false };
@@ -127,7 +130,7 @@ export class JobsRepository {
     const r = await this.pool.query<JobRecord>(
       `INSERT INTO jobs (id, tenant, client_id, status, request, request_bytes, result, completed_at)
        VALUES ($1, $2, NULL, $3, $4, $5::int, $6, now())
-       RETURNING ${COLUMNS}`,
+       RETURNING ${RECORD}`,
       [job.id, job.tenant, result.status, request, Buffer.byteLength(request), toJsonb(result)],
     );
     return r.rows[0];
@@ -136,7 +139,7 @@ export class JobsRepository {
   /** A tenant's job by its id or by the client id it was submitted with; other tenants' jobs are invisible. */
   async findForTenant(tenant: string, idOrClientId: string): Promise<JobRecord | undefined> {
     const r = await this.pool.query<JobRecord>(
-      `SELECT ${COLUMNS} FROM jobs WHERE tenant = $1 AND (id = $2 OR client_id = $2) ORDER BY (id = $2) DESC LIMIT 1`,
+      `SELECT ${RECORD} FROM jobs WHERE tenant = $1 AND (id = $2 OR client_id = $2) ORDER BY (id = $2) DESC LIMIT 1`,
       [tenant, idOrClientId],
     );
     return r.rows[0];
@@ -153,7 +156,7 @@ export class JobsRepository {
          UPDATE jobs SET status = $3, result = $4, error = NULL, completed_at = now(), updated_at = now()
           WHERE id = $1 AND tenant = $2 AND (status = 'queued' OR (status = 'failed' AND result IS NULL))
          RETURNING ${COLUMNS})
-       SELECT ${COLUMNS}, pg_notify('${JOBS_CHANNEL}', id) FROM done`,
+       SELECT ${RECORD}, pg_notify('${JOBS_CHANNEL}', id) FROM done`,
       // A provider's answer may hold text jsonb refuses (half an emoji): stored made well-formed,
       // never refused — a refused write would leave the job unanswered.
       [result.request_id, result.tenant, result.status, toJsonb(result)],

@@ -52,12 +52,12 @@ export class FeedbackController {
     });
     return {
       id: f.id,
-      job_id: f.job_id,
-      entry_id: f.entry_id,
+      job_id: f.jobId,
+      entry_id: f.entryId,
       wrong: f.wrong,
-      retired: f.event_id !== null,
-      event_id: f.event_id,
-      created_at: f.created_at.toISOString(),
+      retired: f.eventId !== null,
+      event_id: f.eventId,
+      created_at: f.createdAt.toISOString(),
     };
   }
 }

@@ -6,7 +6,7 @@ describe('jobView', () => {
   const job = (cache: Partial<ReturnType<typeof completed>['result']['cache']>): JobRecord =>
     ({
       id: 'job-1',
-      client_id: null,
+      clientId: null,
       status: 'completed',
       result: completed({
         cache: {
@@ -20,8 +20,8 @@ describe('jobView', () => {
         },
       }).result,
       error: null,
-      created_at: new Date('2026-11-27T01:00:00Z'),
-      completed_at: new Date('2026-11-27T01:00:01Z'),
+      createdAt: new Date('2026-11-27T01:00:00Z'),
+      completedAt: new Date('2026-11-27T01:00:01Z'),
     }) as unknown as JobRecord;
 
   it('rounds similarity and threshold to 4 decimals, as the x-deja-similarity header does', () => {

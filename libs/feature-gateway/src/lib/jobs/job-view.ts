@@ -22,7 +22,7 @@ export function jobView(job: JobRecord, options: ViewOptions = {}): Record<strin
   const r = job.result;
   return {
     id: job.id,
-    client_id: job.client_id,
+    client_id: job.clientId,
     status: job.status,
     answer: r?.answer ?? null,
     cache: r
@@ -45,7 +45,7 @@ export function jobView(job: JobRecord, options: ViewOptions = {}): Record<strin
     cost: r ? { usd: r.cost.usd, uncached_usd: r.cost.uncached_usd, saved_usd: r.cost.saved_usd } : null,
     error: r?.error ?? job.error ?? null,
     warnings: r?.warnings ?? [],
-    created_at: new Date(job.created_at).toISOString(),
-    completed_at: job.completed_at ? new Date(job.completed_at).toISOString() : null,
+    created_at: new Date(job.createdAt).toISOString(),
+    completed_at: job.completedAt ? new Date(job.completedAt).toISOString() : null,
   };
 }

@@ -5,13 +5,13 @@ import { JobWaiters } from './job-waiters.service';
 const job = (status: JobRecord['status']): JobRecord => ({
   id: 'j1',
   tenant: 't',
-  client_id: null,
+  clientId: null,
   status,
   request: {} as JobRecord['request'],
   result: null,
   error: null,
-  created_at: new Date(),
-  completed_at: null,
+  createdAt: new Date(),
+  completedAt: null,
 });
 
 // wake() stands in for a notification from another replica.

@@ -46,7 +46,7 @@ export class JobsController {
       res.status(200);
       return jobView(job);
     }
-    return { id: job.id, client_id: job.client_id, status: job.status };
+    return { id: job.id, client_id: job.clientId, status: job.status };
   }
 
   @Get(':id')

@@ -87,7 +87,7 @@ export class JobsService implements OnApplicationShutdown {
       (await this.store(() => this.repo.requeue(job.id)))
     ) {
       await this.publish(job);
-      return { job: { ...job, status: 'queued', error: null, completed_at: null }, created: false };
+      return { job: { ...job, status: 'queued', error: null, completedAt: null }, created: false };
     }
     return { job, created };
   }
@@ -114,13 +114,13 @@ export class JobsService implements OnApplicationShutdown {
     const job: JobRecord = {
       id,
       tenant: s.tenant,
-      client_id: null,
+      clientId: null,
       status: result.status,
       request,
       result,
       error: null,
-      created_at: now,
-      completed_at: now,
+      createdAt: now,
+      completedAt: now,
     };
     this.metrics.jobsSubmitted.inc({ api: s.api });
     this.metrics.recordResult(result);
