@@ -293,6 +293,12 @@ export interface JobView {
   error: { code: string; message: string } | null;
 }
 
+/** The question a simulated answer was built from ("Simulated answer to: <text ≤300> [sim:…]"). */
+export function answeredQuestion(content: string | null | undefined): string | null {
+  const m = /^Simulated answer to: ([\s\S]*) \[sim:[0-9a-f]+\]$/.exec(content ?? '');
+  return m ? m[1] : null;
+}
+
 export interface SimRequest {
   seq: number;
   path: string;

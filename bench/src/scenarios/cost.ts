@@ -1,6 +1,6 @@
 import { countTokens } from '@deja/util-model-catalog';
 import { readPairs, samplePairs, seededRandom, type LabelledPair } from '../lib/pairs';
-import { Pipeline, type JobView } from '../lib/pipeline';
+import { answeredQuestion, Pipeline, type JobView } from '../lib/pipeline';
 import { note, pct, Progress, round, table } from '../lib/report';
 
 export interface CostOptions {
@@ -138,12 +138,6 @@ export function supportSystemPrompt(tokens: number): string {
     );
   }
   return parts.join('\n');
-}
-
-/** The question a simulated answer was built from ("Simulated answer to: <text ≤300> [sim:…]"). */
-function answeredQuestion(content: string | undefined): string | null {
-  const m = /^Simulated answer to: ([\s\S]*) \[sim:[0-9a-f]+\]$/.exec(content ?? '');
-  return m ? m[1] : null;
 }
 
 /**

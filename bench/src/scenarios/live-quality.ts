@@ -1,6 +1,6 @@
 import { normalizeQuery } from '@deja/util-cache-policy';
 import { readPairs, seededRandom, type LabelledPair } from '../lib/pairs';
-import { Pipeline } from '../lib/pipeline';
+import { answeredQuestion, Pipeline } from '../lib/pipeline';
 import { note, pct, Progress, table } from '../lib/report';
 
 export interface LiveQualityOptions {
@@ -136,12 +136,6 @@ export function liveStream(pairs: readonly LabelledPair[], n: number, seed: numb
     out.push(rand() < 0.5 ? pair.textA : pair.textB);
   }
   return out;
-}
-
-/** The question a simulated answer was built from ("Simulated answer to: <text ≤300> [sim:…]"). */
-function answeredQuestion(content: string | null | undefined): string | null {
-  const m = /^Simulated answer to: ([\s\S]*) \[sim:[0-9a-f]+\]$/.exec(content ?? '');
-  return m ? m[1] : null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { CacheRepository } from '@deja/data-access-cache';
 import { TopicPublisher } from '@deja/data-access-kafka';
 import { deriveCacheKeys } from '@deja/util-cache-policy';
 import { testEnv } from '../../integration/env';
+import { newEntry } from '../../integration/support/cache-entries';
 import { http, lastUserText, startStack, type GatewayStack } from './harness';
 
 /**
@@ -40,26 +41,19 @@ describe('gateway: exact hits answered before anything is published', () => {
     const request = await s.pipeline.waitForRequest((r) => lastUserText(r) === text);
     const keys = deriveCacheKeys(request, { namespaceVersion: 1, docVersions: {} });
     if (!keys.cacheable) throw new Error(`not cacheable: ${keys.reason}`);
-    const stored = await repo.insert({
-      tenant: request.tenant,
-      namespace: request.cache.namespace,
-      scopeHash: keys.scopeHash,
-      queryHash: keys.queryHash,
-      normalizedQuery: keys.normalizedQuery,
-      queryText: keys.queryText,
-      embedding: null,
-      embeddingModel: null,
-      requestId: request.request_id,
-      provider: 'openai',
-      model: 'gpt-4o-mini',
-      answer: { content: answer, finish_reason: 'stop', simulated: true },
-      usage: { input_tokens: 30, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 10 },
-      cost: { usd: 0.0002, uncached_usd: 0.0002, saved_usd: 0 },
-      namespaceVersion: 1,
-      docVersions: {},
-      userId: null,
-      ttlSeconds: 3600,
-    });
+    const stored = await repo.insert(
+      newEntry(request.tenant, request.request_id, {
+        namespace: request.cache.namespace,
+        scopeHash: keys.scopeHash,
+        queryHash: keys.queryHash,
+        normalizedQuery: keys.normalizedQuery,
+        queryText: keys.queryText,
+        requestId: request.request_id,
+        answer: { content: answer, finish_reason: 'stop', simulated: true },
+        usage: { input_tokens: 30, cache_write_tokens: 0, cache_read_tokens: 0, output_tokens: 10 },
+        cost: { usd: 0.0002, uncached_usd: 0.0002, saved_usd: 0 },
+      }),
+    );
     return stored.id;
   }
 

@@ -154,9 +154,8 @@ export class ExactTier {
 
   /**
    * Serves an entry: counts the hit (its sliding expiry moved, without delaying the answer) and
-   * builds the result the caller receives.
+   * builds the result the caller receives — with, for a semantic hit, the nearest candidates.
    */
-  /** A hit answered: counted, the entry's hit recorded, the result with its decision (and, for a semantic hit, the nearest candidates). */
   serve(
     request: RequestV1,
     entry: CacheEntry,

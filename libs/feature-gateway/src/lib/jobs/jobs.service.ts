@@ -67,7 +67,7 @@ export class JobsService implements OnApplicationShutdown {
     // A caller's mistake is a 400 now, not a failed job later.
     await this.store(() => this.bounds.check(s.tenant, s.cache));
     const id = s.id ?? randomUUID();
-    const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
+    const request = storedRequest(s);
     this.checkMessageSize(s.tenant, requestMessage({ id, tenant: s.tenant, request }));
     const stored = await this.store(() =>
       this.repo.create({ id, tenant: s.tenant, clientId: s.clientId ?? null, request }, this.queueLimit),
@@ -102,7 +102,7 @@ export class JobsService implements OnApplicationShutdown {
   async answerFromCache(s: JobSubmission): Promise<JobRecord | null> {
     if (s.clientId !== undefined) return null;
     const id = s.id ?? randomUUID();
-    const request = { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
+    const request = storedRequest(s);
     const result = await this.exactTier
       .answer(requestMessage({ id, tenant: s.tenant, request }))
       .catch((error: unknown) => {
@@ -279,6 +279,11 @@ export class JobsService implements OnApplicationShutdown {
 }
 
 /** The `deja.requests.v1` message of a job (the size check and the publish encode the same). */
+/** What a job row keeps of a submission (and what its `deja.requests.v1` message is built from). */
+function storedRequest(s: JobSubmission): JobRecord['request'] {
+  return { request: s.request, cache: s.cache, ...(s.stream ? { stream: true } : {}) };
+}
+
 function requestMessage(job: Pick<JobRecord, 'id' | 'tenant' | 'request'>): RequestV1 {
   return {
     request_id: job.id,
