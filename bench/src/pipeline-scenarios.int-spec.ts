@@ -15,7 +15,7 @@ describe('pipeline benchmark scenarios (smoke, services as processes)', () => {
   it('latency measures the hit, exact-tier and miss paths and the bare pgvector query', async () => {
     const r = await runLatency({
       databaseUrl,
-      duration: 1,
+      duration: 2,
       rates: [4],
       connections: 2,
       basePort: 18660,

@@ -22,7 +22,7 @@ interface AutocannonRequest {
   ) => void;
 }
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p90: number; p99: number };
   errors: number;
   timeouts: number;
@@ -161,6 +161,9 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
         ...(rate ? { overallRate: rate, ignoreCoordinatedOmission: true } : {}),
         requests,
       });
+      if (r.requests.total === 0) {
+        throw new Error(`latency: ${label}: no response within the ${o.duration} s window; run longer (--duration)`);
+      }
       return {
         rps: round(r.requests.average, 2) ?? 0,
         p50_ms: r.latency.p50,
@@ -183,6 +186,11 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
           },
         },
       ];
+      // One request first, outside the measurements: a path's first request pays its cold costs
+      // (connections, JIT, the provider client's first call), and in a short run it can take longer
+      // than the whole window, which leaves nothing measured.
+      const warm = await pipeline.chat(JSON.parse(next()) as object);
+      if (warm.status !== 200) throw new Error(`${label}: warm-up request answered ${warm.status}`);
       const open: Record<string, PathStats> = {};
       const lowest = Math.min(...o.rates);
       let window = { start: 0, end: 0 };
